@@ -1,0 +1,66 @@
+"""Finding claims: the claims directory, its files, and every variant they define."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .check import check_variant
+from .errors import InputError
+from .ir import Model
+from .source import load_yaml
+from .variants import Variant, expand
+
+
+def claims_dir(explicit: str | None = None) -> Path:
+    """--claims DIR, else $SYMCHECK_CLAIMS, else ./claims."""
+    return Path(explicit or os.environ.get("SYMCHECK_CLAIMS") or "claims")
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    file: Path
+    variant: Variant
+
+
+def claim_files(directory: Path) -> list[Path]:
+    if not directory.is_dir():
+        raise InputError(None, f"claims directory {directory} does not exist",
+                         "pass --claims DIR or set SYMCHECK_CLAIMS")
+    return sorted(p for p in directory.glob("*.yaml") if p.is_file())
+
+
+def variants_of(path: Path) -> list[Entry]:
+    return [Entry(v.name, path, v) for v in expand(load_yaml(path))]
+
+
+def catalog(directory: Path) -> dict[str, Entry]:
+    """Every claim variant under the directory, by name, in file order."""
+    out: dict[str, Entry] = {}
+    for path in claim_files(directory):
+        for entry in variants_of(path):
+            if entry.name in out:
+                raise InputError(None, f"claim {entry.name!r} is defined in both {out[entry.name].file} and {path}")
+            out[entry.name] = entry
+    return out
+
+
+def resolve(name_or_path: str, directory: Path | None = None) -> list[Entry]:
+    """A claim name, or a file (all its variants), or FILE:VARIANT."""
+    p = Path(name_or_path)
+    if p.suffix in (".yaml", ".yml") or p.is_file():
+        if not p.is_file():
+            raise InputError(None, f"no such claim file: {p}")
+        return variants_of(p)
+    table = catalog(directory or claims_dir())
+    if name_or_path not in table:
+        import difflib
+        close = difflib.get_close_matches(name_or_path, list(table), n=3)
+        hint = ("did you mean " + ", ".join(close) + "?") if close else "run `symcheck list` to see every claim"
+        raise InputError(None, f"no claim named {name_or_path!r} in {directory or claims_dir()}", hint)
+    return [table[name_or_path]]
+
+
+def load_model(entry: Entry) -> Model:
+    return check_variant(entry.variant)

@@ -1,0 +1,49 @@
+"""Error types: bad input (a located InputError, exit 2) and model errors found while
+evaluating a model (ill-formed operations, reported as violations with a trace)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Span:
+    """A place in a claim file: 1-based line and column."""
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+    def shift(self, dline: int, col: int | None = None, dcol: int = 0) -> "Span":
+        return Span(self.file, self.line + dline, (self.col if col is None else col) + dcol)
+
+
+NOWHERE = Span("<builtin>", 0, 0)
+
+
+class InputError(Exception):
+    """Bad user input: printed as `file:line:col: error: message`, exit status 2."""
+
+    def __init__(self, span: Span | None, message: str, hint: str | None = None):
+        super().__init__(message)
+        self.span = span
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = f"{self.span}: " if self.span else ""
+        text = f"{where}error: {self.message}"
+        if self.hint:
+            text += f"\n{where}note: {self.hint}"
+        return text
+
+
+class ModelError(Exception):
+    """An ill-formed operation while evaluating a model (head of an empty sequence,
+    an element outside a finite domain...). The engines report it as a violation."""
+
+    def __init__(self, message: str, span: Span | None = None):
+        super().__init__(message)
+        self.message = message
+        self.span = span

@@ -1,0 +1,220 @@
+"""Why a state violates an invariant, in model terms: the witness bindings of a false
+`all(...)`, the premise of a false implication, and the values of the sub-expressions
+that falsify it. Works on concrete values with the explicit evaluator (no solver)."""
+from __future__ import annotations
+
+from .errors import ModelError
+from .explicit import Evaluator
+from .ir import BoolT, Comp, DefCall, Expr, Lit, Model, Op, Ref
+from .trace import Result
+from .values import render
+
+_BIN = {"+": "+", "-": "-", "*": "*", "//": "//", "%": "%", "==": "==", "!=": "!=", "<": "<", "<=": "<=",
+        ">": ">", ">=": ">=", "in": "in", "subset": "<=", "union": "|", "inter": "&", "diff": "-"}
+
+
+def pretty(e: Expr) -> str:
+    """Source-like text of an IR expression."""
+    if isinstance(e, Lit):
+        return render(e.value, e.type) if not isinstance(e.value, str) else e.value
+    if isinstance(e, Ref):
+        return e.name
+    if isinstance(e, DefCall):
+        return e.name + (f"({', '.join(pretty(a) for a in e.args)})" if e.params else "")
+    if isinstance(e, Comp):
+        gens = " ".join(f"for {g.name} in {_gen_src(g)}" for g in e.gens)
+        cond = f" if {pretty(e.cond)}" if e.cond is not None else ""
+        if e.kind == "set":
+            return "{" + f"{pretty(e.elt)} {gens}{cond}" + "}"
+        if e.kind == "map":
+            return "{" + f"{e.gens[0].name}: {pretty(e.elt)} {gens}" + "}"
+        return f"{e.kind}({pretty(e.elt)} {gens}{cond})"
+    if isinstance(e, Op):
+        o, a = e.op, e.args
+        if o in _BIN:
+            return f"{_paren(a[0])} {_BIN[o]} {_paren(a[1])}"
+        if o in ("and", "or"):
+            return f" {o} ".join(_paren(x) for x in a)
+        if o == "not":
+            return f"not {_paren(a[0])}"
+        if o == "neg":
+            return f"-{_paren(a[0])}"
+        if o == "if":
+            return f"{_paren(a[1])} if {_paren(a[0])} else {_paren(a[2])}"
+        if o == "field":
+            return f"{_paren(a[0])}.{e.attr}"
+        if o == "index" or o == "get":
+            return f"{_paren(a[0])}[{pretty(a[1])}]"
+        if o == "coerce":
+            return pretty(a[0])
+        if o == "put":
+            return f"{_paren(a[0])}.put({pretty(a[1])}, {pretty(a[2])})"
+        if o == "record":
+            return f"{e.type.name}({', '.join(pretty(x) for x in a)})"
+        if o in ("tuple",):
+            return "(" + ", ".join(pretty(x) for x in a) + ("," if len(a) == 1 else "") + ")"
+        if o == "setlit":
+            return "{" + ", ".join(pretty(x) for x in a) + "}"
+        if o == "seqlit":
+            return "[" + ", ".join(pretty(x) for x in a) + "]"
+        if o == "replace":
+            return f"replace({pretty(a[0])}, " + ", ".join(f"{k}={pretty(v)}" for k, v in zip(e.attr, a[1:])) + ")"
+        name = {"minset": "min", "maxset": "max"}.get(o, o)
+        return f"{name}({', '.join(pretty(x) for x in a)})"
+    return repr(e)
+
+
+def _gen_src(g) -> str:
+    if g.kind == "range":
+        lo, hi = g.source
+        end = pretty(g.limit) if g.limit is not None else str(hi)
+        return f"range({end})" if lo == 0 else f"range({lo}, {end})"
+    return pretty(g.source)
+
+
+def _paren(e: Expr) -> str:
+    text = pretty(e)
+    if isinstance(e, Op) and (e.op in _BIN or e.op in ("and", "or", "if", "not")):
+        return f"({text})"
+    return text
+
+
+class Explainer:
+    def __init__(self, model: Model, state: dict):
+        self.ev = Evaluator(model)
+        self.state = state
+        self.lines: list = []
+
+    def value(self, e, env):
+        try:
+            return self.ev.eval(e, self.state, env)
+        except ModelError as exc:
+            return exc
+
+    def show(self, e, env, depth):
+        if isinstance(e, Lit):
+            return
+        v = self.value(e, env)
+        text = f"error: {v.message}" if isinstance(v, ModelError) else render(v, e.type)
+        line = (depth, f"{pretty(e)} = {text}")
+        if line not in self.lines:
+            self.lines.append(line)
+
+    def operands(self, e, env, depth):
+        for a in e.args:
+            inner = a.args[0] if isinstance(a, Op) and a.op == "coerce" else a
+            if isinstance(inner, Lit):
+                continue
+            self.show(inner, env, depth)
+            if isinstance(inner, (DefCall, Comp)) or (isinstance(inner, Op) and inner.op in ("field", "get", "index")):
+                pass
+
+    def why(self, e: Expr, env: dict, want: bool, depth: int, budget: list) -> None:
+        """Explain why boolean e evaluates to `want`."""
+        if budget[0] <= 0:
+            return
+        budget[0] -= 1
+        if isinstance(e, Op):
+            o = e.op
+            if o == "not":
+                return self.why(e.args[0], env, not want, depth, budget)
+            if o in ("and", "or"):
+                decisive = (o == "and") != want  # and-false / or-true: one argument decides
+                if decisive:
+                    for a in e.args:
+                        if self.value(a, env) is want:
+                            return self.why(a, env, want, depth, budget)
+                for a in e.args:
+                    self.why(a, env, want, depth, budget)
+                return
+            if o == "implies":
+                if want is False:
+                    self.lines.append((depth, f"premise holds: {pretty(e.args[0])}"))
+                    self.why(e.args[0], env, True, depth + 1, budget)
+                    return self.why(e.args[1], env, False, depth, budget)
+                premise = self.value(e.args[0], env)
+                return self.why(e.args[0] if premise is False else e.args[1], env,
+                                premise is not False, depth, budget)
+            if o == "if":
+                c = self.value(e.args[0], env)
+                self.show(e.args[0], env, depth)
+                return self.why(e.args[1] if c is True else e.args[2], env, want, depth, budget)
+            self.operands(e, env, depth)
+            return
+        if isinstance(e, Comp) and e.kind in ("all", "any"):
+            witness = (e.kind == "all") != want  # all-false / any-true: one binding decides
+            if witness:
+                for b in self.ev.bindings(e.gens, self.state, env):
+                    if e.cond is not None and self.value(e.cond, b) is not True:
+                        continue
+                    if self.value(e.elt, b) is want:
+                        names = ", ".join(f"{g.name} = {render(b[g.name], g.elem)}" for g in e.gens)
+                        self.lines.append((depth, ("counterexample: " if not want else "witness: ") + names))
+                        return self.why(e.elt, b, want, depth + 1, budget)
+                return
+            what = "no binding satisfies" if e.kind == "any" else "every binding satisfies"
+            gens = ", ".join(f"{g.name} in {_gen_src(g)}" for g in e.gens)
+            self.lines.append((depth, f"{what} it ({gens})"))
+            return
+        if isinstance(e, DefCall):
+            self.show(e, env, depth)
+            args = {p: self.value(a, env) for p, a in zip(e.params, e.args)}
+            if any(isinstance(v, ModelError) for v in args.values()):
+                return
+            return self.why(e.body, args, want, depth + 1, budget)
+        self.show(e, env, depth)
+
+
+def explain(model: Model, result: Result) -> list:
+    """Lines (indent, text) that say why the last state of the trace is a violation."""
+    if result.trace is None:
+        return []
+    steps = result.trace.steps
+    last = steps[-1].state
+    name = result.invariant
+    if name and name.startswith("type("):
+        var = name[5:-1]
+        t = model.var_type(var)
+        return [(0, f"{var} = {render(last[var], t) if _renderable(last[var], t) else last[var]!r} "
+                    f"is outside its declared type {t}")]
+    if name == "well-formed":
+        return [(0, _replay_error(model, result))]
+    inv = next(i for i in model.invariants if i.name == name)
+    ex = Explainer(model, last)
+    v = ex.value(inv.expr, {})
+    if isinstance(v, ModelError):
+        return [(0, f"evaluating the invariant failed: {v.message}")]
+    ex.why(inv.expr, {}, False, 0, [200])
+    return ex.lines
+
+
+def _renderable(v, t) -> bool:
+    try:
+        render(v, t)
+        return True
+    except Exception:  # noqa: BLE001 - a value outside its type may not render
+        return False
+
+
+def _replay_error(model: Model, result: Result) -> str:
+    ev = Evaluator(model)
+    steps = result.trace.steps
+    try:
+        if len(steps) == 1:
+            for _, e in model.init:
+                ev.eval(e, {}, {})
+            return "the initial state is ill-formed"
+        prev, last = steps[-2].state, steps[-1]
+        action = next(a for a in model.actions if a.name == last.action)
+        params = {p: v for p, v, _ in last.params}
+        if ev.eval(action.guard, prev, params):
+            for _, e in action.updates:
+                ev.eval(e, prev, params)
+    except ModelError as exc:
+        where = f" at {exc.span}" if exc.span else ""
+        return f"ill-formed operation{where}: {exc.message}"
+    return "ill-formed operation"
+
+
+def is_bool(e: Expr) -> bool:
+    return isinstance(getattr(e, "type", None), BoolT)

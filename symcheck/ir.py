@@ -1,0 +1,233 @@
+"""The typed intermediate representation: frozen dataclasses for types, expressions
+and checked models. Positions are carried but never compared. Knows nothing of Z3."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import Span
+
+# ---------------------------------------------------------------- types
+
+
+class Type:
+    def __str__(self) -> str:  # pragma: no cover - overridden
+        return type(self).__name__
+
+
+@dataclass(frozen=True)
+class BoolT(Type):
+    def __str__(self):
+        return "bool"
+
+
+@dataclass(frozen=True)
+class IntT(Type):
+    """An integer; `lo..hi` when bounded. Unbounded ints are only intermediate values."""
+    lo: int | None = None
+    hi: int | None = None
+
+    @property
+    def bounded(self) -> bool:
+        return self.lo is not None and self.hi is not None
+
+    def __str__(self):
+        return f"{self.lo}..{self.hi}" if self.bounded else "int"
+
+
+@dataclass(frozen=True)
+class EnumT(Type):
+    name: str
+    members: tuple
+
+    def __str__(self):
+        return self.name
+
+
+@dataclass(frozen=True)
+class SetT(Type):
+    elem: Type
+
+    def __str__(self):
+        return f"set[{self.elem}]"
+
+
+@dataclass(frozen=True)
+class SeqT(Type):
+    elem: Type
+    maxlen: int
+
+    def __str__(self):
+        return f"seq[{self.elem}, {self.maxlen}]"
+
+
+@dataclass(frozen=True)
+class MapT(Type):
+    key: Type
+    val: Type
+
+    def __str__(self):
+        return f"map[{self.key}, {self.val}]"
+
+
+@dataclass(frozen=True)
+class RecordT(Type):
+    name: str
+    fields: tuple  # ((name, Type), ...)
+
+    def field_type(self, name: str) -> Type | None:
+        for fname, ftype in self.fields:
+            if fname == name:
+                return ftype
+        return None
+
+    @property
+    def field_names(self) -> tuple:
+        return tuple(f for f, _ in self.fields)
+
+    def __str__(self):
+        return self.name
+
+
+@dataclass(frozen=True)
+class TupleT(Type):
+    elems: tuple
+
+    def __str__(self):
+        return "tuple[" + ", ".join(map(str, self.elems)) + "]"
+
+
+BOOL = BoolT()
+INT = IntT()
+
+# ---------------------------------------------------------------- expressions
+
+
+@dataclass(frozen=True)
+class Expr:
+    pass
+
+
+@dataclass(frozen=True)
+class Lit(Expr):
+    """A concrete value (see values.py for the representation of each type)."""
+    value: Any
+    type: Type
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Ref(Expr):
+    """A name: kind is 'var' (state variable), 'const' (constant) or 'local' (bound)."""
+    kind: str
+    name: str
+    type: Type
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Op(Expr):
+    """An operator or builtin applied to arguments; `attr` carries a field name or type.
+
+    ops: not neg and or implies + - * // % == != < <= > >= in notin subset union
+    inter diff if len min max append head tail index get field record tuple setlit
+    seqlit put replace coerce
+    """
+    op: str
+    args: tuple
+    type: Type
+    attr: Any = None
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Gen:
+    """`for name in source`: source kind 'set' (a set value), 'seq' (items of a sequence),
+    or 'range' (concrete ints lo..hi-1, optionally cut by a symbolic bound `limit`)."""
+    name: str
+    kind: str
+    source: Any  # Expr for set/seq; (lo, hi) for range
+    elem: Type
+    limit: Any = None  # Expr | None: range only, i < limit
+
+
+@dataclass(frozen=True)
+class Comp(Expr):
+    """A comprehension over finite domains: kind all | any | set | map | sum | min |
+    max | choose | count. `key` is the map key expression (map only)."""
+    kind: str
+    gens: tuple
+    cond: Expr | None
+    elt: Expr | None
+    type: Type
+    key: Expr | None = None
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class DefCall(Expr):
+    name: str
+    params: tuple
+    args: tuple
+    body: Expr
+    type: Type
+    span: Span | None = field(default=None, compare=False)
+
+
+# ---------------------------------------------------------------- models
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    params: tuple  # ((name, Type), ...)
+    guard: Expr
+    updates: tuple  # ((var, Expr), ...)
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Invariant:
+    name: str
+    expr: Expr
+    text: str
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Constant:
+    name: str
+    type: Type
+    value: Any
+
+
+@dataclass(frozen=True)
+class Model:
+    """A checked claim variant, ready for the engines."""
+    name: str
+    family: str
+    title: str
+    source: str
+    statement: str
+    bug: str
+    expect: str  # holds | violated
+    depth: int
+    file: str
+    constants: tuple  # (Constant, ...)
+    variables: tuple  # ((name, Type), ...)
+    init: tuple  # ((name, Expr), ...)
+    actions: tuple  # (Action, ...)
+    invariants: tuple  # (Invariant, ...)
+    patch_text: str = ""
+
+    def var_type(self, name: str) -> Type:
+        for vname, vtype in self.variables:
+            if vname == name:
+                return vtype
+        raise KeyError(name)
+
+    def constant(self, name: str) -> Constant:
+        for c in self.constants:
+            if c.name == name:
+                return c
+        raise KeyError(name)

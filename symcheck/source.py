@@ -1,0 +1,301 @@
+"""Load stage: read a claim file into a tree of located YAML nodes, and parse the
+expression and type strings found in it into located syntax (Python `ast`)."""
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError, Span
+
+MAX_FILE_BYTES = 2_000_000
+MAX_EXPR_CHARS = 20_000
+MAX_NESTING = 60
+
+
+@dataclass
+class YScalar:
+    value: Any
+    span: Span
+    style: str | None = None  # None (plain), "'", '"', "|", ">"
+
+
+@dataclass
+class YSeq:
+    items: list
+    span: Span
+
+
+@dataclass
+class YMap:
+    items: dict  # key -> node, in file order
+    keys: dict  # key -> Span of the key
+    span: Span
+
+    def get(self, key, default=None):
+        return self.items.get(key, default)
+
+
+YNode = YScalar | YSeq | YMap
+
+
+def _span(file: str, mark) -> Span:
+    return Span(file, mark.line + 1, mark.column + 1)
+
+
+_constructor = yaml.constructor.SafeConstructor()
+
+
+def _convert(node, file: str, depth: int = 0):
+    if depth > MAX_NESTING:
+        raise InputError(_span(file, node.start_mark), "the document is nested too deeply")
+    span = _span(file, node.start_mark)
+    if isinstance(node, yaml.ScalarNode):
+        try:
+            value = _constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            raise InputError(span, f"bad scalar: {exc}") from None
+        if isinstance(value, float):
+            raise InputError(span, f"floating-point value {node.value!r}: symcheck models use integers only")
+        if not isinstance(value, (str, int, bool, type(None))):
+            raise InputError(span, f"unsupported value {node.value!r} (use a string, integer or boolean)")
+        return YScalar(value, span, node.style)
+    if isinstance(node, yaml.SequenceNode):
+        return YSeq([_convert(n, file, depth + 1) for n in node.value], span)
+    if isinstance(node, yaml.MappingNode):
+        items: dict = {}
+        keys: dict = {}
+        for knode, vnode in node.value:
+            kspan = _span(file, knode.start_mark)
+            if not isinstance(knode, yaml.ScalarNode):
+                raise InputError(kspan, "a mapping key must be a plain name")
+            key = _constructor.construct_object(knode)
+            if isinstance(key, bool) or key is None:
+                key = knode.value  # `yes`, `on`, `null` used as names
+            key = str(key)
+            if key in items:
+                raise InputError(kspan, f"duplicate key {key!r} (first at {keys[key]})")
+            items[key] = _convert(vnode, file, depth + 1)
+            keys[key] = kspan
+        return YMap(items, keys, span)
+    raise InputError(span, "unsupported YAML node (aliases and tags are not allowed)")
+
+
+def load_yaml(path: str | Path) -> YMap:
+    """Read and compose a claim file; every node keeps its position."""
+    path = Path(path)
+    file = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(None, f"cannot read {file}: {exc.strerror}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(Span(file, 1, 1), f"file is larger than {MAX_FILE_BYTES} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(Span(file, 1, 1), f"file is not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    return parse_yaml(text, file)
+
+
+def parse_yaml(text: str, file: str = "<string>") -> YMap:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        span = _span(file, mark) if mark else Span(file, 1, 1)
+        raise InputError(span, f"YAML syntax: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(Span(file, 1, 1), f"YAML syntax: {exc}") from None
+    except RecursionError:
+        raise InputError(Span(file, 1, 1), "the document is nested too deeply") from None
+    if node is None:
+        raise InputError(Span(file, 1, 1), "the claim file is empty")
+    tree = _convert(node, file)
+    if not isinstance(tree, YMap):
+        raise InputError(tree.span, "a claim file must be a mapping (claim: ..., variables: ..., ...)")
+    return tree
+
+
+# ---------------------------------------------------------------- expressions
+
+
+@dataclass(frozen=True)
+class Located:
+    """A parsed expression: the ast plus the means to place its nodes in the file."""
+    tree: ast.expr
+    text: str
+    base: Span
+    offset_col: int  # column of the expression's first character in the file (1-based)
+    block: bool  # a block scalar: ast line 1 is the line after `base`
+
+    def span_of(self, node: ast.AST) -> Span:
+        line = getattr(node, "lineno", 1)
+        col = getattr(node, "col_offset", 0)
+        if self.block:
+            return Span(self.base.file, self.base.line + line, col + 1)
+        if line == 1:
+            return Span(self.base.file, self.base.line, self.offset_col + col)
+        return Span(self.base.file, self.base.line + line - 1, col + 1)
+
+    def source_of(self, node: ast.AST) -> str:
+        return ast.get_source_segment(self.text, node) or ast.unparse(node)
+
+
+def expr_text(node: YNode, what: str) -> tuple[str, Span, int, bool]:
+    if not isinstance(node, YScalar) or node.value is None:
+        raise InputError(node.span, f"{what}: expected an expression")
+    value = node.value
+    if isinstance(value, bool):
+        value = "True" if value else "False"
+    text = str(value)
+    block = node.style in ("|", ">")
+    offset = node.span.col + (1 if node.style in ("'", '"') else 0)
+    return text, node.span, offset, block
+
+
+def parse_expr(node: YNode, what: str = "expression") -> Located:
+    """Parse a YAML scalar as a Python expression (never evaluated by Python)."""
+    text, span, offset, block = expr_text(node, what)
+    return parse_expr_text(text, span, offset, block)
+
+
+def parse_expr_text(text: str, span: Span, offset: int | None = None, block: bool = False) -> Located:
+    offset = span.col if offset is None else offset
+    if len(text) > MAX_EXPR_CHARS:
+        raise InputError(span, f"expression longer than {MAX_EXPR_CHARS} characters")
+    source = text.strip("\n") if block else text
+    try:
+        tree = ast.parse(source.strip() if not block else source.strip(), mode="eval").body
+    except SyntaxError as exc:
+        loc = Located(ast.Constant(0), source, span, offset, block)
+        bad = ast.Constant(0)
+        bad.lineno = exc.lineno or 1
+        bad.col_offset = max((exc.offset or 1) - 1, 0)
+        raise InputError(loc.span_of(bad), f"syntax error in expression: {exc.msg}") from None
+    except (RecursionError, MemoryError, ValueError):
+        raise InputError(span, "expression is nested too deeply or too large") from None
+    if not block and source != source.lstrip():
+        # leading blanks were stripped before parsing: shift columns back
+        offset += len(source) - len(source.lstrip())
+    depth = _depth(tree)
+    if depth > MAX_NESTING * 2:
+        raise InputError(span, "expression is nested too deeply")
+    return Located(tree, source.strip(), span, offset, block)
+
+
+def _depth(node: ast.AST) -> int:
+    best, stack = 0, [(node, 1)]
+    while stack:
+        n, d = stack.pop()
+        best = max(best, d)
+        stack.extend((c, d + 1) for c in ast.iter_child_nodes(n))
+    return best
+
+
+# ---------------------------------------------------------------- type strings
+
+
+@dataclass(frozen=True)
+class TypeSyntax:
+    """A parsed type expression: a name with optional arguments, or a range."""
+    kind: str  # "name" | "range" | "int"
+    name: str = ""
+    args: tuple = ()
+    span: Span | None = field(default=None, compare=False)
+    value: Any = None  # "int": the int expression as ("lit", n) / ("name", x) / (op, a, b)
+
+
+_TOKEN = re.compile(r"\s*(?:(\d+)|([A-Za-z_][A-Za-z_0-9]*)|(\.\.|[\[\],+\-]))")
+
+
+def parse_type(node: YNode, what: str = "type") -> TypeSyntax:
+    if not isinstance(node, YScalar) or not isinstance(node.value, str):
+        raise InputError(node.span, f"{what}: expected a type such as bool, 0..3, Name, set[T], seq[T, N], map[K, V]")
+    offset = node.span.col + (1 if node.style in ("'", '"') else 0)
+    return parse_type_text(node.value, node.span, offset)
+
+
+def parse_type_text(text: str, span: Span, offset: int) -> TypeSyntax:
+    tokens = []
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            if text[pos:].strip() == "":
+                break
+            raise InputError(Span(span.file, span.line, offset + pos), f"unexpected character {text[pos]!r} in type")
+        tok = m.group(1) or m.group(2) or m.group(3)
+        tokens.append((tok, Span(span.file, span.line, offset + m.start(m.lastindex))))
+        pos = m.end()
+    tokens.append(("<end>", Span(span.file, span.line, offset + len(text))))
+    parser = _TypeParser(tokens)
+    result = parser.type_()
+    parser.expect("<end>")
+    return result
+
+
+class _TypeParser:
+    def __init__(self, tokens):
+        self.tokens = tokens
+        self.i = 0
+
+    def peek(self):
+        return self.tokens[self.i][0]
+
+    def next(self):
+        tok = self.tokens[self.i]
+        self.i += 1
+        return tok
+
+    def expect(self, tok):
+        got, sp = self.next()
+        if got != tok:
+            what = "end of type" if tok == "<end>" else repr(tok)
+            raise InputError(sp, f"expected {what} in type, found {got!r}")
+
+    def int_expr(self):
+        tok, sp = self.next()
+        if tok.isdigit():
+            left = ("lit", int(tok))
+        elif tok[0].isalpha() or tok[0] == "_":
+            left = ("name", tok, sp)
+        elif tok == "-" and self.peek().isdigit():
+            left = ("lit", -int(self.next()[0]))
+        else:
+            raise InputError(sp, f"expected a number or constant in type, found {tok!r}")
+        while self.peek() in ("+", "-"):
+            op = self.next()[0]
+            tok, sp2 = self.next()
+            right = ("lit", int(tok)) if tok.isdigit() else ("name", tok, sp2)
+            left = (op, left, right)
+        return left, sp
+
+    def type_(self) -> TypeSyntax:
+        tok, sp = self.tokens[self.i]
+        start = self.i
+        if tok.isdigit() or tok == "-" or (tok not in ("[", "]", ",", "..", "<end>") and self.tokens[self.i + 1][0] in ("..", "+", "-")):
+            lo, _ = self.int_expr()
+            if self.peek() == "..":
+                self.next()
+                hi, _ = self.int_expr()
+                return TypeSyntax("range", args=(lo, hi), span=sp)
+            self.i = start
+            value, _ = self.int_expr()
+            return TypeSyntax("int", value=value, span=sp)
+        if not (tok[0].isalpha() or tok[0] == "_"):
+            raise InputError(sp, f"expected a type, found {tok!r}")
+        self.next()
+        args = []
+        if self.peek() == "[":
+            self.next()
+            args.append(self.type_())
+            while self.peek() == ",":
+                self.next()
+                args.append(self.type_())
+            self.expect("]")
+        return TypeSyntax("name", name=tok, args=tuple(args), span=sp)

@@ -1,0 +1,151 @@
+"""Patch stage: expand a claim file into its variants. A variant is the green claim
+with a merge patch applied (a mapping merges key by key, `null` deletes, anything else
+replaces); patching a key that does not exist is an error."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import InputError
+from .source import YMap, YNode, YScalar
+
+CLAIM_KEYS = ("claim", "title", "source", "statement", "constants", "types", "variables", "init",
+              "defs", "actions", "invariants", "expect", "depth", "variants", "notes")
+VARIANT_KEYS = ("bug", "expect", "depth", "patch", "extends", "title", "notes")
+PATCHABLE = ("title", "statement", "constants", "types", "variables", "init", "defs", "actions",
+             "invariants", "depth", "notes")
+_DEF_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*(\(.*\))?\s*$")
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str  # full claim id: family or family-suffix
+    suffix: str  # "" for the green claim
+    doc: YMap  # the patched claim document
+    bug: str
+    patch: YMap | None
+
+
+def check_keys(node: YMap, allowed, what: str) -> None:
+    for key, span in node.keys.items():
+        if key not in allowed:
+            import difflib
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else "allowed keys: " + ", ".join(allowed)
+            raise InputError(span, f"unknown key {key!r} in {what}", hint)
+
+
+def def_name(key: str) -> str:
+    m = _DEF_KEY.match(key)
+    return m.group(1) if m else key
+
+
+def merge(base: YNode, patch: YNode, where: str, by_def_name: bool = False) -> YNode:
+    if not isinstance(patch, YMap) or not isinstance(base, YMap):
+        return patch
+    items = dict(base.items)
+    keys = dict(base.keys)
+    for key, value in patch.items.items():
+        span = patch.keys[key]
+        target = key
+        if by_def_name:
+            matches = [k for k in items if def_name(k) == def_name(key)]
+            target = matches[0] if matches else None
+        if target is None or target not in items:
+            raise InputError(span, f"the variant patches {where}.{def_name(key)}, which the claim does not have",
+                             "a patch may only change, or delete with null, what the green claim defines")
+        if isinstance(value, YScalar) and value.value is None:
+            del items[target]
+            del keys[target]
+            continue
+        sub_where = f"{where}.{def_name(key)}"
+        merged = merge(items[target], value, sub_where)
+        if by_def_name and target != key:  # a def whose parameters change
+            del items[target]
+            del keys[target]
+            target = key
+        items[target] = merged
+        keys[target] = span
+    return YMap(items, keys, base.span)
+
+
+def expand(doc: YMap) -> list[Variant]:
+    """The green claim followed by each variant, patched, in file order."""
+    check_keys(doc, CLAIM_KEYS, "a claim")
+    name_node = doc.get("claim")
+    if not isinstance(name_node, YScalar) or not isinstance(name_node.value, str):
+        raise InputError(doc.span, "a claim file needs `claim: <name>` (the claim family id)")
+    family = name_node.value
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", family):
+        raise InputError(name_node.span, f"claim name {family!r} must be lowercase letters, digits and dashes")
+    green_items = {k: v for k, v in doc.items.items() if k != "variants"}
+    green_keys = {k: v for k, v in doc.keys.items() if k != "variants"}
+    green = YMap(green_items, green_keys, doc.span)
+    result = [Variant(family, "", green, "", None)]
+    vnode = doc.get("variants")
+    if vnode is None:
+        return result
+    if not isinstance(vnode, YMap):
+        raise InputError(vnode.span, "`variants` must map variant names to {bug, expect, patch}")
+    done: dict[str, YMap] = {}
+    for suffix, spec in vnode.items.items():
+        span = vnode.keys[suffix]
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", suffix):
+            raise InputError(span, f"variant name {suffix!r} must be lowercase letters, digits and dashes")
+        if not isinstance(spec, YMap):
+            raise InputError(spec.span, f"variant {suffix!r} must be a mapping with bug, expect, patch")
+        check_keys(spec, VARIANT_KEYS, f"variant {suffix!r}")
+        base = green
+        ext = spec.get("extends")
+        if ext is not None:
+            if not isinstance(ext, YScalar) or ext.value not in done:
+                raise InputError(ext.span, f"variant {suffix!r} extends {getattr(ext, 'value', ext)!r}, "
+                                           "which is not a variant defined above it")
+            base = done[ext.value]
+        patched = base
+        patch = spec.get("patch")
+        if patch is not None:
+            if not isinstance(patch, YMap):
+                raise InputError(patch.span, "`patch` must be a mapping of claim sections")
+            check_keys(patch, PATCHABLE, f"the patch of variant {suffix!r}")
+            items, keys = dict(base.items), dict(base.keys)
+            for section, value in patch.items.items():
+                if section not in items and not isinstance(value, YMap):
+                    items[section] = value
+                    keys[section] = patch.keys[section]
+                    continue
+                if section not in items:
+                    raise InputError(patch.keys[section], f"the variant patches {section}, which the claim does not have")
+                items[section] = merge(items[section], value, section, by_def_name=(section == "defs"))
+                keys[section] = patch.keys[section]
+            patched = YMap(items, keys, base.span)
+        for key in ("expect", "depth", "title"):
+            if spec.get(key) is not None:
+                patched = YMap({**patched.items, key: spec.get(key)}, {**patched.keys, key: spec.keys[key]},
+                               patched.span)
+        bug = spec.get("bug")
+        bug_text = bug.value if isinstance(bug, YScalar) and isinstance(bug.value, str) else ""
+        if not bug_text and (spec.get("expect") is not None and getattr(spec.get("expect"), "value", "") == "violated"):
+            raise InputError(span, f"red variant {suffix!r} needs a one-line `bug:` description")
+        done[suffix] = patched
+        result.append(Variant(f"{family}-{suffix}", suffix, patched, bug_text, patch))
+    return result
+
+
+def render_patch(node, indent: int = 0) -> str:
+    """The patch of a variant as YAML text, for `symcheck show`."""
+    if node is None:
+        return ""
+    pad = "  " * indent
+    if isinstance(node, YMap):
+        lines = []
+        for key, value in node.items.items():
+            if isinstance(value, YMap):
+                lines.append(f"{pad}{key}:")
+                lines.append(render_patch(value, indent + 1))
+            else:
+                lines.append(f"{pad}{key}: {render_patch(value)}")
+        return "\n".join(lines)
+    if isinstance(node, YScalar):
+        return "null" if node.value is None else str(node.value)
+    return "[" + ", ".join(render_patch(i) for i in node.items) + "]"

@@ -9,7 +9,7 @@ import re
 from .errors import InputError, Span
 from .ir import (BOOL, INT, Action, BoolT, Comp, Constant, DefCall, EnumT, Expr, Gen, IntT, Invariant,
                  Lit, MapT, Model, Op, RecordT, Ref, SeqT, SetT, TupleT, Type)
-from .source import (Located, TypeSyntax, YMap, YNode, YScalar, YSeq, parse_expr, parse_type)
+from .source import (Located, TypeSyntax, YMap, YNode, YScalar, YSeq, parse_expr, parse_type, parse_type_text)
 from .values import MAX_DOMAIN, check_finite, contains, domain, domain_size
 from .variants import Variant, check_keys, def_name
 
@@ -17,7 +17,7 @@ MAX_ELEMS = 4096  # largest element domain of a set or key domain of a map
 MAX_SEQ = 64  # longest sequence bound
 MAX_INSTANCES = 20_000  # action instances (an action times its parameter values)
 MAX_DEPTH = 1000
-_DEF_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*(?:\((.*)\))?\s*$")
+_DEF_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*(?:\((.*)\))?\s*(?:->\s*(.+?))?\s*$")
 BUILTINS = ("all", "any", "sum", "min", "max", "len", "implies", "append", "head", "tail", "set",
             "range", "choose", "replace")
 
@@ -107,6 +107,7 @@ class ClaimChecker:
         self.variables: dict[str, Type] = {}
         self.defs: dict[str, tuple] = {}  # name -> (params, YNode, key span)
         self.def_cache: dict = {}
+        self.def_types: dict = {}  # name -> ({param: Type}, return Type | None)
         self.def_stack: list[str] = []
 
     # ------------------------------------------------------------ top level
@@ -163,18 +164,30 @@ class ClaimChecker:
             m = _DEF_KEY.match(key)
             if not m:
                 raise InputError(span, f"bad definition name {key!r}: write name or name(a, b)")
-            name, params = m.group(1), m.group(2)
-            plist = tuple(p.strip() for p in params.split(",")) if params and params.strip() else ()
-            for p in plist:
-                if not p.isidentifier():
-                    raise InputError(span, f"bad parameter {p!r} in definition {name}")
+            name, params, ret = m.group(1), m.group(2), m.group(3)
+            plist, ptypes = [], {}
+            for p in (params.split(",") if params and params.strip() else []):
+                pname, _, ptype = p.partition(":")
+                pname = pname.strip()
+                if not pname.isidentifier():
+                    raise InputError(span, f"bad parameter {p.strip()!r} in definition {name}")
+                if ptype.strip():
+                    ptypes[pname] = self.resolve_type(parse_type_text(ptype.strip(), span, span.col))
+                plist.append(pname)
+            plist = tuple(plist)
             if len(set(plist)) != len(plist):
                 raise InputError(span, f"definition {name} repeats a parameter")
             if name in self.defs:
                 raise InputError(span, f"definition {name!r} is defined twice")
             if name in self.variables or name in self.const_nodes or name in self.type_nodes or name in BUILTINS:
                 raise InputError(span, f"definition {name!r} clashes with a variable, constant, type or builtin")
+            rtype = self.resolve_type(parse_type_text(ret, span, span.col)) if ret else None
+            self.def_types[name] = (ptypes, rtype)
             self.defs[name] = (plist, node, span)
+        for name, (params, node, span) in self.defs.items():
+            if not params:  # check every constant-shaped definition, used or not
+                self.def_call(name, [], ast.Name(name, lineno=1, col_offset=0),
+                              Scope(self, parse_expr(node, f"definition {name}"), {}, True, f"definition {name}"))
         init = self.check_init()
         actions = self.check_actions()
         invariants = self.check_invariants()
@@ -227,9 +240,9 @@ class ClaimChecker:
         if node is None:
             known = list(self.type_nodes) + list(self.enum_consts) + ["bool"]
             raise InputError(span, f"unknown type {name!r}", _suggest(name, known))
-        if name in self.resolving:
+        if ("type", name) in self.resolving:
             raise InputError(span, f"type {name!r} is defined in terms of itself")
-        self.resolving.append(name)
+        self.resolving.append(("type", name))
         try:
             t = self._type_from_node(name, node)
         finally:
@@ -350,9 +363,9 @@ class ClaimChecker:
         if name in self.consts:
             return self.consts[name]
         span = self.const_spans[name]
-        if name in self.resolving:
+        if ("const", name) in self.resolving:
             raise InputError(span, f"constant {name!r} is defined in terms of itself")
-        self.resolving.append(name)
+        self.resolving.append(("const", name))
         try:
             c = self._constant_from_node(name, self.const_nodes[name], span)
         finally:
@@ -573,6 +586,11 @@ class ClaimChecker:
             return Op("if", (cond, coerce(a, t), coerce(b, t)), t, span=sp)
         if isinstance(node, ast.SetComp) and isinstance(expected, SetT):
             return self.comprehension(node, "set", scope, elem_type=expected.elem)
+        if isinstance(node, ast.DictComp) and isinstance(expected, MapT):
+            e = self.comprehension(node, "map", scope, elem_type=expected.val)
+            if not assignable(e.type, expected):
+                self.err(scope, node, f"type mismatch in {scope.what}: expected {expected}, found {e.type}")
+            return e
         try:
             e = self.infer(node, scope)
         except NeedsType as exc:
@@ -919,7 +937,9 @@ class ClaimChecker:
         if len(args) != len(params):
             self.err(scope, node, f"{name} takes {len(params)} argument{'s' if len(params) != 1 else ''}, "
                                   f"got {len(args)}")
-        arg_exprs = tuple(self.infer(a, scope) for a in args)
+        ptypes, rtype = self.def_types[name]
+        arg_exprs = tuple(coerce(self.check(a, ptypes[p], scope), ptypes[p]) if p in ptypes else self.infer(a, scope)
+                          for p, a in zip(params, args))
         key = (name, tuple(a.type for a in arg_exprs), scope.state)
         if key not in self.def_cache:
             if name in self.def_stack:
@@ -929,7 +949,8 @@ class ClaimChecker:
                 loc = parse_expr(body_node, f"definition {name}")
                 inner = Scope(self, loc, {p: a.type for p, a in zip(params, arg_exprs)}, scope.state,
                               f"definition {name}")
-                self.def_cache[key] = self.infer(loc.tree, inner)
+                body = self.check(loc.tree, rtype, inner) if rtype else self.infer(loc.tree, inner)
+                self.def_cache[key] = coerce(body, rtype) if rtype else body
             finally:
                 self.def_stack.pop()
         body = self.def_cache[key]
@@ -974,12 +995,16 @@ class ClaimChecker:
             check_finite(et, sp, "set comprehension", MAX_ELEMS)
             return Comp(kind, tuple(gens), cond, coerce(elt, et), SetT(et), span=sp)
         if kind == "map":
+            src = gens[0].source if gens else None
+            whole = isinstance(src, Lit) and src.value == frozenset(domain(gens[0].elem)) or \
+                isinstance(src, Ref) and src.kind == "const" and \
+                self.consts[src.name].value == frozenset(domain(gens[0].elem))
             if len(gens) != 1 or cond is not None or not (isinstance(node.key, ast.Name) and node.key.id == gens[0].name) \
-                    or gens[0].kind != "set" or not isinstance(gens[0].source, Lit) or \
-                    gens[0].source.value != frozenset(domain(gens[0].elem)):
+                    or gens[0].kind != "set" or not whole:
                 self.err(scope, node, "a map is built as {k: value for k in K}, where K is a whole enum or range")
-            elt = self.infer(node.value, inner)
-            return Comp(kind, tuple(gens), None, elt, MapT(gens[0].elem, elt.type), span=sp)
+            elt = self.check(node.value, elem_type, inner) if elem_type else self.infer(node.value, inner)
+            vt = elem_type or elt.type
+            return Comp(kind, tuple(gens), None, coerce(elt, vt), MapT(gens[0].elem, vt), span=sp)
         raise AssertionError(kind)
 
     def _int_bound(self, elt, gens, scope, node) -> Type:

@@ -344,7 +344,7 @@ class Context:
             self.oblige(y != 0, "division by zero")
             q = z3.If(y > 0, x / y, (-x) / (-y))
             return q if o == "//" else x - y * q
-        at = args[0].type
+        at = args[0].type if args else None
         if o == "==":
             return eq(vals[0], vals[1], at)
         if o == "!=":

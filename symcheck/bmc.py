@@ -42,6 +42,8 @@ def check_bmc(model: Model, depth: int, timeout: float | None = None, progress=N
             checks = [("well-formed", z3.Not(init_wf))]
         checks += [(f"type({n})", enc.type_bad(n, d)) for n, _ in model.variables]
         checks += [(inv.name, enc.inv_bad(inv.name, d)) for inv in model.invariants]
+        if model.deadlock:
+            checks.append(("deadlock", enc.deadlocked(d)))
         for name, bad in checks:
             if timeout and time.perf_counter() - start > timeout:
                 return _unknown(model, d, f"timeout after {timeout:g} s at depth {d}", t_enc, start)

@@ -201,6 +201,9 @@ class ClaimChecker:
                     depth_node.value, int) or not 0 <= depth_node.value <= MAX_DEPTH:
                 raise InputError(depth_node.span, f"depth must be an integer from 0 to {MAX_DEPTH}")
             depth = depth_node.value
+        deadlock = self.text("deadlock", "ignore")
+        if deadlock not in ("check", "ignore"):
+            raise InputError(self.doc.get("deadlock").span, f"deadlock must be check or ignore, not {deadlock!r}")
         from .variants import render_patch
         return Model(
             name=self.variant.name, family=self.text("claim"), title=self.text("title"),
@@ -208,7 +211,7 @@ class ClaimChecker:
             expect=expect, depth=depth, file=self.file,
             constants=tuple(self.consts[n] for n in self.const_nodes),
             variables=tuple(self.variables.items()), init=init, actions=actions, invariants=invariants,
-            patch_text=render_patch(self.variant.patch))
+            patch_text=render_patch(self.variant.patch), deadlock=deadlock == "check")
 
     def _check_name(self, name: str, span: Span, what: str) -> None:
         if not name.isidentifier() or name in ("True", "False", "None"):

@@ -554,7 +554,7 @@ class Encoding:
         self.sel_cur = z3.Int("act@cur")
         self._states: dict[int, dict] = {}
         self.init_t = self._init_template()
-        self.trans_t, self.step_bad_t = self._trans_template()
+        self.trans_t, self.step_bad_t, self.dead_t = self._trans_template()
         self.inv_t = {inv.name: self._inv_template(inv) for inv in model.invariants}
         self.type_t = {n: type_ok(self.cur[n], t) for n, t in model.variables}
 
@@ -593,7 +593,7 @@ class Encoding:
 
     def _trans_template(self):
         sel = self.sel_cur
-        options, bads = [], []
+        options, bads, enabled = [], [], []
         for k, (action, params) in enumerate(self.insts):
             ctx = Context(self.model, self.consts)
             env = {p: lift(v, t) for (p, t), v in zip(action.params, params.values())}
@@ -612,9 +612,10 @@ class Encoding:
             bad = z3.Or(z3.Not(guard_wf), z3.And(guard, z3.Not(upd_wf)))
             options.append(z3.And(sel == k, z3.Or(z3.And(guard, *frame), bad)))
             bads.append(z3.And(sel == k, bad))
+            enabled.append(z3.Or(guard, z3.Not(guard_wf)))
         shape = [well_shaped(self.nxt[n], t) for n, t in self.model.variables]
         trans = z3.And(z3.Or(options) if options else z3.BoolVal(False), *shape)
-        return trans, (z3.Or(bads) if bads else z3.BoolVal(False))
+        return trans, (z3.Or(bads) if bads else z3.BoolVal(False)), z3.Not(z3.Or(enabled))
 
     def _inv_template(self, inv):
         ctx = Context(self.model, self.consts)
@@ -635,6 +636,9 @@ class Encoding:
 
     def inv_bad(self, name: str, i: int):
         return self.at(self.inv_t[name], i)
+
+    def deadlocked(self, i: int):
+        return self.at(self.dead_t, i)
 
     def type_bad(self, var: str, i: int):
         return z3.Not(self.at(self.type_t[var], i))

@@ -177,6 +177,8 @@ def explain(model: Model, result: Result) -> list:
         t = model.var_type(var)
         return [(0, f"{var} = {render(last[var], t) if _renderable(last[var], t) else last[var]!r} "
                     f"is outside its declared type {t}")]
+    if name == "deadlock":
+        return [(0, "no action is enabled in this state (deadlock checking is on for this claim)")]
     if name == "well-formed":
         return [(0, _replay_error(model, result))]
     inv = next(i for i in model.invariants if i.name == name)

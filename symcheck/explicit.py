@@ -277,12 +277,17 @@ def search(model: Model, depth: int, consts: dict | None = None, max_states: int
         if bad is not None:
             name, state = bad
             return Found(name, d, _path(model, parent, state), len(parent), False)
+        expansions = [(s, list(successors(model, ev, s, insts))) for s in level]
+        if model.deadlock:
+            for s, succ in expansions:
+                if not succ:
+                    return Found("deadlock", d, _path(model, parent, s), len(parent), False)
         if d == depth or not level:
             return Found(None, d if level else d - 1, (), len(parent), not level)
         nxt_level = []
         errors = []
-        for s in level:
-            for label, nxt in successors(model, ev, s, insts):
+        for s, succ in expansions:
+            for label, nxt in succ:
                 if isinstance(nxt, ModelError):
                     errors.append((s, label))
                     continue

@@ -219,6 +219,7 @@ class Model:
     actions: tuple  # (Action, ...)
     invariants: tuple  # (Invariant, ...)
     patch_text: str = ""
+    deadlock: bool = False  # a reachable state with no enabled action is a violation
 
     def var_type(self, name: str) -> Type:
         for vname, vtype in self.variables:

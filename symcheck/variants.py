@@ -10,10 +10,10 @@ from .errors import InputError
 from .source import YMap, YNode, YScalar
 
 CLAIM_KEYS = ("claim", "title", "source", "statement", "constants", "types", "variables", "init",
-              "defs", "actions", "invariants", "expect", "depth", "variants", "notes")
+              "defs", "actions", "invariants", "expect", "depth", "deadlock", "variants", "notes")
 VARIANT_KEYS = ("bug", "expect", "depth", "patch", "extends", "title", "notes")
 PATCHABLE = ("title", "statement", "constants", "types", "variables", "init", "defs", "actions",
-             "invariants", "depth", "notes")
+             "invariants", "depth", "deadlock", "notes")
 _DEF_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*(\(.*\))?\s*$")
 
 

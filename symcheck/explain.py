@@ -106,8 +106,6 @@ class Explainer:
             if isinstance(inner, Lit):
                 continue
             self.show(inner, env, depth)
-            if isinstance(inner, (DefCall, Comp)) or (isinstance(inner, Op) and inner.op in ("field", "get", "index")):
-                pass
 
     def why(self, e: Expr, env: dict, want: bool, depth: int, budget: list) -> None:
         """Explain why boolean e evaluates to `want`."""
@@ -139,7 +137,10 @@ class Explainer:
                 c = self.value(e.args[0], env)
                 self.show(e.args[0], env, depth)
                 return self.why(e.args[1] if c is True else e.args[2], env, want, depth, budget)
-            self.operands(e, env, depth)
+            if o in ("==", "!=", "<", "<=", ">", ">=", "in", "subset"):
+                self.operands(e, env, depth)
+            else:
+                self.show(e, env, depth)
             return
         if isinstance(e, Comp) and e.kind in ("all", "any"):
             witness = (e.kind == "all") != want  # all-false / any-true: one binding decides

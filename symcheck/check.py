@@ -714,7 +714,12 @@ class ClaimChecker:
         except NeedsType:
             eb = self.infer(b, scope)
             return self.check(a, eb.type, scope), eb
-        return ea, self.check(b, ea.type, scope) if self._weak(b) else self.infer(b, scope)
+        if self._weak(b):
+            return ea, self.check(b, ea.type, scope)
+        try:
+            return ea, self.infer(b, scope)
+        except NeedsType:
+            return ea, self.check(b, ea.type, scope)
 
     def _weak(self, node) -> bool:
         return (isinstance(node, ast.Dict) and not node.keys) or isinstance(node, (ast.List, ast.Constant)) and \
@@ -788,6 +793,11 @@ class ClaimChecker:
             t = unify(t, i.type)
             if t is None:
                 self.err(scope, node, "set elements have different types")
+        if isinstance(t, IntT) and not t.bounded:
+            if not all(isinstance(i, Lit) for i in items):
+                self.err(scope, node, "cannot tell the range of this set's integers; compare or assign it "
+                                      "to a typed set", cls=NeedsType)
+            t = IntT(min(i.value for i in items), max(i.value for i in items))
         return Op("setlit", tuple(coerce(i, t) for i in items), SetT(t), span=scope.loc.span_of(node))
 
     def infer_Dict(self, node, scope):

@@ -176,7 +176,8 @@ def explain(model: Model, result: Result) -> list:
     if name and name.startswith("type("):
         var = name[5:-1]
         t = model.var_type(var)
-        return [(0, f"{var} = {render(last[var], t) if _renderable(last[var], t) else last[var]!r} "
+        shown = render(last[var], t) if _renderable(last[var], t) else repr(last[var])
+        return [(0, f"{var} = {shown} "
                     f"is outside its declared type {t}")]
     if name == "deadlock":
         return [(0, "no action is enabled in this state (deadlock checking is on for this claim)")]

@@ -174,9 +174,16 @@ def parse_expr_text(text: str, span: Span, offset: int | None = None, block: boo
     except SyntaxError as exc:
         loc = Located(ast.Constant(0), source, span, offset, block)
         bad = ast.Constant(0)
+        stripped = source.strip()
         bad.lineno = exc.lineno or 1
         bad.col_offset = max((exc.offset or 1) - 1, 0)
-        raise InputError(loc.span_of(bad), f"syntax error in expression: {exc.msg}") from None
+        msg = exc.msg
+        if not exc.offset or (exc.lineno or 1) == 1 and exc.offset > len(stripped):
+            bad.col_offset = len(stripped)  # the expression stops too early
+            msg = "the expression ends too early" if msg == "invalid syntax" else msg
+        if not block:
+            bad.col_offset += len(source) - len(source.lstrip())
+        raise InputError(loc.span_of(bad), f"syntax error in expression: {msg}") from None
     except (RecursionError, MemoryError, ValueError):
         raise InputError(span, "expression is nested too deeply or too large") from None
     if not block and source != source.lstrip():

@@ -129,6 +129,8 @@ class Evaluator:
         if o in ("record", "tuple", "seqlit"):
             return tuple(vals)
         if o == "setlit":
+            for v in vals:
+                check_elem(v, e.type.elem, e)
             return frozenset(vals)
         if o == "coerce":
             return coerce_value(vals[0], e.type, e)
@@ -176,7 +178,12 @@ class Evaluator:
                 return self.eval(e.elt, state, b)
             raise ModelError("choose found no value satisfying the condition", e.span)
         if k == "set":
-            return frozenset(self.eval(e.elt, state, b) for b in matches)
+            out = []
+            for b in matches:
+                v = self.eval(e.elt, state, b)
+                check_elem(v, e.type.elem, e)
+                out.append(v)
+            return frozenset(out)
         if k == "map":
             g = e.gens[0]
             return tuple((b[g.name], self.eval(e.elt, state, b)) for b in matches)

@@ -78,14 +78,14 @@ def _select(names, directory) -> list[Entry]:
         return list(table_.values())
     chosen = []
     for name in names:
-        if name in table_:
-            chosen.append(table_[name])
-            continue
         family = [e for e in table_.values() if e.variant.doc.get("claim").value == name]
-        if not family:
-            chosen.extend(resolve(name, directory))  # raises with a suggestion
-        chosen.extend(family)
-    return list(dict.fromkeys(chosen))
+        if family:  # a family name selects the green claim and all its variants
+            chosen.extend(family)
+        elif name in table_:
+            chosen.append(table_[name])
+        else:
+            chosen.extend(resolve(name, directory))  # a file, or an error with a suggestion
+    return list({e.name: e for e in chosen}.values())
 
 
 @main.command()
@@ -99,8 +99,10 @@ def _select(names, directory) -> list[Entry]:
               help="Also write each variant's JSON result and text trace, and summary.md, into DIR.")
 @claims_option
 def check(names, depth, timeout, fmt, results_dir, claims):
-    """Check every claim variant (or the NAMES given: variants or families) against
-    its expected verdict and print a table."""
+    """Check every claim variant against its expected verdict and print a table.
+
+    NAMES restrict the run: a family name (the `claim:` id) selects its green claim
+    and all its variants; a variant name selects that variant."""
     try:
         entries = _select(names, claims_dir(claims))
         models = [load_model(e) for e in entries]

@@ -170,13 +170,17 @@ def write_results(directory: Path, results: list) -> None:
 
 
 @main.command(name="list")
+@click.option("--names", is_flag=True, help="Print only the variant names, one per line.")
 @claims_option
-def list_(claims):
+def list_(names, claims):
     """List every claim variant with its expected verdict."""
     try:
         entries = catalog(claims_dir(claims))
     except InputError as exc:
         _fail(exc)
+    if names:
+        click.echo("\n".join(entries))
+        return
     rows = []
     for name, e in entries.items():
         doc = e.variant.doc

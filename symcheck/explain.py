@@ -155,7 +155,15 @@ class Explainer:
                 return
             what = "no binding satisfies" if e.kind == "any" else "every binding satisfies"
             gens = ", ".join(f"{g.name} in {_gen_src(g)}" for g in e.gens)
-            self.lines.append((depth, f"{what} it ({gens})"))
+            bindings = [b for b in self.ev.bindings(e.gens, self.state, env)
+                        if e.cond is None or self.value(e.cond, b) is True]
+            self.lines.append((depth, f"{what} it ({gens}{': none' if not bindings else ''})"))
+            for b in bindings[:4]:  # show why each candidate fails, for small domains
+                names = ", ".join(f"{g.name} = {render(b[g.name], g.elem)}" for g in e.gens)
+                self.lines.append((depth + 1, f"with {names}:"))
+                self.why(e.elt, b, want, depth + 2, budget)
+            if len(bindings) > 4:
+                self.lines.append((depth + 1, f"... and {len(bindings) - 4} more"))
             return
         if isinstance(e, DefCall):
             self.show(e, env, depth)

@@ -1,0 +1,154 @@
+# symcheck: `make check` runs the whole claim suite, `make test` the tests. Both set up
+# a local virtualenv (.venv) on first use. One target per claim variant, named like
+# the public TLA+ suite's: a green exits 0 when it holds, a red exits 0 when it is
+# violated as expected (and prints its trace).
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SYMCHECK := $(VENV)/bin/symcheck
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install check test results bench soak clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+check: $(STAMP)
+	$(SYMCHECK) check
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+results: $(STAMP)
+	rm -f results/*.json results/*.txt
+	$(SYMCHECK) check --results results
+
+bench: $(STAMP)
+	$(PY) bench/suite.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache
+
+# BEGIN CLAIM TARGETS (generated: `make targets` rewrites this block)
+CLAIM_TARGETS := \
+  approvals-token \
+  approvals-token-negative \
+  approvals \
+  approvals-negative \
+  attacker \
+  attacker-negative \
+  attacker-nodes-negative \
+  attacker-nodes-allowlist \
+  attacker-nodes-allowlist-negative \
+  crash-restart-dedupe \
+  crash-restart-dedupe-negative \
+  dedupe-collision-fallback \
+  dedupe-collision-fallback-negative \
+  discord-interaction-idempotency \
+  discord-interaction-idempotency-negative \
+  discord-interaction-role-thread \
+  discord-interaction-role-thread-negative \
+  discord-role-gating-thread-parent \
+  discord-role-gating-thread-parent-negative \
+  discord-role-gating \
+  discord-role-gating-negative \
+  elevated \
+  elevated-negative \
+  gateway-auth-conformance \
+  gateway-auth-conformance-negative \
+  gateway-auth-proxy-header-spoof \
+  gateway-auth-proxy-header-spoof-negative \
+  gateway-auth-proxy \
+  gateway-auth-proxy-negative \
+  gateway-auth-tailscale \
+  gateway-auth-tailscale-negative \
+  gateway-exposure-v2 \
+  gateway-exposure-v2-negative \
+  gateway-exposure-v2-protected \
+  gateway-exposure-v2-protected-negative \
+  gateway-exposure-v2-unsafe-custom \
+  gateway-exposure-v2-unsafe-tailnet \
+  gateway-exposure-v2-unsafe-auto \
+  gateway-exposure-v2-protected-custom \
+  gateway-exposure-v2-protected-tailnet \
+  gateway-exposure-v2-protected-password \
+  gateway-exposure-v2-protected-auto \
+  gateway-exposure \
+  gateway-exposure-negative \
+  groups \
+  groups-negative \
+  indirect-prompt-injection \
+  indirect-prompt-injection-negative \
+  ingress-dedupe-fallback \
+  ingress-dedupe-fallback-negative \
+  ingress-gating \
+  ingress-gating-negative \
+  ingress-idempotency \
+  ingress-idempotency-negative \
+  message-delete-session-binding \
+  message-delete-session-binding-negative \
+  message-edit-session-binding \
+  message-edit-session-binding-negative \
+  message-lifecycle-session-key \
+  message-lifecycle-session-key-negative \
+  multi-channel-identity-collision \
+  multi-channel-identity-collision-negative \
+  multi-channel-identity-override \
+  multi-channel-identity-override-negative \
+  no-cross-stream \
+  no-cross-stream-negative \
+  nodes-pipeline \
+  nodes-pipeline-negative \
+  nodes-policy \
+  nodes-policy-negative \
+  openclaw-session-key-conformance \
+  openclaw-session-key-conformance-negative \
+  pairing-idempotency \
+  pairing-idempotency-negative \
+  pairing-race \
+  pairing-race-negative \
+  pairing-refresh-race \
+  pairing-refresh-race-negative \
+  pairing-refresh \
+  pairing-refresh-negative \
+  pairing \
+  pairing-negative \
+  pairing-cap \
+  pairing-cap-negative \
+  policy-hot-reload \
+  policy-hot-reload-negative \
+  precedence \
+  precedence-negative \
+  reaction-session-binding \
+  reaction-session-binding-negative \
+  routing-identity-transitive \
+  routing-identity-transitive-negative \
+  routing-identitylinks \
+  routing-identitylinks-negative \
+  routing-isolation \
+  routing-isolation-negative \
+  routing-precedence \
+  routing-precedence-negative \
+  routing-thread-parent-channel-override \
+  routing-thread-parent-channel-override-negative \
+  routing-trirule \
+  routing-trirule-negative \
+  taint-propagation \
+  taint-propagation-negative \
+  thread-parent-reaction-binding \
+  thread-parent-reaction-binding-negative \
+  two-worker-dedupe \
+  two-worker-dedupe-negative
+
+.PHONY: $(CLAIM_TARGETS)
+$(CLAIM_TARGETS): $(STAMP)
+	$(SYMCHECK) prove $@
+# END CLAIM TARGETS
+
+targets: $(STAMP)
+	$(PY) bench/make_targets.py

@@ -1,5 +1,6 @@
 """Benchmark: for every claim variant, seconds to load (parse and check), encode and
-solve (BMC to the claim's depth), and the total. Run: python bench/suite.py [NAME...]"""
+solve (BMC to the claim's depth), and the total. Run: python bench/suite.py [NAME...]
+where a NAME is a variant or a family (all its variants)."""
 import sys
 import time
 from pathlib import Path
@@ -13,7 +14,7 @@ from symcheck.report import table  # noqa: E402
 
 def main(names):
     entries = catalog(Path("claims"))
-    chosen = [e for n, e in entries.items() if not names or n in names or n.rsplit("-", 1)[0] in names]
+    chosen = [e for n, e in entries.items() if not names or n in names or e.variant.doc.get("claim").value in names]
     rows, totals = [], [0.0, 0.0, 0.0]
     for e in chosen:
         t0 = time.perf_counter()

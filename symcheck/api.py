@@ -19,12 +19,13 @@ def load_claims(name_or_path: str, claims: str | Path | None = None) -> list[Mod
     return [load_model(e) for e in resolve(str(name_or_path), Path(claims) if claims else claims_dir())]
 
 
-def prove(claim: Model | str, depth: int | None = None, timeout: float | None = None) -> Result:
-    """Check a claim with bounded model checking to `depth` (default: the claim's)."""
+def prove(claim: Model | str, depth: int | None = None, timeout: float | None = None, progress=None) -> Result:
+    """Check a claim with bounded model checking to `depth` (default: the claim's).
+    `progress(depth, seconds)` is called after each depth."""
     from .bmc import check_bmc
     from .explain import explain
     model = load_claim(claim) if isinstance(claim, str) else claim
-    result = check_bmc(model, model.depth if depth is None else depth, timeout=timeout)
+    result = check_bmc(model, model.depth if depth is None else depth, timeout=timeout, progress=progress)
     if result.violated:
         result.explanation = explain(model, result)
     return result

@@ -5,7 +5,6 @@ canonical: each step takes the first action instance (in declaration order) that
 reaches a violation of the same length."""
 from __future__ import annotations
 
-import sys
 import time
 
 import z3
@@ -99,8 +98,3 @@ def _canonical_trace(solver: z3.Solver, enc: Encoding, d: int) -> Trace:
         action, params = enc.decode_step(m, i - 1)
         steps.append(Step(action.name, tuple((p, params[p], t) for p, t in action.params), state))
     return Trace(tuple(steps))
-
-
-def print_progress(d: int, elapsed: float) -> None:
-    if elapsed > 2:
-        print(f"  ... depth {d} done ({elapsed:.1f} s)", file=sys.stderr)

@@ -22,9 +22,14 @@ def _fail(exc: InputError):
     sys.exit(EXIT_INPUT)
 
 
+def _progress(d: int, seconds: float) -> None:
+    if seconds > 2:  # only runs that take a while report their progress
+        click.echo(f"  ... depth {d} explored ({seconds:.1f} s)", err=True)
+
+
 def _run(model, depth, timeout):
     from .api import prove
-    return prove(model, depth=depth, timeout=timeout)
+    return prove(model, depth=depth, timeout=timeout, progress=_progress if sys.stderr.isatty() else None)
 
 
 claims_option = click.option("--claims", "claims", metavar="DIR", default=None,

@@ -45,14 +45,22 @@ CLAIM_TARGETS := \
   attacker-nodes-negative \
   attacker-nodes-allowlist \
   attacker-nodes-allowlist-negative \
+  config-normalization \
+  config-normalization-negative \
   crash-restart-dedupe \
   crash-restart-dedupe-negative \
   dedupe-collision-fallback \
   dedupe-collision-fallback-negative \
+  delivery-pipeline \
+  delivery-pipeline-negative \
+  delivery-route-stability \
+  delivery-route-stability-negative \
   discord-interaction-idempotency \
   discord-interaction-idempotency-negative \
   discord-interaction-role-thread \
   discord-interaction-role-thread-negative \
+  discord-pluralkit \
+  discord-pluralkit-negative \
   discord-role-gating-thread-parent \
   discord-role-gating-thread-parent-negative \
   discord-role-gating \
@@ -90,6 +98,12 @@ CLAIM_TARGETS := \
   ingress-gating-negative \
   ingress-idempotency \
   ingress-idempotency-negative \
+  ingress-retry \
+  ingress-retry-negative \
+  ingress-trace \
+  ingress-trace-negative \
+  ingress-trace2 \
+  ingress-trace2-negative \
   message-delete-session-binding \
   message-delete-session-binding-negative \
   message-edit-session-binding \
@@ -126,6 +140,10 @@ CLAIM_TARGETS := \
   precedence-negative \
   reaction-session-binding \
   reaction-session-binding-negative \
+  routing-identity-channel-override \
+  routing-identity-channel-override-negative \
+  routing-identity-symmetry \
+  routing-identity-symmetry-negative \
   routing-identity-transitive \
   routing-identity-transitive-negative \
   routing-identitylinks \
@@ -136,8 +154,13 @@ CLAIM_TARGETS := \
   routing-precedence-negative \
   routing-thread-parent-channel-override \
   routing-thread-parent-channel-override-negative \
+  routing-thread-parent \
+  routing-thread-parent-negative \
   routing-trirule \
   routing-trirule-negative \
+  session-explosion-bound \
+  session-key-stability \
+  session-key-stability-negative \
   taint-propagation \
   taint-propagation-negative \
   thread-parent-reaction-binding \

@@ -12,7 +12,7 @@ TLC = tlc_reference()
 
 def snake(name: str) -> str:
     name = re.sub(r"^(Inv|Live)_", "", name)
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
 
 
 @pytest.mark.parametrize("name", SEED_VARIANTS)

@@ -14,7 +14,7 @@ CLAIM_KEYS = ("claim", "title", "source", "statement", "constants", "types", "va
 VARIANT_KEYS = ("bug", "expect", "depth", "patch", "extends", "title", "notes")
 PATCHABLE = ("title", "statement", "constants", "types", "variables", "init", "defs", "actions",
              "invariants", "depth", "deadlock", "notes")
-_DEF_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*(\(.*\))?\s*$")
+_DEF_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*(\(.*\))?\s*(->.*)?$")
 
 
 @dataclass(frozen=True)

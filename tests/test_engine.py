@@ -136,3 +136,27 @@ def test_pipeline_imports_flow_one_way():
         for dep in re.findall(r"^from \.(\w+) import", path.read_text(), re.M):
             if dep in rank and dep != "trace":
                 assert rank[dep] < rank[path.stem], f"{path.stem} imports {dep} against the pipeline"
+
+
+def test_a_patch_may_name_a_typed_def_by_its_name(write_claim):
+    text = """\
+claim: t
+types:
+  K: {enum: [a, b]}
+defs:
+  pick -> K: "'a'"
+variables: {x: K}
+init: {x: pick}
+invariants: {is_a: "x == 'a'"}
+variants:
+  negative:
+    bug: picks b
+    expect: violated
+    patch:
+      defs:
+        pick: "'b'"
+"""
+    green, red = symcheck.load_claims(str(write_claim(text)))
+    assert symcheck.prove(green).holds
+    r = symcheck.prove(red)
+    assert r.violated and r.depth == 0

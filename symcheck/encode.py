@@ -163,16 +163,16 @@ def ite(c, a, b, t: Type):
 def decode(m: z3.ModelRef, v, t: Type):
     """A symbolic value's concrete value in a Z3 model."""
     if isinstance(t, BoolT):
-        return z3.is_true(m.eval(v, model_completion=True))
+        return z3.is_true(m.evaluate(v, model_completion=True))
     if isinstance(t, IntT):
-        return m.eval(v, model_completion=True).as_long()
+        return m.evaluate(v, model_completion=True).as_long()
     if isinstance(t, EnumT):
-        i = m.eval(v, model_completion=True).as_long()
+        i = m.evaluate(v, model_completion=True).as_long()
         return t.members[i] if 0 <= i < len(t.members) else f"<bad {t.name} #{i}>"
     if isinstance(t, SetT):
-        return frozenset(k for k, b in v.bits.items() if z3.is_true(m.eval(b, model_completion=True)))
+        return frozenset(k for k, b in v.bits.items() if z3.is_true(m.evaluate(b, model_completion=True)))
     if isinstance(t, SeqT):
-        n = m.eval(v.length, model_completion=True).as_long()
+        n = m.evaluate(v.length, model_completion=True).as_long()
         return tuple(decode(m, x, t.elem) for x in v.items[:max(0, n)])
     if isinstance(t, RecordT):
         return tuple(decode(m, x, ft) for x, (_, ft) in zip(v.items, t.fields))
@@ -648,6 +648,6 @@ class Encoding:
         return {n: decode(m, self.state(i)[n], t) for n, t in self.model.variables}
 
     def decode_step(self, m, i: int):
-        k = m.eval(self.selector(i), model_completion=True).as_long()
+        k = m.evaluate(self.selector(i), model_completion=True).as_long()
         action, params = self.insts[k]
         return action, params

@@ -87,7 +87,7 @@ class Explainer:
 
     def value(self, e, env):
         try:
-            return self.ev.eval(e, self.state, env)
+            return self.ev.evaluate(e, self.state, env)
         except ModelError as exc:
             return exc
 
@@ -214,14 +214,14 @@ def _replay_error(model: Model, result: Result) -> str:
     try:
         if len(steps) == 1:
             for _, e in model.init:
-                ev.eval(e, {}, {})
+                ev.evaluate(e, {}, {})
             return "the initial state is ill-formed"
         prev, last = steps[-2].state, steps[-1]
         action = next(a for a in model.actions if a.name == last.action)
         params = {p: v for p, v, _ in last.params}
-        if ev.eval(action.guard, prev, params):
+        if ev.evaluate(action.guard, prev, params):
             for _, e in action.updates:
-                ev.eval(e, prev, params)
+                ev.evaluate(e, prev, params)
     except ModelError as exc:
         where = f" at {exc.span}" if exc.span else ""
         return f"ill-formed operation{where}: {exc.message}"

@@ -19,7 +19,7 @@ class Evaluator:
         self.model = model
         self.consts = consts if consts is not None else {c.name: c.value for c in model.constants}
 
-    def eval(self, e: Expr, state: dict, env: dict):
+    def evaluate(self, e: Expr, state: dict, env: dict):
         if isinstance(e, Lit):
             return e.value
         if isinstance(e, Ref):
@@ -33,13 +33,13 @@ class Evaluator:
         if isinstance(e, Comp):
             return self.comp(e, state, env)
         if isinstance(e, DefCall):
-            args = [self.eval(a, state, env) for a in e.args]
-            return self.eval(e.body, state, dict(zip(e.params, args)))
+            args = [self.evaluate(a, state, env) for a in e.args]
+            return self.evaluate(e.body, state, dict(zip(e.params, args)))
         raise TypeError(f"unhandled expression {e!r}")
 
     def op(self, e: Op, state, env):
         o, args = e.op, e.args
-        ev = lambda x: self.eval(x, state, env)  # noqa: E731
+        ev = lambda x: self.evaluate(x, state, env)  # noqa: E731
         if o == "and":
             return all(ev(a) for a in args)
         if o == "or":
@@ -149,44 +149,44 @@ class Evaluator:
 
     def gen_values(self, g, state, env):
         if g.kind == "set":
-            s = self.eval(g.source, state, env)
+            s = self.evaluate(g.source, state, env)
             return [v for v in domain(g.elem) if v in s]
         if g.kind == "seq":
-            return list(self.eval(g.source, state, env))
+            return list(self.evaluate(g.source, state, env))
         lo, hi = g.source
         if g.limit is not None:
-            hi = min(hi, self.eval(g.limit, state, env))
+            hi = min(hi, self.evaluate(g.limit, state, env))
         return list(range(lo, hi))
 
     def comp(self, e: Comp, state, env):
         k = e.kind
         matches = (b for b in self.bindings(e.gens, state, env)
-                   if e.cond is None or self.eval(e.cond, state, b))
+                   if e.cond is None or self.evaluate(e.cond, state, b))
         if k == "all":
-            return all(self.eval(e.elt, state, b) for b in matches)
+            return all(self.evaluate(e.elt, state, b) for b in matches)
         if k == "any":
-            return any(self.eval(e.elt, state, b) for b in matches)
+            return any(self.evaluate(e.elt, state, b) for b in matches)
         if k == "sum":
-            return sum(self.eval(e.elt, state, b) for b in matches)
+            return sum(self.evaluate(e.elt, state, b) for b in matches)
         if k in ("min", "max"):
-            vals = [self.eval(e.elt, state, b) for b in matches]
+            vals = [self.evaluate(e.elt, state, b) for b in matches]
             if not vals:
                 raise ModelError(f"{k} over no values", e.span)
             return min(vals) if k == "min" else max(vals)
         if k == "choose":
             for b in matches:
-                return self.eval(e.elt, state, b)
+                return self.evaluate(e.elt, state, b)
             raise ModelError("choose found no value satisfying the condition", e.span)
         if k == "set":
             out = []
             for b in matches:
-                v = self.eval(e.elt, state, b)
+                v = self.evaluate(e.elt, state, b)
                 check_elem(v, e.type.elem, e)
                 out.append(v)
             return frozenset(out)
         if k == "map":
             g = e.gens[0]
-            return tuple((b[g.name], self.eval(e.elt, state, b)) for b in matches)
+            return tuple((b[g.name], self.evaluate(e.elt, state, b)) for b in matches)
         raise TypeError(f"unhandled comprehension {k!r}")
 
 
@@ -245,7 +245,7 @@ def check_state(model: Model, ev: Evaluator, state: dict) -> str | None:
         return f"type({bad[0]})"
     for inv in model.invariants:
         try:
-            if not ev.eval(inv.expr, state, {}):
+            if not ev.evaluate(inv.expr, state, {}):
                 return inv.name
         except ModelError:
             return inv.name
@@ -256,11 +256,11 @@ def successors(model: Model, ev: Evaluator, state: dict, insts):
     """(label, next state or ModelError) for every enabled action instance."""
     for a, params in insts:
         try:
-            if not ev.eval(a.guard, state, params):
+            if not ev.evaluate(a.guard, state, params):
                 continue
             nxt = dict(state)
             for var, e in a.updates:
-                nxt[var] = ev.eval(e, state, params)
+                nxt[var] = ev.evaluate(e, state, params)
         except ModelError as exc:
             yield (a.name, params), exc
             continue
@@ -272,7 +272,7 @@ def search(model: Model, depth: int, consts: dict | None = None, max_states: int
     in declaration order, so the reported invariant and depth match the BMC engine's."""
     ev = Evaluator(model, consts)
     try:
-        init = {name: ev.eval(e, {}, {}) for name, e in model.init}
+        init = {name: ev.evaluate(e, {}, {}) for name, e in model.init}
     except ModelError:
         return Found("well-formed", 0, ((None, {}),), 0, False)
     parent: dict = {freeze(model, init): None}

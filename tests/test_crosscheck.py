@@ -23,14 +23,14 @@ def test_bmc_agrees_with_explicit_search(name):
         # the BMC trace is a real path: replay it with the explicit evaluator
         ev = Evaluator(model)
         steps = bmc.trace.steps
-        assert steps[0].state == {n: ev.eval(e, {}, {}) for n, e in model.init}
+        assert steps[0].state == {n: ev.evaluate(e, {}, {}) for n, e in model.init}
         for prev, step in zip(steps, steps[1:]):
             action = next(a for a in model.actions if a.name == step.action)
             params = {p: v for p, v, _ in step.params}
-            assert ev.eval(action.guard, prev.state, params) is True
+            assert ev.evaluate(action.guard, prev.state, params) is True
             if bmc.invariant == "well-formed" and step is steps[-1]:
                 continue
             expected = dict(prev.state)
             for var, e in action.updates:
-                expected[var] = ev.eval(e, prev.state, params)
+                expected[var] = ev.evaluate(e, prev.state, params)
             assert step.state == expected

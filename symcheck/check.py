@@ -606,15 +606,11 @@ class ClaimChecker:
         return name in scope.locals or name in self.variables or name in self.defs or name in self.const_nodes
 
     def infer(self, node: ast.AST, scope: Scope) -> Expr:
-        sp = scope.loc.span_of(node)
         method = getattr(self, "infer_" + type(node).__name__, None)
         if method is None:
             self.err(scope, node, f"unsupported syntax in {scope.what}: {type(node).__name__}",
                      "see the claim-language reference in README.md")
-        e = method(node, scope)
-        if e.span is None:
-            pass
-        return e if getattr(e, "span", sp) is not None else e
+        return method(node, scope)
 
     def infer_Constant(self, node, scope):
         sp = scope.loc.span_of(node)

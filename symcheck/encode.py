@@ -579,7 +579,7 @@ class Encoding:
 
     def at(self, template, i: int):
         """Instantiate a template over (cur, nxt, act) at step i."""
-        return z3.substitute(template, *self._subst_pairs(i)) if self.model.variables or True else template
+        return z3.substitute(template, *self._subst_pairs(i))
 
     # -- templates
     def _init_template(self):

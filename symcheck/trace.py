@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-HOLDS = "holds"
+HOLDS = "holds"  # no violation up to the bound
+PROVED = "proved"  # no violation at any depth (an engine's proof, re-checked)
 VIOLATED = "violated"
 UNKNOWN = "unknown"
-OUTCOMES = (HOLDS, VIOLATED, UNKNOWN)
+OUTCOMES = (PROVED, HOLDS, VIOLATED, UNKNOWN)
 
 
 @dataclass(frozen=True)
@@ -31,8 +32,8 @@ class Trace:
 @dataclass
 class Result:
     claim: str
-    verdict: str  # holds | violated | unknown
-    depth: int  # holds: the bound checked; violated: the trace length
+    verdict: str  # proved | holds | violated | unknown
+    depth: int  # holds: the bound checked; violated: the trace length; proved: the engine's k
     expected: str
     invariant: str | None = None  # the violated invariant (or type(x), well-formed)
     trace: Trace | None = None
@@ -40,10 +41,18 @@ class Result:
     explanation: list = field(default_factory=list)  # lines of (indent, text)
     timings: dict = field(default_factory=dict)
     engine: str = "bmc"
+    config: dict | None = None  # symbolic constants: the configuration of the trace
+    loop_start: int | None = None  # liveness: the trace's last state loops back here
+    proof: list = field(default_factory=list)  # proved: lines describing the proof
 
     @property
     def holds(self) -> bool:
-        return self.verdict == HOLDS
+        """No violation found: holds to the bound, or proved for every depth."""
+        return self.verdict in (HOLDS, PROVED)
+
+    @property
+    def proved(self) -> bool:
+        return self.verdict == PROVED
 
     @property
     def violated(self) -> bool:
@@ -51,4 +60,5 @@ class Result:
 
     @property
     def as_expected(self) -> bool:
-        return self.verdict == self.expected
+        """The claim's expectation is `holds` or `violated`; a proof meets `holds`."""
+        return self.verdict == self.expected or (self.verdict == PROVED and self.expected == HOLDS)

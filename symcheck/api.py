@@ -19,13 +19,17 @@ def load_claims(name_or_path: str, claims: str | Path | None = None) -> list[Mod
     return [load_model(e) for e in resolve(str(name_or_path), Path(claims) if claims else claims_dir())]
 
 
-def prove(claim: Model | str, depth: int | None = None, timeout: float | None = None, progress=None) -> Result:
-    """Check a claim with bounded model checking to `depth` (default: the claim's).
-    `progress(depth, seconds)` is called after each depth."""
-    from .bmc import check_bmc
+def prove(claim: Model | str, depth: int | None = None, timeout: float | None = None, progress=None,
+          engine: str = "auto", prove_timeout: float | None = None) -> Result:
+    """Check a claim with bounded model checking to `depth` (default: the claim's), then,
+    unless `engine` is "bmc", try to prove it for every depth ("auto": k-induction, then
+    PDR; or "kind" / "pdr" alone) within `prove_timeout` seconds.
+    `progress(depth, seconds)` is called after each BMC depth."""
+    from .engine import run
     from .explain import explain
     model = load_claim(claim) if isinstance(claim, str) else claim
-    result = check_bmc(model, model.depth if depth is None else depth, timeout=timeout, progress=progress)
+    result = run(model, model.depth if depth is None else depth, engine=engine, timeout=timeout,
+                 prove_timeout=prove_timeout, progress=progress)
     if result.violated:
         result.explanation = explain(model, result)
     return result

@@ -13,7 +13,7 @@ import z3
 from .explicit import instances
 from .ir import (BoolT, Comp, DefCall, EnumT, Expr, IntT, Lit, MapT, Model, Op, RecordT, Ref, SeqT, SetT,
                  TupleT, Type)
-from .values import domain
+from .values import domain, render
 
 
 # ---------------------------------------------------------------- symbolic values
@@ -99,6 +99,24 @@ def fresh(name: str, t: Type, extra_slot: bool = False):
     if isinstance(t, MapT):
         return SMap([(k, fresh(f"{name}[{i}]", t.val)) for i, k in enumerate(domain(t.key))])
     raise TypeError(t)
+
+
+def labels(name: str, t: Type, extra_slot: bool = False) -> list:
+    """Readable names of the leaves of `fresh(name, t)`, in the same order."""
+    if isinstance(t, SetT):
+        return [f"{render(d, t.elem)} in {name}" for d in domain(t.elem)]
+    if isinstance(t, SeqT):
+        n = t.maxlen + (1 if extra_slot else 0)
+        return [f"len({name})"] + [x for i in range(n) for x in labels(f"{name}[{i}]", t.elem)]
+    if isinstance(t, RecordT):
+        return [x for f, ft in t.fields for x in labels(f"{name}.{f}", ft)]
+    if isinstance(t, TupleT):
+        return [x for i, et in enumerate(t.elems) for x in labels(f"{name}[{i}]", et)]
+    if isinstance(t, MapT):
+        return [x for k in domain(t.key) for x in labels(f"{name}[{render(k, t.key)}]", t.val)]
+    if isinstance(t, EnumT):
+        return [f"{name}#"]  # an enum is its member's index; the proof printer names the members
+    return [name]
 
 
 def leaves(v) -> list:
@@ -557,6 +575,8 @@ class Encoding:
         self.trans_t, self.step_bad_t, self.dead_t = self._trans_template()
         self.inv_t = {inv.name: self._inv_template(inv) for inv in model.invariants}
         self.type_t = {n: type_ok(self.cur[n], t) for n, t in model.variables}
+        self.shape_t = z3.And([well_shaped(self.cur[n], t) for n, t in model.variables])
+        self.bad_t = self._bad_state_template()
 
     def _state_vars(self, tag: str) -> dict:
         return {n: fresh(f"{n}@{tag}", t, extra_slot=True) for n, t in self.model.variables}
@@ -623,6 +643,13 @@ class Encoding:
         wf = z3.And([c for c, _ in ctx.obligations])
         return z3.Or(z3.Not(wf), z3.Not(value))  # "bad": violated or ill-formed
 
+    def _bad_state_template(self):
+        """A state that breaks a type, an invariant or (when checked) deadlock freedom."""
+        parts = [z3.Not(t) for t in self.type_t.values()] + list(self.inv_t.values())
+        if self.model.deadlock:
+            parts.append(self.dead_t)
+        return z3.Or(parts) if parts else z3.BoolVal(False)
+
     # -- instantiated queries
     def init(self):
         body, wf = self.init_t
@@ -642,6 +669,27 @@ class Encoding:
 
     def type_bad(self, var: str, i: int):
         return z3.Not(self.at(self.type_t[var], i))
+
+    def shape(self, i: int):
+        """The representation of state i is well formed (for states not reached from init)."""
+        return self.at(self.shape_t, i)
+
+    def bad_state(self, i: int):
+        return self.at(self.bad_t, i)
+
+    def same_state(self, i: int, j: int):
+        """States i and j hold equal values (spare sequence slots ignored)."""
+        a, b = self.state(i), self.state(j)
+        return z3.And([eq(a[n], b[n], t) for n, t in self.model.variables])
+
+    def leaves(self, tag: str = "cur") -> list:
+        """The Z3 variables of the current (or next) state template, in a fixed order."""
+        vec = self.cur if tag == "cur" else self.nxt
+        return [x for n, _ in self.model.variables for x in leaves(vec[n])]
+
+    def leaf_labels(self) -> list:
+        """Readable names for `leaves("cur")`, in model terms (`now`, `"a" in pending`)."""
+        return [lbl for n, t in self.model.variables for lbl in labels(n, t, extra_slot=True)]
 
     # -- decoding
     def decode_state(self, m, i: int) -> dict:

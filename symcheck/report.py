@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 from .ir import Model
-from .trace import HOLDS, UNKNOWN, VIOLATED, Result
+from .trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Result
 from .values import render, to_json
 
 MARK = {True: "as expected", False: "NOT AS EXPECTED"}
+ENGINE_NAMES = {"kind": "k-induction", "pdr": "PDR", "bmc": "BMC"}
 
 
 def headline(model: Model, r: Result) -> str:
-    if r.verdict == HOLDS:
+    if r.verdict == PROVED:
+        what = f"PROVED for every depth by {ENGINE_NAMES.get(r.engine, r.engine)}" + (
+            f" (k = {r.depth})" if r.engine == "kind" else "")
+    elif r.verdict == HOLDS:
         what = f"HOLDS to depth {r.depth} (no path of up to {r.depth} steps violates an invariant)"
     elif r.verdict == VIOLATED:
         steps = "in the initial state" if r.depth == 0 else f"after {r.depth} step{'s' if r.depth != 1 else ''}"
@@ -23,6 +27,10 @@ def text(model: Model, r: Result) -> str:
     lines = [headline(model, r)]
     if model.bug:
         lines.append(f"  bug planted: {model.bug}")
+    if r.verdict == PROVED:
+        lines += ["  " + line for line in r.proof]
+    elif r.verdict == HOLDS and r.reason:
+        lines.append(f"  {r.reason}")
     if r.verdict != VIOLATED or r.trace is None:
         return "\n".join(lines) + "\n"
     if model.constants:
@@ -93,6 +101,8 @@ def as_json(model: Model, r: Result, timings: bool = True) -> dict:
     }
     if model.bug:
         out["bug"] = model.bug
+    if r.proof:
+        out["proof"] = list(r.proof)
     if r.trace is not None:
         types = dict(model.variables)
         out["configuration"] = {c.name: _json_value(c.value, c.type) for c in model.constants}

@@ -1,3 +1,4 @@
+import functools
 import os
 from pathlib import Path
 
@@ -16,6 +17,15 @@ SEED_VARIANTS = [
     "pairing", "pairing-negative", "pairing-cap", "pairing-cap-negative",
     "ingress-gating", "ingress-gating-negative", "routing-isolation", "routing-isolation-negative",
 ]
+
+
+@functools.lru_cache(maxsize=None)
+def suite_result(name: str):
+    """The default (auto engine) result of a claim variant of the suite, computed once
+    per test run: the parity and cross-check tests both read it."""
+    import symcheck
+    from symcheck.claims import catalog, load_model
+    return symcheck.prove(load_model(catalog(CLAIMS)[name]))
 
 
 def tlc_reference() -> dict:

@@ -13,6 +13,9 @@ def cli(*args, **kw):
 def test_prove_green_exits_0():
     p = cli("prove", "routing-isolation", "--depth", "12")
     assert p.returncode == 0
+    assert "PROVED for every depth" in p.stdout
+    p = cli("prove", "routing-isolation", "--depth", "12", "--engine", "bmc")
+    assert p.returncode == 0
     assert "HOLDS to depth 12" in p.stdout
 
 

@@ -8,6 +8,8 @@ def test_readme_tutorial(tmp_path):
     (tmp_path / "approval-expiry.yaml").write_text(readme.split("```yaml\n")[1].split("```")[0])
     green = symcheck.prove(symcheck.load_claim("approval-expiry", claims=tmp_path))
     red = symcheck.prove(symcheck.load_claim("approval-expiry-negative", claims=tmp_path))
-    assert green.holds and green.depth == 8
+    assert green.proved and green.engine == "kind" and green.depth == 1
     assert red.violated and red.depth == 4 and red.invariant == "ran_only_when_live"
-    assert "fails after 4 steps" in readme and "HOLDS to depth 8" in readme
+    assert "fails after 4 steps" in readme and "PROVED for every depth by k-induction (k = 1)" in readme
+    bounded = symcheck.prove(symcheck.load_claim("approval-expiry", claims=tmp_path), engine="bmc")
+    assert bounded.holds and bounded.depth == 8 and "HOLDS to depth 8" in readme

@@ -1,0 +1,122 @@
+"""k-induction: proofs for every depth. Two incremental solvers walk k = 0, 1, 2, ...
+
+- the base solver follows BMC from the initial states, restricted to simple paths
+  (pairwise distinct states): a bad state at depth k is a real violation, and when no
+  simple good path of length k exists, every reachable state lies within k - 1 steps
+  (k passed the recurrence diameter) and the claim is proved;
+- the step solver starts anywhere (any well-shaped state): when k good states along a
+  simple path can never be followed by a bad one, the property is k-inductive, and with
+  the base case up to k - 1 it holds at every depth.
+
+A bad state breaks a type, an invariant or (when checked) deadlock freedom; a bad
+step is an ill-formed operation. `recheck` re-derives a proof with fresh, monolithic
+queries on a differently configured solver, so a proof never rests on the incremental
+solver's state alone."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import z3
+
+from .encode import Encoding
+from .ir import Model
+
+INDUCTION = "induction"
+DIAMETER = "diameter"
+
+
+@dataclass
+class KindOutcome:
+    status: str  # proved | violated | open | unknown
+    k: int  # proved: the induction depth; violated: the depth of the bad state; open: the last k tried
+    how: str = ""  # proved: induction | diameter
+    reason: str = ""  # unknown: why
+
+
+def _bad_at(enc: Encoding, k: int, init_wf):
+    """Something goes wrong at depth k: the step into it is ill formed, or the state is bad."""
+    return z3.Or(enc.bad_state(k), enc.step_bad(k - 1) if k > 0 else z3.Not(init_wf))
+
+
+def check_kind(model: Model, max_k: int, timeout: float | None = None, enc: Encoding | None = None) -> KindOutcome:
+    enc = enc or Encoding(model)
+    deadline = time.perf_counter() + timeout if timeout else None
+    base, step = z3.SolverFor("QF_LIA"), z3.SolverFor("QF_LIA")
+    for s in (base, step):
+        s.set("random_seed", 0)
+    init, init_wf = enc.init()
+    base.add(init)
+    step.add(enc.shape(0))
+
+    def ask(solver, *query):
+        if deadline is not None:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                return z3.unknown
+            solver.set("timeout", max(1, int(left * 1000)))
+        return solver.check(*query)
+
+    for k in range(max_k + 1):
+        bad_k = _bad_at(enc, k, init_wf)
+        r = ask(base, bad_k)
+        if r == z3.sat:
+            return KindOutcome("violated", k)
+        if r == z3.unknown:
+            return KindOutcome("unknown", k, reason=_why(base, deadline, k))
+        base.add(z3.Not(bad_k))
+        r = ask(base)
+        if r == z3.unsat:
+            return KindOutcome("proved", k, DIAMETER)
+        if r == z3.unknown:
+            return KindOutcome("unknown", k, reason=_why(base, deadline, k))
+        step_bad = z3.Or(enc.bad_state(k), enc.step_bad(k - 1)) if k > 0 else enc.bad_state(0)
+        r = ask(step, step_bad)
+        if r == z3.unsat:
+            return KindOutcome("proved", k, INDUCTION)
+        if r == z3.unknown:
+            return KindOutcome("unknown", k, reason=_why(step, deadline, k))
+        step.add(z3.Not(step_bad))
+        if k == max_k:
+            break
+        for s in (base, step):
+            s.add(enc.trans(k))
+            s.add(*[z3.Not(enc.same_state(j, k + 1)) for j in range(k + 1)])
+    return KindOutcome("open", max_k)
+
+
+def _why(solver, deadline, k) -> str:
+    if deadline is not None and time.perf_counter() >= deadline - 0.01:
+        return f"k-induction ran out of time at k = {k}"
+    return f"solver returned unknown ({solver.reason_unknown()}) at k = {k}"
+
+
+def recheck(model: Model, outcome: KindOutcome, timeout: float | None = None) -> bool:
+    """Re-derive a k-induction proof from scratch: a fresh encoding, a default-configured
+    solver and one monolithic query per obligation."""
+    assert outcome.status == "proved"
+    enc = Encoding(model)
+    k = outcome.k
+    init, init_wf = enc.init()
+
+    def unsat(*formulas) -> bool:
+        s = z3.Solver()
+        s.set("random_seed", 7)
+        if timeout:
+            s.set("timeout", int(timeout * 1000))
+        s.add(*formulas)
+        return s.check() == z3.unsat
+
+    path = [enc.trans(i) for i in range(k)]
+    distinct = [z3.Not(enc.same_state(i, j)) for j in range(k + 1) for i in range(j)]
+    # base case: no violation at depths 0..k from the initial states
+    if not unsat(init, *path, z3.Or([_bad_at(enc, i, init_wf) for i in range(k + 1)])):
+        return False
+    good = [z3.Not(_bad_at(enc, i, init_wf)) for i in range(k + 1)]
+    if outcome.how == DIAMETER:
+        # no simple path of k steps from an initial state through good states
+        return unsat(init, *path, *distinct, *good)
+    # step: k good states along a simple path are never followed by a bad one
+    premises = [z3.Not(enc.bad_state(0))] + [z3.Not(_bad_at(enc, i, init_wf)) for i in range(1, k)]
+    conclusion = z3.Or(enc.bad_state(k), enc.step_bad(k - 1)) if k > 0 else enc.bad_state(0)
+    return unsat(enc.shape(0), *path, *distinct, *(premises if k > 0 else []), conclusion)

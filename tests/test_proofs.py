@@ -1,0 +1,103 @@
+"""Proofs for every depth: k-induction and PDR prove what the explicit search confirms
+by exhausting the state space, never prove a red, and every proof survives an
+independent re-check (which does catch a wrong one)."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+import symcheck
+from conftest import CLAIMS
+from symcheck import kind, pdr
+from symcheck.claims import catalog, load_model
+from symcheck.cli import main
+from symcheck.explicit import search
+from symcheck.report import text as render
+
+ENTRIES = catalog(CLAIMS)
+REDS = [n for n, e in ENTRIES.items() if load_model(e).expect == "violated"]
+
+# reachable x: 0, 2, 4, 6; "x != 3" is not 1-inductive (1 -> 3), but it is k-inductive
+# for a k that rules out every simple path of good odd states
+STRIDE = """\
+claim: stride
+variables:
+  x: 0..7
+init:
+  x: 0
+actions:
+  step:
+    when: "True"
+    then:
+      x: (x + 2) % 8
+invariants:
+  not_three: x != 3
+"""
+
+
+def test_kinduction_needs_more_than_one_step(write_claim):
+    model = symcheck.load_claim(str(write_claim(STRIDE)))
+    r = symcheck.prove(model, depth=2, engine="kind")
+    assert r.proved and r.engine == "kind" and r.depth >= 2
+    full = search(model, 100)
+    assert full.complete and full.invariant is None and full.states == 4
+
+
+def test_pdr_prints_an_invariant_in_model_terms(write_claim):
+    model = symcheck.load_claim(str(write_claim(STRIDE)))
+    r = symcheck.prove(model, depth=1, engine="pdr")
+    assert r.proved and r.engine == "pdr"
+    assert any("x" in line for line in r.proof[1:])
+    out = render(model, r)
+    assert "PROVED for every depth by PDR" in out and "inductive invariant" in out
+
+
+def test_bounded_engine_never_claims_a_proof(write_claim):
+    model = symcheck.load_claim(str(write_claim(STRIDE)))
+    r = symcheck.prove(model, depth=3, engine="bmc")
+    assert r.verdict == "holds" and not r.proved and r.depth == 3
+
+
+@pytest.mark.parametrize("name", REDS)
+def test_no_engine_proves_a_red(name):
+    model = load_model(ENTRIES[name])
+    k = kind.check_kind(model, model.depth + 1, timeout=5)
+    assert k.status in ("violated", "unknown", "open")
+    if k.status == "violated":
+        assert k.k == search(model, model.depth + 1).depth
+    p = pdr.check_pdr(model, timeout=2)
+    assert p.status in ("violated", "unknown")
+
+
+def test_recheck_rejects_a_wrong_invariant():
+    # PDR's invariant for the green pairing claim is not safe for its red twin
+    green, red = load_model(ENTRIES["pairing"]), load_model(ENTRIES["pairing-negative"])
+    out = pdr.check_pdr(green, timeout=30)
+    assert out.status == "proved" and pdr.recheck(green, out.invariant)
+    assert not pdr.recheck(red, out.invariant)
+
+
+def test_recheck_rejects_a_wrong_induction_depth(write_claim):
+    model = symcheck.load_claim(str(write_claim(STRIDE)))
+    out = kind.check_kind(model, 10)
+    assert out.status == "proved" and kind.recheck(model, out)
+    wrong = kind.KindOutcome("proved", 1, kind.INDUCTION)  # 1 -> 3 breaks 1-induction
+    assert not kind.recheck(model, wrong)
+
+
+def test_proof_budget_exhausted_keeps_holds(write_claim):
+    model = load_model(ENTRIES["pairing-cap"])
+    r = symcheck.prove(model, depth=2, engine="kind", prove_timeout=0.01)
+    assert r.verdict == "holds" and not r.proved and "not proved" in r.reason
+
+
+def test_cli_names_the_engine():
+    runner = CliRunner()
+    res = runner.invoke(main, ["prove", "routing-isolation", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    assert out["verdict"] == "proved" and out["engine"] in ("kind", "pdr") and out["proof"]
+    res = runner.invoke(main, ["prove", "routing-isolation", "--engine", "bmc"])
+    assert res.exit_code == 0 and "HOLDS to depth" in res.output
+    res = runner.invoke(main, ["check", "routing-isolation", "--engine", "pdr"])
+    assert res.exit_code == 0 and "pdr" in res.output

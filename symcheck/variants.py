@@ -207,12 +207,16 @@ def data_file_path(written: YScalar, base: Path) -> Path:
     if not isinstance(written.value, str) or not written.value.strip():
         raise InputError(written.span, "`from:` names a data file relative to the claim file, "
                                        "such as data/tool-groups.yaml")
-    root = base.resolve()
-    path = (root / written.value).resolve()
-    if not path.is_relative_to(root):
+    try:
+        root = base.resolve()
+        path = (root / written.value).resolve()
+        inside, exists = path.is_relative_to(root), path.is_file()
+    except (OSError, ValueError) as exc:
+        raise InputError(written.span, f"bad data file name {written.value!r}: {exc}") from None
+    if not inside:
         raise InputError(written.span, f"data file {written.value!r} is outside the claims directory {base}",
                          "keep data files next to the claims, e.g. under data/")
-    if not path.is_file():
+    if not exists:
         raise InputError(written.span, f"data file {written.value!r} does not exist (looked for {path})")
     return path
 

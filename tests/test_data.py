@@ -230,3 +230,37 @@ def test_data_reference_errors_are_located(tmp_path, what, claim, data, message)
         symcheck.load_claims(str(path))
     got = str(exc.value).replace(str(tmp_path) + "/", "")
     assert got.startswith(message), got
+
+
+
+ENUM_CLAIM = """\
+claim: c
+types:
+  K: {enum: REF}
+variables: {x: K}
+init: {x: "'p'"}
+invariants: {ok: "x != 'r'"}
+actions:
+  next: {then: {x: "'q' if x == 'p' else 'r'"}}
+"""
+
+
+@pytest.mark.parametrize("data,ref,members", [
+    ("[p, q, r]\n", "{from: data/k.yaml}", ("p", "q", "r")),  # no key: the whole file
+    ("names: [[p, q], [p, q, r]]\n", "{from: data/k.yaml, key: [names, 1]}", ("p", "q", "r")),  # a list index
+])
+def test_a_type_enum_may_come_from_a_whole_file_or_a_list_item(tmp_path, data, ref, members):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "k.yaml").write_text(data)
+    (tmp_path / "c.yaml").write_text(ENUM_CLAIM.replace("REF", ref))
+    model = symcheck.load_claim(str(tmp_path / "c.yaml"))
+    assert dict(model.variables)["x"].members == members
+    r = symcheck.prove(model)
+    assert r.violated and r.depth == 2
+
+
+def test_a_data_reference_stands_for_a_whole_value_not_an_item(tmp_path):
+    path = write(tmp_path, CLAIM.replace('value: {from: data/t.yaml, key: [groups, "group:memory"]}',
+                                         "value: [{from: data/t.yaml, key: [tools, 0]}]"))
+    with pytest.raises(InputError, match="expected an enum member"):
+        symcheck.load_claims(str(path))

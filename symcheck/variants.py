@@ -45,6 +45,8 @@ def def_name(key: str) -> str:
 def merge(base: YNode, patch: YNode, where: str, by_def_name: bool = False) -> YNode:
     if not isinstance(patch, YMap) or not isinstance(base, YMap):
         return patch
+    if is_data_ref(base) and not set(patch.items) <= {"from", "key"}:
+        return patch  # a data reference is one value: a mapping literal replaces it
     items = dict(base.items)
     keys = dict(base.keys)
     for key, value in patch.items.items():

@@ -264,3 +264,29 @@ def test_a_data_reference_stands_for_a_whole_value_not_an_item(tmp_path):
                                          "value: [{from: data/t.yaml, key: [tools, 0]}]"))
     with pytest.raises(InputError, match="expected an enum member"):
         symcheck.load_claims(str(path))
+
+
+def test_a_mapping_literal_in_a_patch_replaces_a_data_reference(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "m.yaml").write_text("limits: {p: 1, q: 1}\n")
+    (tmp_path / "c.yaml").write_text("""\
+claim: c
+types:
+  K: {enum: [p, q]}
+constants:
+  Limit: {type: "map[K, 0..3]", value: {from: data/m.yaml, key: limits}}
+variables: {x: 0..0}
+init: {x: 0}
+invariants: {small: "all(Limit[k] <= 1 for k in K)"}
+variants:
+  negative:
+    bug: q's limit is raised
+    expect: violated
+    patch:
+      constants:
+        Limit: {value: {p: 1, q: 3}}
+""")
+    green, red = symcheck.load_claims(str(tmp_path / "c.yaml"))
+    assert symcheck.prove(green).holds
+    assert dict((c.name, c.value) for c in red.constants)["Limit"] == (("p", 1), ("q", 3))
+    assert symcheck.prove(red).violated

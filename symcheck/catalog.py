@@ -8,12 +8,10 @@ import re
 from pathlib import Path
 
 from .claims import catalog
-from .errors import InputError
 from .source import YMap, YScalar, load_data_file
 from .variants import Variant, data_file_path
 
 NOTES_MAX = 600  # longer notes stay in the claim file; the catalog points there
-DEFAULT_OUTPUT = Path("docs") / "claims.md"
 
 
 def _text(doc: YMap, key: str) -> str:
@@ -101,11 +99,3 @@ def _family(path: Path, vs: list[Variant], shown: str) -> list[str]:
         lines.append(f"| `{v.name}` | {expect} | {_cell(what) or '—'} |")
     return lines
 
-
-def write(directory: Path, output: Path) -> None:
-    text = render(directory)
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(None, f"cannot write {output}: {exc.strerror}") from None

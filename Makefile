@@ -175,3 +175,13 @@ $(CLAIM_TARGETS): $(STAMP)
 
 targets: $(STAMP)
 	$(PY) bench/make_targets.py
+
+# docs/claims.md, the claim catalog, is generated from the claim files
+.PHONY: docs tool-groups
+docs: $(STAMP)
+	$(SYMCHECK) catalog --output docs/claims.md
+
+# claims/data/tool-groups.yaml from an OpenClaw checkout or mirror: make tool-groups OPENCLAW=PATH
+tool-groups: $(STAMP)
+	@test -n "$(OPENCLAW)" || { echo "usage: make tool-groups OPENCLAW=PATH (an OpenClaw checkout or mirror)"; exit 2; }
+	$(PY) scripts/gen_tool_groups.py --openclaw $(OPENCLAW)

@@ -226,5 +226,39 @@ def show(target, claims):
         _fail(exc)
 
 
+@main.command(name="catalog")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="docs/claims.md",
+              show_default=True, help="Where to write the catalog (- for standard output).")
+@click.option("--check", "check_only", is_flag=True,
+              help="Write nothing; exit 1 if OUTPUT differs from what would be written.")
+@claims_option
+def catalog_(output, check_only, claims):
+    """Write the claim catalog (Markdown) from the claim files: per family its
+    statement, source, data files, notes and a table of variants with their bug and
+    expected verdict."""
+    from .catalog import render
+    try:
+        text_ = render(claims_dir(claims))
+    except InputError as exc:
+        _fail(exc)
+    if output == "-":
+        click.echo(text_, nl=False)
+        return
+    path = Path(output)
+    if check_only:
+        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        if current != text_:
+            click.echo(f"{path} is stale: run `symcheck catalog` (or `make docs`) to regenerate it", err=True)
+            sys.exit(EXIT_UNEXPECTED)
+        click.echo(f"{path} is up to date")
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(path, text_)
+    except OSError as exc:
+        _fail(InputError(None, f"cannot write {path}: {exc.strerror}"))
+    click.echo(f"wrote {path}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

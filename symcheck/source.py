@@ -306,3 +306,36 @@ class _TypeParser:
                 args.append(self.type_())
             self.expect("]")
         return TypeSyntax("name", name=tok, args=tuple(args), span=sp)
+
+
+# ---------------------------------------------------------------- data files
+
+
+def load_data_file(path: str | Path) -> YNode:
+    """Read a YAML data file that claims take constants from (any top-level node);
+    every node keeps its position in the data file, so a bad value is reported there."""
+    path = Path(path)
+    file = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(None, f"cannot read data file {file}: {exc.strerror}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise InputError(Span(file, 1, 1), f"data file is larger than {MAX_FILE_BYTES} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(Span(file, 1, 1), f"data file is not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        span = _span(file, mark) if mark else Span(file, 1, 1)
+        raise InputError(span, f"YAML syntax: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(Span(file, 1, 1), f"YAML syntax: {exc}") from None
+    except RecursionError:
+        raise InputError(Span(file, 1, 1), "the data file is nested too deeply") from None
+    if node is None:
+        raise InputError(Span(file, 1, 1), "the data file is empty")
+    return _convert(node, file)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import InputError
-from .source import YMap, YNode, YScalar
+from .source import YMap, YNode, YScalar, YSeq, load_data_file
 
 CLAIM_KEYS = ("claim", "title", "source", "statement", "constants", "types", "variables", "init",
               "defs", "actions", "invariants", "expect", "depth", "deadlock", "variants", "notes")
@@ -24,6 +25,7 @@ class Variant:
     doc: YMap  # the patched claim document
     bug: str
     patch: YMap | None
+    data: tuple = ()  # the data files it reads (`from:` as written, relative to the claim file)
 
 
 def check_keys(node: YMap, allowed, what: str) -> None:
@@ -43,6 +45,8 @@ def def_name(key: str) -> str:
 def merge(base: YNode, patch: YNode, where: str, by_def_name: bool = False) -> YNode:
     if not isinstance(patch, YMap) or not isinstance(base, YMap):
         return patch
+    if is_data_ref(base) and not set(patch.items) <= {"from", "key"}:
+        return patch  # a data reference is one value: a mapping literal replaces it
     items = dict(base.items)
     keys = dict(base.keys)
     for key, value in patch.items.items():
@@ -84,7 +88,7 @@ def expand(doc: YMap) -> list[Variant]:
     result = [Variant(family, "", green, "", None)]
     vnode = doc.get("variants")
     if vnode is None:
-        return result
+        return resolve_data(result)
     if not isinstance(vnode, YMap):
         raise InputError(vnode.span, "`variants` must map variant names to {bug, expect, patch}")
     done: dict[str, YMap] = {}
@@ -129,7 +133,7 @@ def expand(doc: YMap) -> list[Variant]:
             raise InputError(span, f"red variant {suffix!r} needs a one-line `bug:` description")
         done[suffix] = patched
         result.append(Variant(f"{family}-{suffix}", suffix, patched, bug_text, patch))
-    return result
+    return resolve_data(result)
 
 
 def render_patch(node, indent: int = 0) -> str:
@@ -149,3 +153,106 @@ def render_patch(node, indent: int = 0) -> str:
     if isinstance(node, YScalar):
         return "null" if node.value is None else str(node.value)
     return "[" + ", ".join(render_patch(i) for i in node.items) + "]"
+
+
+# ---------------------------------------------------------------- data references
+
+# Where a claim holds YAML data rather than expressions, and so may read it from a file.
+DATA_POSITIONS = (("constants", ("value", "enum")), ("types", ("enum",)))
+
+
+def is_data_ref(node) -> bool:
+    """`{from: FILE}` or `{from: FILE, key: K}`: the value is (part of) a data file."""
+    return isinstance(node, YMap) and "from" in node.items and set(node.items) <= {"from", "key"}
+
+
+def resolve_data(variants: list[Variant]) -> list[Variant]:
+    """Replace every data reference by the data it names. Done after patching, so a
+    variant may patch a reference (or replace it by a literal) like any other value."""
+    cache: dict = {}
+    out = []
+    for v in variants:
+        doc, used = _resolve_doc(v.doc, cache)
+        out.append(Variant(v.name, v.suffix, doc, v.bug, v.patch, used) if used else v)
+    return out
+
+
+def _resolve_doc(doc: YMap, cache: dict) -> tuple[YMap, tuple]:
+    base = Path(doc.span.file).parent
+    items = dict(doc.items)
+    used: list[str] = []
+    for section, fields in DATA_POSITIONS:
+        sec = doc.get(section)
+        if not isinstance(sec, YMap):
+            continue
+        entries = dict(sec.items)
+        for name, node in sec.items.items():
+            if not isinstance(node, YMap) or not any(is_data_ref(node.get(f)) for f in fields):
+                continue
+            sub = dict(node.items)
+            for f in fields:
+                if is_data_ref(node.get(f)):
+                    sub[f] = _read_ref(node.get(f), base, cache)
+                    written = node.get(f).items["from"].value
+                    if written not in used:
+                        used.append(written)
+            entries[name] = YMap(sub, node.keys, node.span)
+        items[section] = YMap(entries, sec.keys, sec.span)
+    if not used:
+        return doc, ()
+    return YMap(items, doc.keys, doc.span), tuple(used)
+
+
+def data_file_path(written: YScalar, base: Path) -> Path:
+    """The data file named by `from:`, relative to the claim file's directory and
+    confined to it (no absolute paths, no `..` out of it)."""
+    if not isinstance(written.value, str) or not written.value.strip():
+        raise InputError(written.span, "`from:` names a data file relative to the claim file, "
+                                       "such as data/tool-groups.yaml")
+    try:
+        root = base.resolve()
+        path = (root / written.value).resolve()
+        inside, exists = path.is_relative_to(root), path.is_file()
+    except (OSError, ValueError) as exc:
+        raise InputError(written.span, f"bad data file name {written.value!r}: {exc}") from None
+    if not inside:
+        raise InputError(written.span, f"data file {written.value!r} is outside the claims directory {base}",
+                         "keep data files next to the claims, e.g. under data/")
+    if not exists:
+        raise InputError(written.span, f"data file {written.value!r} does not exist (looked for {path})")
+    return path
+
+
+def _read_ref(ref: YMap, base: Path, cache: dict) -> YNode:
+    written = ref.items["from"]
+    path = data_file_path(written, base)
+    if path not in cache:
+        try:
+            cache[path] = load_data_file(path)
+        except InputError as exc:
+            raise InputError(exc.span, exc.message, exc.hint or f"the data file is read for {written.span}") from None
+    node = cache[path]
+    key = ref.get("key")
+    if key is None:
+        return node
+    steps = key.items if isinstance(key, YSeq) else [key]
+    walked: list[str] = []
+    for step in steps:
+        if not isinstance(step, YScalar) or step.value is None or isinstance(step.value, bool):
+            raise InputError(step.span, "`key:` is a key of the data file, or a list of keys leading into it")
+        where = f" under {'/'.join(walked)}" if walked else ""
+        if isinstance(node, YMap):
+            if str(step.value) not in node.items:
+                import difflib
+                close = difflib.get_close_matches(str(step.value), list(node.items), n=1)
+                hint = f"did you mean {close[0]!r}?" if close else "keys there: " + ", ".join(node.items)
+                raise InputError(step.span, f"data file {written.value} has no key {step.value!r}{where}", hint)
+            node = node.items[str(step.value)]
+        elif isinstance(node, YSeq) and isinstance(step.value, int) and 0 <= step.value < len(node.items):
+            node = node.items[step.value]
+        else:
+            shape = f"a list of {len(node.items)} items" if isinstance(node, YSeq) else "a single value"
+            raise InputError(step.span, f"data file {written.value} has nothing at {step.value!r}{where} "
+                                        f"(it holds {shape} there, at {node.span})")
+        walked.append(str(step.value))
+    return node

@@ -136,7 +136,7 @@ def test_pipeline_imports_flow_one_way():
     import pathlib
     import re
     order = ["errors", "ir", "source", "values", "variants", "check", "claims", "explicit", "encode", "bmc",
-             "kind", "pdr", "engine", "trace", "explain", "report", "api", "cli"]
+             "kind", "pdr", "engine", "trace", "explain", "report", "catalog", "api", "cli"]
     rank = {m: i for i, m in enumerate(order)}
     root = pathlib.Path(symcheck.__file__).parent
     for path in root.glob("*.py"):

@@ -39,6 +39,7 @@ def matrix(model: Model, depth: int | None = None, timeout: float | None = None,
     solver.add(enc.init()[0], enc.config_constraint())
     found: dict = {}  # configuration key -> MatrixRow
     unknown = None
+    d = 0
     for d in range(depth + 1):
         if d > 0:
             solver.add(enc.trans(d - 1))
@@ -65,7 +66,7 @@ def matrix(model: Model, depth: int | None = None, timeout: float | None = None,
     for config in configurations(model):
         row = found.get(_key(config))
         if row is None:
-            row = MatrixRow(config, UNKNOWN, depth, reason=unknown) if unknown else MatrixRow(config, HOLDS, depth)
+            row = MatrixRow(config, UNKNOWN, d, reason=unknown) if unknown else MatrixRow(config, HOLDS, depth)
             if prover is not None and row.verdict == HOLDS:
                 row = _upgrade(row, prover(with_constants(model, config)))
         rows.append(row)

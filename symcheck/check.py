@@ -32,6 +32,11 @@ def _suggest(name: str, names) -> str | None:
     return f"did you mean {close[0]!r}?" if close else None
 
 
+def _value_kind(v) -> str | None:
+    """What a YAML scalar in a domain list is: bool, int or name."""
+    return "bool" if isinstance(v, bool) else "int" if isinstance(v, int) else "name" if isinstance(v, str) else None
+
+
 def unify(a: Type, b: Type) -> Type | None:
     """The common type of two values compared or merged, or None when incompatible."""
     if a == b:
@@ -451,8 +456,7 @@ class ClaimChecker:
     def _infer_domain_type(self, dnode: YSeq, what: str) -> Type:
         """bools -> bool; integers -> min..max; enum members -> the one enum having them all."""
         first = dnode.items[0]
-        kind = lambda v: "bool" if isinstance(v, bool) else "int" if isinstance(v, int) else \
-            "name" if isinstance(v, str) else None  # noqa: E731
+        kind = _value_kind
         for item in dnode.items:
             if not isinstance(item, YScalar) or kind(item.value) is None:
                 raise InputError(item.span, f"{what}: values are enum members, integers or true/false")

@@ -75,6 +75,9 @@ CLAIM_TARGETS := \
   gateway-auth-proxy-negative \
   gateway-auth-tailscale \
   gateway-auth-tailscale-negative \
+  gateway-exposure-matrix \
+  gateway-exposure-matrix-negative \
+  gateway-exposure-matrix-unsafe \
   gateway-exposure-v2 \
   gateway-exposure-v2-negative \
   gateway-exposure-v2-protected \

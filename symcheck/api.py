@@ -33,3 +33,12 @@ def prove(claim: Model | str, depth: int | None = None, timeout: float | None = 
     if result.violated:
         result.explanation = explain(model, result)
     return result
+
+
+def check_matrix(claim: Model | str, depth: int | None = None, timeout: float | None = None, prover=None,
+                 prove_timeout: float | None = None):
+    """Every configuration of the claim's symbolic constants with its verdict (a
+    `trace.Matrix`); see symcheck/matrix.py."""
+    from .matrix import matrix
+    model = load_claim(claim) if isinstance(claim, str) else claim
+    return matrix(model, depth, timeout=timeout, prover=prover, prove_timeout=prove_timeout)

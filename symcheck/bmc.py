@@ -32,6 +32,7 @@ def check_bmc(model: Model, depth: int, timeout: float | None = None, progress=N
     start = time.perf_counter()
     init, init_wf = enc.init()
     solver.add(init)
+    solver.add(enc.config_constraint())
     checks = []
     for d in range(depth + 1):
         if d > 0:
@@ -50,9 +51,11 @@ def check_bmc(model: Model, depth: int, timeout: float | None = None, progress=N
             if r == z3.sat:
                 solver.push()
                 solver.add(bad)
+                config = canonical_config(solver, enc)
                 trace = _canonical_trace(solver, enc, d)
                 solver.pop()
-                res = Result(model.name, VIOLATED, d, model.expect, invariant=name, trace=trace)
+                res = Result(model.name, VIOLATED, d, model.expect, invariant=name, trace=trace,
+                             config=config or None)
                 res.timings = {"encode": t_enc, "solve": time.perf_counter() - start}
                 return res
             if r == z3.unknown:
@@ -70,6 +73,19 @@ def _unknown(model, d, reason, t_enc, start) -> Result:
     res = Result(model.name, UNKNOWN, d, model.expect, reason=reason)
     res.timings = {"encode": t_enc, "solve": time.perf_counter() - start}
     return res
+
+
+def canonical_config(solver: z3.Solver, enc: Encoding) -> dict:
+    """Fix the symbolic constants, first to last, each to its first domain value that
+    keeps the query satisfiable: the first violating configuration in domain order."""
+    config = {}
+    for c in enc.symbolic:
+        for i, v in enumerate(c.domain):
+            if i == len(c.domain) - 1 or solver.check(enc.config_is({c.name: v})) == z3.sat:
+                config[c.name] = v
+                solver.add(enc.config_is({c.name: v}))
+                break
+    return config
 
 
 def _canonical_trace(solver: z3.Solver, enc: Encoding, d: int) -> Trace:

@@ -17,6 +17,7 @@ MAX_ELEMS = 4096  # largest element domain of a set or key domain of a map
 MAX_SEQ = 64  # longest sequence bound
 MAX_INSTANCES = 20_000  # action instances (an action times its parameter values)
 MAX_DEPTH = 1000
+MAX_CONFIGS = 4096  # configurations of the symbolic constants (the product of their domains)
 _DEF_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*(?:\((.*)\))?\s*(?:->\s*(.+?))?\s*$")
 BUILTINS = ("all", "any", "sum", "min", "max", "len", "implies", "append", "head", "tail", "set",
             "range", "choose", "replace")
@@ -29,6 +30,11 @@ class NeedsType(InputError):
 def _suggest(name: str, names) -> str | None:
     close = difflib.get_close_matches(name, list(names), n=1)
     return f"did you mean {close[0]!r}?" if close else None
+
+
+def _value_kind(v) -> str | None:
+    """What a YAML scalar in a domain list is: bool, int or name."""
+    return "bool" if isinstance(v, bool) else "int" if isinstance(v, int) else "name" if isinstance(v, str) else None
 
 
 def unify(a: Type, b: Type) -> Type | None:
@@ -149,6 +155,7 @@ class ClaimChecker:
             self.type_named(name, self.type_spans[name])
         for name in self.const_nodes:
             self.constant(name)
+        self._check_configurations()
         variables = self.section("variables")
         for name, node in variables.items.items():
             span = variables.keys[name]
@@ -334,6 +341,10 @@ class ClaimChecker:
             if name not in self.const_nodes:
                 raise InputError(nspan, f"unknown integer constant {name!r}", _suggest(name, self.const_nodes))
             c = self.constant(name)
+            if c.symbolic:
+                raise InputError(nspan, f"constant {name} is symbolic (one of {len(c.domain)} values), but a type "
+                                        "or sequence bound needs one fixed number",
+                                 f"give {name} a single value, or write a number here")
             if not isinstance(c.type, IntT):
                 raise InputError(nspan, f"constant {name} is {c.type}, not an integer")
             return c.value
@@ -380,6 +391,8 @@ class ClaimChecker:
         if isinstance(node, YMap) and "enum" in node.items:
             t = self.type_named(name, span)
             return Constant(name, SetT(t), frozenset(t.members))
+        if isinstance(node, YMap) and "domain" in node.items:
+            return self._symbolic_constant(name, node)
         if isinstance(node, YMap):
             check_keys(node, ("type", "value"), f"constant {name}")
             if "type" not in node.items or "value" not in node.items:
@@ -400,10 +413,79 @@ class ClaimChecker:
                 if owners:
                     raise InputError(node.span, f"{v!r} is a member of several enums ({', '.join(owners)}); "
                                                 f"write {{type: ..., value: {v}}}")
+                if v.strip() == "bool" or ".." in v:  # shorthand for {domain: bool}, {domain: lo..hi}
+                    return self._symbolic_constant(name, YMap({"domain": node}, {"domain": node.span}, node.span))
                 raise InputError(node.span, f"constant {name}: {v!r} is not a member of any enum",
                                  "declare its type: {type: T, value: ...}")
         raise InputError(node.span, f"constant {name}: write a number, true/false, an enum member, "
                                     "{enum: [...]} or {type: T, value: ...}")
+
+    def _symbolic_constant(self, name: str, node: YMap) -> Constant:
+        """A constant given as a domain: `{domain: [v, ...]}` (the type inferred from the
+        values, or given as `type: T`), or `{domain: T}` for every value of a bool, range
+        or enum type T."""
+        check_keys(node, ("type", "domain"), f"constant {name}")
+        what = f"the domain of {name}"
+        dnode = node.items["domain"]
+        declared = None
+        if "type" in node.items:
+            declared = self.resolve_type(parse_type(node.items["type"], f"constant {name}"))
+        if isinstance(dnode, YScalar) and isinstance(dnode.value, str):
+            t = self.resolve_type(parse_type(dnode, what))
+            if declared is not None and declared != t:
+                raise InputError(dnode.span, f"{what} is {t}, but its type is given as {declared}")
+            self._scalar_domain_type(t, dnode.span, what)
+            return Constant(name, t, None, tuple(domain(t)))
+        if not isinstance(dnode, YSeq) or not dnode.items:
+            raise InputError(dnode.span, f"{what}: write a non-empty list of values [a, b], or a type "
+                                         "(bool, lo..hi, an enum)")
+        t = declared if declared is not None else self._infer_domain_type(dnode, what)
+        self._scalar_domain_type(t, (node.items.get("type") or dnode).span, what)
+        values = []
+        for item in dnode.items:
+            v = self.data_value(item, t, what)
+            if v in values:
+                raise InputError(item.span, f"{what} lists {item.value!r} twice")
+            values.append(v)
+        return Constant(name, t, None, tuple(values))
+
+    def _scalar_domain_type(self, t: Type, span: Span, what: str) -> None:
+        if not isinstance(t, (BoolT, IntT, EnumT)) or isinstance(t, IntT) and not t.bounded:
+            raise InputError(span, f"{what}: a symbolic constant is a bool, an integer or an enum member, not {t}")
+
+    def _infer_domain_type(self, dnode: YSeq, what: str) -> Type:
+        """bools -> bool; integers -> min..max; enum members -> the one enum having them all."""
+        first = dnode.items[0]
+        kind = _value_kind
+        for item in dnode.items:
+            if not isinstance(item, YScalar) or kind(item.value) is None:
+                raise InputError(item.span, f"{what}: values are enum members, integers or true/false")
+            if kind(item.value) != kind(first.value):
+                raise InputError(item.span, f"{what} mixes {kind(first.value)} and {kind(item.value)} values")
+        if kind(first.value) == "bool":
+            return BOOL
+        if kind(first.value) == "int":
+            return IntT(min(i.value for i in dnode.items), max(i.value for i in dnode.items))
+        owners = None
+        for item in dnode.items:
+            mine = set(self.member_index.get(item.value, []))
+            if not mine:
+                raise InputError(item.span, f"{what}: {item.value!r} is not a member of any enum",
+                                 _suggest(item.value, self.member_index))
+            owners = mine if owners is None else owners & mine
+        if len(owners) != 1:
+            which = "no enum has" if not owners else f"several enums ({', '.join(sorted(owners))}) have"
+            raise InputError(dnode.span, f"{what}: {which} all of these members", "give its type: {type: T, domain: [...]}")
+        return self.type_named(owners.pop(), dnode.span)
+
+    def _check_configurations(self) -> None:
+        count = 1
+        for c in self.consts.values():
+            count *= len(c.domain) if c.symbolic else 1
+        if count > MAX_CONFIGS:
+            raise InputError(self.doc.keys.get("constants", self.doc.span),
+                             f"the symbolic constants have {count} configurations, more than the limit "
+                             f"{MAX_CONFIGS}", "give some of them a single value")
 
     def data_value(self, node: YNode, t: Type, what: str):
         """A YAML data value (not an expression) read as a value of type t."""
@@ -1034,6 +1116,11 @@ class ClaimChecker:
                 lo, hi = 0, bounds[0]
             else:
                 lo, hi = bounds
+            for a, b in zip(it.args, bounds):
+                sym = self._symbolic_in(b) if isinstance(b, Expr) else None
+                if sym:
+                    self.err(scope, a, f"range() bound uses the symbolic constant {sym}: the values a generator "
+                                       "ranges over must be fixed", f"give {sym} a single value")
             if isinstance(lo, Expr):
                 self.err(scope, it.args[0], "the start of range() must be a constant")
             limit = None
@@ -1052,6 +1139,17 @@ class ClaimChecker:
         if isinstance(src.type, SeqT):
             return Gen(name, "seq", src, src.type.elem)
         self.err(scope, it, f"cannot iterate over {src.type}; use a set, a sequence or range()")
+
+    def _symbolic_in(self, e) -> str | None:
+        """The first symbolic constant an expression reads, if any."""
+        if isinstance(e, Ref):
+            return e.name if e.kind == "const" and self.consts[e.name].symbolic else None
+        parts = list(e.args) + [e.body] if isinstance(e, DefCall) else list(e.args) if isinstance(e, Op) else []
+        for p in parts:
+            found = self._symbolic_in(p)
+            if found:
+                return found
+        return None
 
     def static_int(self, node, scope):
         """A constant integer if the expression is one, else the checked expression."""

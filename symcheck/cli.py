@@ -1,4 +1,4 @@
-"""Command line: prove, check, list, show. Exit status 0 when every verdict is as
+"""Command line: prove, check, matrix, list, show. Exit status 0 when every verdict is as
 expected, 1 when some verdict is not, 2 for bad input or usage."""
 from __future__ import annotations
 
@@ -186,6 +186,39 @@ def write_results(directory: Path, results: list) -> None:
                "", f"{len(results)} variants, {sum(1 for _, r, _ in results if r.as_expected)} as expected, "
                    f"{total:.1f} s in all.", ""]
     _atomic_write(directory / "summary.md", "\n".join(summary))
+
+
+@main.command(name="matrix")
+@click.argument("target")
+@click.option("--depth", "-k", type=click.IntRange(0, 1000), default=None,
+              help="Number of steps to explore (default: the claim's depth).")
+@click.option("--format", "fmt", type=click.Choice(["table", "markdown", "json"]), default="table", show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=0.001), default=None, metavar="SECONDS",
+              help="Give up after this many seconds: configurations not yet decided are unknown.")
+@click.option("--prove-timeout", type=click.FloatRange(min=0), default=60.0, metavar="SECONDS", show_default=True,
+              help="Time budget for proving every non-violating configuration at once by k-induction "
+                   "(0: bounded only).")
+@claims_option
+def matrix_(target, depth, fmt, timeout, prove_timeout, claims):
+    """List every configuration of a claim's symbolic constants with its verdict.
+
+    Violating configurations are enumerated (shortest violation first, each blocked
+    once found); all the others are then proved at once by k-induction, or hold to
+    the depth when the proof does not come within --prove-timeout. Exit status 0 when the
+    overall verdict is as expected (a green expects every configuration to hold)."""
+    from .api import check_matrix
+    from .report import matrix_json, matrix_text
+    try:
+        models = [load_model(e) for e in resolve(target, claims_dir(claims))]
+    except InputError as exc:
+        _fail(exc)
+    results = [check_matrix(m, depth, timeout=timeout, prove_timeout=prove_timeout or None) for m in models]
+    if fmt == "json":
+        data = [matrix_json(m) for m in results]
+        click.echo(json.dumps(data[0] if len(data) == 1 else data, indent=2))
+    else:
+        click.echo("\n".join(matrix_text(m, fmt) for m in results), nl=False)
+    sys.exit(EXIT_OK if all(m.as_expected for m in results) else EXIT_UNEXPECTED)
 
 
 @main.command(name="list")

@@ -562,10 +562,16 @@ class Encoding:
     init, transition, invariants and type invariants over a current and next state."""
 
     def __init__(self, model: Model, consts: dict | None = None):
+        """`consts` fixes constants by name (symbolic ones included); every other
+        symbolic constant becomes one fresh term shared by all steps."""
         self.model = model
-        values = consts if consts is not None else {c.name: c.value for c in model.constants}
+        values = {c.name: c.value for c in model.constants if not c.symbolic}
+        values.update(consts or {})
         self.const_types = {c.name: c.type for c in model.constants}
         self.consts = {n: lift(v, self.const_types[n]) for n, v in values.items()}
+        self.symbolic = [c for c in model.symbolic if c.name not in values]
+        for c in self.symbolic:
+            self.consts[c.name] = fresh(f"{c.name}@const", c.type)
         self.insts = instances(model)
         self.cur = self._state_vars("cur")
         self.nxt = self._state_vars("nxt")
@@ -690,6 +696,25 @@ class Encoding:
     def leaf_labels(self) -> list:
         """Readable names for `leaves("cur")`, in model terms (`now`, `"a" in pending`)."""
         return [lbl for n, t in self.model.variables for lbl in labels(n, t, extra_slot=True)]
+
+    # -- symbolic constants
+    def config_constraint(self):
+        """Every symbolic constant takes a value of its domain (holds at every step)."""
+        return z3.And([z3.Or([self.config_is({c.name: v}) for v in c.domain]) for c in self.symbolic])
+
+    def config_is(self, config: dict):
+        """The named symbolic constants have the given values (a blocking clause is its negation)."""
+        return z3.And([member(self.consts[n], v, self.const_types[n]) for n, v in config.items()])
+
+    def const_leaves(self) -> list:
+        """The Z3 terms of the symbolic constants, in a fixed order."""
+        return [x for c in self.symbolic for x in leaves(self.consts[c.name])]
+
+    def const_labels(self) -> list:
+        return [lbl for c in self.symbolic for lbl in labels(c.name, c.type)]
+
+    def decode_config(self, m) -> dict:
+        return {c.name: decode(m, self.consts[c.name], c.type) for c in self.symbolic}
 
     # -- decoding
     def decode_state(self, m, i: int) -> dict:

@@ -14,7 +14,7 @@ from .trace import HOLDS, PROVED, Result
 
 ENGINES = ("auto", "bmc", "kind", "pdr")
 PROVE_TIMEOUT = 60.0  # seconds for the proof phase, by default (a safety net: proofs take seconds)
-MAX_K = 200  # k-induction gives up beyond this k (time usually runs out first)
+MAX_K = kind.MAX_K
 
 
 def run(model: Model, depth: int, engine: str = "auto", timeout: float | None = None,

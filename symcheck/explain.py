@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .errors import ModelError
 from .explicit import Evaluator
-from .ir import BoolT, Comp, DefCall, Expr, Lit, Model, Op, Ref
+from .ir import BoolT, Comp, DefCall, Expr, Lit, Model, Op, Ref, with_constants
 from .trace import Result
 from .values import render
 
@@ -178,6 +178,8 @@ def explain(model: Model, result: Result) -> list:
     """Lines (indent, text) that say why the last state of the trace is a violation."""
     if result.trace is None:
         return []
+    if result.config:  # symbolic constants: explain in the trace's configuration
+        model = with_constants(model, result.config)
     steps = result.trace.steps
     last = steps[-1].state
     name = result.invariant

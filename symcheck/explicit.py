@@ -8,7 +8,8 @@ from collections import deque
 from dataclasses import dataclass
 
 from .errors import ModelError
-from .ir import Comp, DefCall, Expr, IntT, Lit, MapT, Model, Op, Ref, SeqT, SetT, Type
+from .ir import (Comp, DefCall, Expr, IntT, Lit, MapT, Model, Op, Ref, SeqT, SetT, Type, configurations,
+                 with_constants)
 from .values import contains, domain, map_get, map_put, render
 
 
@@ -16,8 +17,10 @@ class Evaluator:
     """Evaluates expressions in a state; `env` binds locals (parameters, bound names)."""
 
     def __init__(self, model: Model, consts: dict | None = None):
+        """`consts` fixes constants by name; a symbolic constant needs a value here."""
         self.model = model
-        self.consts = consts if consts is not None else {c.name: c.value for c in model.constants}
+        self.consts = {c.name: c.value for c in model.constants if not c.symbolic}
+        self.consts.update(consts or {})
 
     def evaluate(self, e: Expr, state: dict, env: dict):
         if isinstance(e, Lit):
@@ -223,6 +226,7 @@ class Found:
     trace: tuple  # ((action label or None, state dict), ...)
     states: int
     complete: bool
+    config: dict | None = None  # symbolic constants: the configuration of the violation
 
 
 def instances(model: Model):
@@ -269,7 +273,10 @@ def successors(model: Model, ev: Evaluator, state: dict, insts):
 
 def search(model: Model, depth: int, consts: dict | None = None, max_states: int = 2_000_000) -> Found:
     """Breadth-first search up to `depth` steps. Level by level, invariants are checked
-    in declaration order, so the reported invariant and depth match the BMC engine's."""
+    in declaration order, so the reported invariant and depth match the BMC engine's.
+    Symbolic constants not fixed by `consts` are enumerated: see search_configurations."""
+    if any(c.name not in (consts or {}) for c in model.symbolic):
+        return search_configurations(model, depth, consts, max_states)
     ev = Evaluator(model, consts)
     try:
         init = {name: ev.evaluate(e, {}, {}) for name, e in model.init}
@@ -309,6 +316,37 @@ def search(model: Model, depth: int, consts: dict | None = None, max_states: int
             s, label = errors[0]
             return Found("well-formed", d, _path(model, parent, s) + ((label, None),), len(parent), False)
         level = nxt_level
+
+
+def search_configurations(model: Model, depth: int, consts: dict | None = None,
+                          max_states: int = 2_000_000) -> Found:
+    """Search every configuration of the free symbolic constants, in domain order, and
+    report the violation a single symbolic query finds: the shortest, then the first
+    in check order, then the first configuration."""
+    fixed = dict(consts or {})
+    order = check_order(model)
+    best, states, complete, explored = None, 0, True, 0
+    for config in configurations(with_constants(model, {n: v for n, v in fixed.items()
+                                                         if n in {c.name for c in model.symbolic}})):
+        found = search(model, depth, {**fixed, **config}, max_states)
+        states += found.states
+        complete &= found.complete
+        explored = max(explored, found.depth)
+        if found.invariant is not None:
+            key = (found.depth, order.index(found.invariant))
+            if best is None or key < best[0]:
+                best = (key, found, config)
+    if best is None:
+        return Found(None, explored, (), states, complete)
+    _, found, config = best
+    return Found(found.invariant, found.depth, found.trace, states, False, config)
+
+
+def check_order(model: Model) -> list[str]:
+    """The order in which both engines check a depth: well-formedness, types,
+    invariants, deadlock."""
+    return ["well-formed"] + [f"type({n})" for n, _ in model.variables] + \
+        [i.name for i in model.invariants] + ["deadlock"]
 
 
 def _first_violation(model, ev, level):

@@ -2,7 +2,7 @@
 and checked models. Positions are carried but never compared. Knows nothing of Z3."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .errors import Span
@@ -196,9 +196,16 @@ class Invariant:
 
 @dataclass(frozen=True)
 class Constant:
+    """A constant: a fixed `value`, or symbolic when `domain` lists the values it may
+    take (then `value` is None and every configuration is checked)."""
     name: str
     type: Type
     value: Any
+    domain: tuple | None = None
+
+    @property
+    def symbolic(self) -> bool:
+        return self.domain is not None
 
 
 @dataclass(frozen=True)
@@ -232,3 +239,31 @@ class Model:
             if c.name == name:
                 return c
         raise KeyError(name)
+
+    @property
+    def symbolic(self) -> tuple:
+        """The symbolic constants, in declaration order."""
+        return tuple(c for c in self.constants if c.symbolic)
+
+
+def configurations(model: Model) -> list[dict]:
+    """Every assignment of the symbolic constants (name -> value), in domain order: the
+    first constant varies slowest. A model without symbolic constants has one, {}."""
+    out = [{}]
+    for c in model.symbolic:
+        out = [{**config, c.name: v} for config in out for v in c.domain]
+    return out
+
+
+def with_constants(model: Model, config: dict) -> Model:
+    """The model with the named symbolic constants fixed to the given values (one
+    configuration); the checked expressions are unchanged."""
+    unknown = [n for n in config if n not in {c.name for c in model.symbolic}]
+    if unknown:
+        raise KeyError(f"{unknown[0]} is not a symbolic constant of {model.name}")
+    for c in model.symbolic:
+        if c.name in config and config[c.name] not in c.domain:
+            raise ValueError(f"{config[c.name]!r} is not in the domain of {c.name}")
+    constants = tuple(replace(c, value=config[c.name], domain=None) if c.name in config else c
+                      for c in model.constants)
+    return replace(model, constants=constants)

@@ -22,6 +22,7 @@ import z3
 from .encode import Encoding
 from .ir import Model
 
+MAX_K = 200  # k-induction gives up beyond this k (time usually runs out first)
 INDUCTION = "induction"
 DIAMETER = "diameter"
 
@@ -39,7 +40,10 @@ def _bad_at(enc: Encoding, k: int, init_wf):
     return z3.Or(enc.bad_state(k), enc.step_bad(k - 1) if k > 0 else z3.Not(init_wf))
 
 
-def check_kind(model: Model, max_k: int, timeout: float | None = None, enc: Encoding | None = None) -> KindOutcome:
+def check_kind(model: Model, max_k: int, timeout: float | None = None, enc: Encoding | None = None,
+               assume: tuple = ()) -> KindOutcome:
+    """`assume`: extra constraints on the symbolic constants (e.g. configurations
+    already known to be violating, excluded by the matrix)."""
     enc = enc or Encoding(model)
     deadline = time.perf_counter() + timeout if timeout else None
     base, step = z3.SolverFor("QF_LIA"), z3.SolverFor("QF_LIA")
@@ -48,6 +52,8 @@ def check_kind(model: Model, max_k: int, timeout: float | None = None, enc: Enco
     init, init_wf = enc.init()
     base.add(init)
     step.add(enc.shape(0))
+    for s in (base, step):
+        s.add(enc.config_constraint(), *assume)
 
     def ask(solver, *query):
         if deadline is not None:
@@ -91,9 +97,10 @@ def _why(solver, deadline, k) -> str:
     return f"solver returned unknown ({solver.reason_unknown()}) at k = {k}"
 
 
-def recheck(model: Model, outcome: KindOutcome, timeout: float | None = None) -> bool:
+def recheck(model: Model, outcome: KindOutcome, timeout: float | None = None, assume_configs: tuple = ()) -> bool:
     """Re-derive a k-induction proof from scratch: a fresh encoding, a default-configured
-    solver and one monolithic query per obligation."""
+    solver and one monolithic query per obligation. `assume_configs`: configurations
+    of the symbolic constants excluded from the proof."""
     assert outcome.status == "proved"
     enc = Encoding(model)
     k = outcome.k
@@ -104,7 +111,7 @@ def recheck(model: Model, outcome: KindOutcome, timeout: float | None = None) ->
         s.set("random_seed", 7)
         if timeout:
             s.set("timeout", int(timeout * 1000))
-        s.add(*formulas)
+        s.add(enc.config_constraint(), *[z3.Not(enc.config_is(c)) for c in assume_configs], *formulas)
         return s.check() == z3.unsat
 
     path = [enc.trans(i) for i in range(k)]

@@ -30,14 +30,16 @@ class PdrOutcome:
 
 def check_pdr(model: Model, timeout: float | None = None, enc: Encoding | None = None) -> PdrOutcome:
     enc = enc or Encoding(model)
-    xs, xn, sel = enc.leaves("cur"), enc.leaves("nxt"), enc.sel_cur
+    cs = enc.const_leaves()  # symbolic constants: arguments of Inv that never change
+    xs, xn, sel = enc.leaves("cur") + cs, enc.leaves("nxt") + cs, enc.sel_cur
     inv = z3.Function("Inv", *[x.sort() for x in xs], z3.BoolSort())
     init_body, init_wf = enc.init_t
+    init_body = z3.And(init_body, enc.config_constraint())
     s = z3.SolverFor("HORN")
     s.set("random_seed", 0)
     if timeout:
         s.set("timeout", max(1, int(timeout * 1000)))
-    every = xs + xn + [sel]
+    every = enc.leaves("cur") + enc.leaves("nxt") + cs + [sel]
     s.add(_forall(xs, z3.Implies(init_body, inv(*xs))))
     s.add(_forall(xs, z3.Implies(z3.And(init_body, z3.Not(init_wf)), z3.BoolVal(False))))
     s.add(_forall(every, z3.Implies(z3.And(inv(*xs), enc.trans_t, z3.Not(enc.step_bad_t)), inv(*xn))))
@@ -72,7 +74,7 @@ def recheck(model: Model, phi, timeout: float | None = None) -> bool:
         s.set("random_seed", 7)
         if timeout:
             s.set("timeout", int(timeout * 1000))
-        s.add(*formulas)
+        s.add(enc.config_constraint(), *formulas)
         return s.check() == z3.unsat
 
     initiation = unsat(init_body, z3.Or(z3.Not(phi), z3.Not(init_wf)))
@@ -85,19 +87,19 @@ def render_invariant(enc: Encoding, phi) -> list:
     """The invariant as lines in model terms, one conjunct per line, leaves named after
     the variables (`now`, `"a" in pending`, `len(log)`; `phase#` is an enum index).
     Conjuncts that only restate the declared types are left out."""
-    cur = enc.leaves("cur")
-    named = [z3.Const(lbl, x.sort()) for lbl, x in zip(enc.leaf_labels(), cur)]
+    cur = enc.leaves("cur") + enc.const_leaves()
+    named = [z3.Const(lbl, x.sort()) for lbl, x in zip(enc.leaf_labels() + enc.const_labels(), cur)]
     body = z3.simplify(phi)
     conjuncts = list(body.children()) if z3.is_and(body) else [body]
     typed = z3.Solver()
-    typed.add(enc.shape_t, *enc.type_t.values())
+    typed.add(enc.shape_t, enc.config_constraint(), *enc.type_t.values())
     kept = [c for c in conjuncts if typed.check(z3.Not(c)) == z3.sat]
     lines = [show(z3.substitute(c, *zip(cur, named))) for c in kept] or ["True (the declared types suffice)"]
     if len(lines) > MAX_LINES:
         lines = lines[:MAX_LINES] + [f"... and {len(lines) - MAX_LINES} more conjuncts"]
     if len(kept) < len(conjuncts):
         lines.append(f"(and {len(conjuncts) - len(kept)} conjuncts that restate the declared types)")
-    for n, t in enc.model.variables:
+    for n, t in list(enc.model.variables) + [(c.name, c.type) for c in enc.symbolic]:
         if isinstance(t, EnumT) and any(f"{n}#" in line for line in lines):
             lines.append(f"(where {n}# is the index of {n} in {t.name}: "
                          + ", ".join(f"{i}={m}" for i, m in enumerate(t.members)) + ")")

@@ -31,13 +31,20 @@ def text(model: Model, r: Result) -> str:
         lines += ["  " + line for line in r.proof]
     elif r.verdict == HOLDS and r.reason:
         lines.append(f"  {r.reason}")
+    if model.symbolic and r.holds:
+        lines.append(f"  in every one of the {configuration_count(model)} configurations of "
+                     + ", ".join(c.name for c in model.symbolic))
     if r.verdict != VIOLATED or r.trace is None:
         return "\n".join(lines) + "\n"
     if model.constants:
         lines.append("")
         lines.append("Configuration:")
         for c in model.constants:
-            lines.append(f"  {c.name} = {render(c.value, c.type)}")
+            if c.symbolic and r.config and c.name in r.config:
+                lines.append(f"  {c.name} = {render(r.config[c.name], c.type)}   "
+                             f"(symbolic: one of {domain_text(c)})")
+            else:
+                lines.append(f"  {c.name} = {constant_text(c)}")
     types = dict(model.variables)
     prev = None
     for i, step in enumerate(r.trace.steps):
@@ -72,6 +79,22 @@ def text(model: Model, r: Result) -> str:
     return "\n".join(lines) + "\n"
 
 
+def configuration_count(model: Model) -> int:
+    count = 1
+    for c in model.symbolic:
+        count *= len(c.domain)
+    return count
+
+
+def domain_text(c) -> str:
+    return ", ".join(render(v, c.type) for v in c.domain)
+
+
+def constant_text(c) -> str:
+    """A constant's value, or the domain of a symbolic constant."""
+    return f"one of {domain_text(c)}" if c.symbolic else render(c.value, c.type)
+
+
 def _show(v, t) -> str:
     try:
         return render(v, t)
@@ -103,9 +126,13 @@ def as_json(model: Model, r: Result, timings: bool = True) -> dict:
         out["bug"] = model.bug
     if r.proof:
         out["proof"] = list(r.proof)
+    if model.symbolic:
+        out["symbolic_constants"] = {c.name: [_json_value(v, c.type) for v in c.domain] for c in model.symbolic}
     if r.trace is not None:
         types = dict(model.variables)
-        out["configuration"] = {c.name: _json_value(c.value, c.type) for c in model.constants}
+        config = {**{c.name: c.value for c in model.constants}, **(r.config or {})}
+        out["configuration"] = {c.name: _json_value(config[c.name], c.type) for c in model.constants
+                                if config[c.name] is not None}
         out["trace"] = [
             {"step": i, "action": s.action,
              "params": {p: _json_value(v, t) for p, v, t in s.params},
@@ -146,7 +173,7 @@ def describe(model: Model) -> str:
         lines.append("  " + model.statement)
     if model.constants:
         lines.append("\nconstants:")
-        lines += [f"  {c.name}: {c.type} = {render(c.value, c.type)}" for c in model.constants]
+        lines += [f"  {c.name}: {c.type} = {constant_text(c)}" for c in model.constants]
     if model.variables:
         lines.append("\nvariables:")
         init = dict(model.init)
@@ -165,3 +192,49 @@ def describe(model: Model) -> str:
         lines.append("\npatch against the green claim:")
         lines += ["  " + line for line in model.patch_text.splitlines()]
     return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- configuration matrix
+
+
+def matrix_headline(m) -> str:
+    """One line: how many configurations have each verdict, and whether that is expected."""
+    labels = ((VIOLATED, "violated"), (PROVED, "proved"), (HOLDS, f"hold to depth {m.depth}"), (UNKNOWN, "unknown"))
+    counts = ", ".join(f"{m.count(v)} {label}" for v, label in labels if m.count(v))
+    n = len(m.rows)
+    return f"{m.claim}: {n} configuration{'s' if n != 1 else ''}, {counts} [expected {m.expected}: {MARK[m.as_expected]}]"
+
+
+def matrix_table(m) -> tuple[list, list]:
+    """(rows, headers): a column per symbolic constant, then the verdict."""
+    engines = any(r.engine != "bmc" for r in m.rows)
+    headers = [c.name for c in m.constants] + ["verdict", "depth", "invariant"] + (["engine"] if engines else [])
+    rows = [[render(r.config[c.name], c.type) for c in m.constants] + [r.verdict, r.depth, r.invariant or "-"]
+            + ([r.engine] if engines else []) for r in m.rows]
+    return rows, headers
+
+
+def matrix_text(m, fmt: str = "table") -> str:
+    rows, headers = matrix_table(m)
+    if fmt == "markdown":
+        return f"**{matrix_headline(m)}**\n\n{markdown_table(rows, headers)}\n"
+    return f"{matrix_headline(m)}\n\n{table(rows, headers)}\n"
+
+
+def matrix_json(m, timings: bool = True) -> dict:
+    types = {c.name: c.type for c in m.constants}
+    out = {
+        "claim": m.claim,
+        "expected": m.expected,
+        "verdict": m.verdict,
+        "as_expected": m.as_expected,
+        "depth": m.depth,
+        "constants": {c.name: [_json_value(v, c.type) for v in c.domain] for c in m.constants},
+        "counts": {v: m.count(v) for v in (VIOLATED, PROVED, HOLDS, UNKNOWN)},
+        "rows": [{"config": {n: _json_value(v, types[n]) for n, v in r.config.items()}, "verdict": r.verdict,
+                  "depth": r.depth, "invariant": r.invariant, "engine": r.engine, "reason": r.reason}
+                 for r in m.rows],
+    }
+    if timings:
+        out["seconds"] = {k: round(v, 4) for k, v in m.timings.items()}
+    return out

@@ -62,3 +62,43 @@ class Result:
     def as_expected(self) -> bool:
         """The claim's expectation is `holds` or `violated`; a proof meets `holds`."""
         return self.verdict == self.expected or (self.verdict == PROVED and self.expected == HOLDS)
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """The verdict of one configuration of the symbolic constants."""
+    config: dict  # symbolic constant -> value
+    verdict: str  # proved | holds | violated | unknown
+    depth: int  # as in Result: the bound, the shortest trace length, or the engine's k
+    invariant: str | None = None
+    engine: str = "bmc"
+    reason: str | None = None  # unknown: why
+
+
+@dataclass
+class Matrix:
+    """Every configuration of a claim's symbolic constants with its verdict, in domain
+    order (the first constant varies slowest)."""
+    claim: str
+    expected: str
+    depth: int  # the bound of the search
+    constants: tuple  # the symbolic ir.Constants, in declaration order
+    rows: list  # MatrixRow, one per configuration
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def verdict(self) -> str:
+        """violated if any configuration is, unknown if any is, proved if all are,
+        else holds."""
+        verdicts = {r.verdict for r in self.rows}
+        for v in (VIOLATED, UNKNOWN, HOLDS):
+            if v in verdicts:
+                return v
+        return PROVED
+
+    @property
+    def as_expected(self) -> bool:
+        return self.verdict == self.expected or (self.verdict == PROVED and self.expected == HOLDS)
+
+    def count(self, verdict: str) -> int:
+        return sum(1 for r in self.rows if r.verdict == verdict)

@@ -1,6 +1,7 @@
 """Every claim variant: the BMC verdict, violated invariant and shortest trace length
-equal those of the independent explicit-state search (no Z3); a proof for every depth
-agrees with the explicit search run until the state space is exhausted."""
+(and, for symbolic constants, the configuration) equal those of the independent
+explicit-state search (no Z3); a proof for every depth agrees with the explicit search
+run until the state space is exhausted."""
 import pytest
 
 from conftest import CLAIMS, suite_result
@@ -23,8 +24,10 @@ def test_bmc_agrees_with_explicit_search(name):
             assert full.complete and full.invariant is None
     else:
         assert bmc.violated and bmc.depth == bfs.depth == bmc.trace.length
+        # symbolic constants: both name the first violating configuration in domain order
+        assert bmc.config == bfs.config
         # the BMC trace is a real path: replay it with the explicit evaluator
-        ev = Evaluator(model)
+        ev = Evaluator(model, bmc.config)
         steps = bmc.trace.steps
         assert steps[0].state == {n: ev.evaluate(e, {}, {}) for n, e in model.init}
         for prev, step in zip(steps, steps[1:]):

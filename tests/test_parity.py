@@ -34,4 +34,8 @@ def test_ported_count():
     # 131 of the 138 model-check targets are ported; the 7 targets of the 4 liveness
     # families (queue-drain, retry-*, multi-event-eventual-emission) need the liveness engine
     assert len(PORTED) == 131
-    assert all(name in TLC for name in ENTRIES), "every claim variant is a reference target"
+    # every claim variant is a reference target, except families that go beyond the
+    # reference suite (symbolic constants: every configuration in one claim)
+    beyond = {"gateway-exposure-matrix"}
+    assert all(name in TLC or ENTRIES[name].variant.doc.get("claim").value in beyond for name in ENTRIES), \
+        "every claim variant is a reference target"

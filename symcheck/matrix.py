@@ -1,0 +1,98 @@
+"""The configuration matrix: every configuration of a claim's symbolic constants with
+its verdict. One incremental BMC solver asks for a violation, depth by depth in the
+engine's check order (so each configuration is reported with its shortest violation),
+records the configuration and blocks it with a clause on the constants, until no
+configuration is left that violates anything; every other configuration holds to the
+bound. Then one k-induction run, with the violating configurations excluded, proves
+all the others at once (re-checked like any proof); or a caller's `prover` hook
+tries each remaining configuration on its own."""
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+import z3
+
+from . import kind
+from .bmc import new_solver
+from .encode import Encoding
+from .ir import Model, configurations, with_constants
+from .trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Matrix, MatrixRow, Result
+
+
+def depth_checks(model: Model, enc: Encoding, d: int) -> list:
+    """(name, bad) queries at depth d, in the order check_bmc asks them."""
+    checks = [("well-formed", enc.step_bad(d - 1) if d > 0 else z3.Not(enc.init()[1]))]
+    checks += [(f"type({n})", enc.type_bad(n, d)) for n, _ in model.variables]
+    checks += [(inv.name, enc.inv_bad(inv.name, d)) for inv in model.invariants]
+    if model.deadlock:
+        checks.append(("deadlock", enc.deadlocked(d)))
+    return checks
+
+
+def matrix(model: Model, depth: int | None = None, timeout: float | None = None,
+           prover: Callable[[Model], Result] | None = None, prove_timeout: float | None = None) -> Matrix:
+    """Every configuration with its verdict. `prover(model)`, given the model fixed to
+    one configuration that holds to the bound, may return a proof (or a deeper
+    violation), which replaces that row's verdict."""
+    depth = model.depth if depth is None else depth
+    start = time.perf_counter()
+    enc = Encoding(model)
+    solver = new_solver(timeout * 1000 if timeout else None)
+    solver.add(enc.init()[0], enc.config_constraint())
+    found: dict = {}  # configuration key -> MatrixRow
+    unknown = None
+    d = 0
+    for d in range(depth + 1):
+        if d > 0:
+            solver.add(enc.trans(d - 1))
+        for name, bad in depth_checks(model, enc, d):
+            while unknown is None:
+                if timeout and time.perf_counter() - start > timeout:
+                    unknown = f"timeout after {timeout:g} s at depth {d}"
+                    break
+                r = solver.check(bad)
+                if r == z3.unsat:
+                    break
+                if r == z3.unknown:
+                    unknown = f"solver returned unknown ({solver.reason_unknown()}) at depth {d}"
+                    break
+                config = enc.decode_config(solver.model())
+                found[_key(config)] = MatrixRow(config, VIOLATED, d, name)
+                solver.add(z3.Not(enc.config_is(config)))  # block this configuration
+            if unknown is not None:
+                break
+            solver.add(z3.Not(bad))  # no remaining configuration violates it here: a lemma
+        if unknown is not None:
+            break
+    proof = None
+    if prove_timeout and unknown is None:
+        violating = tuple(row.config for row in found.values())
+        kenc = Encoding(model)
+        out = kind.check_kind(model, kind.MAX_K, timeout=prove_timeout, enc=kenc,
+                              assume=tuple(z3.Not(kenc.config_is(c)) for c in violating))
+        if out.status == "proved" and kind.recheck(model, out, timeout=prove_timeout, assume_configs=violating):
+            proof = out
+    rows = []
+    for config in configurations(model):
+        row = found.get(_key(config))
+        if row is None and proof is not None:
+            rows.append(MatrixRow(config, PROVED, proof.k, engine="kind"))
+            continue
+        if row is None:
+            row = MatrixRow(config, UNKNOWN, d, reason=unknown) if unknown else MatrixRow(config, HOLDS, depth)
+            if prover is not None and row.verdict == HOLDS:
+                row = _upgrade(row, prover(with_constants(model, config)))
+        rows.append(row)
+    return Matrix(model.name, model.expect, depth, model.symbolic, rows,
+                  {"encode+solve": time.perf_counter() - start})
+
+
+def _key(config: dict) -> tuple:
+    return tuple(sorted(config.items()))
+
+
+def _upgrade(row: MatrixRow, r: Result) -> MatrixRow:
+    if r.verdict in (PROVED, VIOLATED):
+        return MatrixRow(row.config, r.verdict, r.depth, r.invariant, r.engine)
+    return row

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from .claims import claims_dir, load_model, resolve
 from .ir import Model
-from .trace import Result
+from .trace import UNKNOWN, Result
 
 
 def load_claim(name_or_path: str, claims: str | Path | None = None) -> Model:
@@ -28,4 +28,24 @@ def prove(claim: Model | str, depth: int | None = None, timeout: float | None = 
     result = check_bmc(model, model.depth if depth is None else depth, timeout=timeout, progress=progress)
     if result.violated:
         result.explanation = explain(model, result)
+    elif model.properties and result.holds:
+        result = _prove_liveness(model, result, model.depth if depth is None else depth, timeout, progress)
     return result
+
+
+def _prove_liveness(model: Model, safety: Result, depth: int, timeout: float | None, progress) -> Result:
+    """Safety first, then the lasso engine on the properties, to the same depth. Both
+    holding gives the safety result (holds to the bound even when safety was proved)."""
+    from .explain import explain_lasso
+    from .liveness import check_lasso
+    spent = sum(safety.timings.values())
+    if timeout and spent >= timeout:
+        return Result(model.name, UNKNOWN, 0, model.expect, reason=f"timeout after {timeout:g} s", engine="lasso")
+    live = check_lasso(model, depth, timeout=timeout - spent if timeout else None, progress=progress)
+    live.timings = {k: safety.timings.get(k, 0.0) + v for k, v in live.timings.items()}
+    if live.violated:
+        live.explanation = explain_lasso(model, live)
+    if not live.holds or safety.proved:
+        return live
+    safety.timings, safety.engine = live.timings, "bmc+lasso"
+    return safety

@@ -34,8 +34,9 @@ def prove(claim: Model | str, depth: int | None = None, timeout: float | None = 
 
 
 def _prove_liveness(model: Model, safety: Result, depth: int, timeout: float | None, progress) -> Result:
-    """Safety first, then the lasso engine on the properties, to the same depth. Both
-    holding gives the safety result (holds to the bound even when safety was proved)."""
+    """Safety first, then the lasso engine on the properties, to the same depth. When
+    both hold, the verdict is `holds` to the bound: a safety proof does not prove the
+    properties."""
     from .explain import explain_lasso
     from .liveness import check_lasso
     spent = sum(safety.timings.values())

@@ -10,9 +10,8 @@ MARK = {True: "as expected", False: "NOT AS EXPECTED"}
 
 def headline(model: Model, r: Result) -> str:
     if r.verdict == HOLDS:
-        what = f"HOLDS to depth {r.depth} (no path of up to {r.depth} steps violates an invariant)"
-        if model.properties:
-            what = what[:-1] + f"; no fair lasso of up to {r.depth + 1} states violates a property)"
+        lasso = f"; no fair lasso of up to {r.depth + 1} states violates a property" if model.properties else ""
+        what = f"HOLDS to depth {r.depth} (no path of up to {r.depth} steps violates an invariant{lasso})"
     elif r.verdict == VIOLATED and r.loop_start is not None:
         last = r.trace.length - 1
         back = (f"State {last} repeats forever" if r.trace.steps[-1].action == STUTTER

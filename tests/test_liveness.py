@@ -299,3 +299,28 @@ def test_the_readme_shows_the_lasso_that_prove_prints():
     golden = (ROOT / "tests" / "golden" / "retry-termination-negative.txt").read_text().splitlines()
     shown = [line for line in block.splitlines() if line != "..."]
     assert len(shown) > 15 and all(line in golden for line in shown)
+
+
+@pytest.mark.parametrize("claim", ["retry-termination", "multi-event-eventual-emission"])
+def test_mutated_liveness_claims_never_crash(claim):
+    from test_fuzz_frontend import TOKENS, mutate
+    from symcheck.check import check_variant
+    from symcheck.source import parse_yaml
+    from symcheck.variants import expand
+    rng = random.Random(claim)
+    base = (ROOT / "claims" / f"{claim}.yaml").read_text()
+    tokens = TOKENS + ["eventually(", "leads_to(", "weak", "strong", "- [", "[[", "fairness:", "properties:",
+                       "success", "drop"]
+    outcomes = {"error": 0, "ok": 0}
+    for _ in range(100):
+        text_ = mutate(base, rng) if rng.random() < 0.5 else base.replace(
+            rng.choice(["eventually(", "weak:", "[process_fail", "[success]", "emitted == Events", "not pending"]),
+            rng.choice(tokens), 1)
+        try:
+            for variant in expand(parse_yaml(text_, "f.yaml")):
+                check_lasso(check_variant(variant), 2)
+            outcomes["ok"] += 1
+        except InputError as exc:
+            assert str(exc).startswith("f.yaml:") or exc.span is None
+            outcomes["error"] += 1
+    assert outcomes["error"] > 0 and outcomes["ok"] > 0

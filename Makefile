@@ -117,6 +117,8 @@ CLAIM_TARGETS := \
   multi-channel-identity-collision-negative \
   multi-channel-identity-override \
   multi-channel-identity-override-negative \
+  multi-event-eventual-emission \
+  multi-event-eventual-emission-negative \
   no-cross-stream \
   no-cross-stream-negative \
   nodes-pipeline \
@@ -141,8 +143,13 @@ CLAIM_TARGETS := \
   policy-hot-reload-negative \
   precedence \
   precedence-negative \
+  queue-drain \
   reaction-session-binding \
   reaction-session-binding-negative \
+  retry-eventual-success \
+  retry-eventual-success-negative \
+  retry-termination \
+  retry-termination-negative \
   routing-identity-channel-override \
   routing-identity-channel-override-negative \
   routing-identity-symmetry \

@@ -1,5 +1,5 @@
 """Benchmark: for every claim variant, seconds to load (parse and check), encode and
-solve (BMC to the claim's depth), and the total. Run: python bench/suite.py [NAME...]
+solve (BMC to the claim's depth, then the lasso engine for liveness properties), and the total. Run: python bench/suite.py [NAME...]
 where a NAME is a variant or a family (all its variants)."""
 import sys
 import time
@@ -9,6 +9,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from symcheck.bmc import check_bmc  # noqa: E402
 from symcheck.claims import catalog, load_model  # noqa: E402
+from symcheck.liveness import check_lasso  # noqa: E402
 from symcheck.report import table  # noqa: E402
 
 
@@ -22,6 +23,10 @@ def main(names):
         load = time.perf_counter() - t0
         r = check_bmc(model, model.depth)
         enc, solve = r.timings["encode"], r.timings["solve"]
+        if model.properties and r.holds:  # then the lasso engine, as `prove` does
+            live = check_lasso(model, model.depth)
+            enc, solve = enc + live.timings["encode"], solve + live.timings["solve"]
+            r = live if not live.holds else r
         totals = [totals[0] + load, totals[1] + enc, totals[2] + solve]
         rows.append([model.name, r.verdict, r.depth, f"{load:.3f}", f"{enc:.3f}", f"{solve:.3f}",
                      f"{load + enc + solve:.3f}"])

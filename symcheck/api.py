@@ -5,7 +5,7 @@ from pathlib import Path
 
 from .claims import claims_dir, load_model, resolve
 from .ir import Model
-from .trace import Result
+from .trace import HOLDS, UNKNOWN, Result
 
 
 def load_claim(name_or_path: str, claims: str | Path | None = None) -> Model:
@@ -32,6 +32,8 @@ def prove(claim: Model | str, depth: int | None = None, timeout: float | None = 
                  prove_timeout=prove_timeout, progress=progress)
     if result.violated:
         result.explanation = explain(model, result)
+    elif model.properties and result.holds:
+        result = _prove_liveness(model, result, model.depth if depth is None else depth, timeout, progress)
     return result
 
 
@@ -42,3 +44,26 @@ def check_matrix(claim: Model | str, depth: int | None = None, timeout: float | 
     from .matrix import matrix
     model = load_claim(claim) if isinstance(claim, str) else claim
     return matrix(model, depth, timeout=timeout, prover=prover, prove_timeout=prove_timeout)
+
+
+def _prove_liveness(model: Model, safety: Result, depth: int, timeout: float | None, progress) -> Result:
+    """Safety first, then the lasso engine on the properties, to the same depth. When
+    both hold, the verdict is `holds` to the bound: a safety proof does not prove the
+    properties."""
+    from .explain import explain_lasso
+    from .liveness import check_lasso
+    spent = sum(safety.timings.values())
+    if timeout and spent >= timeout:
+        return Result(model.name, UNKNOWN, 0, model.expect, reason=f"timeout after {timeout:g} s", engine="lasso")
+    live = check_lasso(model, depth, timeout=timeout - spent if timeout else None, progress=progress)
+    live.timings = {k: safety.timings.get(k, 0.0) + v for k, v in live.timings.items()}
+    if live.violated:
+        live.explanation = explain_lasso(model, live)
+    if not live.holds:
+        return live
+    if safety.proved:  # the invariants are proved; the properties only hold to the bound
+        safety.reason = (f"the invariants are proved for every depth by {safety.engine}; the properties hold "
+                         f"to depth {depth} (no fair lasso of up to {depth + 1} states violates one)")
+        safety.verdict, safety.depth = HOLDS, depth
+    safety.timings, safety.engine = live.timings, f"{safety.engine}+lasso"
+    return safety

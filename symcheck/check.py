@@ -7,8 +7,8 @@ import difflib
 import re
 
 from .errors import InputError, Span
-from .ir import (BOOL, INT, Action, BoolT, Comp, Constant, DefCall, EnumT, Expr, Gen, IntT, Invariant,
-                 Lit, MapT, Model, Op, RecordT, Ref, SeqT, SetT, TupleT, Type)
+from .ir import (BOOL, INT, Action, BoolT, Comp, Constant, DefCall, EnumT, Expr, Fairness, Gen, IntT,
+                 Invariant, Lit, MapT, Model, Op, Property, RecordT, Ref, SeqT, SetT, TupleT, Type)
 from .source import (Located, TypeSyntax, YMap, YNode, YScalar, YSeq, parse_expr, parse_type, parse_type_text)
 from .values import MAX_DOMAIN, check_finite, contains, domain, domain_size
 from .variants import Variant, check_keys, def_name
@@ -20,7 +20,8 @@ MAX_DEPTH = 1000
 MAX_CONFIGS = 4096  # configurations of the symbolic constants (the product of their domains)
 _DEF_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*(?:\((.*)\))?\s*(?:->\s*(.+?))?\s*$")
 BUILTINS = ("all", "any", "sum", "min", "max", "len", "implies", "append", "head", "tail", "set",
-            "range", "choose", "replace")
+            "range", "choose", "replace", "eventually", "leads_to")
+TEMPORAL = {"eventually": 1, "leads_to": 2}  # operator -> number of state predicates
 
 
 class NeedsType(InputError):
@@ -198,6 +199,8 @@ class ClaimChecker:
         init = self.check_init()
         actions = self.check_actions()
         invariants = self.check_invariants()
+        properties = self.check_properties(invariants)
+        fairness = self.check_fairness(actions)
         expect = self.text("expect", "holds")
         if expect not in ("holds", "violated"):
             raise InputError(self.doc.get("expect").span, f"expect must be holds or violated, not {expect!r}")
@@ -218,7 +221,8 @@ class ClaimChecker:
             expect=expect, depth=depth, file=self.file,
             constants=tuple(self.consts[n] for n in self.const_nodes),
             variables=tuple(self.variables.items()), init=init, actions=actions, invariants=invariants,
-            patch_text=render_patch(self.variant.patch), deadlock=deadlock == "check")
+            patch_text=render_patch(self.variant.patch), deadlock=deadlock == "check",
+            properties=properties, fairness=fairness)
 
     def _check_name(self, name: str, span: Span, what: str) -> None:
         if not name.isidentifier() or name in ("True", "False", "None"):
@@ -625,8 +629,61 @@ class ClaimChecker:
             loc = parse_expr(node, f"invariant {name}")
             e = self.check(loc.tree, BOOL, Scope(self, loc, {}, True, f"invariant {name}"))
             out.append(Invariant(name, e, loc.text, span))
-        if not out:
-            raise InputError(self.doc.keys.get("invariants", self.doc.span), "the claim has no invariants to check")
+        if not out and not self.section("properties").items:
+            raise InputError(self.doc.keys.get("invariants", self.doc.span),
+                             "the claim has no invariants or properties to check")
+        return tuple(out)
+
+    def check_properties(self, invariants: tuple) -> tuple:
+        """`name: eventually(P)` or `name: leads_to(P, Q)`; P and Q are state predicates.
+        A temporal operator is the whole property: it cannot be nested or negated."""
+        props = self.section("properties")
+        taken = {i.name for i in invariants}
+        out = []
+        for name, node in props.items.items():
+            span = props.keys[name]
+            self._check_name(name, span, "property")
+            if name in taken:
+                raise InputError(span, f"property {name!r} has the name of an invariant")
+            loc = parse_expr(node, f"property {name}")
+            tree = loc.tree
+            fn = tree.func.id if isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) else None
+            if fn not in TEMPORAL:
+                raise InputError(loc.span_of(tree), f"property {name} must be eventually(P) or leads_to(P, Q)",
+                                 "a state predicate that must hold in every state is an invariant")
+            if tree.keywords or len(tree.args) != TEMPORAL[fn]:
+                n = TEMPORAL[fn]
+                raise InputError(loc.span_of(tree), f"{fn}() takes {n} state predicate{'s' if n > 1 else ''}")
+            scope = Scope(self, loc, {}, True, f"property {name}")
+            args = tuple(self.check(a, BOOL, scope) for a in tree.args)
+            out.append(Property(name, fn, args, loc.text, span))
+        return tuple(out)
+
+    def check_fairness(self, actions: tuple) -> tuple:
+        """`fairness: {weak: [a, [b, c]]}`: a name alone is weakly fair for each of its
+        parameter values; a list is one constraint for the whole group."""
+        node = self.section("fairness")
+        if "strong" in node.items:
+            raise InputError(node.keys["strong"], "strong fairness is not supported", "use weak fairness: weak: [...]")
+        check_keys(node, ("weak",), "fairness")
+        weak = node.get("weak")
+        if weak is None or (isinstance(weak, YScalar) and weak.value is None):
+            return ()
+        if not isinstance(weak, YSeq):
+            raise InputError(weak.span, "`weak` must be a list of action names (or lists of them, one per group)")
+        names = [a.name for a in actions]
+        out = []
+        for item in weak.items:
+            group = item.items if isinstance(item, YSeq) else [item]
+            if not group:
+                raise InputError(item.span, "an empty fairness group")
+            for member in group:
+                if not isinstance(member, YScalar) or not isinstance(member.value, str):
+                    raise InputError(member.span, "a fairness entry is an action name or a list of action names")
+                if member.value not in names:
+                    raise InputError(member.span, f"fairness names unknown action {member.value!r}",
+                                     _suggest(member.value, names))
+            out.append(Fairness(tuple(m.value for m in group), not isinstance(item, YSeq), item.span))
         return tuple(out)
 
     # ------------------------------------------------------------ expressions
@@ -992,6 +1049,9 @@ class ClaimChecker:
                       attr=tuple(k for k, _ in updates), span=sp)
         if fn == "range":
             self.err(scope, node, "range() may only appear after `in` in a generator")
+        if fn in TEMPORAL:
+            self.err(scope, node, f"{fn}() may only be a whole property under `properties:`",
+                     "write it as `properties: {name: " + fn + "(...)}`; invariants and definitions are state predicates")
         known = list(self.defs) + list(BUILTINS) + [n for n, t in self.types.items() if isinstance(t, RecordT)]
         self.err(scope, node, f"unknown function {fn!r}", _suggest(fn, known))
 

@@ -724,3 +724,43 @@ class Encoding:
         k = m.evaluate(self.selector(i), model_completion=True).as_long()
         action, params = self.insts[k]
         return action, params
+
+    # -- liveness: templates for the lasso engine
+    def _cached(self, key, build):
+        cache = self.__dict__.setdefault("_lasso_cache", {})
+        if key not in cache:
+            cache[key] = build()
+        return cache[key]
+
+    def same_state(self, i: int, j: int):
+        """States i and j are equal (a lasso's loop closes on an equal state)."""
+        return z3.And([eq(self.state(i)[n], self.state(j)[n], t) for n, t in self.model.variables])
+
+    def selected(self, i: int, indexes):
+        """Step i is taken by one of the given action instances."""
+        return z3.Or([self.selector(i) == k for k in sorted(indexes)])
+
+    def changes(self, k: int, i: int):
+        """Action instance k is enabled in state i and its step changes the state (TLA+'s
+        ENABLED <A>_vars: what weak fairness looks at; a step that changes nothing is a
+        stutter)."""
+        return self.at(self._cached(("changes", k), lambda: self._changes_template(k)), i)
+
+    def _changes_template(self, k: int):
+        action, params = self.insts[k]
+        ctx = Context(self.model, self.consts)
+        env = {p: lift(v, t) for (p, t), v in zip(action.params, params.values())}
+        guard = ctx.enc(action.guard, self.cur, env)
+        with ctx.under(guard):
+            assigned = {var: ctx.enc(e, self.cur, env) for var, e in action.updates}
+        wf = z3.And([c for c, _ in ctx.obligations])
+        changed = [z3.Not(eq(v, self.cur[var], self.model.var_type(var))) for var, v in assigned.items()]
+        return z3.And(guard, wf, z3.Or(changed))
+
+    def holds_at(self, expr: Expr, i: int):
+        """A state predicate (a property's P or Q) in state i; false where ill-formed."""
+        def build():
+            ctx = Context(self.model, self.consts)
+            value = ctx.enc(expr, self.cur, {})
+            return z3.And(value, *[c for c, _ in ctx.obligations])
+        return self.at(self._cached(("holds", id(expr)), build), i)

@@ -232,3 +232,37 @@ def _replay_error(model: Model, result: Result) -> str:
 
 def is_bool(e: Expr) -> bool:
     return isinstance(getattr(e, "type", None), BoolT)
+
+
+def explain_lasso(model: Model, result: Result) -> list:
+    """Lines (indent, text) that say why a lasso violates its liveness property and how
+    its loop respects each weak-fairness group."""
+    from .explicit_liveness import fairness_witnesses, holds
+    steps = result.trace.steps
+    last, lp = len(steps) - 1, result.loop_start
+    prop = next(p for p in model.properties if p.name == result.invariant)
+    loop = f"State {lp}" if lp == last - 1 else f"States {lp} .. {last - 1}"
+    lines = []
+    if prop.kind == "eventually":
+        lines.append((0, f"`{pretty(prop.args[0])}` is false in every state of the lasso, and the loop "
+                         f"({loop}) repeats forever, so it never becomes true"))
+    else:
+        ev = Evaluator(model)
+        p, q = prop.args
+        states = [s.state for s in steps[:last]]
+        i = next(i for i in range(last) if holds(ev, p, states[i])
+                 and not any(holds(ev, q, s) for s in states[min(i, lp):]))
+        lines.append((0, f"`{pretty(p)}` holds in State {i}, but `{pretty(q)}` is false from State {min(i, lp)} "
+                         f"on, and the loop ({loop}) repeats forever, so it never becomes true"))
+    witnesses = fairness_witnesses(model, result.trace, lp)
+    if not witnesses:
+        lines.append((0, "no action is weakly fair, so a behaviour may stop in any state (stutter forever)"))
+    for label, how in witnesses:
+        if how is None:
+            lines.append((0, f"weak fairness of {label}: NOT respected (always enabled in the loop, never taken)"))
+        elif how[0] == "taken":
+            lines.append((0, f"weak fairness of {label}: respected, the loop takes it in Step {how[1]}"))
+        else:
+            lines.append((0, f"weak fairness of {label}: respected, it is not enabled in State {how[1]} "
+                             "of the loop"))
+    return lines

@@ -195,6 +195,28 @@ class Invariant:
 
 
 @dataclass(frozen=True)
+class Property:
+    """A temporal property: kind 'eventually' (args (P,): P holds in some state) or
+    'leads_to' (args (P, Q): whenever P holds, Q holds then or later)."""
+    name: str
+    kind: str
+    args: tuple  # (Expr,) or (Expr, Expr): state predicates
+    text: str
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Fairness:
+    """Weak fairness of a group of actions (TLA+'s WF_vars): if from some point on an
+    action of the group could always change the state, one such step is eventually
+    taken. `each`: one constraint per parameter value of the single action named
+    (TLA+'s \\A p: WF(A(p))) instead of one for the whole group."""
+    actions: tuple  # action names
+    each: bool
+    span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
 class Constant:
     """A constant: a fixed `value`, or symbolic when `domain` lists the values it may
     take (then `value` is None and every configuration is checked)."""
@@ -227,6 +249,8 @@ class Model:
     invariants: tuple  # (Invariant, ...)
     patch_text: str = ""
     deadlock: bool = False  # a reachable state with no enabled action is a violation
+    properties: tuple = ()  # (Property, ...): checked on fair lassos (liveness)
+    fairness: tuple = ()  # (Fairness, ...): weak fairness assumed by the properties
 
     def var_type(self, name: str) -> Type:
         for vname, vtype in self.variables:

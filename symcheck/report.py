@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .ir import Model
-from .trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Result
+from .trace import HOLDS, PROVED, STUTTER, UNKNOWN, VIOLATED, Result
 from .values import render, to_json
 
 MARK = {True: "as expected", False: "NOT AS EXPECTED"}
@@ -14,7 +14,13 @@ def headline(model: Model, r: Result) -> str:
         what = f"PROVED for every depth by {ENGINE_NAMES.get(r.engine, r.engine)}" + (
             f" (k = {r.depth})" if r.engine == "kind" else "")
     elif r.verdict == HOLDS:
-        what = f"HOLDS to depth {r.depth} (no path of up to {r.depth} steps violates an invariant)"
+        lasso = f"; no fair lasso of up to {r.depth + 1} states violates a property" if model.properties else ""
+        what = f"HOLDS to depth {r.depth} (no path of up to {r.depth} steps violates an invariant{lasso})"
+    elif r.verdict == VIOLATED and r.loop_start is not None:
+        last = r.trace.length - 1
+        back = (f"State {last} repeats forever" if r.trace.steps[-1].action == STUTTER
+                else f"State {last} loops back to State {r.loop_start}")
+        what = f"VIOLATED: {r.invariant} fails on a lasso of {last + 1} state{'s' if last else ''} ({back})"
     elif r.verdict == VIOLATED:
         steps = "in the initial state" if r.depth == 0 else f"after {r.depth} step{'s' if r.depth != 1 else ''}"
         what = f"VIOLATED: {r.invariant} fails {steps}"
@@ -49,6 +55,10 @@ def text(model: Model, r: Result) -> str:
     prev = None
     for i, step in enumerate(r.trace.steps):
         lines.append("")
+        if r.loop_start is not None:
+            _lasso_step(lines, model, r, i, prev)
+            prev = step.state
+            continue
         if step.action is None:
             lines.append("State 0 (initial):")
             if not types:
@@ -66,7 +76,11 @@ def text(model: Model, r: Result) -> str:
         prev = step.state
     lines.append("")
     inv = next((i for i in model.invariants if i.name == r.invariant), None)
-    if inv is not None:
+    prop = next((p for p in model.properties if p.name == r.invariant), None)
+    if prop is not None:
+        lines.append(f"Violated property {prop.name} ({prop.span}):")
+        lines.append(f"  {' '.join(prop.text.split())}")
+    elif inv is not None:
         lines.append(f"Violated invariant {inv.name} ({inv.span}):")
         for src in inv.text.splitlines():
             lines.append(f"  {src.rstrip()}")
@@ -93,6 +107,33 @@ def domain_text(c) -> str:
 def constant_text(c) -> str:
     """A constant's value, or the domain of a symbolic constant."""
     return f"one of {domain_text(c)}" if c.symbolic else render(c.value, c.type)
+
+
+def _lasso_step(lines: list, model: Model, r: Result, i: int, prev) -> None:
+    """One state of a lasso: numbered, the loop's first state marked, the last step
+    saying where it returns to."""
+    step, last = r.trace.steps[i], r.trace.length
+    here = "  <- the loop starts here" if i == r.loop_start else ""
+    if step.action is None:
+        lines.append(f"State 0 (initial):{here}")
+        for name, t in model.variables:
+            lines.append(f"  {name} = {_show(step.state[name], t)}")
+        return
+    first = f"State {r.loop_start}" if r.loop_start == last - 1 else f"States {r.loop_start} .. {last - 1}"
+    if step.action == STUTTER:
+        lines.append(f"Step {i}: no action (stuttering): State {last - 1} repeats forever")
+        return
+    params = ", ".join(f"{p}={render(v, t)}" for p, v, t in step.params)
+    if i == last:
+        lines.append(f"Step {i}: {step.action}({params}) -> back to State {r.loop_start}; "
+                     f"the loop ({first}) repeats forever")
+    else:
+        lines.append(f"Step {i}: {step.action}({params}) -> State {i}{here}")
+    changed = [n for n, _ in model.variables if step.state[n] != prev[n]]
+    if not changed:
+        lines.append("  (no variable changed)")
+    for name in changed:
+        lines.append(f"  {name} = {_show(step.state[name], dict(model.variables)[name])}")
 
 
 def _show(v, t) -> str:
@@ -139,6 +180,8 @@ def as_json(model: Model, r: Result, timings: bool = True) -> dict:
              "state": {n: _json_value(s.state[n], types[n]) for n in types}}
             for i, s in enumerate(r.trace.steps)]
         out["explanation"] = ["  " * indent + line for indent, line in r.explanation]
+        if r.loop_start is not None:
+            out["loop_start"] = r.loop_start
     if timings:
         out["seconds"] = {k: round(v, 4) for k, v in r.timings.items()}
     return out
@@ -188,6 +231,11 @@ def describe(model: Model) -> str:
                 lines.append(f"    {v} := {pretty(e)}")
     lines.append("\ninvariants:")
     lines += [f"  {i.name}: {' '.join(i.text.split())}" for i in model.invariants]
+    if model.properties:
+        lines.append("\nproperties:")
+        lines += [f"  {p.name}: {' '.join(p.text.split())}" for p in model.properties]
+        fair = ", ".join(("each " if f.each else "") + " | ".join(f.actions) for f in model.fairness)
+        lines.append(f"  weak fairness: {fair or 'none (a behaviour may stop anywhere)'}")
     if model.patch_text:
         lines.append("\npatch against the green claim:")
         lines += ["  " + line for line in model.patch_text.splitlines()]

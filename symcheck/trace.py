@@ -9,6 +9,11 @@ PROVED = "proved"  # no violation at any depth (an engine's proof, re-checked)
 VIOLATED = "violated"
 UNKNOWN = "unknown"
 OUTCOMES = (PROVED, HOLDS, VIOLATED, UNKNOWN)
+# A liveness counterexample is a lasso: its last step returns to the state at index
+# `Result.loop_start`, and the behaviour repeats that loop forever. The last step's
+# action is STUTTER (not an identifier, so no action's name) when the loop is the last
+# state repeating itself without any action.
+STUTTER = "(stutter)"
 
 
 @dataclass(frozen=True)

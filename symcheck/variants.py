@@ -11,10 +11,11 @@ from .errors import InputError
 from .source import YMap, YNode, YScalar, YSeq, load_data_file
 
 CLAIM_KEYS = ("claim", "title", "source", "statement", "constants", "types", "variables", "init",
-              "defs", "actions", "invariants", "expect", "depth", "deadlock", "variants", "notes")
+              "defs", "actions", "invariants", "expect", "depth", "deadlock", "variants", "notes",
+              "properties", "fairness")
 VARIANT_KEYS = ("bug", "expect", "depth", "patch", "extends", "title", "notes")
 PATCHABLE = ("title", "statement", "constants", "types", "variables", "init", "defs", "actions",
-             "invariants", "depth", "deadlock", "notes")
+             "invariants", "depth", "deadlock", "notes", "properties", "fairness")
 _DEF_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*(\(.*\))?\s*(->.*)?$")
 
 

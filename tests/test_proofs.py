@@ -15,7 +15,9 @@ from symcheck.explicit import search
 from symcheck.report import text as render
 
 ENTRIES = catalog(CLAIMS)
-REDS = [n for n, e in ENTRIES.items() if load_model(e).expect == "violated"]
+# reds whose bug breaks an invariant (a liveness red breaks a property, which the safety
+# engines do not prove; prove() reports those with the lasso engine)
+REDS = [n for n, e in ENTRIES.items() if load_model(e).expect == "violated" and not load_model(e).properties]
 
 # reachable x: 0, 2, 4, 6; "x != 3" is not 1-inductive (1 -> 3), but it is k-inductive
 # for a k that rules out every simple path of good odd states

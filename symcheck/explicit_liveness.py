@@ -1,0 +1,282 @@
+"""Liveness by explicit-state search, without Z3: the independent cross-check of the
+lasso engine (`liveness.py`), on the whole reachable state graph.
+
+Semantics (TLA+'s, as TLC checks a PROPERTY under WF_vars fairness):
+- A behaviour is infinite, and any state may repeat forever (stuttering) unless
+  fairness forbids it; a state in which no action is enabled repeats forever.
+- Weak fairness of a group F of action instances: if from some point on F is always
+  enabled, F is taken infinitely often. Only steps that change the state count (TLA+'s
+  <A>_vars): F is enabled in s when an instance of F is enabled in s and leads to
+  another state; a step takes F when it is by an instance of F and changes the state.
+- On a lasso (a prefix, then a loop repeated forever) this reads: for each F, some
+  loop state has F disabled, or some loop step takes F.
+- `eventually(P)` is violated by a fair lasso in which P is false in every state;
+  `leads_to(P, Q)` by a fair lasso with a state where P holds and Q is false from
+  there on, forever. A predicate that is ill-formed in a state is false there.
+
+The shortest lasso has the fewest states: the prefix, then the loop, whose closing
+step returns to the loop's first state x. For each x it is the shortest allowed path
+to x plus the shortest fair closed walk from x, both breadth-first (the walk over
+pairs (state, constraints met so far)), so its length is exact and must equal the
+lasso engine's."""
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+from .errors import ModelError
+from .explicit import Evaluator, freeze, instances
+from .ir import Model, Property
+from .trace import STUTTER, Step, Trace
+from .values import render
+
+
+@dataclass
+class Graph:
+    """The reachable states (index 0 is the initial state) and, per state, its
+    transitions as (action instance index, successor index)."""
+    states: list
+    edges: list
+    insts: list
+
+
+@dataclass(frozen=True)
+class Lasso:
+    """States s0 .. sk and then s_loop_start again; labels[i] is the instance index of
+    the step into states[i] (None for the first state and for a stutter)."""
+    prop: str
+    states: tuple
+    labels: tuple
+    loop_start: int
+
+    @property
+    def length(self) -> int:
+        """Number of steps, the closing one included (= number of distinct positions)."""
+        return len(self.states) - 1
+
+
+def step(ev: Evaluator, inst, state: dict) -> dict | None:
+    """The successor by one action instance, or None when it is disabled or ill-formed
+    (an ill-formed step is a safety violation, `well-formed`, not a transition)."""
+    action, params = inst
+    try:
+        if not ev.evaluate(action.guard, state, params):
+            return None
+        nxt = dict(state)
+        for var, e in action.updates:
+            nxt[var] = ev.evaluate(e, state, params)
+    except ModelError:
+        return None
+    return nxt
+
+
+def holds(ev: Evaluator, e, state: dict) -> bool:
+    try:
+        return bool(ev.evaluate(e, state, {}))
+    except ModelError:
+        return False
+
+
+def reachable_graph(model: Model, consts: dict | None = None, max_states: int = 200_000) -> Graph:
+    ev = Evaluator(model, consts)
+    insts = instances(model)
+    init = {name: ev.evaluate(e, {}, {}) for name, e in model.init}
+    states, index, edges = [init], {freeze(model, init): 0}, []
+    while len(edges) < len(states):
+        s = states[len(edges)]
+        out = []
+        for k, inst in enumerate(insts):
+            nxt = step(ev, inst, s)
+            if nxt is None:
+                continue
+            key = freeze(model, nxt)
+            if key not in index:
+                if len(states) >= max_states:
+                    raise MemoryError(f"more than {max_states} states")
+                index[key] = len(states)
+                states.append(nxt)
+            out.append((k, index[key]))
+        edges.append(out)
+    return Graph(states, edges, insts)
+
+
+def fair_groups(model: Model, insts) -> list:
+    """Each weak-fairness constraint as (label, frozenset of action instance indexes)."""
+    out = []
+    for f in model.fairness:
+        if f.each:
+            for k, (a, params) in enumerate(insts):
+                if a.name == f.actions[0]:
+                    args = ", ".join(f"{p}={render(params[p], t)}" for p, t in a.params)
+                    out.append((f"{a.name}({args})" if a.params else a.name, frozenset({k})))
+        else:
+            out.append((" | ".join(f.actions),
+                        frozenset(k for k, (a, _) in enumerate(insts) if a.name in f.actions)))
+    return out
+
+
+def find_lasso(model: Model, graph: Graph, prop: Property, consts: dict | None = None) -> Lasso | None:
+    """The shortest fair lasso violating `prop`, or None when the property holds."""
+    ev = Evaluator(model, consts)
+    n = len(graph.states)
+    p = [holds(ev, prop.args[0], s) for s in graph.states]
+    if prop.kind == "eventually":
+        bad, trigger = [not v for v in p], None
+    else:
+        bad = [not holds(ev, prop.args[1], s) for s in graph.states]
+        trigger = [a and b for a, b in zip(p, bad)]
+    groups = fair_groups(model, graph.insts)
+    member = [[i for i, (_, g) in enumerate(groups) if k in g] for k in range(len(graph.insts))]
+    disabled = []
+    for s in range(n):
+        on = {i for k, t in graph.edges[s] if t != s for i in member[k]}
+        disabled.append(sum(1 << i for i in range(len(groups)) if i not in on))
+    full_fair = (1 << len(groups)) - 1
+
+    # the prefix: breadth-first over (state, triggered); once triggered, states are bad
+    starts = [(0, True)] if (trigger is None and bad[0]) or (trigger is not None and trigger[0]) else []
+    if trigger is not None:
+        starts.insert(0, (0, False))
+    dist = {node: 0 for node in starts}
+    parent = {node: None for node in starts}
+    queue = deque(starts)
+    while queue:
+        s, armed = node = queue.popleft()
+        for k, t in graph.edges[s]:
+            nexts = [(t, True)] if armed and bad[t] else []
+            if not armed:
+                nexts = [(t, False)] + ([(t, True)] if trigger[t] else [])
+            for nn in nexts:
+                if nn not in dist:
+                    dist[nn], parent[nn] = dist[node] + 1, (node, k)
+                    queue.append(nn)
+
+    def loop(x: int, need_trigger: bool):
+        """The shortest fair closed walk from x through bad states, as [(label, state)]."""
+        tbit = (1 << len(groups)) if need_trigger else 0
+        full = full_fair | tbit
+        bits = lambda y: disabled[y] | (tbit if need_trigger and trigger[y] else 0)  # noqa: E731
+        start = (x, bits(x))
+        par = {start: None}
+        todo = deque([start])
+        while todo:
+            node = todo.popleft()
+            y, mask = node
+            for k, z in graph.edges[y] + [(None, y)]:
+                if not bad[z]:
+                    continue
+                took = sum(1 << i for i in member[k]) if k is not None and z != y else 0
+                m2 = mask | bits(z) | took
+                if z == x and m2 == full:
+                    walk = [(k, x)]
+                    while par[node] is not None:
+                        walk.append((par[node][1], node[0]))
+                        node = par[node][0]
+                    return walk[::-1]
+                if (z, m2) not in par:
+                    par[(z, m2)] = (node, k)
+                    todo.append((z, m2))
+        return None
+
+    best = None  # (number of steps, (x, armed), walk)
+    for (x, armed), d in sorted(dist.items(), key=lambda kv: (kv[1], kv[0][0], kv[0][1])):
+        if not bad[x] or (best is not None and d + 1 >= best[0]):
+            continue
+        walk = loop(x, need_trigger=not armed)
+        if walk is not None and (best is None or d + len(walk) < best[0]):
+            best = (d + len(walk), (x, armed), walk)
+    if best is None:
+        return None
+    _, node, walk = best
+    prefix = []  # [(label, state)] from the initial state to the loop's first state
+    while node is not None:
+        entry = parent[node]
+        prefix.append((entry[1] if entry else None, node[0]))
+        node = entry[0] if entry else None
+    prefix.reverse()
+    path = prefix + walk
+    return Lasso(prop.name, tuple(s for _, s in path), tuple(k for k, _ in path), len(prefix) - 1)
+
+
+def check_properties(model: Model, consts: dict | None = None) -> dict:
+    """Each property's shortest violating lasso (None when it holds), on the whole
+    reachable state graph."""
+    graph = reachable_graph(model, consts)
+    return {p.name: find_lasso(model, graph, p, consts) for p in model.properties}
+
+
+def to_trace(model: Model, graph: Graph, lasso: Lasso) -> Trace:
+    steps = []
+    for i, (s, k) in enumerate(zip(lasso.states, lasso.labels)):
+        state = graph.states[s]
+        if i == 0:
+            steps.append(Step(None, (), state))
+        elif k is None:
+            steps.append(Step(STUTTER, (), state))
+        else:
+            a, params = graph.insts[k]
+            steps.append(Step(a.name, tuple((p, params[p], t) for p, t in a.params), state))
+    return Trace(tuple(steps))
+
+
+def lasso_problem(model: Model, trace: Trace, loop_start: int, prop_name: str,
+                  consts: dict | None = None) -> str | None:
+    """Why a trace is not a fair lasso violating the property (None when it is one):
+    replays every step, checks the closing step, the property and each fairness
+    constraint. Used to check the lasso engine's traces independently."""
+    ev = Evaluator(model, consts)
+    insts = instances(model)
+    index = {(a.name, tuple(params.items())): k for k, (a, params) in enumerate(insts)}
+    steps = trace.steps
+    if steps[0].state != {name: ev.evaluate(e, {}, {}) for name, e in model.init}:
+        return "the first state is not the initial state"
+    for i in range(1, len(steps)):
+        prev, cur = steps[i - 1].state, steps[i]
+        if cur.action == STUTTER:
+            if cur.state != prev:
+                return f"step {i} stutters but changes the state"
+            continue
+        k = index.get((cur.action, tuple((p, v) for p, v, _ in cur.params)))
+        if k is None or step(ev, insts[k], prev) != cur.state:
+            return f"step {i} ({cur.action}) is not a transition of the model"
+    last, lp = len(steps) - 1, loop_start
+    if not 0 <= lp < last or steps[last].state != steps[lp].state:
+        return f"the last step does not return to state {lp}"
+    states = [s.state for s in steps[:last]]
+    prop = next(p for p in model.properties if p.name == prop_name)
+    p = [holds(ev, prop.args[0], s) for s in states]
+    if prop.kind == "eventually":
+        if any(p):
+            return f"the predicate of {prop.name} holds in state {p.index(True)}"
+    else:
+        q = [holds(ev, prop.args[1], s) for s in states]
+        if not any(p[i] and not any(q[min(i, lp):]) for i in range(last)):
+            return f"no state of the lasso has P and then never Q, as {prop.name} needs"
+    for label, how in fairness_witnesses(model, trace, loop_start, consts):
+        if how is None:
+            return f"the loop is not fair to {label}: always enabled, never taken"
+    return None
+
+
+def fairness_witnesses(model: Model, trace: Trace, loop_start: int, consts: dict | None = None) -> list:
+    """How the lasso's loop respects each weak-fairness group: (label, ("taken", step
+    index)) or (label, ("disabled", state index)), or (label, None) when it does not."""
+    ev = Evaluator(model, consts)
+    insts = instances(model)
+    index = {(a.name, tuple(params.items())): k for k, (a, params) in enumerate(insts)}
+    steps, last = trace.steps, len(trace.steps) - 1
+    out = []
+    for label, group in fair_groups(model, insts):
+        how = None
+        for j in range(loop_start + 1, last + 1):
+            k = index.get((steps[j].action, tuple((p, v) for p, v, _ in steps[j].params)))
+            if k in group and steps[j].state != steps[j - 1].state:
+                how = ("taken", j)
+                break
+        for j in range(loop_start, last):
+            if how is not None:
+                break
+            if all(step(ev, insts[k], steps[j].state) in (None, steps[j].state) for k in group):
+                how = ("disabled", j)
+        out.append((label, how))
+    return out

@@ -24,9 +24,11 @@ def new_solver(timeout_ms: int | None = None) -> z3.Solver:
     return s
 
 
-def check_bmc(model: Model, depth: int, timeout: float | None = None, progress=None) -> Result:
+def check_bmc(model: Model, depth: int, timeout: float | None = None, progress=None,
+              enc: Encoding | None = None) -> Result:
+    """`enc`: an encoding of `model` to reuse (the engines share one)."""
     t0 = time.perf_counter()
-    enc = Encoding(model)
+    enc = enc or Encoding(model)
     t_enc = time.perf_counter() - t0
     solver = new_solver(timeout * 1000 if timeout else None)
     start = time.perf_counter()

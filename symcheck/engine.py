@@ -22,19 +22,19 @@ def run(model: Model, depth: int, engine: str = "auto", timeout: float | None = 
     """`timeout` bounds the BMC phase; `prove_timeout` the proof phase."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    result = check_bmc(model, depth, timeout=timeout, progress=progress)
+    enc = Encoding(model)
+    result = check_bmc(model, depth, timeout=timeout, progress=progress, enc=enc)
     if result.verdict != HOLDS or engine == "bmc":
         return result
     budget = PROVE_TIMEOUT if prove_timeout is None else prove_timeout
     start = time.perf_counter()
-    enc = Encoding(model)
     notes = []
     if engine in ("auto", "kind"):
         out = kind.check_kind(model, MAX_K, timeout=budget, enc=enc)
         if out.status == "violated":  # deeper than the bound: BMC gives the canonical trace
             return check_bmc(model, out.k, timeout=timeout)
         if out.status == "proved":
-            if kind.recheck(model, out, timeout=budget):
+            if kind.recheck(model, out, timeout=budget, enc=enc):
                 how = ("no simple path from an initial state is longer than "
                        f"{out.k - 1} steps, and none of them reaches a bad state" if out.how == kind.DIAMETER
                        else f"the property is {out.k}-inductive and BMC covered depths 0..{out.k}")
@@ -53,7 +53,7 @@ def run(model: Model, depth: int, engine: str = "auto", timeout: float | None = 
                 return deeper
             notes.append("PDR reports a violation beyond the bound that BMC did not reach in time")
         elif out.status == "proved":
-            if pdr.recheck(model, out.invariant, timeout=left):
+            if pdr.recheck(model, out.invariant, timeout=left, enc=enc):
                 return _proved(result, "pdr", 0, ["PDR (Spacer) found an inductive invariant; re-checked "
                                                   "initiation, consecution and safety:"]
                                + ["  " + line for line in out.lines], start)

@@ -97,12 +97,13 @@ def _why(solver, deadline, k) -> str:
     return f"solver returned unknown ({solver.reason_unknown()}) at k = {k}"
 
 
-def recheck(model: Model, outcome: KindOutcome, timeout: float | None = None, assume_configs: tuple = ()) -> bool:
-    """Re-derive a k-induction proof from scratch: a fresh encoding, a default-configured
-    solver and one monolithic query per obligation. `assume_configs`: configurations
-    of the symbolic constants excluded from the proof."""
+def recheck(model: Model, outcome: KindOutcome, timeout: float | None = None, assume_configs: tuple = (),
+            enc: Encoding | None = None) -> bool:
+    """Re-derive a k-induction proof from scratch: fresh solvers, configured differently,
+    and one monolithic query per obligation (the encoding's templates may be shared).
+    `assume_configs`: configurations of the symbolic constants excluded from the proof."""
     assert outcome.status == "proved"
-    enc = Encoding(model)
+    enc = enc or Encoding(model)
     k = outcome.k
     init, init_wf = enc.init()
 

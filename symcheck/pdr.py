@@ -61,10 +61,10 @@ def _forall(vs, body):
     return z3.ForAll(vs, body) if vs else body
 
 
-def recheck(model: Model, phi, timeout: float | None = None) -> bool:
+def recheck(model: Model, phi, timeout: float | None = None, enc: Encoding | None = None) -> bool:
     """Initiation, consecution and safety of `phi` as three plain queries on a fresh
-    encoding (phi is over the template leaves, whose names a fresh encoding shares)."""
-    enc = Encoding(model)
+    solver (phi is over the template leaves, whose names every encoding shares)."""
+    enc = enc or Encoding(model)
     xs, xn = enc.leaves("cur"), enc.leaves("nxt")
     phi_next = z3.substitute(phi, *zip(xs, xn))
     init_body, init_wf = enc.init_t

@@ -295,6 +295,7 @@ class Context:
         self.consts = consts  # name -> symbolic value
         self.pc = z3.BoolVal(True)
         self.obligations: list = []  # (z3 condition, message)
+        self.memo: dict = {}  # def call -> (value, obligations relative to the call, args)
 
     def oblige(self, cond, message: str):
         self.obligations.append((z3.Implies(self.pc, cond), message))
@@ -323,9 +324,29 @@ class Context:
         if isinstance(e, Comp):
             return self.comp(e, state, env)
         if isinstance(e, DefCall):
-            args = [self.enc(a, state, env) for a in e.args]
-            return self.enc(e.body, state, dict(zip(e.params, args)))
+            return self.call(e, state, [self.enc(a, state, env) for a in e.args])
         raise TypeError(f"unhandled expression {e!r}")
+
+    def call(self, e: DefCall, state: dict, args: list):
+        """A def's body for these arguments, encoded once per distinct argument terms and
+        state (a def reads only its parameters, the state and the constants). Its
+        obligations are kept relative to the call and re-added under each caller's
+        path condition."""
+        key = (id(e.body), id(state), tuple(tuple(x.get_id() for x in leaves(a)) for a in args))
+        hit = self.memo.get(key)
+        if hit is None:
+            saved = self.pc, self.obligations
+            self.pc, self.obligations = z3.BoolVal(True), []
+            try:
+                value = self.enc(e.body, state, dict(zip(e.params, args)))
+                hit = (value, self.obligations, args)  # args kept alive: their ids stay unique
+            finally:
+                self.pc, self.obligations = saved
+            self.memo[key] = hit
+        value, relative, _ = hit
+        for cond, message in relative:
+            self.oblige(cond, message)
+        return value
 
     def op(self, e: Op, state, env):
         o, args, t = e.op, e.args, e.type

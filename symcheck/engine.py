@@ -22,8 +22,11 @@ def run(model: Model, depth: int, engine: str = "auto", timeout: float | None = 
     """`timeout` bounds the BMC phase; `prove_timeout` the proof phase."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    t0 = time.perf_counter()
     enc = Encoding(model)
+    t_enc = time.perf_counter() - t0
     result = check_bmc(model, depth, timeout=timeout, progress=progress, enc=enc)
+    result.timings["encode"] = result.timings.get("encode", 0.0) + t_enc
     if result.verdict != HOLDS or engine == "bmc":
         return result
     budget = PROVE_TIMEOUT if prove_timeout is None else prove_timeout

@@ -26,7 +26,7 @@ def new_solver(timeout_ms: int | None = None) -> z3.Solver:
 
 def check_bmc(model: Model, depth: int, timeout: float | None = None, progress=None) -> Result:
     t0 = time.perf_counter()
-    enc = Encoding(model)
+    enc = Encoding.of(model)
     t_enc = time.perf_counter() - t0
     solver = new_solver(timeout * 1000 if timeout else None)
     start = time.perf_counter()

@@ -6,7 +6,7 @@ from pathlib import Path
 from .claims import claims_dir, load_model, resolve
 from .errors import InputError
 from .ir import Model, premises
-from .trace import Coverage, Result, Trace
+from .trace import UNKNOWN, Coverage, Result, Trace
 
 
 def load_claim(name_or_path: str, claims: str | Path | None = None) -> Model:
@@ -23,8 +23,8 @@ def load_claims(name_or_path: str, claims: str | Path | None = None) -> list[Mod
 def prove(claim: Model | str, depth: int | None = None, timeout: float | None = None, progress=None,
           coverage: bool = False) -> Result:
     """Check a claim with bounded model checking to `depth` (default: the claim's).
-    `progress(depth, seconds)` is called after each depth. With `coverage`, a claim
-    that holds also gets `result.coverage` (see `cover`)."""
+    `progress(depth, seconds)` is called after each depth. With `coverage`, the
+    result also gets `result.coverage` (see `cover`), unless it is unknown."""
     from .bmc import check_bmc
     from .explain import explain
     model = load_claim(claim) if isinstance(claim, str) else claim
@@ -32,7 +32,7 @@ def prove(claim: Model | str, depth: int | None = None, timeout: float | None = 
     result = check_bmc(model, bound, timeout=timeout, progress=progress)
     if result.violated:
         result.explanation = explain(model, result)
-    if coverage and result.holds:
+    if coverage and result.verdict != UNKNOWN:
         result.coverage = cover(model, bound, timeout=timeout)
     return result
 

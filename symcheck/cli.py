@@ -12,7 +12,7 @@ import click
 
 from .claims import Entry, catalog, claims_dir, load_model, resolve
 from .errors import InputError
-from .report import as_json, coverage_note, describe, markdown_table, table, text, witness_json, witness_text
+from .report import as_json, coverage_note, coverage_text, describe, markdown_table, table, text, witness_json, witness_text
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT = 0, 1, 2
 
@@ -58,8 +58,10 @@ def main():
 @click.option("--max-traces", type=click.IntRange(1, 1000), default=None, metavar="N",
               help="Up to N counterexamples that differ in their action sequence, shortest first, "
                    "grouped by invariant (JSON: a list).")
+@click.option("--coverage", is_flag=True,
+              help="Also report the first step each action fires and the first state each premise is true.")
 @claims_option
-def prove(target, depth, fmt, timeout, max_traces, claims):
+def prove(target, depth, fmt, timeout, max_traces, coverage, claims):
     """Check one claim variant (NAME) or every variant of a claim FILE."""
     try:
         entries = resolve(target, claims_dir(claims))
@@ -73,11 +75,14 @@ def prove(target, depth, fmt, timeout, max_traces, claims):
             ok &= _prove_many(model, depth, timeout, max_traces, fmt, outputs)
             continue
         r = _run(model, depth, timeout)
+        if coverage and r.verdict != "unknown":
+            from .api import cover
+            r.coverage = cover(model, model.depth if depth is None else depth, timeout=timeout)
         ok &= r.as_expected
         if fmt == "json":
             outputs.append(as_json(model, r))
         else:
-            click.echo(text(model, r))
+            click.echo(text(model, r) + (coverage_text(r.coverage) if r.coverage is not None else ""))
     if fmt == "json":
         click.echo(json.dumps(outputs[0] if len(outputs) == 1 else outputs, indent=2))
     sys.exit(EXIT_OK if ok else EXIT_UNEXPECTED)

@@ -141,6 +141,17 @@ def coverage_note(cov: Coverage | None) -> str:
     return "; ".join(parts) or "ok"
 
 
+def coverage_text(cov: Coverage) -> str:
+    """For `prove --coverage`: the first depth of every action and premise."""
+    if cov.reason:
+        return f"Coverage unknown: {cov.reason}\n"
+    lines = [f"Coverage within {cov.depth} steps (first step an action fires, first state a premise is true):"]
+    lines += [f"  action {a}: " + (f"step {d}" if d is not None else "never (dead)") for a, d in cov.actions.items()]
+    lines += [f"  premise of {i}: " + (f"state {d}" if d is not None else "never (vacuous)")
+              for i, d in cov.premises.items()]
+    return "\n".join(lines) + "\n"
+
+
 def witness_text(model: Model, kind: str, name: str, trace: Trace | None, depth: int) -> str:
     """A witness trace: to the first step firing an action, or to the first state where
     an invariant's premise is true."""

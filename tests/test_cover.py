@@ -136,6 +136,15 @@ def test_witness_traces_replay_and_are_shortest(name):
                            trace.steps[-1].state, {}) is True
 
 
+def test_prove_coverage_lists_every_first_depth():
+    p = cli("prove", "pairing-cap", "--coverage")
+    assert p.returncode == 0
+    assert "action approve: step 2" in p.stdout and "premise of no_approve_expired: state 2" in p.stdout
+    data = json.loads(cli("prove", "two-worker-dedupe", "--coverage", "--format", "json").stdout)
+    assert data["coverage"]["actions"] == {"emit_atomic": 1, "stutter": 1}
+    assert data["coverage"]["vacuous_invariants"] == ["at_most_once"]
+
+
 def test_witness_cli_exit_codes_and_errors():
     p = cli("witness", "pairing-cap", "approve")
     assert p.returncode == 0 and "action approve first fires at step 2" in p.stdout

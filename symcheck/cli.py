@@ -12,7 +12,8 @@ import click
 
 from .claims import Entry, catalog, claims_dir, load_model, resolve
 from .errors import InputError
-from .report import as_json, coverage_note, coverage_text, describe, markdown_table, table, text, witness_json, witness_text
+from .report import (as_json, coverage_note, coverage_text, describe, markdown_table, table, text, witness_json,
+                     witness_text)
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT = 0, 1, 2
 

@@ -5,8 +5,7 @@ saying much. One incremental solver, depths 0, 1, ..., k, like bmc: at each dept
 query asks whether any target not yet reached can be reached there, so a target that
 is never reached costs one query per depth, not one per target. Paths are those of the
 transition system with well-formed steps through well-typed states, whether or not they
-satisfy the invariants.
-Witness traces are made canonical as bmc's counterexamples are."""
+satisfy the invariants. Witness traces are made canonical as bmc's counterexamples are."""
 from __future__ import annotations
 
 import time

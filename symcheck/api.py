@@ -4,8 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .claims import claims_dir, load_model, resolve
-from .ir import Model
-from .trace import HOLDS, UNKNOWN, Result
+from .errors import InputError
+from .ir import Model, premises
+from .trace import HOLDS, UNKNOWN, Coverage, Result, Trace
 
 
 def load_claim(name_or_path: str, claims: str | Path | None = None) -> Model:
@@ -20,20 +21,23 @@ def load_claims(name_or_path: str, claims: str | Path | None = None) -> list[Mod
 
 
 def prove(claim: Model | str, depth: int | None = None, timeout: float | None = None, progress=None,
-          engine: str = "auto", prove_timeout: float | None = None) -> Result:
+          engine: str = "auto", prove_timeout: float | None = None, coverage: bool = False) -> Result:
     """Check a claim with bounded model checking to `depth` (default: the claim's), then,
     unless `engine` is "bmc", try to prove it for every depth ("auto": k-induction, then
     PDR; or "kind" / "pdr" alone) within `prove_timeout` seconds.
-    `progress(depth, seconds)` is called after each BMC depth."""
+    `progress(depth, seconds)` is called after each BMC depth. With `coverage`, the
+    result also gets `result.coverage` (see `cover`), unless it is unknown."""
     from .engine import run
     from .explain import explain
     model = load_claim(claim) if isinstance(claim, str) else claim
-    result = run(model, model.depth if depth is None else depth, engine=engine, timeout=timeout,
-                 prove_timeout=prove_timeout, progress=progress)
+    bound = model.depth if depth is None else depth
+    result = run(model, bound, engine=engine, timeout=timeout, prove_timeout=prove_timeout, progress=progress)
     if result.violated:
         result.explanation = explain(model, result)
     elif model.properties and result.holds:
-        result = _prove_liveness(model, result, model.depth if depth is None else depth, timeout, progress)
+        result = _prove_liveness(model, result, bound, timeout, progress)
+    if coverage and result.verdict != UNKNOWN:
+        result.coverage = cover(model, bound, timeout=timeout)
     return result
 
 
@@ -67,3 +71,55 @@ def _prove_liveness(model: Model, safety: Result, depth: int, timeout: float | N
         safety.verdict, safety.depth = HOLDS, depth
     safety.timings, safety.engine = live.timings, f"{safety.engine}+lasso"
     return safety
+
+
+def counterexamples(claim: Model | str, max_traces: int, depth: int | None = None,
+                    timeout: float | None = None) -> list[Result]:
+    """Up to `max_traces` counterexamples that differ in their action sequence, shortest
+    first, grouped by invariant; a single holds (or unknown) Result when there is none."""
+    from .multitrace import check_bmc_traces
+    from .explain import explain
+    model = load_claim(claim) if isinstance(claim, str) else claim
+    results = check_bmc_traces(model, model.depth if depth is None else depth, max_traces, timeout=timeout)
+    for r in results:
+        if r.violated:
+            r.explanation = explain(model, r)
+    return results
+
+
+def cover(claim: Model | str, depth: int | None = None, timeout: float | None = None) -> Coverage:
+    """Which actions can fire, and which invariant premises can be true, within `depth`
+    steps (default: the claim's), with the first depth of each."""
+    from .vacuity import coverage
+    model = load_claim(claim) if isinstance(claim, str) else claim
+    return coverage(model, model.depth if depth is None else depth, timeout=timeout)
+
+
+def witness(claim: Model | str, action: str | None = None, premise: str | None = None,
+            depth: int | None = None) -> Trace | None:
+    """The canonical shortest trace whose last step fires `action`, or whose last state
+    makes the premise of invariant `premise` true; None when there is none within
+    `depth` steps. An unknown action or invariant, or one without a premise, is an
+    InputError."""
+    from .vacuity import ACTION, PREMISE, coverage
+    model = load_claim(claim) if isinstance(claim, str) else claim
+    if (action is None) == (premise is None):
+        raise InputError(None, "name either an action or an invariant's premise")
+    target = (ACTION, action) if action is not None else (PREMISE, premise)
+    _check_target(model, *target)
+    cov = coverage(model, model.depth if depth is None else depth, targets=[target], traces=True)
+    return cov.traces.get(target)
+
+
+def _check_target(model: Model, kind: str, name: str) -> None:
+    import difflib
+    names = [a.name for a in model.actions] if kind == "action" else [i.name for i in model.invariants]
+    if name not in names:
+        close = difflib.get_close_matches(name, names, n=1)
+        what = "action" if kind == "action" else "invariant"
+        hint = f"did you mean {close[0]!r}?" if close else f"its {what}s: {', '.join(names) or 'none'}"
+        raise InputError(None, f"claim {model.name} ({model.file}) has no {what} {name!r}", hint)
+    if kind == "premise" and name not in premises(model):
+        inv = next(i for i in model.invariants if i.name == name)
+        raise InputError(inv.span, f"invariant {name} has no premise",
+                         "a premise is the `a` of implies(a, b) or `not a or b`, or the bindings of an all(...)")

@@ -28,7 +28,7 @@ def check_bmc(model: Model, depth: int, timeout: float | None = None, progress=N
               enc: Encoding | None = None) -> Result:
     """`enc`: an encoding of `model` to reuse (the engines share one)."""
     t0 = time.perf_counter()
-    enc = enc or Encoding(model)
+    enc = enc or Encoding.of(model)
     t_enc = time.perf_counter() - t0
     solver = new_solver(timeout * 1000 if timeout else None)
     start = time.perf_counter()

@@ -221,7 +221,7 @@ class ClaimChecker:
             expect=expect, depth=depth, file=self.file,
             constants=tuple(self.consts[n] for n in self.const_nodes),
             variables=tuple(self.variables.items()), init=init, actions=actions, invariants=invariants,
-            patch_text=render_patch(self.variant.patch), deadlock=deadlock == "check",
+            patch_text=render_patch(self.variant.changes), deadlock=deadlock == "check",
             properties=properties, fairness=fairness)
 
     def _check_name(self, name: str, span: Span, what: str) -> None:

@@ -1,4 +1,4 @@
-"""Command line: prove, check, matrix, list, show. Exit status 0 when every verdict is as
+"""Command line: prove, check, matrix, list, show, witness, catalog. Exit status 0 when every verdict is as
 expected, 1 when some verdict is not, 2 for bad input or usage."""
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ import click
 
 from .claims import Entry, catalog, claims_dir, load_model, resolve
 from .errors import InputError
-from .report import as_json, describe, markdown_table, table, text
+from .report import (as_json, coverage_note, coverage_text, describe, markdown_table, table, text, witness_json,
+                     witness_text)
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT = 0, 1, 2
 
@@ -67,9 +68,14 @@ def main():
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=None, metavar="SECONDS",
               help="Give up with verdict unknown after this many seconds.")
+@click.option("--max-traces", type=click.IntRange(1, 1000), default=None, metavar="N",
+              help="Up to N counterexamples that differ in their action sequence, shortest first, "
+                   "grouped by invariant (JSON: a list).")
+@click.option("--coverage", is_flag=True,
+              help="Also report the first step each action fires and the first state each premise is true.")
 @engine_options
 @claims_option
-def prove(target, depth, fmt, timeout, engine, prove_timeout, claims):
+def prove(target, depth, fmt, timeout, max_traces, coverage, engine, prove_timeout, claims):
     """Check one claim variant (NAME) or every variant of a claim FILE."""
     try:
         entries = resolve(target, claims_dir(claims))
@@ -79,15 +85,39 @@ def prove(target, depth, fmt, timeout, engine, prove_timeout, claims):
     ok = True
     outputs = []
     for model in models:
+        if max_traces is not None:
+            ok &= _prove_many(model, depth, timeout, max_traces, fmt, outputs)
+            continue
         r = _run(model, depth, timeout, engine, prove_timeout)
+        if coverage and r.verdict != "unknown":
+            from .api import cover
+            r.coverage = cover(model, model.depth if depth is None else depth, timeout=timeout)
         ok &= r.as_expected
         if fmt == "json":
             outputs.append(as_json(model, r))
         else:
-            click.echo(text(model, r))
+            click.echo(text(model, r) + (coverage_text(r.coverage) if r.coverage is not None else ""))
     if fmt == "json":
         click.echo(json.dumps(outputs[0] if len(outputs) == 1 else outputs, indent=2))
     sys.exit(EXIT_OK if ok else EXIT_UNEXPECTED)
+
+
+def _prove_many(model, depth, timeout, max_traces, fmt, outputs) -> bool:
+    """`prove --max-traces`: every counterexample found, one after the other."""
+    from .api import counterexamples
+    results = counterexamples(model, max_traces, depth=depth, timeout=timeout)
+    if fmt == "json":
+        outputs.append([as_json(model, r) for r in results])
+    elif results[0].violated:
+        click.echo(f"{model.name}: {len(results)} counterexample{'s' if len(results) != 1 else ''} "
+                   f"(up to {max_traces}), shortest first, grouped by invariant\n")
+        for i, r in enumerate(results, 1):
+            click.echo(f"=== counterexample {i} of {len(results)}: {r.invariant}, {r.depth} "
+                       f"step{'s' if r.depth != 1 else ''}")
+            click.echo(text(model, r))
+    else:
+        click.echo(text(model, results[0]))
+    return results[0].as_expected
 
 
 def _select(names, directory) -> list[Entry]:
@@ -115,19 +145,25 @@ def _select(names, directory) -> list[Entry]:
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 @click.option("--results", "results_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="Also write each variant's JSON result and text trace, and summary.md, into DIR.")
+@click.option("--coverage/--no-coverage", default=True, show_default=True,
+              help="Check each green for dead actions and vacuous invariants (column `coverage`).")
+@click.option("--strict", is_flag=True, help="A green with dead actions or a vacuous invariant is a failure.")
 @engine_options
 @claims_option
-def check(names, depth, timeout, fmt, results_dir, engine, prove_timeout, claims):
+def check(names, depth, timeout, fmt, results_dir, coverage, strict, engine, prove_timeout,
+          claims):
     """Check every claim variant against its expected verdict and print a table.
 
     NAMES restrict the run: a family name (the `claim:` id) selects its green claim
-    and all its variants; a variant name selects that variant."""
+    and all its variants; a variant name selects that variant. For each green that
+    holds, the `coverage` column flags actions that never fire and invariants whose
+    premise is never true within the bound (`--strict`: a failure)."""
     try:
         entries = _select(names, claims_dir(claims))
         models = [load_model(e) for e in entries]
     except InputError as exc:
         _fail(exc)
-    headers = ["variant", "expected", "verdict", "depth", "engine", "invariant", "seconds", "ok"]
+    headers = ["variant", "expected", "verdict", "depth", "engine", "invariant", "seconds", "ok", "coverage"]
     rows, results = [], []
     interrupted = False
     width = max(len(m.name) for m in models) if models else 10
@@ -135,15 +171,20 @@ def check(names, depth, timeout, fmt, results_dir, engine, prove_timeout, claims
         for model in models:
             t0 = time.perf_counter()
             r = _run(model, depth, timeout, engine, prove_timeout)
+            if coverage and model.expect == "holds" and r.holds:
+                from .api import cover
+                r.coverage = cover(model, model.depth if depth is None else depth, timeout=timeout)
             secs = time.perf_counter() - t0
             results.append((model, r, secs))
+            good = r.as_expected and not (strict and _flagged(r))
             rows.append([model.name, model.expect, r.verdict, r.depth, r.engine, r.invariant or "-", f"{secs:.2f}",
-                         "ok" if r.as_expected else "FAIL"])
+                         "ok" if good else "FAIL", coverage_note(r.coverage)])
             if fmt == "text" and sys.stderr.isatty():
-                click.echo(f"  {model.name:<{width}}  {r.verdict:<8} {'ok' if r.as_expected else 'FAIL'}", err=True)
+                click.echo(f"  {model.name:<{width}}  {r.verdict:<8} {'ok' if good else 'FAIL'}", err=True)
     except KeyboardInterrupt:
         interrupted = True
     failed = [m.name for m, r, _ in results if not r.as_expected]
+    flagged = [m.name for m, r, _ in results if _flagged(r)]
     if fmt == "json":
         click.echo(json.dumps([as_json(m, r) for m, r, _ in results], indent=2))
     elif fmt == "markdown":
@@ -154,11 +195,21 @@ def check(names, depth, timeout, fmt, results_dir, engine, prove_timeout, claims
                    f"{len(failed)} not as expected" + (" (interrupted)" if interrupted else ""))
         for name in failed:
             click.echo(f"  not as expected: {name}")
+        if flagged:
+            click.echo(f"{len(flagged)} green{'s' if len(flagged) != 1 else ''} flagged by the coverage check "
+                       f"(dead actions or vacuous invariants{'; a failure under --strict' if strict else ''}):")
+            for m, r, _ in results:
+                if _flagged(r):
+                    click.echo(f"  flagged: {m.name}: {coverage_note(r.coverage)}")
     if results_dir:
         write_results(Path(results_dir), results)
     if interrupted:
         sys.exit(130)
-    sys.exit(EXIT_OK if not failed and results else EXIT_UNEXPECTED)
+    sys.exit(EXIT_OK if not failed and not (strict and flagged) and results else EXIT_UNEXPECTED)
+
+
+def _flagged(r) -> bool:
+    return r.coverage is not None and r.coverage.flagged
 
 
 def _atomic_write(path: Path, content: str) -> None:
@@ -176,15 +227,23 @@ def write_results(directory: Path, results: list) -> None:
         _atomic_write(directory / f"{model.name}.json", json.dumps(as_json(model, r, timings=False), indent=2) + "\n")
         _atomic_write(directory / f"{model.name}.txt", text(model, r))
         rows.append([model.name, model.expect, r.verdict, r.depth, r.engine, r.invariant or "-",
-                     "yes" if r.as_expected else "**NO**", f"{secs:.2f}"])
+                     "yes" if r.as_expected else "**NO**", f"{secs:.2f}", coverage_note(r.coverage)])
     total = sum(s for _, _, s in results)
     summary = ["# symcheck results", "",
                "Generated by `make results` (`symcheck check --results results`). Trace files hold no "
                "timings; seconds below vary from run to run.", "",
                markdown_table(rows, ["variant", "expected", "verdict", "depth", "engine", "invariant", "as expected",
-                                     "seconds"]),
+                                     "seconds", "coverage"]),
                "", f"{len(results)} variants, {sum(1 for _, r, _ in results if r.as_expected)} as expected, "
                    f"{total:.1f} s in all.", ""]
+    flagged = [(m, r) for m, r, _ in results if _flagged(r)]
+    if flagged:
+        summary += ["## Greens flagged by the coverage check", "",
+                    "Within the claim's bound, these greens have actions that never fire (dead) or "
+                    "invariants whose premise is never true (vacuous): they hold without exercising that "
+                    "part. `symcheck witness NAME ACTION` and `--premise INVARIANT` show the first trace "
+                    "that reaches one.", ""]
+        summary += [f"- `{m.name}`: {coverage_note(r.coverage)}" for m, r in flagged] + [""]
     _atomic_write(directory / "summary.md", "\n".join(summary))
 
 
@@ -244,6 +303,41 @@ def list_(names, claims):
 def _title(doc) -> str:
     node = doc.get("title")
     return str(node.value) if node is not None else ""
+
+
+@main.command()
+@click.argument("name")
+@click.argument("action", required=False)
+@click.option("--premise", "invariant", metavar="INVARIANT", default=None,
+              help="Witness the premise of this invariant instead of an action.")
+@click.option("--depth", "-k", type=click.IntRange(0, 1000), default=None,
+              help="Number of steps to explore (default: the claim's depth).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@claims_option
+def witness(name, action, invariant, depth, fmt, claims):
+    """Print the shortest trace to the first firing of ACTION in claim variant NAME, or
+    (--premise INVARIANT) to the first state where the invariant's premise is true.
+    Exit status 0 when found, 1 when not within the bound, 2 for unknown names."""
+    from .api import witness as find_witness
+    if (action is None) == (invariant is None):
+        click.echo("error: name an ACTION or give --premise INVARIANT (one of the two)", err=True)
+        sys.exit(EXIT_INPUT)
+    try:
+        entries = resolve(name, claims_dir(claims))
+        if len(entries) != 1:
+            raise InputError(None, f"{name} holds {len(entries)} variants; name one of them: "
+                                   + ", ".join(e.name for e in entries))
+        model = load_model(entries[0])
+        trace = find_witness(model, action=action, premise=invariant, depth=depth)
+    except InputError as exc:
+        _fail(exc)
+    kind, target = ("action", action) if action is not None else ("premise", invariant)
+    bound = model.depth if depth is None else depth
+    if fmt == "json":
+        click.echo(json.dumps(witness_json(model, kind, target, trace, bound), indent=2))
+    else:
+        click.echo(witness_text(model, kind, target, trace, bound))
+    sys.exit(EXIT_OK if trace is not None else EXIT_UNEXPECTED)
 
 
 @main.command()

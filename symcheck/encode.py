@@ -578,6 +578,9 @@ class Formula:
     messages: list = field(default_factory=list)
 
 
+_LAST: list = []  # [(model, its Encoding)], see Encoding.of
+
+
 class Encoding:
     """The transition system of a model: state vectors per step, and templates for
     init, transition, invariants and type invariants over a current and next state."""
@@ -604,6 +607,17 @@ class Encoding:
         self.type_t = {n: type_ok(self.cur[n], t) for n, t in model.variables}
         self.shape_t = z3.And([well_shaped(self.cur[n], t) for n, t in model.variables])
         self.bad_t = self._bad_state_template()
+
+    @classmethod
+    def of(cls, model: Model) -> "Encoding":
+        """The encoding of a model with its constants' values, shared by the engines that
+        check the same model one after the other (bmc, then coverage): encoding is
+        often the larger part of their time. Only the last model's is kept."""
+        if _LAST and _LAST[0][0] is model:
+            return _LAST[0][1]
+        enc = cls(model)
+        _LAST[:] = [(model, enc)]
+        return enc
 
     def _state_vars(self, tag: str) -> dict:
         return {n: fresh(f"{n}@{tag}", t, extra_slot=True) for n, t in self.model.variables}
@@ -736,6 +750,24 @@ class Encoding:
 
     def decode_config(self, m) -> dict:
         return {c.name: decode(m, self.consts[c.name], c.type) for c in self.symbolic}
+
+    # -- coverage: does an action fire, is a formula true
+    def action_range(self, name: str) -> tuple:
+        """The selector values (first, last) of an action's instances."""
+        ks = [k for k, (a, _) in enumerate(self.insts) if a.name == name]
+        return ks[0], ks[-1]
+
+    def fires(self, name: str, i: int):
+        """Step i takes an instance of the action (its well-formedness is asked apart)."""
+        lo, hi = self.action_range(name)
+        sel = self.selector(i)
+        return z3.And(sel >= lo, sel <= hi)
+
+    def state_template(self, e: Expr):
+        """Template: boolean e is true, and well-formed, in the current state."""
+        ctx = Context(self.model, self.consts)
+        value = ctx.enc(e, self.cur, {})
+        return z3.And(z3.And([c for c, _ in ctx.obligations]), value)
 
     # -- decoding
     def decode_state(self, m, i: int) -> dict:

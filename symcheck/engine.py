@@ -23,7 +23,7 @@ def run(model: Model, depth: int, engine: str = "auto", timeout: float | None = 
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     t0 = time.perf_counter()
-    enc = Encoding(model)
+    enc = Encoding.of(model)
     t_enc = time.perf_counter() - t0
     result = check_bmc(model, depth, timeout=timeout, progress=progress, enc=enc)
     result.timings["encode"] = result.timings.get("encode", 0.0) + t_enc

@@ -8,7 +8,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from .errors import ModelError
-from .ir import (Comp, DefCall, Expr, IntT, Lit, MapT, Model, Op, Ref, SeqT, SetT, Type, configurations,
+from .ir import (Comp, DefCall, Expr, IntT, Lit, MapT, Model, Op, Ref, SeqT, SetT, Type, configurations, premises,
                  with_constants)
 from .values import contains, domain, map_get, map_put, render
 
@@ -380,3 +380,55 @@ def _path(model, parent, state):
 
 def describe(model: Model, state: dict) -> str:
     return ", ".join(f"{n} = {render(state[n], t)}" for n, t in model.variables)
+
+
+def coverage_search(model: Model, depth: int, consts: dict | None = None,
+                    max_states: int = 2_000_000) -> tuple[dict, dict]:
+    """The solver-free coverage: breadth-first over every path of well-formed steps
+    through well-typed states (invariants not checked), the first step at which each action fires and the first
+    state in which each invariant premise (`ir.premises`) is true; None if not within
+    `depth`. Cross-checks the cover engine. With symbolic constants: the first depth
+    over every configuration."""
+    if model.symbolic and consts is None:
+        runs = [coverage_search(with_constants(model, c), depth, max_states=max_states)
+                for c in configurations(model)]
+        first = lambda ds: min((d for d in ds if d is not None), default=None)  # noqa: E731
+        return ({a: first(r[0][a] for r in runs) for a in runs[0][0]},
+                {p: first(r[1][p] for r in runs) for p in runs[0][1]})
+    ev = Evaluator(model, consts)
+    prem = premises(model)
+    actions = {a.name: None for a in model.actions}
+    reached = {name: None for name in prem}
+    try:
+        level = [{name: ev.evaluate(e, {}, {}) for name, e in model.init}]
+    except ModelError:
+        return actions, reached
+    level = [s for s in level if not type_violations(model, s)]
+    seen = {freeze(model, level[0])}
+    insts = instances(model)
+    for d in range(depth + 1):
+        for state in level:
+            for name, p in prem.items():
+                if reached[name] is None:
+                    try:
+                        if ev.evaluate(p, state, {}) is True:
+                            reached[name] = d
+                    except ModelError:
+                        pass
+        if d == depth:
+            break
+        nxt_level = []
+        for state in level:
+            for (name, _), nxt in successors(model, ev, state, insts):
+                if isinstance(nxt, ModelError) or type_violations(model, nxt):
+                    continue
+                if actions[name] is None:
+                    actions[name] = d + 1
+                key = freeze(model, nxt)
+                if key not in seen:
+                    seen.add(key)
+                    nxt_level.append(nxt)
+                    if len(seen) > max_states:
+                        raise MemoryError(f"more than {max_states} states")
+        level = nxt_level
+    return actions, reached

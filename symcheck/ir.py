@@ -291,3 +291,51 @@ def with_constants(model: Model, config: dict) -> Model:
     constants = tuple(replace(c, value=config[c.name], domain=None) if c.name in config else c
                       for c in model.constants)
     return replace(model, constants=constants)
+
+# ---------------------------------------------------------------- premises (vacuity)
+
+
+def premise(e: Expr) -> Expr | None:
+    """The premise of an invariant: what must be true somewhere for the invariant to
+    say anything. None when the invariant has no premise form. The rules:
+
+    - `implies(a, b)`: `a` (and the premise of `b`, if it has one);
+    - `not a or b` (an `or` of negated and plain operands): the negated operands'
+      conjunction (and the premise of the single plain operand, if it has one);
+    - `all(body for x in S if c)`: some binding exists that satisfies `c` and the
+      premise of `body`, i.e. `any(c and premise(body) for x in S)`;
+    - a call of a definition: the premise of its body, with the same arguments.
+
+    An invariant whose premise is false in every reachable state holds vacuously."""
+    if isinstance(e, DefCall):
+        inner = premise(e.body)
+        return None if inner is None else DefCall(e.name, e.params, e.args, inner, BOOL, span=e.span)
+    if isinstance(e, Op) and e.op == "implies":
+        return _conj([e.args[0], premise(e.args[1])])
+    if isinstance(e, Op) and e.op == "or":
+        negated = [a.args[0] for a in e.args if isinstance(a, Op) and a.op == "not"]
+        plain = [a for a in e.args if not (isinstance(a, Op) and a.op == "not")]
+        if not negated or not plain:
+            return None
+        return _conj(negated + [premise(plain[0]) if len(plain) == 1 else None])
+    if isinstance(e, Comp) and e.kind == "all":
+        body = premise(e.elt)
+        return Comp("any", e.gens, e.cond, body if body is not None else Lit(True, BOOL), BOOL, span=e.span)
+    return None
+
+
+def premises(model: Model) -> dict:
+    """Invariant name -> its premise, for the invariants that have one."""
+    out = {}
+    for inv in model.invariants:
+        p = premise(inv.expr)
+        if p is not None:
+            out[inv.name] = p
+    return out
+
+
+def _conj(parts: list) -> Expr | None:
+    parts = [p for p in parts if p is not None]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else Op("and", tuple(parts), BOOL)

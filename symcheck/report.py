@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .ir import Model
-from .trace import HOLDS, PROVED, STUTTER, UNKNOWN, VIOLATED, Result
+from .trace import HOLDS, PROVED, STUTTER, UNKNOWN, VIOLATED, Coverage, Result, Trace
 from .values import render, to_json
 
 MARK = {True: "as expected", False: "NOT AS EXPECTED"}
@@ -51,11 +51,35 @@ def text(model: Model, r: Result) -> str:
                              f"(symbolic: one of {domain_text(c)})")
             else:
                 lines.append(f"  {c.name} = {constant_text(c)}")
+    lines += trace_lines(model, r.trace, r)
+    lines.append("")
+    inv = next((i for i in model.invariants if i.name == r.invariant), None)
+    prop = next((p for p in model.properties if p.name == r.invariant), None)
+    if prop is not None:
+        lines.append(f"Violated property {prop.name} ({prop.span}):")
+        lines.append(f"  {' '.join(prop.text.split())}")
+    elif inv is not None:
+        lines.append(f"Violated invariant {inv.name} ({inv.span}):")
+        for src in inv.text.splitlines():
+            lines.append(f"  {src.rstrip()}")
+    else:
+        lines.append(f"Violated: {r.invariant}")
+    if r.explanation:
+        lines.append("Why it is false:")
+        for indent, line in r.explanation:
+            lines.append("  " + "  " * indent + line)
+    return "\n".join(lines) + "\n"
+
+
+def trace_lines(model: Model, trace: Trace, r: Result | None = None) -> list:
+    """State 0 in full, then per step the action and the variables it changed; a lasso
+    (r.loop_start set) marks its loop."""
+    lines = []
     types = dict(model.variables)
     prev = None
-    for i, step in enumerate(r.trace.steps):
+    for i, step in enumerate(trace.steps):
         lines.append("")
-        if r.loop_start is not None:
+        if r is not None and r.loop_start is not None:
             _lasso_step(lines, model, r, i, prev)
             prev = step.state
             continue
@@ -74,23 +98,7 @@ def text(model: Model, r: Result) -> str:
             for name in changed:
                 lines.append(f"  {name} = {_show(step.state[name], types[name])}")
         prev = step.state
-    lines.append("")
-    inv = next((i for i in model.invariants if i.name == r.invariant), None)
-    prop = next((p for p in model.properties if p.name == r.invariant), None)
-    if prop is not None:
-        lines.append(f"Violated property {prop.name} ({prop.span}):")
-        lines.append(f"  {' '.join(prop.text.split())}")
-    elif inv is not None:
-        lines.append(f"Violated invariant {inv.name} ({inv.span}):")
-        for src in inv.text.splitlines():
-            lines.append(f"  {src.rstrip()}")
-    else:
-        lines.append(f"Violated: {r.invariant}")
-    if r.explanation:
-        lines.append("Why it is false:")
-        for indent, line in r.explanation:
-            lines.append("  " + "  " * indent + line)
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def configuration_count(model: Model) -> int:
@@ -170,21 +178,87 @@ def as_json(model: Model, r: Result, timings: bool = True) -> dict:
     if model.symbolic:
         out["symbolic_constants"] = {c.name: [_json_value(v, c.type) for v in c.domain] for c in model.symbolic}
     if r.trace is not None:
-        types = dict(model.variables)
         config = {**{c.name: c.value for c in model.constants}, **(r.config or {})}
         out["configuration"] = {c.name: _json_value(config[c.name], c.type) for c in model.constants
                                 if config[c.name] is not None}
-        out["trace"] = [
-            {"step": i, "action": s.action,
-             "params": {p: _json_value(v, t) for p, v, t in s.params},
-             "state": {n: _json_value(s.state[n], types[n]) for n in types}}
-            for i, s in enumerate(r.trace.steps)]
+        out["trace"] = trace_json(model, r.trace)
         out["explanation"] = ["  " * indent + line for indent, line in r.explanation]
         if r.loop_start is not None:
             out["loop_start"] = r.loop_start
+    if r.coverage is not None:
+        out["coverage"] = coverage_json(r.coverage)
     if timings:
         out["seconds"] = {k: round(v, 4) for k, v in r.timings.items()}
     return out
+
+
+def trace_json(model: Model, trace: Trace) -> list:
+    types = dict(model.variables)
+    return [{"step": i, "action": s.action,
+             "params": {p: _json_value(v, t) for p, v, t in s.params},
+             "state": {n: _json_value(s.state[n], types[n]) for n in types}}
+            for i, s in enumerate(trace.steps)]
+
+
+# ---------------------------------------------------------------- coverage and witnesses
+
+
+def coverage_json(cov: Coverage) -> dict:
+    return {"depth": cov.depth, "actions": cov.actions, "premises": cov.premises,
+            "dead_actions": cov.dead, "vacuous_invariants": cov.vacuous, "reason": cov.reason}
+
+
+def coverage_note(cov: Coverage | None) -> str:
+    """One cell for the check table: `-` not computed, `ok`, or what is flagged."""
+    if cov is None:
+        return "-"
+    if cov.reason:
+        return "unknown"
+    parts = []
+    if cov.dead:
+        parts.append("dead: " + ", ".join(cov.dead))
+    if cov.vacuous:
+        parts.append("vacuous: " + ", ".join(cov.vacuous))
+    return "; ".join(parts) or "ok"
+
+
+def coverage_text(cov: Coverage) -> str:
+    """For `prove --coverage`: the first depth of every action and premise."""
+    if cov.reason:
+        return f"Coverage unknown: {cov.reason}\n"
+    lines = [f"Coverage within {cov.depth} steps (first step an action fires, first state a premise is true):"]
+    lines += [f"  action {a}: " + (f"step {d}" if d is not None else "never (dead)") for a, d in cov.actions.items()]
+    lines += [f"  premise of {i}: " + (f"state {d}" if d is not None else "never (vacuous)")
+              for i, d in cov.premises.items()]
+    return "\n".join(lines) + "\n"
+
+
+def witness_text(model: Model, kind: str, name: str, trace: Trace | None, depth: int) -> str:
+    """A witness trace: to the first step firing an action, or to the first state where
+    an invariant's premise is true."""
+    from .explain import pretty
+    from .ir import premises
+    what = f"action {name}" if kind == "action" else f"the premise of invariant {name}"
+    if trace is None:
+        never = "fires" if kind == "action" else "is true"
+        lines = [f"{model.name}: {what} never {never} within {depth} steps"]
+    elif kind == "action":
+        n = trace.length
+        lines = [f"{model.name}: {what} first fires at step {n} (a witness of {n} step{'s' if n != 1 else ''})"]
+    else:
+        n = trace.length
+        lines = [f"{model.name}: {what} is first true in state {n} (a witness of {n} step{'s' if n != 1 else ''})"]
+    if kind == "premise":
+        lines.append(f"  premise: {pretty(premises(model)[name])}")
+    if trace is not None:
+        lines += trace_lines(model, trace)
+    return "\n".join(lines) + "\n"
+
+
+def witness_json(model: Model, kind: str, name: str, trace: Trace | None, depth: int) -> dict:
+    return {"claim": model.name, "target": {kind: name}, "found": trace is not None,
+            "depth": trace.length if trace is not None else depth,
+            "trace": trace_json(model, trace) if trace is not None else None}
 
 
 def table(rows: list, headers: list) -> str:

@@ -49,6 +49,7 @@ class Result:
     config: dict | None = None  # symbolic constants: the configuration of the trace
     loop_start: int | None = None  # liveness: the trace's last state loops back here
     proof: list = field(default_factory=list)  # proved: lines describing the proof
+    coverage: "Coverage | None" = None  # a green's vacuity check, when computed
 
     @property
     def holds(self) -> bool:
@@ -107,3 +108,30 @@ class Matrix:
 
     def count(self, verdict: str) -> int:
         return sum(1 for r in self.rows if r.verdict == verdict)
+
+
+@dataclass
+class Coverage:
+    """Vacuity of a claim within `depth` steps: the first step at which each action
+    can fire, and the first state in which each invariant's premise can be true
+    (None: not within the bound). `reason` says why the search stopped early, in which
+    case None means unknown and nothing is flagged."""
+    depth: int
+    actions: dict  # action name -> first step 1..depth, or None
+    premises: dict  # invariant name -> first state 0..depth, or None (invariants with a premise only)
+    traces: dict = field(default_factory=dict)  # ("action" | "premise", name) -> Trace, when asked for
+    reason: str | None = None
+
+    @property
+    def dead(self) -> list:
+        """Actions that cannot fire within the bound."""
+        return [] if self.reason else [a for a, d in self.actions.items() if d is None]
+
+    @property
+    def vacuous(self) -> list:
+        """Invariants whose premise cannot be true within the bound."""
+        return [i for i, d in self.premises.items() if d is None] if not self.reason else []
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.dead or self.vacuous)

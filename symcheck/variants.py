@@ -1,6 +1,8 @@
 """Patch stage: expand a claim file into its variants. A variant is the green claim
 with a merge patch applied (a mapping merges key by key, `null` deletes, anything else
-replaces); patching a key that does not exist is an error."""
+replaces); patching a key that does not exist is an error. New definitions, actions,
+invariants, variables (...) come in a separate `add:`, whose keys must not exist yet:
+each of the two guards against typos in the other."""
 from __future__ import annotations
 
 import re
@@ -13,9 +15,10 @@ from .source import YMap, YNode, YScalar, YSeq, load_data_file
 CLAIM_KEYS = ("claim", "title", "source", "statement", "constants", "types", "variables", "init",
               "defs", "actions", "invariants", "expect", "depth", "deadlock", "variants", "notes",
               "properties", "fairness")
-VARIANT_KEYS = ("bug", "expect", "depth", "patch", "extends", "title", "notes")
+VARIANT_KEYS = ("bug", "expect", "depth", "patch", "extends", "title", "notes", "add")
 PATCHABLE = ("title", "statement", "constants", "types", "variables", "init", "defs", "actions",
              "invariants", "depth", "deadlock", "notes", "properties", "fairness")
+ADDABLE = ("constants", "types", "variables", "init", "defs", "actions", "invariants", "properties")
 _DEF_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*(\(.*\))?\s*(->.*)?$")
 
 
@@ -27,6 +30,17 @@ class Variant:
     bug: str
     patch: YMap | None
     data: tuple = ()  # the data files it reads (`from:` as written, relative to the claim file)
+    add: YMap | None = None
+
+    @property
+    def changes(self) -> YMap | None:
+        """What the variant changes against its base, for `show`: the patch, or `add:`
+        and `patch:` when it adds something."""
+        if self.add is None:
+            return self.patch
+        parts = {"add": self.add, "patch": self.patch}
+        items = {k: v for k, v in parts.items() if v is not None}
+        return YMap(items, {k: v.span for k, v in items.items()}, self.add.span)
 
 
 def check_keys(node: YMap, allowed, what: str) -> None:
@@ -58,7 +72,8 @@ def merge(base: YNode, patch: YNode, where: str, by_def_name: bool = False) -> Y
             target = matches[0] if matches else None
         if target is None or target not in items:
             raise InputError(span, f"the variant patches {where}.{def_name(key)}, which the claim does not have",
-                             "a patch may only change, or delete with null, what the green claim defines")
+                             "a patch may only change, or delete with null, what the green claim defines; "
+                             "put something new under the variant's `add:`")
         if isinstance(value, YScalar) and value.value is None:
             del items[target]
             del keys[target]
@@ -108,12 +123,15 @@ def expand(doc: YMap) -> list[Variant]:
                                            "which is not a variant defined above it")
             base = done[ext.value]
         patched = base
+        add = spec.get("add")
+        if add is not None:
+            patched = add_sections(base, add, suffix)
         patch = spec.get("patch")
         if patch is not None:
             if not isinstance(patch, YMap):
                 raise InputError(patch.span, "`patch` must be a mapping of claim sections")
             check_keys(patch, PATCHABLE, f"the patch of variant {suffix!r}")
-            items, keys = dict(base.items), dict(base.keys)
+            items, keys = dict(patched.items), dict(patched.keys)
             for section, value in patch.items.items():
                 if section not in items and not isinstance(value, YMap):
                     items[section] = value
@@ -133,8 +151,37 @@ def expand(doc: YMap) -> list[Variant]:
         if not bug_text and (spec.get("expect") is not None and getattr(spec.get("expect"), "value", "") == "violated"):
             raise InputError(span, f"red variant {suffix!r} needs a one-line `bug:` description")
         done[suffix] = patched
-        result.append(Variant(f"{family}-{suffix}", suffix, patched, bug_text, patch))
+        result.append(Variant(f"{family}-{suffix}", suffix, patched, bug_text, patch, add=add))
     return resolve_data(result)
+
+
+def add_sections(base: YMap, add: YNode, suffix: str) -> YMap:
+    """The base claim with the variant's new entries appended to their sections; an
+    entry that already exists is an error (change it with `patch:` instead)."""
+    if not isinstance(add, YMap):
+        raise InputError(add.span, "`add` must be a mapping of claim sections")
+    check_keys(add, ADDABLE, f"the additions of variant {suffix!r}")
+    items, keys = dict(base.items), dict(base.keys)
+    for section, value in add.items.items():
+        if not isinstance(value, YMap):
+            raise InputError(value.span, f"`add: {section}` must map names to their definitions")
+        old = items.get(section)
+        if old is not None and not isinstance(old, YMap):
+            raise InputError(add.keys[section], f"the claim's {section} is not a mapping, so nothing can be added")
+        merged = dict(old.items) if old is not None else {}
+        merged_keys = dict(old.keys) if old is not None else {}
+        names = {def_name(k) if section == "defs" else k for k in merged}
+        for key, node in value.items.items():
+            name = def_name(key) if section == "defs" else key
+            if name in names:
+                raise InputError(value.keys[key], f"variant {suffix!r} adds {section}.{name}, which the claim "
+                                                  "already has", "change or delete it under `patch:` instead")
+            names.add(name)
+            merged[key] = node
+            merged_keys[key] = value.keys[key]
+        items[section] = YMap(merged, merged_keys, old.span if old is not None else value.span)
+        keys.setdefault(section, add.keys[section])
+    return YMap(items, keys, base.span)
 
 
 def render_patch(node, indent: int = 0) -> str:
@@ -174,7 +221,7 @@ def resolve_data(variants: list[Variant]) -> list[Variant]:
     out = []
     for v in variants:
         doc, used = _resolve_doc(v.doc, cache)
-        out.append(Variant(v.name, v.suffix, doc, v.bug, v.patch, used) if used else v)
+        out.append(Variant(v.name, v.suffix, doc, v.bug, v.patch, used, v.add) if used else v)
     return out
 
 

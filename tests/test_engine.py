@@ -129,15 +129,15 @@ def test_only_the_encoder_and_engines_import_z3():
     import pathlib
     root = pathlib.Path(symcheck.__file__).parent
     users = sorted(p.name for p in root.glob("*.py") if "import z3" in p.read_text())
-    assert users == ["bmc.py", "encode.py", "kind.py", "liveness.py", "matrix.py", "pdr.py"]
+    assert users == ["bmc.py", "encode.py", "kind.py", "liveness.py", "matrix.py", "multitrace.py", "pdr.py", "vacuity.py"]
 
 
 def test_pipeline_imports_flow_one_way():
     import pathlib
     import re
     order = ["errors", "ir", "source", "values", "variants", "check", "claims", "explicit", "explicit_liveness",
-             "encode", "bmc", "kind", "pdr", "engine", "matrix", "liveness", "trace", "explain", "report", "catalog",
-             "api", "cli"]
+             "encode", "bmc", "kind", "pdr", "engine", "matrix", "liveness", "vacuity", "multitrace", "trace",
+             "explain", "report", "catalog", "api", "cli"]
     rank = {m: i for i, m in enumerate(order)}
     root = pathlib.Path(symcheck.__file__).parent
     for path in root.glob("*.py"):

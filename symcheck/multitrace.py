@@ -1,0 +1,75 @@
+"""Several counterexamples: up to N violating traces that differ in their action
+sequence, shortest first, grouped by the invariant they break. The search is bmc's
+(one incremental solver, depths 0, 1, ..., k, the checks in bmc's order, canonical
+traces), except that a found trace does not end the search: its action sequence is
+blocked for that check at that depth and the same query is asked again. Once a check
+is done at a depth, its state is required to pass it: so a trace counts only for the
+first check it fails (in bmc's order), and a longer trace never passes through a
+shorter counterexample: every trace ends at its first violation."""
+from __future__ import annotations
+
+import time
+
+import z3
+
+from .bmc import _canonical_trace, new_solver
+from .encode import Encoding
+from .ir import Model
+from .trace import HOLDS, UNKNOWN, VIOLATED, Result, Trace
+
+
+def check_bmc_traces(model: Model, depth: int, max_traces: int, timeout: float | None = None) -> list[Result]:
+    """Up to `max_traces` violated Results (one per trace); a single holds or unknown
+    Result when there is none."""
+    start = time.perf_counter()
+    enc = Encoding.of(model)
+    solver = new_solver(timeout * 1000 if timeout else None)
+    init, init_wf = enc.init()
+    solver.add(init, enc.config_constraint())
+    found: list[Result] = []
+    for d in range(depth + 1):
+        if d > 0:
+            solver.add(enc.trans(d - 1))
+            checks = [("well-formed", enc.step_bad(d - 1))]
+        else:
+            checks = [("well-formed", z3.Not(init_wf))]
+        checks += [(f"type({n})", enc.type_bad(n, d)) for n, _ in model.variables]
+        checks += [(inv.name, enc.inv_bad(inv.name, d)) for inv in model.invariants]
+        if model.deadlock:
+            checks.append(("deadlock", enc.deadlocked(d)))
+        for name, bad in checks:
+            blocked: list = []
+            while len(found) < max_traces:
+                if timeout and time.perf_counter() - start > timeout:
+                    return _done(model, found, d, f"timeout after {timeout:g} s at depth {d}")
+                r = solver.check(bad, *blocked)
+                if r == z3.unsat:
+                    break
+                if r == z3.unknown:
+                    return _done(model, found, d, f"solver returned unknown ({solver.reason_unknown()}) at depth {d}")
+                solver.push()
+                solver.add(bad, *blocked)
+                trace = _canonical_trace(solver, enc, d)
+                solver.pop()
+                found.append(Result(model.name, VIOLATED, d, model.expect, invariant=name, trace=trace))
+                blocked.append(differs(enc, trace))
+            if len(found) >= max_traces:
+                return _grouped(found)
+            solver.add(z3.Not(bad))  # a trace counts for the first check it fails, and ends there
+    return _grouped(found) if found else [Result(model.name, HOLDS, depth, model.expect)]
+
+
+def differs(enc: Encoding, trace: Trace):
+    """Z3 condition: a path of the same length takes another action at some step. (With
+    symbolic constants, "or its configuration differs" belongs here too.)"""
+    return z3.Or([z3.Not(enc.fires(step.action, i)) for i, step in enumerate(trace.steps[1:])])
+
+
+def _grouped(found: list) -> list:
+    """Shortest first, grouped by invariant in the order the groups were first found."""
+    order = list(dict.fromkeys(r.invariant for r in found))
+    return sorted(found, key=lambda r: order.index(r.invariant))
+
+
+def _done(model, found, d, reason) -> list:
+    return _grouped(found) if found else [Result(model.name, UNKNOWN, d, model.expect, reason=reason)]

@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 check: $(STAMP)
-	$(SYMCHECK) check
+	$(SYMCHECK) check --strict
 
 test: $(STAMP)
 	$(PY) -m pytest -q

@@ -214,6 +214,7 @@ class ClaimChecker:
         deadlock = self.text("deadlock", "ignore")
         if deadlock not in ("check", "ignore"):
             raise InputError(self.doc.get("deadlock").span, f"deadlock must be check or ignore, not {deadlock!r}")
+        unexercised = self.check_unexercised(actions, invariants)
         from .variants import render_patch
         return Model(
             name=self.variant.name, family=self.text("claim"), title=self.text("title"),
@@ -222,7 +223,29 @@ class ClaimChecker:
             constants=tuple(self.consts[n] for n in self.const_nodes),
             variables=tuple(self.variables.items()), init=init, actions=actions, invariants=invariants,
             patch_text=render_patch(self.variant.changes), deadlock=deadlock == "check",
-            properties=properties, fairness=fairness)
+            properties=properties, fairness=fairness, unexercised=unexercised)
+
+    def check_unexercised(self, actions, invariants) -> tuple:
+        """`unexercised: {name: reason}`: actions the claim expects never to fire and
+        invariants whose premise it expects never to be true (coverage acknowledges
+        them instead of flagging; one that is exercised after all is flagged)."""
+        node = self.doc.get("unexercised")
+        if node is None or (isinstance(node, YScalar) and node.value is None):  # absent, or deleted by a patch
+            return ()
+        if not isinstance(node, YMap):
+            raise InputError(node.span, "`unexercised` must map action or invariant names to a reason")
+        known = {a.name for a in actions} | {i.name for i in invariants}
+        out = []
+        for name, reason in node.items.items():
+            span = node.keys[name]
+            if name not in known:
+                close = difflib.get_close_matches(name, sorted(known), n=1)
+                raise InputError(span, f"unexercised names {name!r}, which is neither an action nor an invariant",
+                                 f"did you mean {close[0]!r}?" if close else None)
+            if not isinstance(reason, YScalar) or not isinstance(reason.value, str) or not reason.value.strip():
+                raise InputError(reason.span, f"unexercised {name}: give the reason as a sentence")
+            out.append((name, " ".join(reason.value.split())))
+        return tuple(out)
 
     def _check_name(self, name: str, span: Span, what: str) -> None:
         if not name.isidentifier() or name in ("True", "False", "None"):

@@ -251,6 +251,7 @@ class Model:
     deadlock: bool = False  # a reachable state with no enabled action is a violation
     properties: tuple = ()  # (Property, ...): checked on fair lassos (liveness)
     fairness: tuple = ()  # (Fairness, ...): weak fairness assumed by the properties
+    unexercised: tuple = ()  # ((action or invariant name, reason), ...): coverage gaps the claim expects
 
     def var_type(self, name: str) -> Type:
         for vname, vtype in self.variables:

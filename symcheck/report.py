@@ -208,17 +208,32 @@ def coverage_json(cov: Coverage) -> dict:
             "dead_actions": cov.dead, "vacuous_invariants": cov.vacuous, "reason": cov.reason}
 
 
-def coverage_note(cov: Coverage | None) -> str:
-    """One cell for the check table: `-` not computed, `ok`, or what is flagged."""
+def coverage_flags(cov: Coverage | None, model: Model | None = None) -> dict:
+    """What the coverage check flags: dead actions and vacuous invariants the claim
+    does not acknowledge (`unexercised:`), and acknowledgements that are stale (the
+    action fires, the premise is true, within the bound)."""
+    if cov is None or cov.reason:
+        return {}
+    known = dict(model.unexercised) if model is not None else {}
+    flags = {"dead": [a for a in cov.dead if a not in known],
+             "vacuous": [i for i in cov.vacuous if i not in known],
+             "exercised after all": [n for n in known if cov.actions.get(n) is not None
+                                     or cov.premises.get(n) is not None]}
+    return {k: v for k, v in flags.items() if v}
+
+
+def coverage_note(cov: Coverage | None, model: Model | None = None) -> str:
+    """One cell for the check table: `-` not computed, `ok`, or what is flagged
+    (acknowledged gaps are listed as such, not flagged)."""
     if cov is None:
         return "-"
     if cov.reason:
         return "unknown"
-    parts = []
-    if cov.dead:
-        parts.append("dead: " + ", ".join(cov.dead))
-    if cov.vacuous:
-        parts.append("vacuous: " + ", ".join(cov.vacuous))
+    parts = [f"{k}: " + ", ".join(v) for k, v in coverage_flags(cov, model).items()]
+    if model is not None and model.unexercised:
+        acknowledged = [n for n, _ in model.unexercised if n in cov.dead or n in cov.vacuous]
+        if acknowledged:
+            parts.append("acknowledged: " + ", ".join(acknowledged))
     return "; ".join(parts) or "ok"
 
 

@@ -322,3 +322,25 @@ def test_add_misuse_is_a_located_error(write_claim, text, message):
         assert "add:" in got
     if "already has" in message:
         assert "patch:" in got
+
+
+def test_acknowledged_gaps_are_not_flagged_but_stale_ones_are(write_claim):
+    acked = VACUOUS + ('unexercised:\n  alarm: "the alarm is the attack; it never fires"\n'
+                       '  no_intruder: "x never exceeds 5 in this configuration"\n')
+    path = write_claim(acked, "door.yaml")
+    ok = cli("check", "--strict", "--claims", str(path.parent))
+    assert ok.returncode == 0, ok.stdout
+    assert "acknowledged: alarm, no_intruder" in ok.stdout and "flagged" not in ok.stdout
+    # an acknowledgement that no longer holds (the alarm can fire) is flagged
+    stale = acked.replace("when: x < 3", "when: x < 6").replace("bounded: x <= 3", "bounded: x <= 6")
+    stale = stale.replace("implies(x > 5, not open)", "implies(x > 5, x == 6)").replace("depth: 6", "depth: 8")
+    write_claim(stale, "door.yaml")
+    p = cli("check", "--strict", "--claims", str(path.parent))
+    assert p.returncode == 1 and "exercised after all: alarm, no_intruder" in p.stdout
+
+
+def test_unexercised_names_must_exist_and_give_a_reason(write_claim):
+    with pytest.raises(InputError, match=r"(?s)door.yaml:\d+:3: error: unexercised names 'alrm'.*did you mean 'alarm'"):
+        symcheck.load_claim(str(write_claim(VACUOUS + 'unexercised:\n  alrm: "typo"\n', "door.yaml")))
+    with pytest.raises(InputError, match="give the reason as a sentence"):
+        symcheck.load_claim(str(write_claim(VACUOUS + 'unexercised:\n  alarm: ""\n', "door.yaml")))

@@ -464,12 +464,12 @@ class Context:
         k = e.kind
         base = z3.BoolVal(True)
         rows = []  # (env, selected) where selected = guard and cond
-        prev = []
+        prev = z3.BoolVal(True)  # every earlier binding was not decisive (one running conjunction)
         for benv, guard in self.bindings(e.gens, state, env, base):
             # all/any/choose stop at the first decisive binding: later bindings are
             # evaluated only when every earlier one was not decisive
             lazy = k in ("all", "any", "choose")
-            reach = z3.And([guard] + prev) if lazy else guard
+            reach = z3.And(guard, prev) if lazy else guard
             with self.under(reach):
                 cond = self.enc(e.cond, state, benv) if e.cond is not None else z3.BoolVal(True)
             sel = z3.And(guard, cond)
@@ -480,11 +480,11 @@ class Context:
                 val = self.enc(e.elt, state, benv)
             rows.append((benv, sel, val))
             if k == "all":
-                prev.append(z3.Implies(sel, val))
+                prev = z3.And(prev, z3.Implies(sel, val))
             elif k == "any":
-                prev.append(z3.Not(z3.And(sel, val)))
+                prev = z3.And(prev, z3.Not(z3.And(sel, val)))
             elif k == "choose":
-                prev.append(z3.Not(sel))
+                prev = z3.And(prev, z3.Not(sel))
         if k == "all":
             return z3.And([z3.Implies(s, v) for _, s, v in rows])
         if k == "any":

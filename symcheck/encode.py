@@ -539,6 +539,71 @@ class Formula:
     messages: list = field(default_factory=list)
 
 
+def capacities(model: Model) -> dict:
+    """Per variable, its type with sequences widened to the longest value that an initial
+    value or an update can produce (`append(append(s, x), y)` overflows by two): a state
+    must be able to hold an overflowing value, or the step that overflows becomes
+    infeasible and the type violation it causes is silently missed. A value's length is
+    bounded by the sequence types of the expressions that build it (coercion to the
+    declared type does not shorten it), compared by element shape."""
+    longest: dict = {}
+    seen: set = set()
+
+    def visit(e):
+        if id(e) in seen:
+            return
+        seen.add(id(e))
+        t = getattr(e, "type", None)
+        if isinstance(t, SeqT):
+            key = _shape(t.elem)
+            longest[key] = max(longest.get(key, 0), t.maxlen)
+        if isinstance(e, Op):
+            for a in e.args:
+                visit(a)
+        elif isinstance(e, Comp):
+            for g in e.gens:
+                if isinstance(g.source, Expr):
+                    visit(g.source)
+            for part in (e.cond, e.elt):
+                if part is not None:
+                    visit(part)
+        elif isinstance(e, DefCall):
+            for a in e.args:
+                visit(a)
+            visit(e.body)
+
+    for _, e in list(model.init) + [u for a in model.actions for u in a.updates]:
+        visit(e)
+    return {n: _roomy(t, longest) for n, t in model.variables}
+
+
+def _shape(t: Type):
+    """A type with integer ranges forgotten: sequences of 0..2 and of 0..5 share slots."""
+    if isinstance(t, IntT):
+        return "int"
+    if isinstance(t, (SetT, SeqT)):
+        return (type(t).__name__, _shape(t.elem))
+    if isinstance(t, MapT):
+        return ("map", _shape(t.key), _shape(t.val))
+    if isinstance(t, RecordT):
+        return ("record", t.name)
+    if isinstance(t, TupleT):
+        return ("tuple",) + tuple(_shape(e) for e in t.elems)
+    return t
+
+
+def _roomy(t: Type, longest: dict) -> Type:
+    if isinstance(t, SeqT):
+        return SeqT(_roomy(t.elem, longest), max(t.maxlen, longest.get(_shape(t.elem), 0)))
+    if isinstance(t, RecordT):
+        return RecordT(t.name, tuple((f, _roomy(ft, longest)) for f, ft in t.fields))
+    if isinstance(t, TupleT):
+        return TupleT(tuple(_roomy(e, longest) for e in t.elems))
+    if isinstance(t, MapT):
+        return MapT(t.key, _roomy(t.val, longest))
+    return t
+
+
 class Encoding:
     """The transition system of a model: state vectors per step, and templates for
     init, transition, invariants and type invariants over a current and next state."""
@@ -549,6 +614,7 @@ class Encoding:
         self.const_types = {c.name: c.type for c in model.constants}
         self.consts = {n: lift(v, self.const_types[n]) for n, v in values.items()}
         self.insts = instances(model)
+        self.room = capacities(model)  # state variables' shapes: room for overflowing sequences
         self.cur = self._state_vars("cur")
         self.nxt = self._state_vars("nxt")
         self.sel_cur = z3.Int("act@cur")
@@ -559,7 +625,7 @@ class Encoding:
         self.type_t = {n: type_ok(self.cur[n], t) for n, t in model.variables}
 
     def _state_vars(self, tag: str) -> dict:
-        return {n: fresh(f"{n}@{tag}", t, extra_slot=True) for n, t in self.model.variables}
+        return {n: fresh(f"{n}@{tag}", self.room[n], extra_slot=True) for n, t in self.model.variables}
 
     def state(self, i: int) -> dict:
         if i not in self._states:

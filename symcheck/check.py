@@ -1086,7 +1086,8 @@ def check_variant(variant: Variant) -> Model:
 
 # ---------------------------------------------------------------- encoded size
 
-MAX_TERMS = 1 << 20  # encoded terms of a whole model: bounds encoding time and memory
+MAX_TERMS = 1 << 22  # encoded terms of a whole model: bounds encoding time (about a minute) and memory
+BINDING_TERMS = 50  # what one binding of a quantifier costs the encoder beyond its body
 
 
 def value_width(t: Type) -> int:
@@ -1125,7 +1126,7 @@ def expr_terms(e: Expr, memo: dict | None = None) -> int:
         n = sum(expr_terms(a, memo) for a in e.args) + max([value_width(e.type)] +
                                                             [value_width(a.type) for a in e.args])
     elif isinstance(e, Comp):
-        per = value_width(e.type) + (expr_terms(e.cond, memo) if e.cond is not None else 0) + \
+        per = BINDING_TERMS + value_width(e.type) + (expr_terms(e.cond, memo) if e.cond is not None else 0) + \
             (expr_terms(e.elt, memo) if e.elt is not None else 0)
         n = sum(expr_terms(g.source, memo) for g in e.gens if isinstance(g.source, Expr))
         for g in e.gens:
@@ -1139,13 +1140,13 @@ def expr_terms(e: Expr, memo: dict | None = None) -> int:
     return n
 
 
-def check_size(model: Model) -> None:
-    """Refuse a model whose encoding would be too large to build (a quantifier over a
-    huge domain, many action instances times a large guard): a clear error naming the
-    culprit instead of an engine that runs out of time or memory."""
+def model_terms(model: Model) -> list:
+    """(what, span, terms) for each part of the model the encoder builds: the state,
+    the invariants, the initial values, each action times its parameter instances."""
     memo: dict = {}
     state = sum(value_width(t) for _, t in model.variables)
-    parts = [(f"invariant {i.name}", i.span, expr_terms(i.expr, memo)) for i in model.invariants]
+    parts = [("the state", None, state)]
+    parts += [(f"invariant {i.name}", i.span, expr_terms(i.expr, memo)) for i in model.invariants]
     parts += [(f"the initial value of {n}", None, expr_terms(e, memo)) for n, e in model.init]
     for a in model.actions:
         count = 1
@@ -1153,7 +1154,15 @@ def check_size(model: Model) -> None:
             count *= domain_size(pt) or 1
         one = expr_terms(a.guard, memo) + sum(expr_terms(e, memo) for _, e in a.updates) + state
         parts.append((f"action {a.name} ({count} instance{'s' if count != 1 else ''})", a.span, count * one))
-    total = state + sum(n for _, _, n in parts)
+    return parts
+
+
+def check_size(model: Model) -> None:
+    """Refuse a model whose encoding would be too large to build (a quantifier over a
+    huge domain, many action instances times a large guard): a clear error naming the
+    culprit instead of an engine that runs out of time or memory."""
+    parts = model_terms(model)
+    total = sum(n for _, _, n in parts)
     if total > MAX_TERMS:
         what, span, n = max(parts, key=lambda p: p[2])
         raise InputError(span or Span(model.file, 1, 1),

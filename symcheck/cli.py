@@ -15,6 +15,7 @@ from .errors import InputError
 from .report import as_json, describe, markdown_table, table, text
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT = 0, 1, 2
+EXIT_INTERRUPTED = 130
 
 
 def _fail(exc: InputError):
@@ -27,13 +28,16 @@ def _progress(d: int, seconds: float) -> None:
         click.echo(f"  ... depth {d} explored ({seconds:.1f} s)", err=True)
 
 
-def _run(model, depth, timeout):
+def _run(model, depth, timeout, memory=None):
     from .api import prove
-    return prove(model, depth=depth, timeout=timeout, progress=_progress if sys.stderr.isatty() else None)
+    return prove(model, depth=depth, timeout=timeout, memory=memory,
+                 progress=_progress if sys.stderr.isatty() else None)
 
 
 claims_option = click.option("--claims", "claims", metavar="DIR", default=None,
                              help="Claims directory (default: $SYMCHECK_CLAIMS, else ./claims).")
+memory_option = click.option("--memory", type=click.IntRange(min=1), default=None, metavar="MB",
+                             help="Per-check memory limit in megabytes (verdict unknown when hit).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,8 +59,9 @@ def main():
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=None, metavar="SECONDS",
               help="Give up with verdict unknown after this many seconds.")
+@memory_option
 @claims_option
-def prove(target, depth, fmt, timeout, claims):
+def prove(target, depth, fmt, timeout, memory, claims):
     """Check one claim variant (NAME) or every variant of a claim FILE."""
     try:
         entries = resolve(target, claims_dir(claims))
@@ -66,7 +71,11 @@ def prove(target, depth, fmt, timeout, claims):
     ok = True
     outputs = []
     for model in models:
-        r = _run(model, depth, timeout)
+        try:
+            r = _run(model, depth, timeout, memory)
+        except KeyboardInterrupt:
+            click.echo(f"{model.name}: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         ok &= r.as_expected
         if fmt == "json":
             outputs.append(as_json(model, r))
@@ -99,11 +108,12 @@ def _select(names, directory) -> list[Entry]:
               help="Override every claim's depth.")
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=None, metavar="SECONDS",
               help="Per-variant time limit (verdict unknown when hit).")
+@memory_option
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 @click.option("--results", "results_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="Also write each variant's JSON result and text trace, and summary.md, into DIR.")
 @claims_option
-def check(names, depth, timeout, fmt, results_dir, claims):
+def check(names, depth, timeout, memory, fmt, results_dir, claims):
     """Check every claim variant against its expected verdict and print a table.
 
     NAMES restrict the run: a family name (the `claim:` id) selects its green claim
@@ -120,7 +130,7 @@ def check(names, depth, timeout, fmt, results_dir, claims):
     try:
         for model in models:
             t0 = time.perf_counter()
-            r = _run(model, depth, timeout)
+            r = _run(model, depth, timeout, memory)
             secs = time.perf_counter() - t0
             results.append((model, r, secs))
             rows.append([model.name, model.expect, r.verdict, r.depth, r.invariant or "-", f"{secs:.2f}",
@@ -141,16 +151,25 @@ def check(names, depth, timeout, fmt, results_dir, claims):
         for name in failed:
             click.echo(f"  not as expected: {name}")
     if results_dir:
-        write_results(Path(results_dir), results)
+        try:
+            write_results(Path(results_dir), results)
+        except KeyboardInterrupt:  # every file is complete or absent: each is renamed into place
+            interrupted = True
     if interrupted:
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     sys.exit(EXIT_OK if not failed and results else EXIT_UNEXPECTED)
 
 
 def _atomic_write(path: Path, content: str) -> None:
+    """Write a temporary file beside `path`, then rename it into place: an interrupted
+    run leaves the old file or the new one, never half of one."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(content, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(content, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_results(directory: Path, results: list) -> None:

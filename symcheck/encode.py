@@ -625,7 +625,7 @@ class Encoding:
         self.type_t = {n: type_ok(self.cur[n], t) for n, t in model.variables}
 
     def _state_vars(self, tag: str) -> dict:
-        return {n: fresh(f"{n}@{tag}", self.room[n], extra_slot=True) for n, t in self.model.variables}
+        return {n: fresh(f"{n}@{tag}", self.room[n]) for n, t in self.model.variables}
 
     def state(self, i: int) -> dict:
         if i not in self._states:

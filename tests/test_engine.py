@@ -127,7 +127,7 @@ def test_pipeline_imports_flow_one_way():
     import pathlib
     import re
     order = ["errors", "ir", "source", "values", "variants", "check", "claims", "explicit", "encode", "bmc",
-             "trace", "explain", "report", "api", "cli"]
+             "trace", "explain", "report", "limits", "api", "cli"]
     rank = {m: i for i, m in enumerate(order)}
     root = pathlib.Path(symcheck.__file__).parent
     for path in root.glob("*.py"):

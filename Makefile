@@ -31,6 +31,12 @@ results: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/suite.py
 
+# differential soak: 5,000 random claims, BMC against the explicit-state evaluator
+# (seeded; SOAK_ARGS="--examples 20000 --seed 3" for more)
+SOAK_ARGS ?= --examples 5000 --seed 0
+soak: $(STAMP)
+	$(PY) bench/soak.py $(SOAK_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache
 

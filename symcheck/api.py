@@ -21,16 +21,29 @@ def load_claims(name_or_path: str, claims: str | Path | None = None) -> list[Mod
 
 
 def prove(claim: Model | str, depth: int | None = None, timeout: float | None = None, progress=None,
-          engine: str = "auto", prove_timeout: float | None = None, coverage: bool = False) -> Result:
+          engine: str = "auto", prove_timeout: float | None = None, coverage: bool = False,
+          memory: int | None = None) -> Result:
     """Check a claim with bounded model checking to `depth` (default: the claim's), then,
     unless `engine` is "bmc", try to prove it for every depth ("auto": k-induction, then
     PDR; or "kind" / "pdr" alone) within `prove_timeout` seconds.
     `progress(depth, seconds)` is called after each BMC depth. With `coverage`, the
-    result also gets `result.coverage` (see `cover`), unless it is unknown."""
-    from .engine import run
-    from .explain import explain
+    result also gets `result.coverage` (see `cover`), unless it is unknown. With a
+    `timeout` (seconds) or a `memory` limit (megabytes) the check runs in a worker
+    process under those limits (symcheck.limits): hitting one gives verdict unknown
+    with the reason."""
     model = load_claim(claim) if isinstance(claim, str) else claim
     bound = model.depth if depth is None else depth
+    work = lambda t, report: _prove(model, bound, t, report, engine, prove_timeout, coverage)  # noqa: E731
+    if timeout is None and memory is None:
+        return work(None, progress)
+    from .limits import run_limited
+    return run_limited(lambda report: work(timeout, report), model, timeout, memory, progress)
+
+
+def _prove(model: Model, bound: int, timeout: float | None, progress, engine: str, prove_timeout: float | None,
+           coverage: bool) -> Result:
+    from .engine import run
+    from .explain import explain
     result = run(model, bound, engine=engine, timeout=timeout, prove_timeout=prove_timeout, progress=progress)
     if result.violated:
         result.explanation = explain(model, result)

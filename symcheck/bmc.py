@@ -49,26 +49,39 @@ def check_bmc(model: Model, depth: int, timeout: float | None = None, progress=N
         for name, bad in checks:
             if timeout and time.perf_counter() - start > timeout:
                 return _unknown(model, d, f"timeout after {timeout:g} s at depth {d}", t_enc, start)
+            if timeout:  # each query gets the time that is left, not the whole limit
+                solver.set("timeout", max(1, int((timeout - (time.perf_counter() - start)) * 1000)))
             r = solver.check(bad)
             if r == z3.sat:
+                found = solver.model()
                 solver.push()
                 solver.add(bad)
                 config = canonical_config(solver, enc)
-                trace = _canonical_trace(solver, enc, d)
+                trace = _canonical_trace(solver, enc, d, found, start + timeout if timeout else None)
                 solver.pop()
                 res = Result(model.name, VIOLATED, d, model.expect, invariant=name, trace=trace,
                              config=config or None)
                 res.timings = {"encode": t_enc, "solve": time.perf_counter() - start}
                 return res
             if r == z3.unknown:
-                return _unknown(model, d, f"solver returned unknown ({solver.reason_unknown()}) at depth {d}",
-                                t_enc, start)
+                why = solver.reason_unknown()
+                if why == "canceled" and not _out_of_time(start + timeout if timeout else None):
+                    raise KeyboardInterrupt  # Z3 answers Ctrl-C by cancelling the query
+                if timeout and why in ("timeout", "canceled"):
+                    return _unknown(model, d, f"timeout after {timeout:g} s at depth {d}", t_enc, start)
+                return _unknown(model, d, f"solver returned unknown ({why}) at depth {d}", t_enc, start)
             solver.add(z3.Not(bad))  # proved unreachable at this depth: keep as a lemma
         if progress:
             progress(d, time.perf_counter() - start)
     res = Result(model.name, HOLDS, depth, model.expect)
     res.timings = {"encode": t_enc, "solve": time.perf_counter() - start}
     return res
+
+
+def _out_of_time(deadline) -> bool:
+    """Was a cancelled query the time limit (rather than Ctrl-C)? Z3's timer may fire a
+    little before the deadline on our clock."""
+    return deadline is not None and time.perf_counter() >= deadline - 0.05
 
 
 def _unknown(model, d, reason, t_enc, start) -> Result:
@@ -90,23 +103,44 @@ def canonical_config(solver: z3.Solver, enc: Encoding) -> dict:
     return config
 
 
-def _canonical_trace(solver: z3.Solver, enc: Encoding, d: int) -> Trace:
+def _canonical_trace(solver: z3.Solver, enc: Encoding, d: int, found: z3.ModelRef, deadline=None) -> Trace:
     """Fix each step's action instance to the smallest index that keeps the query
-    satisfiable (binary search), making the trace independent of solver heuristics."""
+    satisfiable (binary search), making the trace independent of solver heuristics.
+    Should the solver give up (a time limit), the trace of `found`, the model that
+    showed the violation, is just as real, only not canonical."""
+    def check(*assumptions):
+        if deadline is not None:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                return z3.unknown
+            solver.set("timeout", max(1, int(left * 1000)))
+        r = solver.check(*assumptions)
+        if r == z3.unknown and solver.reason_unknown() == "canceled" and not _out_of_time(deadline):
+            raise KeyboardInterrupt
+        return r
+
     n = len(enc.insts)
     for i in range(d):
         sel = enc.selector(i)
         lo, hi = 0, n - 1
         while lo < hi:
             mid = (lo + hi) // 2
-            if solver.check(sel <= mid) == z3.sat:
+            r = check(sel <= mid)
+            if r == z3.unknown:
+                return _decode(enc, found, d)
+            if r == z3.sat:
                 hi = mid
             else:
                 lo = mid + 1
         solver.add(sel == lo)
-    r = solver.check()
+    r = check()
+    if r == z3.unknown:
+        return _decode(enc, found, d)
     assert r == z3.sat, "canonical trace lost satisfiability"
-    m = solver.model()
+    return _decode(enc, solver.model(), d)
+
+
+def _decode(enc: Encoding, m: z3.ModelRef, d: int) -> Trace:
     steps = []
     for i in range(d + 1):
         state = enc.decode_state(m, i)

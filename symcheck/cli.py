@@ -16,6 +16,7 @@ from .report import (as_json, coverage_flags, coverage_note, coverage_text, desc
                      witness_text)
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT = 0, 1, 2
+EXIT_INTERRUPTED = 130
 
 
 def _fail(exc: InputError):
@@ -28,12 +29,10 @@ def _progress(d: int, seconds: float) -> None:
         click.echo(f"  ... depth {d} explored ({seconds:.1f} s)", err=True)
 
 
-def _run(model, depth, timeout, engine="auto", prove_timeout=None):
+def _run(model, depth, timeout, engine="auto", prove_timeout=None, memory=None):
     from .api import prove
-    return prove(model, depth=depth, timeout=timeout, progress=_progress if sys.stderr.isatty() else None,
-                 engine=engine, prove_timeout=prove_timeout)
-
-
+    return prove(model, depth=depth, timeout=timeout, memory=memory,
+                 progress=_progress if sys.stderr.isatty() else None, engine=engine, prove_timeout=prove_timeout)
 def engine_options(f):
     f = click.option("--prove-timeout", type=click.FloatRange(min=0.001), default=None, metavar="SECONDS",
                      help="Time budget for the proof phase (default 60 s); when it runs out the verdict "
@@ -47,6 +46,8 @@ def engine_options(f):
 
 claims_option = click.option("--claims", "claims", metavar="DIR", default=None,
                              help="Claims directory (default: $SYMCHECK_CLAIMS, else ./claims).")
+memory_option = click.option("--memory", type=click.IntRange(min=1), default=None, metavar="MB",
+                             help="Per-check memory limit in megabytes (verdict unknown when hit).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -74,8 +75,10 @@ def main():
 @click.option("--coverage", is_flag=True,
               help="Also report the first step each action fires and the first state each premise is true.")
 @engine_options
+@memory_option
 @claims_option
-def prove(target, depth, fmt, timeout, max_traces, coverage, engine, prove_timeout, claims):
+def prove(target, depth, fmt, timeout, max_traces, coverage, engine, prove_timeout, memory,
+          claims):
     """Check one claim variant (NAME) or every variant of a claim FILE."""
     try:
         entries = resolve(target, claims_dir(claims))
@@ -88,7 +91,11 @@ def prove(target, depth, fmt, timeout, max_traces, coverage, engine, prove_timeo
         if max_traces is not None:
             ok &= _prove_many(model, depth, timeout, max_traces, fmt, outputs)
             continue
-        r = _run(model, depth, timeout, engine, prove_timeout)
+        try:
+            r = _run(model, depth, timeout, engine, prove_timeout, memory)
+        except KeyboardInterrupt:
+            click.echo(f"{model.name}: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         if coverage and r.verdict != "unknown":
             from .api import cover
             r.coverage = cover(model, model.depth if depth is None else depth, timeout=timeout)
@@ -142,6 +149,7 @@ def _select(names, directory) -> list[Entry]:
               help="Override every claim's depth.")
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=None, metavar="SECONDS",
               help="Per-variant time limit (verdict unknown when hit).")
+@memory_option
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 @click.option("--results", "results_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="Also write each variant's JSON result and text trace, and summary.md, into DIR.")
@@ -150,7 +158,7 @@ def _select(names, directory) -> list[Entry]:
 @click.option("--strict", is_flag=True, help="A green with dead actions or a vacuous invariant is a failure.")
 @engine_options
 @claims_option
-def check(names, depth, timeout, fmt, results_dir, coverage, strict, engine, prove_timeout,
+def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, engine, prove_timeout,
           claims):
     """Check every claim variant against its expected verdict and print a table.
 
@@ -170,7 +178,7 @@ def check(names, depth, timeout, fmt, results_dir, coverage, strict, engine, pro
     try:
         for model in models:
             t0 = time.perf_counter()
-            r = _run(model, depth, timeout, engine, prove_timeout)
+            r = _run(model, depth, timeout, engine, prove_timeout, memory)
             if coverage and model.expect == "holds" and r.holds:
                 from .api import cover
                 r.coverage = cover(model, model.depth if depth is None else depth, timeout=timeout)
@@ -202,9 +210,12 @@ def check(names, depth, timeout, fmt, results_dir, coverage, strict, engine, pro
                 if _flagged(r, m):
                     click.echo(f"  flagged: {m.name}: {coverage_note(r.coverage, m)}")
     if results_dir:
-        write_results(Path(results_dir), results)
+        try:
+            write_results(Path(results_dir), results)
+        except KeyboardInterrupt:  # every file is complete or absent: each is renamed into place
+            interrupted = True
     if interrupted:
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     sys.exit(EXIT_OK if not failed and not (strict and flagged) and results else EXIT_UNEXPECTED)
 
 
@@ -213,9 +224,15 @@ def _flagged(r, model) -> bool:
 
 
 def _atomic_write(path: Path, content: str) -> None:
+    """Write a temporary file beside `path`, then rename it into place: an interrupted
+    run leaves the old file or the new one, never half of one."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(content, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(content, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def write_results(directory: Path, results: list) -> None:

@@ -503,12 +503,12 @@ class Context:
         k = e.kind
         base = z3.BoolVal(True)
         rows = []  # (env, selected) where selected = guard and cond
-        prev = []
+        prev = z3.BoolVal(True)  # every earlier binding was not decisive (one running conjunction)
         for benv, guard in self.bindings(e.gens, state, env, base):
             # all/any/choose stop at the first decisive binding: later bindings are
             # evaluated only when every earlier one was not decisive
             lazy = k in ("all", "any", "choose")
-            reach = z3.And([guard] + prev) if lazy else guard
+            reach = z3.And(guard, prev) if lazy else guard
             with self.under(reach):
                 cond = self.enc(e.cond, state, benv) if e.cond is not None else z3.BoolVal(True)
             sel = z3.And(guard, cond)
@@ -519,11 +519,11 @@ class Context:
                 val = self.enc(e.elt, state, benv)
             rows.append((benv, sel, val))
             if k == "all":
-                prev.append(z3.Implies(sel, val))
+                prev = z3.And(prev, z3.Implies(sel, val))
             elif k == "any":
-                prev.append(z3.Not(z3.And(sel, val)))
+                prev = z3.And(prev, z3.Not(z3.And(sel, val)))
             elif k == "choose":
-                prev.append(z3.Not(sel))
+                prev = z3.And(prev, z3.Not(sel))
         if k == "all":
             return z3.And([z3.Implies(s, v) for _, s, v in rows])
         if k == "any":
@@ -581,6 +581,71 @@ class Formula:
 _LAST: list = []  # [(model, its Encoding)], see Encoding.of
 
 
+def capacities(model: Model) -> dict:
+    """Per variable, its type with sequences widened to the longest value that an initial
+    value or an update can produce (`append(append(s, x), y)` overflows by two): a state
+    must be able to hold an overflowing value, or the step that overflows becomes
+    infeasible and the type violation it causes is silently missed. A value's length is
+    bounded by the sequence types of the expressions that build it (coercion to the
+    declared type does not shorten it), compared by element shape."""
+    longest: dict = {}
+    seen: set = set()
+
+    def visit(e):
+        if id(e) in seen:
+            return
+        seen.add(id(e))
+        t = getattr(e, "type", None)
+        if isinstance(t, SeqT):
+            key = _shape(t.elem)
+            longest[key] = max(longest.get(key, 0), t.maxlen)
+        if isinstance(e, Op):
+            for a in e.args:
+                visit(a)
+        elif isinstance(e, Comp):
+            for g in e.gens:
+                if isinstance(g.source, Expr):
+                    visit(g.source)
+            for part in (e.cond, e.elt):
+                if part is not None:
+                    visit(part)
+        elif isinstance(e, DefCall):
+            for a in e.args:
+                visit(a)
+            visit(e.body)
+
+    for _, e in list(model.init) + [u for a in model.actions for u in a.updates]:
+        visit(e)
+    return {n: _roomy(t, longest) for n, t in model.variables}
+
+
+def _shape(t: Type):
+    """A type with integer ranges forgotten: sequences of 0..2 and of 0..5 share slots."""
+    if isinstance(t, IntT):
+        return "int"
+    if isinstance(t, (SetT, SeqT)):
+        return (type(t).__name__, _shape(t.elem))
+    if isinstance(t, MapT):
+        return ("map", _shape(t.key), _shape(t.val))
+    if isinstance(t, RecordT):
+        return ("record", t.name)
+    if isinstance(t, TupleT):
+        return ("tuple",) + tuple(_shape(e) for e in t.elems)
+    return t
+
+
+def _roomy(t: Type, longest: dict) -> Type:
+    if isinstance(t, SeqT):
+        return SeqT(_roomy(t.elem, longest), max(t.maxlen, longest.get(_shape(t.elem), 0)))
+    if isinstance(t, RecordT):
+        return RecordT(t.name, tuple((f, _roomy(ft, longest)) for f, ft in t.fields))
+    if isinstance(t, TupleT):
+        return TupleT(tuple(_roomy(e, longest) for e in t.elems))
+    if isinstance(t, MapT):
+        return MapT(t.key, _roomy(t.val, longest))
+    return t
+
+
 class Encoding:
     """The transition system of a model: state vectors per step, and templates for
     init, transition, invariants and type invariants over a current and next state."""
@@ -597,6 +662,7 @@ class Encoding:
         for c in self.symbolic:
             self.consts[c.name] = fresh(f"{c.name}@const", c.type)
         self.insts = instances(model)
+        self.room = capacities(model)  # state variables' shapes: room for overflowing sequences
         self.cur = self._state_vars("cur")
         self.nxt = self._state_vars("nxt")
         self.sel_cur = z3.Int("act@cur")
@@ -620,7 +686,7 @@ class Encoding:
         return enc
 
     def _state_vars(self, tag: str) -> dict:
-        return {n: fresh(f"{n}@{tag}", t, extra_slot=True) for n, t in self.model.variables}
+        return {n: fresh(f"{n}@{tag}", self.room[n]) for n, t in self.model.variables}
 
     def state(self, i: int) -> dict:
         if i not in self._states:
@@ -730,7 +796,7 @@ class Encoding:
 
     def leaf_labels(self) -> list:
         """Readable names for `leaves("cur")`, in model terms (`now`, `"a" in pending`)."""
-        return [lbl for n, t in self.model.variables for lbl in labels(n, t, extra_slot=True)]
+        return [lbl for n, _ in self.model.variables for lbl in labels(n, self.room[n])]
 
     # -- symbolic constants
     def config_constraint(self):

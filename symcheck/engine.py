@@ -19,7 +19,8 @@ MAX_K = kind.MAX_K
 
 def run(model: Model, depth: int, engine: str = "auto", timeout: float | None = None,
         prove_timeout: float | None = None, progress=None) -> Result:
-    """`timeout` bounds the BMC phase; `prove_timeout` the proof phase."""
+    """`timeout` bounds the whole run (the proof phase gets what is left of it, at most
+    `prove_timeout`), so a hard limit never turns a bounded `holds` into `unknown`."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     t0 = time.perf_counter()
@@ -30,6 +31,11 @@ def run(model: Model, depth: int, engine: str = "auto", timeout: float | None = 
     if result.verdict != HOLDS or engine == "bmc":
         return result
     budget = PROVE_TIMEOUT if prove_timeout is None else prove_timeout
+    if timeout:
+        budget = min(budget, 0.8 * timeout - (time.perf_counter() - t0))
+        if budget <= 0.05:
+            result.reason = "not proved for every depth: no time left within --timeout for a proof"
+            return result
     start = time.perf_counter()
     notes = []
     if engine in ("auto", "kind"):

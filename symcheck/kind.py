@@ -61,7 +61,11 @@ def check_kind(model: Model, max_k: int, timeout: float | None = None, enc: Enco
             if left <= 0:
                 return z3.unknown
             solver.set("timeout", max(1, int(left * 1000)))
-        return solver.check(*query)
+        r = solver.check(*query)
+        if r == z3.unknown and solver.reason_unknown() == "canceled" and (
+                deadline is None or time.perf_counter() < deadline - 0.05):
+            raise KeyboardInterrupt  # Z3 answers Ctrl-C by cancelling the query
+        return r
 
     for k in range(max_k + 1):
         bad_k = _bad_at(enc, k, init_wf)

@@ -10,6 +10,7 @@ re-checked with three plain SMT queries (initiation, consecution, safety) on a f
 solver before a proof is reported, and printed in model terms."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import z3
@@ -44,7 +45,11 @@ def check_pdr(model: Model, timeout: float | None = None, enc: Encoding | None =
     s.add(_forall(xs, z3.Implies(z3.And(init_body, z3.Not(init_wf)), z3.BoolVal(False))))
     s.add(_forall(every, z3.Implies(z3.And(inv(*xs), enc.trans_t, z3.Not(enc.step_bad_t)), inv(*xn))))
     s.add(_forall(every, z3.Implies(z3.And(inv(*xs), z3.Or(enc.bad_t, enc.step_bad_t)), z3.BoolVal(False))))
+    started = time.perf_counter()
     r = s.check()
+    if r == z3.unknown and s.reason_unknown() == "canceled" and (
+            not timeout or time.perf_counter() - started < timeout - 0.05):
+        raise KeyboardInterrupt  # Z3 answers Ctrl-C by cancelling the query
     if r == z3.unsat:
         return PdrOutcome("violated")
     if r == z3.unknown:

@@ -15,6 +15,7 @@ from .errors import InputError, Span
 MAX_FILE_BYTES = 2_000_000
 MAX_EXPR_CHARS = 20_000
 MAX_NESTING = 60
+MAX_TYPE_DIGITS = 18  # a number in a type string (ranges, sequence bounds)
 
 
 @dataclass
@@ -102,9 +103,29 @@ def load_yaml(path: str | Path) -> YMap:
     return parse_yaml(text, file)
 
 
+class _Loader(yaml.SafeLoader):
+    """Refuses aliases while composing: `*name` would share a node, and a few nested
+    aliases expand to billions of nodes (a "billion laughs" document)."""
+
+    def __init__(self, stream, file: str):
+        super().__init__(stream)
+        self.file = file
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise InputError(_span(self.file, event.start_mark), "YAML aliases (*name) are not allowed in claim files",
+                             "write the value out in full")
+        return super().compose_node(parent, index)
+
+
 def parse_yaml(text: str, file: str = "<string>") -> YMap:
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        loader = _Loader(text, file)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         span = _span(file, mark) if mark else Span(file, 1, 1)
@@ -237,6 +258,9 @@ def parse_type_text(text: str, span: Span, offset: int) -> TypeSyntax:
                 break
             raise InputError(Span(span.file, span.line, offset + pos), f"unexpected character {text[pos]!r} in type")
         tok = m.group(1) or m.group(2) or m.group(3)
+        if m.group(1) and len(tok) > MAX_TYPE_DIGITS:
+            raise InputError(Span(span.file, span.line, offset + m.start(1)),
+                             f"number {tok[:12]}... in type is too large (more than {MAX_TYPE_DIGITS} digits)")
         tokens.append((tok, Span(span.file, span.line, offset + m.start(m.lastindex))))
         pos = m.end()
     tokens.append(("<end>", Span(span.file, span.line, offset + len(text))))
@@ -250,6 +274,7 @@ class _TypeParser:
     def __init__(self, tokens):
         self.tokens = tokens
         self.i = 0
+        self.depth = 0
 
     def peek(self):
         return self.tokens[self.i][0]
@@ -284,6 +309,15 @@ class _TypeParser:
 
     def type_(self) -> TypeSyntax:
         tok, sp = self.tokens[self.i]
+        if self.depth > MAX_NESTING:
+            raise InputError(sp, f"type is nested more than {MAX_NESTING} levels deep")
+        self.depth += 1
+        try:
+            return self._type(tok, sp)
+        finally:
+            self.depth -= 1
+
+    def _type(self, tok, sp) -> TypeSyntax:
         start = self.i
         if tok.isdigit() or tok == "-" or (tok not in ("[", "]", ",", "..", "<end>") and self.tokens[self.i + 1][0] in ("..", "+", "-")):
             lo, _ = self.int_expr()

@@ -137,7 +137,7 @@ def test_pipeline_imports_flow_one_way():
     import re
     order = ["errors", "ir", "source", "values", "variants", "check", "claims", "explicit", "explicit_liveness",
              "encode", "bmc", "kind", "pdr", "engine", "matrix", "liveness", "vacuity", "multitrace", "trace",
-             "explain", "report", "catalog", "api", "cli"]
+             "explain", "report", "catalog", "limits", "api", "cli"]
     rank = {m: i for i, m in enumerate(order)}
     root = pathlib.Path(symcheck.__file__).parent
     for path in root.glob("*.py"):

@@ -1,0 +1,634 @@
+"""Random well-typed claims for differential testing.
+
+`claims()` is a Hypothesis strategy drawing a small transition system: variables of
+random types (bool, integer ranges, enums, sets, records, sequences), integer and
+Boolean constants, definitions, actions with parameters and guards, and invariants.
+It yields a `GenClaim`, rendered as claim YAML by `GenClaim.yaml()`, so every example
+goes through the real front end (YAML, expression parser, type checker).
+
+State spaces stay small (a few thousand states at most), so the explicit-state
+evaluator explores them completely. The invariants are a mix of random formulas and
+"this state is unreachable" targets, so some claims hold and others are violated at
+various depths, including by ill-formed operations (division by zero, head of an
+empty sequence, a set element outside its domain) and variables leaving their range.
+
+Each constant records the other values it may take (`GenClaim.domains`): the claim is
+well-typed for every one of them, so `GenClaim.yaml(constants={...})` renders the
+same claim in another configuration (for symbolic-constant and matrix checks)."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import yaml
+from hypothesis import strategies as st
+
+MAX_STATES = 3000  # product of the variables' domain sizes
+
+
+@dataclass(frozen=True)
+class Ty:
+    """A type of the generated claim, with what the generator needs to know about it."""
+    kind: str  # bool | int | enum | set | seq | rec | map | tup
+    spelled: str  # as written in the claim: "0..N", "E", "set[E]", "seq[F, 2]"
+    lo: int = 0  # int: bounds (with the constants' drawn values)
+    hi: int = 0
+    name: str = ""  # enum and record name
+    members: tuple = ()  # enum members
+    elem: "Ty | None" = None  # set and sequence element, map value
+    bound: int = 0  # sequence bound
+    fields: tuple = ()  # record: ((field, Ty), ...); tuple: ((index, Ty), ...)
+    key: "Ty | None" = None  # map key (an enum)
+
+    def size(self) -> int:
+        if self.kind == "bool":
+            return 2
+        if self.kind == "int":
+            return self.hi - self.lo + 1
+        if self.kind == "enum":
+            return len(self.members)
+        if self.kind == "set":
+            return 2 ** self.elem.size()
+        if self.kind == "seq":
+            return sum(self.elem.size() ** k for k in range(self.bound + 1))
+        if self.kind == "map":
+            return self.elem.size() ** self.key.size()
+        total = 1
+        for _, ft in self.fields:
+            total *= ft.size()
+        return total
+
+
+def compatible(a: Ty, b: Ty) -> bool:
+    """Can a value of b stand where a is expected (integer ranges are checked at run time)?"""
+    if a.kind != b.kind:
+        return False
+    if a.kind in ("enum", "rec"):
+        return a.name == b.name
+    if a.kind in ("set", "seq"):
+        return compatible(a.elem, b.elem)
+    if a.kind == "map":
+        return a.key.name == b.key.name and compatible(a.elem, b.elem)
+    if a.kind == "tup":
+        return len(a.fields) == len(b.fields) and all(compatible(x, y) for (_, x), (_, y) in zip(a.fields, b.fields))
+    return True
+
+
+BOOL = Ty("bool", "bool")
+
+
+@dataclass
+class GenClaim:
+    """A generated claim: its document (plain data) and the constants' alternatives."""
+    doc: dict
+    domains: dict = field(default_factory=dict)  # constant -> every value it may take
+
+    def yaml(self, constants: dict | None = None) -> str:
+        """The claim file; `constants` replaces constant values (any YAML data)."""
+        doc = dict(self.doc)
+        if constants:
+            doc["constants"] = {**doc.get("constants", {}), **constants}
+        head = f"# domains: {json.dumps(self.domains)}\n" if self.domains else ""
+        return head + yaml.safe_dump(doc, sort_keys=False, width=10_000, allow_unicode=True)
+
+    @classmethod
+    def from_text(cls, text: str) -> "GenClaim":
+        """Read back a claim written by `yaml()` (a regression file)."""
+        domains = {}
+        first = text.splitlines()[0] if text else ""
+        if first.startswith("# domains: "):
+            domains = json.loads(first[len("# domains: "):])
+        return cls(yaml.safe_load(text), domains)
+
+
+class Scope:
+    """Names an expression may use, with their types."""
+
+    def __init__(self, names: dict, state: bool = True):
+        self.names = names  # name -> Ty (variables, parameters, bound names, constants)
+        self.state = state
+        self.fresh = 0
+
+    def bind(self, ty: Ty) -> tuple[str, "Scope"]:
+        name = f"x{len([n for n in self.names if n.startswith('x')])}"
+        inner = Scope({**self.names, name: ty}, self.state)
+        return name, inner
+
+    def of(self, ty: Ty) -> list:
+        return [n for n, t in self.names.items() if compatible(ty, t)]
+
+    def types(self, kind: str) -> list:
+        return [t for t in self.names.values() if t.kind == kind]
+
+
+INFER, WEAK, CHECK = "infer", "weak", "check"
+
+
+class Builder:
+    """Draws typed expressions. The `mode` follows how the checker types a position:
+    CHECK against an expected type (an assignment, a record field, an `in` operand),
+    WEAK as the second operand of a comparison or set operation (`{}`, `[]` and set
+    literals take the other operand's type), or INFER with no context. Only CHECK
+    positions may hold set comprehensions whose elements are integer arithmetic."""
+
+    def __init__(self, draw, universe: dict, defs: dict):
+        self.draw = draw
+        self.universe = universe  # type name -> Ty (enums, the record)
+        self.defs = defs  # def name -> (param Ty | None, result Ty)
+
+    def pick(self, options):
+        return self.draw(st.sampled_from(options))
+
+    def chance(self, p: float) -> bool:
+        """True with probability about p; False in the simplest example (what Hypothesis
+        shrinks to)."""
+        return self.draw(st.integers(0, 99)) >= 100 - p * 100
+
+    # ---------------------------------------------------------------- literals
+
+    def literal(self, ty: Ty, mode: str = CHECK, spread: bool = False) -> str:
+        """A constant expression of type ty (no variables). `spread`: ints may fall
+        outside the range."""
+        typed = mode != INFER
+        k = ty.kind
+        if k == "bool":
+            return self.pick(["True", "False"])
+        if k == "int":
+            if spread:
+                return str(self.pick([ty.hi + 1, ty.lo - 1]))
+            return str(ty.lo + self.draw(st.integers(0, ty.hi - ty.lo)))
+        if k == "enum":
+            return repr(self.pick(list(ty.members)))
+        if k == "set":
+            n = self.draw(st.integers(0 if typed else 1, 2))
+            if n == 0:
+                return "{}"
+            items = sorted({self.literal(ty.elem) for _ in range(n)})
+            return "{" + ", ".join(items) + "}"
+        if k == "seq":
+            n = self.draw(st.integers(0 if typed else 1, min(ty.bound, 2)))
+            if n == 0:
+                return "[]"
+            return "[" + ", ".join(self.literal(ty.elem) for _ in range(n)) + "]"
+        if k == "map":
+            return f"{{k: {self.literal(ty.elem)} for k in {ty.key.name}}}"
+        args = ", ".join(self.literal(ft) for _, ft in ty.fields)
+        return f"({args})" if k == "tup" else f"{ty.name}({args})"
+
+    def literals(self, ty: Ty) -> list:
+        """Every value of a small type as a literal (WEAK: `{}` and `[]` allowed)."""
+        k = ty.kind
+        if k == "bool":
+            return ["False", "True"]
+        if k == "int":
+            return [str(i) for i in range(ty.lo, ty.hi + 1)]
+        if k == "enum":
+            return [repr(m) for m in ty.members]
+        if k == "set":
+            elems = self.literals(ty.elem)
+            subsets = [[e for i, e in enumerate(elems) if bits >> i & 1] for bits in range(2 ** len(elems))]
+            return ["{" + ", ".join(sub) + "}" for sub in subsets]
+        if k == "seq":
+            out, level = ["[]"], [[]]
+            for _ in range(ty.bound):
+                level = [items + [e] for items in level for e in self.literals(ty.elem)]
+                out += ["[" + ", ".join(items) + "]" for items in level]
+            return out
+        if k == "map":
+            return [f"{{k: {x} for k in {ty.key.name}}}" for x in self.literals(ty.elem)]
+        out = [""]
+        for _, ft in ty.fields:
+            out = [f"{o}, {x}" if o else x for o in out for x in self.literals(ft)]
+        return [f"({o})" if k == "tup" else f"{ty.name}({o})" for o in out]
+
+    def counter(self, var: str, ty: Ty, scope: Scope) -> tuple[str, str]:
+        """A guarded step that keeps the variable in its type: (guard, update)."""
+        k = ty.kind
+        if k == "int":
+            return f"{var} < {ty.spelled.split('..')[1]}", f"{var} + 1"
+        if k == "seq":
+            return f"len({var}) < {ty.bound}", f"append({var}, {self.literal(ty.elem)})"
+        if k == "set":
+            item = self.literal(ty.elem)
+            return f"{item} not in {var}", f"{var} | {{{item}}}"
+        if k == "rec":
+            f, ft = ty.fields[0]
+            return f"{var}.{f} < {ft.spelled.split('..')[1]}", f"replace({var}, {f}={var}.{f} + 1)"
+        return "True", self.step(var, ty, scope)
+
+    def step(self, var: str, ty: Ty, scope: Scope) -> str:
+        """A small change to a variable (counting up, adding an element...), so that
+        paths walk through the state space and violations happen at various depths."""
+        k = ty.kind
+        params = [p for p, t in scope.names.items() if p.startswith("p")]
+        def item(t):
+            ps = [p for p in params if compatible(t, scope.names[p])]
+            return self.pick(ps) if ps and self.chance(0.5) else self.literal(t)
+        if k == "bool":
+            return f"not {var}"
+        if k == "int":
+            return self.pick([f"{var} + 1", f"{var} + 1", f"{var} - 1", f"min({var} + 1, {ty.hi})"])
+        if k == "enum":
+            return item(ty)
+        if k == "set":
+            return f"{var} {self.pick(['|', '|', '-'])} {{{item(ty.elem)}}}"
+        if k == "seq":
+            return self.pick([f"append({var}, {item(ty.elem)})", f"append({var}, {item(ty.elem)})",
+                              f"tail({var})"])
+        if k == "map":
+            return f"{var}.put({item(ty.key)}, {self.pick([item(ty.elem), f'{var}[{item(ty.key)}]'])})"
+        if k == "tup":
+            (_, t0), (_, t1) = ty.fields
+            return self.pick([f"({item(t0)}, {var}[1])", f"({var}[0], {item(t1)})"])
+        f, ft = self.pick(list(ty.fields))
+        if ft.kind == "int":
+            return f"replace({var}, {f}={var}.{f} + 1)"
+        if ft.kind == "seq":
+            return f"replace({var}, {f}=append({var}.{f}, {item(ft.elem)}))"
+        return f"replace({var}, {f}={item(ft)})"
+
+    # ---------------------------------------------------------------- expressions
+
+    def expr(self, ty: Ty, scope: Scope, depth: int, mode: str = INFER) -> str:
+        names = scope.of(ty)
+        forms = ["lit"] + (["name"] * 2 if names else [])
+        if depth > 0:
+            forms += self.compound_forms(ty, scope, mode) * 3
+        form = self.pick(forms)
+        if form == "lit":
+            return self.literal(ty, mode)
+        if form == "name":
+            return self.pick(names)
+        return getattr(self, "f_" + form)(ty, scope, depth - 1, mode)
+
+    def compound_forms(self, ty: Ty, scope: Scope, mode: str = INFER) -> list:
+        k = ty.kind
+        forms = ["ite"]
+        recs = [t for t in scope.names.values() if t.kind == "rec"]
+        seqs = [t for t in scope.names.values() if t.kind == "seq" and compatible(ty, t.elem)]
+        if recs and any(compatible(ty, ft) for _, ft in recs[0].fields):
+            forms.append("field")
+        if seqs:
+            forms += ["head", "head", "index"]
+        if any(t.kind == "map" and compatible(ty, t.elem) for t in scope.names.values()):
+            forms += ["get"]
+        if any(t.kind == "tup" and any(compatible(ty, ft) for _, ft in t.fields) for t in scope.names.values()):
+            forms += ["tindex"]
+        if k == "bool":
+            forms += ["not", "andor", "implies", "cmp_int", "cmp_int", "eq", "eq", "in", "in", "quant", "quant"]
+            forms += ["def0"] if "d0" in self.defs and scope.state else []
+            forms += ["def1"] if "d1" in self.defs and self.defs["d1"][1].kind == "bool" and scope.state else []
+        elif k == "int":
+            forms += ["arith", "arith", "div", "div", "minmax", "len", "sum", "sum", "neg"]
+            forms += ["def1"] if "d1" in self.defs and self.defs["d1"][1].kind == "int" and scope.state else []
+            if any(t.kind == "set" and t.elem.kind == "int" for t in scope.names.values()):
+                forms += ["setmin", "setmin", "choose"]
+        elif k == "enum":
+            forms += ["choose", "choose"]
+        elif k == "set":
+            forms += ["setop", "setop", "setcomp"] + (["setlit"] if mode != INFER or ty.elem.kind != "int" else [])
+        elif k == "seq":
+            forms += ["append", "append", "tail", "seqlit"]
+        elif k == "rec":
+            forms += ["cons", "replace"]
+        elif k == "map":
+            forms += ["put", "put"]
+        elif k == "tup":
+            forms += ["tuple"]
+        return forms
+
+    def some_type(self, scope: Scope, kinds=("bool", "int", "enum", "set", "seq", "rec")) -> Ty:
+        """A type that some name in scope has (so expressions of it can mention state)."""
+        options = [t for t in scope.names.values() if t.kind in kinds]
+        return self.pick(options) if options else self.universe["E"]
+
+    # bool
+    def f_not(self, ty, scope, d, mode):
+        return f"not ({self.expr(BOOL, scope, d)})"
+
+    def f_andor(self, ty, scope, d, mode):
+        op = self.pick(["and", "or"])
+        return f"({self.expr(BOOL, scope, d)}) {op} ({self.expr(BOOL, scope, d)})"
+
+    def f_implies(self, ty, scope, d, mode):
+        return f"implies({self.expr(BOOL, scope, d)}, {self.expr(BOOL, scope, d)})"
+
+    def f_cmp_int(self, ty, scope, d, mode):
+        i = Ty("int", "int", 0, 2)
+        op = self.pick(["==", "!=", "<", "<=", ">", ">="])
+        return f"({self.expr(i, scope, d)}) {op} ({self.expr(i, scope, d, mode=WEAK)})"
+
+    def f_eq(self, ty, scope, d, mode):
+        t = self.some_type(scope, ("enum", "set", "seq", "rec", "bool", "map", "tup"))
+        ops = ["<=", "==", "<", "!=", ">="] if t.kind == "set" else ["==", "!="]
+        return f"({self.expr(t, scope, d)}) {self.pick(ops)} ({self.expr(t, scope, d, mode=WEAK)})"
+
+    def f_in(self, ty, scope, d, mode):
+        coll = self.some_type(scope, ("set", "seq"))
+        if coll.kind not in ("set", "seq"):
+            coll = Ty("set", "set[E]", elem=self.universe["E"])
+        neg = self.pick(["in", "not in"])
+        return f"({self.expr(coll.elem, scope, d, mode=CHECK)}) {neg} ({self.expr(coll, scope, d)})"
+
+    def source(self, scope: Scope, d: int, elem: Ty | None = None) -> tuple[str, Ty]:
+        """Something to iterate over: a set or sequence expression, an enum type, range()."""
+        options = []
+        for t in scope.names.values():
+            if t.kind in ("set", "seq") and (elem is None or compatible(elem, t.elem)):
+                options.append(("coll", t))
+        for t in self.universe.values():
+            if t.kind == "enum" and (elem is None or compatible(elem, t)):
+                options.append(("enum", t))
+        if elem is None or elem.kind == "int":
+            options.append(("range", Ty("int", "0..2", 0, 2)))
+        kind, t = self.pick(options)
+        if kind == "coll":
+            return f"({self.expr(t, scope, d)})", t.elem
+        if kind == "enum":
+            return t.name, t
+        seqs = [n for n, s in scope.names.items() if s.kind == "seq"]
+        if seqs and self.chance(0.3):
+            s = self.pick(seqs)
+            return f"range(len({s}))", Ty("int", "int", 0, scope.names[s].bound - 1)
+        n = self.draw(st.integers(0, 3))
+        return f"range({n})", Ty("int", "int", 0, max(n - 1, 0))
+
+    def f_quant(self, ty, scope, d, mode):
+        src, elem = self.source(scope, d)
+        x, inner = scope.bind(elem)
+        cond = f" if ({self.expr(BOOL, inner, d)})" if self.chance(0.3) else ""
+        return f"{self.pick(['all', 'any'])}(({self.expr(BOOL, inner, d)}) for {x} in {src}{cond})"
+
+    def f_def0(self, ty, scope, d, mode):
+        return "d0"
+
+    def f_def1(self, ty, scope, d, mode):
+        param, _ = self.defs["d1"]
+        return f"d1({self.expr(param, scope, d)})"
+
+    # int
+    def f_arith(self, ty, scope, d, mode):
+        i = Ty("int", "int", 0, 2)
+        op = self.pick(["+", "-", "+", "-", "*"])
+        return f"({self.expr(i, scope, d)}) {op} ({self.expr(i, scope, d)})"
+
+    def f_div(self, ty, scope, d, mode):
+        i = Ty("int", "int", 0, 2)
+        divisor = self.pick(["2", "-2", "3", "-1"]) if not self.chance(0.3) else f"({self.expr(i, scope, d)})"
+        numerator = self.expr(i, scope, d)
+        if self.chance(0.5):
+            numerator = f"({numerator}) - 2"
+        return f"({numerator}) {self.pick(['//', '%'])} {divisor}"
+
+    def f_minmax(self, ty, scope, d, mode):
+        i = Ty("int", "int", 0, 2)
+        return f"{self.pick(['min', 'max'])}({self.expr(i, scope, d)}, {self.expr(i, scope, d)})"
+
+    def f_neg(self, ty, scope, d, mode):
+        return f"-({self.expr(Ty('int', 'int', 0, 2), scope, d)})"
+
+    def f_len(self, ty, scope, d, mode):
+        t = self.some_type(scope, ("set", "seq"))
+        if t.kind not in ("set", "seq"):
+            t = Ty("set", "set[E]", elem=self.universe["E"])
+        return f"len({self.expr(t, scope, d)})"
+
+    def f_sum(self, ty, scope, d, mode):
+        src, elem = self.source(scope, d)
+        x, inner = scope.bind(elem)
+        body = x if elem.kind == "int" and self.chance(0.5) else self.expr(Ty("int", "int", 0, 2), inner, d)
+        kind = self.pick(["sum", "sum", "max", "min"])
+        cond = f" if ({self.expr(BOOL, inner, d)})" if self.chance(0.3) else ""
+        return f"{kind}(({body}) for {x} in {src}{cond})"
+
+    def f_setmin(self, ty, scope, d, mode):
+        sets = [t for t in scope.names.values() if t.kind == "set" and t.elem.kind == "int"]
+        return f"{self.pick(['min', 'max'])}({self.expr(sets[0], scope, d)})"
+
+    def f_choose(self, ty, scope, d, mode):
+        src, elem = self.source(scope, d, elem=ty)
+        x, inner = scope.bind(elem)
+        cond = f" if ({self.expr(BOOL, inner, d)})" if self.chance(0.7) else ""
+        return f"choose({x} for {x} in {src}{cond})"
+
+    # any type
+    def f_ite(self, ty, scope, d, mode):
+        body = self.expr(ty, scope, d, CHECK if mode == CHECK else INFER)
+        orelse = self.expr(ty, scope, d, CHECK if mode == CHECK else WEAK)
+        return f"({body}) if ({self.expr(BOOL, scope, d)}) else ({orelse})"
+
+    def f_field(self, ty, scope, d, mode):
+        rec = [t for t in scope.names.values() if t.kind == "rec"][0]
+        fields = [f for f, ft in rec.fields if compatible(ty, ft)]
+        return f"({self.expr(rec, scope, d)}).{self.pick(fields)}"
+
+    def f_head(self, ty, scope, d, mode):
+        seq = self.pick([t for t in scope.names.values() if t.kind == "seq" and compatible(ty, t.elem)])
+        return f"head({self.expr(seq, scope, d)})"
+
+    def f_index(self, ty, scope, d, mode):
+        seq = self.pick([t for t in scope.names.values() if t.kind == "seq" and compatible(ty, t.elem)])
+        i = self.pick(["0", "1"]) if self.chance(0.6) else self.expr(Ty("int", "int", 0, 2), scope, d)
+        return f"({self.expr(seq, scope, d)})[{i}]"
+
+    # maps and tuples
+    def f_get(self, ty, scope, d, mode):
+        m = self.pick([t for t in scope.names.values() if t.kind == "map" and compatible(ty, t.elem)])
+        return f"({self.expr(m, scope, d)})[{self.expr(m.key, scope, d, mode=CHECK)}]"
+
+    def f_put(self, ty, scope, d, mode):
+        return f"({self.expr(ty, scope, d)}).put({self.expr(ty.key, scope, d, CHECK)}, {self.expr(ty.elem, scope, d, CHECK)})"
+
+    def f_tindex(self, ty, scope, d, mode):
+        t = self.pick([t for t in scope.names.values() if t.kind == "tup" and any(compatible(ty, ft) for _, ft in t.fields)])
+        i = self.pick([i for i, ft in t.fields if compatible(ty, ft)])
+        return f"({self.expr(t, scope, d)})[{i}]"
+
+    def f_tuple(self, ty, scope, d, mode):
+        return "(" + ", ".join(self.expr(ft, scope, d, CHECK) for _, ft in ty.fields) + ")"
+
+    # sets
+    def f_setop(self, ty, scope, d, mode):
+        return f"({self.expr(ty, scope, d)}) {self.pick(['|', '&', '-'])} ({self.expr(ty, scope, d, mode=WEAK)})"
+
+    def f_setcomp(self, ty, scope, d, mode):
+        # integer elements computed by arithmetic get their range from an expected type only
+        free = mode == CHECK or ty.elem.kind != "int"
+        src, elem = self.source(scope, d, elem=None if free else ty.elem)
+        x, inner = scope.bind(elem)
+        cond = f" if ({self.expr(BOOL, inner, d)})" if self.chance(0.6) else ""
+        if not compatible(ty.elem, elem) or (free and self.chance(0.5)):
+            body = self.expr(ty.elem, inner, d, mode=CHECK)
+        else:
+            body = x
+        return "{" + f"({body}) for {x} in {src}{cond}" + "}"
+
+    def f_setlit(self, ty, scope, d, mode):
+        n = self.draw(st.integers(1, 2))
+        return "{" + ", ".join(self.expr(ty.elem, scope, d, mode=CHECK) for _ in range(n)) + "}"
+
+    # sequences
+    def f_append(self, ty, scope, d, mode):
+        return f"append({self.expr(ty, scope, d)}, {self.expr(ty.elem, scope, d, mode=CHECK)})"
+
+    def f_tail(self, ty, scope, d, mode):
+        return f"tail({self.expr(ty, scope, d)})"
+
+    def f_seqlit(self, ty, scope, d, mode):
+        return "[" + self.expr(ty.elem, scope, d, mode=CHECK) + "]"
+
+    # records
+    def f_cons(self, ty, scope, d, mode):
+        args = [self.expr(ft, scope, d, mode=CHECK) for _, ft in ty.fields]
+        if self.chance(0.5):
+            return f"{ty.name}({', '.join(args)})"
+        return f"{ty.name}(" + ", ".join(f"{f}={a}" for (f, _), a in zip(ty.fields, args)) + ")"
+
+    def f_replace(self, ty, scope, d, mode):
+        f, ft = self.pick(list(ty.fields))
+        return f"replace({self.expr(ty, scope, d)}, {f}={self.expr(ft, scope, d, mode=CHECK)})"
+
+
+@st.composite
+def claims(draw, constants: bool = True, max_depth: int = 8) -> GenClaim:
+    """A random well-typed claim (see the module docstring)."""
+    doc: dict = {"claim": "generated"}
+    consts: dict = {}
+    domains: dict = {}
+    if constants and draw(st.booleans()):
+        consts["N"] = draw(st.integers(1, 3))
+        domains["N"] = [1, 2, 3]
+    if constants and draw(st.integers(0, 3)) == 0:
+        consts["FLAG"] = draw(st.booleans())
+        domains["FLAG"] = [False, True]
+    e_members = ("a", "b", "c")[:draw(st.integers(2, 3))]
+    E = Ty("enum", "E", name="E", members=e_members)
+    F = Ty("enum", "F", name="F", members=("p", "q"))
+    small = Ty("int", "0..2", 0, 2)
+    f_field = Ty("int", "0..N", 0, consts["N"]) if "N" in consts and draw(st.booleans()) else \
+        Ty("int", "0..1", 0, 1)
+    g_field = draw(st.sampled_from([BOOL, F]))
+    fields = (("f", f_field), ("g", g_field))
+    if draw(st.integers(0, 3)) == 3:  # a sequence inside a record
+        elem = draw(st.sampled_from([F, BOOL]))
+        fields += (("s", Ty("seq", f"seq[{elem.spelled}, 1]", elem=elem, bound=1)),)
+    R = Ty("rec", "R", name="R", fields=fields)
+    universe = {"E": E, "F": F, "R": R}
+
+    def draw_type(level: int = 0) -> Ty:
+        kinds = ["bool", "int", "seq", "set", "enum", "int", "rec", "map", "tup", "seq", "set"] if level == 0 else \
+            ["bool", "int", "enum"]
+        k = draw(st.sampled_from(kinds))
+        if k == "bool":
+            return BOOL
+        if k == "int":
+            ranges = [(0, 3, "0..3"), (0, 4, "0..4"), (0, 2, "0..2"), (-1, 1, "-1..1"), (0, 1, "0..1")]
+            if "N" in consts:
+                ranges.append((0, consts["N"], "0..N"))
+            lo, hi, spelled = draw(st.sampled_from(ranges))
+            if level:  # elements of sets and sequences stay small
+                lo, hi, spelled = (0, 2, "0..2") if hi > 2 else (lo, hi, spelled)
+            return Ty("int", spelled, lo, hi)
+        if k == "enum":
+            return draw(st.sampled_from([E, F]))
+        if k == "set":
+            elem = draw(st.sampled_from([E, F, small]))
+            return Ty("set", f"set[{elem.spelled}]", elem=elem)
+        if k == "seq":
+            elem = draw_type(1)
+            bound = draw(st.integers(1, 3 if elem.size() <= 2 else 2))
+            return Ty("seq", f"seq[{elem.spelled}, {bound}]", elem=elem, bound=bound)
+        if k == "map":
+            key = draw(st.sampled_from([F, E]))
+            val = draw(st.sampled_from([Ty("int", "0..1", 0, 1), BOOL, small]))
+            return Ty("map", f"map[{key.spelled}, {val.spelled}]", elem=val, key=key)
+        if k == "tup":
+            t0 = draw(st.sampled_from([BOOL, E, small]))
+            t1 = draw(st.sampled_from([F, Ty("int", "0..1", 0, 1), BOOL]))
+            return Ty("tup", f"tuple[{t0.spelled}, {t1.spelled}]", fields=((0, t0), (1, t1)))
+        return R
+
+    variables: dict = {}
+    for i in range(draw(st.sampled_from([2, 3, 1]))):
+        t = draw_type()
+        size = 1
+        for v in variables.values():
+            size *= v.size()
+        if variables and size * t.size() > MAX_STATES:
+            break
+        variables[f"v{i}"] = t
+
+    const_scope = {"N": Ty("int", "int", consts["N"], consts["N"])} if "N" in consts else {}
+    if "FLAG" in consts:
+        const_scope["FLAG"] = BOOL
+    state_scope = Scope({**const_scope, **variables})
+    defs: dict = {}
+    b = Builder(draw, universe, defs)
+    def_texts = {}
+    if draw(st.integers(0, 2)) == 0:
+        def_texts["d0"] = b.expr(BOOL, state_scope, 2)
+        defs["d0"] = (None, BOOL)
+    if draw(st.integers(0, 2)) == 0:
+        ptype = draw(st.sampled_from([small, E, BOOL]))
+        rtype = draw(st.sampled_from([BOOL, Ty("int", "int", 0, 2)]))
+        inner = Scope({**state_scope.names, "u": ptype})
+        def_texts["d1(u)"] = b.expr(rtype, inner, 2)
+        defs["d1"] = (ptype, rtype)
+
+    if consts:
+        doc["constants"] = dict(consts)
+    doc["types"] = {"E": {"enum": list(e_members)}, "F": {"enum": ["p", "q"]},
+                    "R": {"record": {f: ft.spelled for f, ft in R.fields}}}
+    doc["variables"] = {n: t.spelled for n, t in variables.items()}
+    init_scope = Scope(const_scope, state=False)
+    doc["init"] = {n: (b.expr(t, init_scope, 1, mode=CHECK) if b.chance(0.2) else
+                       b.literal(t, spread=b.chance(0.05))) for n, t in variables.items()}
+    if def_texts:
+        doc["defs"] = def_texts
+
+    actions = {}
+    for a in range(draw(st.sampled_from([2, 3, 1]))):
+        params = {}
+        for p in range(draw(st.integers(0, 2))):
+            params[f"p{p}"] = draw(st.sampled_from([BOOL, E, F, small]))
+        scope = Scope({**state_scope.names, **params})
+        action: dict = {}
+        if params:
+            action["params"] = {p: t.spelled for p, t in params.items()}
+        if b.chance(0.5):  # a counter: walks its variable through its type, one step at a time
+            v = draw(st.sampled_from(sorted(variables)))
+            action["when"], update = b.counter(v, variables[v], scope)
+            action["then"] = {v: update}
+            actions[f"act{a}"] = action
+            continue
+        if not b.chance(0.2):
+            action["when"] = b.expr(BOOL, scope, draw(st.sampled_from([2, 1, 3])))
+        targets = draw(st.lists(st.sampled_from(sorted(variables)), min_size=1, max_size=2, unique=True))
+        action["then"] = {v: b.step(v, variables[v], scope) if b.chance(0.5) else
+                          b.expr(variables[v], scope, draw(st.sampled_from([2, 3, 1])), mode=CHECK) for v in targets}
+        actions[f"act{a}"] = action
+    doc["actions"] = actions
+
+    invariants = {}
+    for i in range(draw(st.sampled_from([1, 2, 1]))):
+        # "this state is unreachable", where the state differs from the initial one (when
+        # the initial values are literals); or a random formula required only there
+        picked = sorted(variables)
+        if b.chance(0.4):
+            picked = draw(st.lists(st.sampled_from(picked), min_size=1, max_size=len(picked), unique=True))
+        targets = {v: [x for x in reversed(b.literals(variables[v])) if x != doc["init"][v]] or
+                   [doc["init"][v]] for v in picked}
+        target = " and ".join(f"{v} == {b.pick(targets[v])}" for v in picked)
+        form = draw(st.sampled_from(["unreachable", "guarded", "unreachable", "random"]))
+        if form == "random":
+            text = b.expr(BOOL, state_scope, 3)
+        elif form == "guarded":
+            text = f"implies({target}, {b.expr(BOOL, state_scope, 3)})"
+        else:
+            text = f"not ({target})"
+        invariants[f"inv{i}"] = text
+    doc["invariants"] = invariants
+    doc["depth"] = max_depth - draw(st.integers(0, max_depth - 2))
+    if draw(st.integers(0, 6)) == 0:
+        doc["deadlock"] = "check"
+    return GenClaim(doc, domains)

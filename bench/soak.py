@@ -29,7 +29,7 @@ from differential import PROPERTIES, check_case, kind, make_case  # noqa: E402
 def run_job(job: tuple) -> dict:
     """One seeded Hypothesis run of `examples` claims; counts what they came out as."""
     examples, job_seed = job
-    stats = {"runs": 0, "kinds": Counter(), "depths": Counter(), "failure": None, "error": None}
+    stats = {"runs": 0, "kinds": Counter(), "depths": Counter(), "notes": Counter(), "failure": None, "error": None}
     last = {}
 
     @seed(job_seed)
@@ -44,6 +44,10 @@ def run_job(job: tuple) -> dict:
         stats["kinds"][kind(case)] += 1
         if case.bmc.violated:
             stats["depths"][case.bmc.depth] += 1
+        stats["notes"][f"default engine: {case.notes['proof']}"] += 1
+        if "matrix rows" in case.notes:
+            stats["notes"]["matrices compared row by row"] += 1
+            stats["notes"]["matrix rows compared with single runs"] += case.notes["matrix rows"]
 
     try:
         soak()
@@ -65,13 +69,14 @@ def main() -> int:
     with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
         results = pool.map(run_job, jobs)
     seconds = time.perf_counter() - t0
-    kinds, depths = Counter(), Counter()
+    kinds, depths, notes = Counter(), Counter(), Counter()
     runs = 0
     failures = []
     for (_, job_seed), r in zip(jobs, results):
         runs += r["runs"]
         kinds.update(r["kinds"])
         depths.update(r["depths"])
+        notes.update(r["notes"])
         if r["error"]:
             failures.append((job_seed, r))
     holds = sum(n for k, n in kinds.items() if k.startswith("holds"))
@@ -84,6 +89,8 @@ def main() -> int:
     for k, n in sorted(kinds.items(), key=lambda kv: -kv[1]):
         print(f"    {k:<32} {n}")
     print("  counterexample length (steps): " + ", ".join(f"{d}: {n}" for d, n in sorted(depths.items())))
+    for k, n in sorted(notes.items()):
+        print(f"  {k:<42} {n}")
     for job_seed, r in failures:
         print(f"\nFAILURE (job seed {job_seed}):\n{r['error']}")
         if r["failure"]:

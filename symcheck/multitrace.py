@@ -47,9 +47,10 @@ def check_bmc_traces(model: Model, depth: int, max_traces: int, timeout: float |
                     break
                 if r == z3.unknown:
                     return _done(model, found, d, f"solver returned unknown ({solver.reason_unknown()}) at depth {d}")
+                found_model = solver.model()
                 solver.push()
                 solver.add(bad, *blocked)
-                trace = _canonical_trace(solver, enc, d)
+                trace = _canonical_trace(solver, enc, d, found_model)
                 solver.pop()
                 found.append(Result(model.name, VIOLATED, d, model.expect, invariant=name, trace=trace))
                 blocked.append(differs(enc, trace))

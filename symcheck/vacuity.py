@@ -60,7 +60,7 @@ def coverage(model: Model, depth: int, targets=None, traces: bool = False,
                 if traces:
                     solver.push()
                     solver.add(g)
-                    found_traces[t] = _canonical_trace(solver, enc, d)
+                    found_traces[t] = _canonical_trace(solver, enc, d, m)
                     solver.pop()
             goals = [(t, g) for t, g in goals if first[t] is None]
         if reason is not None:

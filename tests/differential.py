@@ -55,7 +55,7 @@ def load(text: str, file: str = "generated.yaml") -> Model:
 def make_case(claim: GenClaim, text: str | None = None) -> Case:
     text = claim.yaml() if text is None else text
     model = load(text)
-    bmc = symcheck.prove(model)
+    bmc = symcheck.prove(model, engine="bmc")
     explicit = search(model, model.depth)
     try:
         reachable = search(model, 10 ** 9, max_states=MAX_STATES)
@@ -235,7 +235,41 @@ def _all_steps(model, ev, state, insts):
         yield (a, params), (out[0] if out else (None, None))
 
 
-PROPERTIES = [bmc_matches_explicit, bmc_trace_replays, exhaustive_search_extends_bounded, encoding_matches_evaluator]
+def proofs_are_sound(case: Case) -> None:
+    """The default engine (BMC, then k-induction and PDR) never proves a claim that the
+    evaluator finds violated at any depth; a violation it finds beyond the bound is the
+    shortest one (the exhaustive search's); a bounded `holds` stays only where no proof
+    came within the budget."""
+    r = symcheck.prove(case.model, prove_timeout=10)
+    case.notes["proof"] = r.verdict if not r.proved else f"proved ({r.engine})"
+    assert r.verdict != "unknown", r.reason
+    if case.violated_anywhere:
+        assert not r.proved
+    if r.proved:
+        assert case.violated_anywhere is not True
+    if r.violated and case.reachable is not None:
+        assert (r.invariant, r.depth) == (case.reachable.invariant, case.reachable.depth)
+
+
+def matrix_rows_match_single_runs(case: Case) -> None:
+    """With the generated constants made symbolic (each over its alternatives), every row
+    of the matrix equals the bounded check of that one configuration."""
+    # integer constants may bound types (which must be fixed numbers); Booleans never do
+    domains = {c: vs for c, vs in case.claim.domains.items() if all(isinstance(v, bool) for v in vs)}
+    if not domains:
+        return
+    from symcheck.ir import configurations
+    model = load(case.claim.yaml({c: {"domain": values} for c, values in domains.items()}))
+    matrix = symcheck.check_matrix(model, model.depth)
+    assert len(matrix.rows) == len(configurations(model))
+    case.notes["matrix rows"] = len(matrix.rows)
+    for row in matrix.rows:
+        single = symcheck.prove(load(case.claim.yaml(dict(row.config))), engine="bmc")
+        assert (row.verdict, row.invariant, row.depth) == (single.verdict, single.invariant, single.depth), row
+
+
+PROPERTIES = [bmc_matches_explicit, bmc_trace_replays, exhaustive_search_extends_bounded, encoding_matches_evaluator,
+              proofs_are_sound, matrix_rows_match_single_runs]
 
 
 def check_case(case: Case) -> None:

@@ -174,3 +174,12 @@ def test_a_model_too_large_to_encode_is_refused_with_its_culprit(write_claim):
     assert p.returncode == 2
     assert f"{path}:7:3: error: the model is too large to encode" in p.stderr
     assert "action a (10000 instances)" in p.stderr
+
+
+def test_depth_caps(write_claim):
+    path = write_claim("claim: c\nvariables:\n  x: bool\ninit:\n  x: \"False\"\ninvariants:\n  i: \"True\"\n"
+                       "depth: 5000\n")
+    p = cli("prove", str(path))
+    assert p.returncode == 2 and p.stderr.startswith(f"{path}:8:8: error: depth must be an integer from 0 to 1000")
+    p = cli("prove", "pairing", "--depth", "5000")
+    assert p.returncode == 2 and "5000 is not in the range 0<=x<=1000" in p.stderr

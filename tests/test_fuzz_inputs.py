@@ -327,6 +327,8 @@ FOUND = {  # each once crashed or hung the front end
                                                                                 "claim: c\ntypes:\n  E: {enum: [a, b]}\n"),
     "quantifiers over 65,536 x 65,536 bindings (hang)":
         BASE.format("0..3", "bool", "all(i != j for i in range(65536) for j in range(65536))"),
+    "a YAML tag on a key (ConstructorError)": "!!binary claim: c\nvariables: {}\n",
+    "a type string ending in + (IndexError)": BASE.format("bool+", "bool", "True"),
 }
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
+from hypothesis import HealthCheck, Phase, given, seed, settings  # noqa: E402
 
 from claimgen import claims  # noqa: E402
 from differential import PROPERTIES, check_case, kind, make_case  # noqa: E402
@@ -28,12 +28,13 @@ from differential import PROPERTIES, check_case, kind, make_case  # noqa: E402
 
 def run_job(job: tuple) -> dict:
     """One seeded Hypothesis run of `examples` claims; counts what they came out as."""
-    examples, job_seed = job
+    examples, job_seed, shrink = job
     stats = {"runs": 0, "kinds": Counter(), "depths": Counter(), "notes": Counter(), "failure": None, "error": None}
     last = {}
 
     @seed(job_seed)
     @settings(max_examples=examples, database=None, deadline=None, derandomize=False,
+              phases=list(Phase) if shrink else [Phase.explicit, Phase.generate],
               suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
     @given(claims())
     def soak(claim):
@@ -62,9 +63,10 @@ def main() -> int:
     ap.add_argument("--examples", type=int, default=5000, help="claims in all (default 5000)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--jobs", type=int, default=2, help="parallel processes, each with its own seed")
+    ap.add_argument("--no-shrink", action="store_true", help="report a failure as found, without shrinking it")
     args = ap.parse_args()
-    jobs = [(args.examples // args.jobs + (1 if j < args.examples % args.jobs else 0), args.seed * 1000 + j)
-            for j in range(args.jobs)]
+    jobs = [(args.examples // args.jobs + (1 if j < args.examples % args.jobs else 0), args.seed * 1000 + j,
+             not args.no_shrink) for j in range(args.jobs)]
     t0 = time.perf_counter()
     with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
         results = pool.map(run_job, jobs)
@@ -72,7 +74,7 @@ def main() -> int:
     kinds, depths, notes = Counter(), Counter(), Counter()
     runs = 0
     failures = []
-    for (_, job_seed), r in zip(jobs, results):
+    for (_, job_seed, _), r in zip(jobs, results):
         runs += r["runs"]
         kinds.update(r["kinds"])
         depths.update(r["depths"])
@@ -93,7 +95,7 @@ def main() -> int:
         print(f"  {k:<42} {n}")
     for job_seed, r in failures:
         print(f"\nFAILURE (job seed {job_seed}):\n{r['error']}")
-        if r["failure"]:
+        if r["failure"] and not args.no_shrink:
             path = ROOT / "bench" / f"soak-failure-{job_seed}.yaml"
             path.write_text(r["failure"])
             print(f"shrunk claim written to {path.relative_to(ROOT)}")

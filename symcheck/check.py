@@ -1271,10 +1271,15 @@ MAX_TERMS = 1 << 22  # encoded terms of a whole model: bounds encoding time (abo
 BINDING_TERMS = 50  # what one binding of a quantifier costs the encoder beyond its body
 
 
+def _capped(n) -> int:
+    """A count as an int no larger than just over the limit (domain sizes may be inf)."""
+    return int(min(max(n or 1, 1), MAX_TERMS + 1))
+
+
 def value_width(t: Type) -> int:
     """Scalars that represent one value of t symbolically (a set: one per element)."""
     if isinstance(t, SetT):
-        return max(domain_size(t.elem) or 1, 1)
+        return _capped(domain_size(t.elem))
     if isinstance(t, SeqT):
         return 1 + t.maxlen * value_width(t.elem)
     if isinstance(t, RecordT):
@@ -1282,16 +1287,16 @@ def value_width(t: Type) -> int:
     if isinstance(t, TupleT):
         return sum(value_width(et) for et in t.elems)
     if isinstance(t, MapT):
-        return (domain_size(t.key) or 1) * value_width(t.val)
+        return _capped(domain_size(t.key)) * value_width(t.val)
     return 1
 
 
 def _bindings(g: Gen) -> int:
     if g.kind == "range":
-        return max(g.source[1] - g.source[0], 1)
+        return _capped(g.source[1] - g.source[0])
     if g.kind == "seq":
-        return max(g.source.type.maxlen, 1)
-    return max(domain_size(g.elem) or 1, 1)
+        return _capped(g.source.type.maxlen)
+    return _capped(domain_size(g.elem))
 
 
 def expr_terms(e: Expr, memo: dict | None = None) -> int:
@@ -1332,7 +1337,7 @@ def model_terms(model: Model) -> list:
     for a in model.actions:
         count = 1
         for _, pt in a.params:
-            count *= domain_size(pt) or 1
+            count *= _capped(domain_size(pt))
         one = expr_terms(a.guard, memo) + sum(expr_terms(e, memo) for _, e in a.updates) + state
         parts.append((f"action {a.name} ({count} instance{'s' if count != 1 else ''})", a.span, count * one))
     return parts
@@ -1347,6 +1352,6 @@ def check_size(model: Model) -> None:
     if total > MAX_TERMS:
         what, span, n = max(parts, key=lambda p: p[2])
         raise InputError(span or Span(model.file, 1, 1),
-                         f"the model is too large to encode: about {total} terms, more than the limit {MAX_TERMS}; "
-                         f"{what} alone expands to about {n}",
+                         f"the model is too large to encode (more than the limit of {MAX_TERMS} terms); {what} "
+                         f"alone expands to {'more than the limit' if n > MAX_TERMS else f'about {n} terms'}",
                          "quantify over smaller types, or use fewer or smaller action parameters")

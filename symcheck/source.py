@@ -74,7 +74,10 @@ def _convert(node, file: str, depth: int = 0):
             kspan = _span(file, knode.start_mark)
             if not isinstance(knode, yaml.ScalarNode):
                 raise InputError(kspan, "a mapping key must be a plain name")
-            key = _constructor.construct_object(knode)
+            try:
+                key = _constructor.construct_object(knode)
+            except yaml.YAMLError as exc:
+                raise InputError(kspan, f"bad key: {exc}") from None
             if isinstance(key, bool) or key is None:
                 key = knode.value  # `yes`, `on`, `null` used as names
             key = str(key)
@@ -279,16 +282,17 @@ class _TypeParser:
     def peek(self):
         return self.tokens[self.i][0]
 
-    def next(self):
-        tok = self.tokens[self.i]
-        self.i += 1
-        return tok
-
     def expect(self, tok):
         got, sp = self.next()
         if got != tok:
             what = "end of type" if tok == "<end>" else repr(tok)
             raise InputError(sp, f"expected {what} in type, found {got!r}")
+
+    def next(self):
+        tok = self.tokens[self.i]
+        if tok[0] != "<end>":  # stay on the end: errors there name it, never run past it
+            self.i += 1
+        return tok
 
     def int_expr(self):
         tok, sp = self.next()
@@ -303,6 +307,8 @@ class _TypeParser:
         while self.peek() in ("+", "-"):
             op = self.next()[0]
             tok, sp2 = self.next()
+            if not (tok.isdigit() or tok[0].isalpha() or tok[0] == "_"):
+                raise InputError(sp2, f"expected a number or constant after {op!r} in type, found {tok!r}")
             right = ("lit", int(tok)) if tok.isdigit() else ("name", tok, sp2)
             left = (op, left, right)
         return left, sp

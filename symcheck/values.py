@@ -15,8 +15,16 @@ from .ir import BoolT, EnumT, IntT, MapT, RecordT, SeqT, SetT, TupleT, Type
 MAX_DOMAIN = 1 << 16  # largest domain that is ever enumerated
 
 
-def domain_size(t: Type) -> int | None:
-    """Number of values of t, or None when t is unbounded."""
+HUGE = 10 ** 30  # domain sizes beyond this are reported as infinite (no giant integers)
+
+
+def domain_size(t: Type) -> int | float | None:
+    """Number of values of t (float('inf') when beyond HUGE), or None when t is unbounded."""
+    n = _domain_size(t)
+    return float("inf") if n is not None and n > HUGE else n
+
+
+def _domain_size(t: Type) -> int | None:
     if isinstance(t, BoolT):
         return 2
     if isinstance(t, IntT):

@@ -54,9 +54,10 @@ def _alarm(signum, frame):
     raise Hang(f"an input took more than {SECONDS} s")
 
 
-def outcome(text: str) -> str:
+def outcome(text: str, in_hypothesis: bool = True) -> str:
     """'error' (a located InputError) or 'ok' (every variant checked to depth 1)."""
-    note(text[:4000])
+    if in_hypothesis:
+        note(text[:4000])
     _alarm.fired = False
     old = signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(SECONDS)
@@ -309,3 +310,28 @@ def enormous(draw):
 @given(enormous())
 def test_enormous_domains_give_a_located_error_or_a_result(text):
     outcome(text)
+
+
+# ---------------------------------------------------------------- what fuzzing found
+
+LAUGHS = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+    f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]\n" for i in range(1, 9))
+BASE = "claim: c\nvariables:\n  x: {}\ninit:\n  x: 0\nactions:\n  go:\n    params: {{p: {}}}\n" \
+       "invariants:\n  i: \"{}\"\n"
+FOUND = {  # each once crashed or hung the front end
+    "YAML aliases expanding to 10^9 nodes (hang)": LAUGHS,
+    "a 5,000-digit number in a type (ValueError)": BASE.format("0.." + "9" * 5000, "bool", "True"),
+    "a type nested 3,000 deep (RecursionError)": BASE.format("0..3", "set[" * 3000 + "bool" + "]" * 3000, "True"),
+    "nested maps as a parameter type (giant integers: hang, ValueError)":
+        BASE.format("0..3", "map[E, " * 32 + "bool" + "]" * 32, "True").replace("claim: c\n",
+                                                                                "claim: c\ntypes:\n  E: {enum: [a, b]}\n"),
+    "quantifiers over 65,536 x 65,536 bindings (hang)":
+        BASE.format("0..3", "bool", "all(i != j for i in range(65536) for j in range(65536))"),
+    "a YAML tag on a key (ConstructorError)": "!!binary claim: c\nvariables: {}\n",
+    "a type string ending in + (IndexError)": BASE.format("bool+", "bool", "True"),
+}
+
+
+@pytest.mark.parametrize("text", FOUND.values(), ids=FOUND.keys())
+def test_inputs_found_by_fuzzing_give_a_located_error(text):
+    assert outcome(text, in_hypothesis=False) == "error"

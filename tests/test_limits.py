@@ -199,3 +199,12 @@ def test_an_unknown_in_the_proof_phase_never_becomes_proved(write_claim, monkeyp
         r = symcheck.prove(model, engine="kind")
         monkeypatch.setattr(z3.Solver, "check", real)
         assert r.verdict == HOLDS and "not proved" in r.reason, (n, r.verdict)
+
+
+def test_depth_caps(write_claim):
+    path = write_claim("claim: c\nvariables:\n  x: bool\ninit:\n  x: \"False\"\ninvariants:\n  i: \"True\"\n"
+                       "depth: 5000\n")
+    p = cli("prove", str(path))
+    assert p.returncode == 2 and p.stderr.startswith(f"{path}:8:8: error: depth must be an integer from 0 to 1000")
+    p = cli("prove", "pairing", "--depth", "5000")
+    assert p.returncode == 2 and "5000 is not in the range 0<=x<=1000" in p.stderr

@@ -1,0 +1,84 @@
+"""How sharp is the differential test? Plant one small bug at a time in a copy of the
+encoder and run the differential soak on it: a good test fails on every mutant.
+
+    python bench/mutants.py [--examples 300] [--seed 0]
+
+Prints each mutant and whether the soak caught it (and after how many claims)."""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# (what the bug is, the text in symcheck/encode.py, what it becomes)
+MUTANTS = [
+    ("sequence membership counts the slot after the end", "z3.And(coll.length > i, eq(x, item, ct.elem))",
+     "z3.And(coll.length >= i, eq(x, item, ct.elem))"),
+    ("floor division rounds like C for negative divisors", "q = z3.If(y > 0, x / y, (-x) / (-y))", "q = x / y"),
+    ("tail of an empty sequence is not ill-formed", 'self.oblige(s.length > 0, "tail of an empty sequence")',
+     "pass"),
+    ("head of an empty sequence is not ill-formed", 'self.oblige(s.length > 0, "head of an empty sequence")',
+     "pass"),
+    ("a map read of the last key returns the first key's value", "acc = m.entries[-1][1]",
+     "acc = m.entries[0][1]"),
+    ("min(a, b) returns the larger", 'acc = z3.If(v < acc, v, acc) if o == "min"',
+     'acc = z3.If(v <= acc, acc, v) if o == "min"'),
+    ("S <= T tests T <= S", "return z3.And([z3.Implies(x, b.bits[k]) for k, x in a.bits.items()])",
+     "return z3.And([z3.Implies(b.bits[k], x) for k, x in a.bits.items()])"),
+    ("S - T computes T - S", '"diff": lambda p, q: z3.And(p, z3.Not(q))', '"diff": lambda p, q: z3.And(q, z3.Not(p))'),
+    ("choose is not lazy: later candidates may be ill-formed", "prev = z3.And(prev, z3.Not(sel))", "prev = prev"),
+    ("all() is not lazy: later bindings may be ill-formed", "prev = z3.And(prev, z3.Implies(sel, val))",
+     "prev = prev"),
+    ("len of a sequence is capped at 1", "            return vals[0].length\n",
+     "            return z3.If(vals[0].length > 1, 1, vals[0].length)\n"),
+    ("append has no slot for the new item", "items = list(s.items) + [default(at.elem)]", "items = list(s.items)"),
+    ("sum() counts unselected bindings as 1", "return z3.Sum([z3.If(s, v, 0) for _, s, v in rows]) if rows",
+     "return z3.Sum([z3.If(s, v, 1) for _, s, v in rows]) if rows"),
+    ("min(S) of a set starts from the largest element", "acc = z3.IntVal(keys[0] if keys else 0)",
+     "acc = z3.IntVal(keys[-1] if keys else 0)"),
+    ("a state has no room for a sequence overflowing by two", "self.room = capacities(model)",
+     "self.room = dict(model.variables)"),
+    ("the guard's ill-formedness is ignored", "bad = z3.Or(z3.Not(guard_wf), z3.And(guard, z3.Not(upd_wf)))",
+     "bad = z3.And(guard, z3.Not(upd_wf))"),
+]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--examples", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    source = (ROOT / "symcheck" / "encode.py").read_text()
+    caught = 0
+    t0 = time.perf_counter()
+    for what, old, new in MUTANTS:
+        if source.count(old) != 1:
+            print(f"  (stale mutant, text not found once: {what})")
+            continue
+        with tempfile.TemporaryDirectory() as tmp:
+            shutil.copytree(ROOT / "symcheck", Path(tmp) / "symcheck")
+            (Path(tmp) / "symcheck" / "encode.py").write_text(source.replace(old, new))
+            env = {**os.environ, "PYTHONPATH": tmp + os.pathsep + os.environ.get("PYTHONPATH", "")}
+            proc = subprocess.run([sys.executable, str(ROOT / "bench" / "soak.py"), "--examples", str(args.examples),
+                                   "--seed", str(args.seed), "--no-shrink"], capture_output=True, text=True, env=env,
+                                  cwd=tmp)
+        found = proc.returncode != 0
+        caught += found
+        runs = re.search(r"(\d+) claims checked", proc.stdout)
+        print(f"  {'caught' if found else 'MISSED'}  {what}" + (f" ({runs.group(1)} claims passed first)" if found and
+                                                                   runs else ""), flush=True)
+    print(f"{caught} of {len(MUTANTS)} planted bugs caught with {args.examples} claims (seed {args.seed}) "
+          f"in {time.perf_counter() - t0:.0f} s")
+    return 0 if caught == len(MUTANTS) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

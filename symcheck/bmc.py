@@ -35,18 +35,10 @@ def check_bmc(model: Model, depth: int, timeout: float | None = None, progress=N
     init, init_wf = enc.init()
     solver.add(init)
     solver.add(enc.config_constraint())
-    checks = []
     for d in range(depth + 1):
         if d > 0:
             solver.add(enc.trans(d - 1))
-            checks = [("well-formed", enc.step_bad(d - 1))]
-        else:
-            checks = [("well-formed", z3.Not(init_wf))]
-        checks += [(f"type({n})", enc.type_bad(n, d)) for n, _ in model.variables]
-        checks += [(inv.name, enc.inv_bad(inv.name, d)) for inv in model.invariants]
-        if model.deadlock:
-            checks.append(("deadlock", enc.deadlocked(d)))
-        for name, bad in checks:
+        for name, bad in depth_checks(model, enc, d, init_wf):
             if timeout and time.perf_counter() - start > timeout:
                 return _unknown(model, d, f"timeout after {timeout:g} s at depth {d}", t_enc, start)
             if timeout:  # each query gets the time that is left, not the whole limit
@@ -76,6 +68,19 @@ def check_bmc(model: Model, depth: int, timeout: float | None = None, progress=N
     res = Result(model.name, HOLDS, depth, model.expect)
     res.timings = {"encode": t_enc, "solve": time.perf_counter() - start}
     return res
+
+
+def depth_checks(model: Model, enc: Encoding, d: int, init_wf) -> list:
+    """(name, bad) queries at depth d, in the order every engine asks them: the step
+    into d (or the initial state) ill formed, a variable out of its type, each invariant
+    in declaration order, then deadlock when checked. The first satisfiable one at the
+    shallowest depth is the reported violation."""
+    checks = [("well-formed", enc.step_bad(d - 1) if d > 0 else z3.Not(init_wf))]
+    checks += [(f"type({n})", enc.type_bad(n, d)) for n, _ in model.variables]
+    checks += [(inv.name, enc.inv_bad(inv.name, d)) for inv in model.invariants]
+    if model.deadlock:
+        checks.append(("deadlock", enc.deadlocked(d)))
+    return checks
 
 
 def _out_of_time(deadline) -> bool:

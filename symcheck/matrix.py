@@ -14,20 +14,10 @@ from typing import Callable
 import z3
 
 from . import kind
-from .bmc import new_solver
+from .bmc import depth_checks, new_solver
 from .encode import Encoding
 from .ir import Model, configurations, with_constants
 from .trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Matrix, MatrixRow, Result
-
-
-def depth_checks(model: Model, enc: Encoding, d: int) -> list:
-    """(name, bad) queries at depth d, in the order check_bmc asks them."""
-    checks = [("well-formed", enc.step_bad(d - 1) if d > 0 else z3.Not(enc.init()[1]))]
-    checks += [(f"type({n})", enc.type_bad(n, d)) for n, _ in model.variables]
-    checks += [(inv.name, enc.inv_bad(inv.name, d)) for inv in model.invariants]
-    if model.deadlock:
-        checks.append(("deadlock", enc.deadlocked(d)))
-    return checks
 
 
 def matrix(model: Model, depth: int | None = None, timeout: float | None = None,
@@ -46,7 +36,7 @@ def matrix(model: Model, depth: int | None = None, timeout: float | None = None,
     for d in range(depth + 1):
         if d > 0:
             solver.add(enc.trans(d - 1))
-        for name, bad in depth_checks(model, enc, d):
+        for name, bad in depth_checks(model, enc, d, enc.init()[1]):
             while unknown is None:
                 if timeout and time.perf_counter() - start > timeout:
                     unknown = f"timeout after {timeout:g} s at depth {d}"

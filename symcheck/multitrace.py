@@ -12,7 +12,7 @@ import time
 
 import z3
 
-from .bmc import _canonical_trace, new_solver
+from .bmc import _canonical_trace, depth_checks, new_solver
 from .encode import Encoding
 from .ir import Model
 from .trace import HOLDS, UNKNOWN, VIOLATED, Result, Trace
@@ -30,14 +30,7 @@ def check_bmc_traces(model: Model, depth: int, max_traces: int, timeout: float |
     for d in range(depth + 1):
         if d > 0:
             solver.add(enc.trans(d - 1))
-            checks = [("well-formed", enc.step_bad(d - 1))]
-        else:
-            checks = [("well-formed", z3.Not(init_wf))]
-        checks += [(f"type({n})", enc.type_bad(n, d)) for n, _ in model.variables]
-        checks += [(inv.name, enc.inv_bad(inv.name, d)) for inv in model.invariants]
-        if model.deadlock:
-            checks.append(("deadlock", enc.deadlocked(d)))
-        for name, bad in checks:
+        for name, bad in depth_checks(model, enc, d, init_wf):
             blocked: list = []
             while len(found) < max_traces:
                 if timeout and time.perf_counter() - start > timeout:

@@ -12,7 +12,7 @@ import time
 
 import z3
 
-from .bmc import _canonical_trace, depth_checks, new_solver
+from .bmc import _canonical_trace, canonical_config, depth_checks, new_solver
 from .encode import Encoding
 from .ir import Model
 from .trace import HOLDS, UNKNOWN, VIOLATED, Result, Trace
@@ -43,19 +43,23 @@ def check_bmc_traces(model: Model, depth: int, max_traces: int, timeout: float |
                 found_model = solver.model()
                 solver.push()
                 solver.add(bad, *blocked)
+                config = canonical_config(solver, enc)
                 trace = _canonical_trace(solver, enc, d, found_model)
                 solver.pop()
-                found.append(Result(model.name, VIOLATED, d, model.expect, invariant=name, trace=trace))
-                blocked.append(differs(enc, trace))
+                found.append(Result(model.name, VIOLATED, d, model.expect, invariant=name, trace=trace,
+                                    config=config or None))
+                blocked.append(differs(enc, trace, config))
             if len(found) >= max_traces:
                 return _grouped(found)
             solver.add(z3.Not(bad))  # a trace counts for the first check it fails, and ends there
     return _grouped(found) if found else [Result(model.name, HOLDS, depth, model.expect)]
 
 
-def differs(enc: Encoding, trace: Trace):
-    """Z3 condition: a path of the same length takes another action at some step. (With
-    symbolic constants, "or its configuration differs" belongs here too.)"""
+def differs(enc: Encoding, trace: Trace, config: dict | None = None):
+    """Z3 condition: a path of the same length takes another action at some step; with
+    symbolic constants, the next trace is in another configuration."""
+    if config:
+        return z3.Not(enc.config_is(config))
     return z3.Or([z3.Not(enc.fires(step.action, i)) for i, step in enumerate(trace.steps[1:])])
 
 

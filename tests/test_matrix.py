@@ -270,3 +270,15 @@ def test_matrix_proves_every_non_violating_configuration_at_once():
         [r.config for r in bounded.rows if r.verdict == "holds"]
     green = symcheck.check_matrix("gateway-exposure-matrix", prove_timeout=60)
     assert green.count("proved") == 160 and green.verdict == "proved" and green.as_expected
+
+
+def test_several_counterexamples_differ_in_their_configuration():
+    results = symcheck.counterexamples("gateway-exposure-matrix-unsafe", 5)
+    assert len(results) == 5 and all(r.violated for r in results)
+    configs = [tuple(sorted(r.config.items())) for r in results]
+    assert len(set(configs)) == 5
+    m = symcheck.check_matrix("gateway-exposure-matrix-unsafe")
+    violating = {tuple(sorted(row.config.items())): row for row in m.rows if row.verdict == "violated"}
+    for r, key in zip(results, configs):  # each is a violating row, with that row's shortest length
+        assert key in violating and violating[key].depth == r.depth
+    assert results[0].config == symcheck.prove("gateway-exposure-matrix-unsafe", engine="bmc").config

@@ -123,6 +123,8 @@ class _Loader(yaml.SafeLoader):
 
 
 def parse_yaml(text: str, file: str = "<string>") -> YMap:
+    if len(text) > MAX_FILE_BYTES:
+        raise InputError(Span(file, 1, 1), f"the claim is larger than {MAX_FILE_BYTES} characters")
     try:
         loader = _Loader(text, file)
         try:

@@ -269,9 +269,9 @@ class Builder:
         if recs and any(compatible(ty, ft) for _, ft in recs[0].fields):
             forms.append("field")
         if seqs:
-            forms += ["head", "head", "index"]
+            forms += ["head", "head", "head", "index"]
         if any(t.kind == "map" and compatible(ty, t.elem) for t in scope.names.values()):
-            forms += ["get"]
+            forms += ["get", "get", "get"]
         if any(t.kind == "tup" and any(compatible(ty, ft) for _, ft in t.fields) for t in scope.names.values()):
             forms += ["tindex"]
         if k == "bool":
@@ -282,7 +282,7 @@ class Builder:
             forms += ["arith", "arith", "div", "div", "minmax", "len", "sum", "sum", "neg"]
             forms += ["def1"] if "d1" in self.defs and self.defs["d1"][1].kind == "int" and scope.state else []
             if any(t.kind == "set" and t.elem.kind == "int" for t in scope.names.values()):
-                forms += ["setmin", "setmin", "choose"]
+                forms += ["setmin", "setmin", "setmin", "choose"]
         elif k == "enum":
             forms += ["choose", "choose"]
         elif k == "set":
@@ -324,7 +324,8 @@ class Builder:
         return f"({self.expr(t, scope, d)}) {self.pick(ops)} ({self.expr(t, scope, d, mode=WEAK)})"
 
     def f_in(self, ty, scope, d, mode):
-        coll = self.some_type(scope, ("set", "seq"))
+        seqs = [t for t in scope.names.values() if t.kind == "seq"]
+        coll = self.pick(seqs) if seqs and self.chance(0.5) else self.some_type(scope, ("set", "seq"))
         if coll.kind not in ("set", "seq"):
             coll = Ty("set", "set[E]", elem=self.universe["E"])
         neg = self.pick(["in", "not in"])

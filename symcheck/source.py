@@ -3,6 +3,7 @@ expression and type strings found in it into located syntax (Python `ast`)."""
 from __future__ import annotations
 
 import ast
+import warnings
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -196,7 +197,9 @@ def parse_expr_text(text: str, span: Span, offset: int | None = None, block: boo
         raise InputError(span, f"expression longer than {MAX_EXPR_CHARS} characters")
     source = text.strip("\n") if block else text
     try:
-        tree = ast.parse(source.strip() if not block else source.strip(), mode="eval").body
+        with warnings.catch_warnings():  # Python's own warnings ("invalid decimal literal") are not ours to print
+            warnings.simplefilter("ignore")
+            tree = ast.parse(source.strip(), mode="eval").body
     except SyntaxError as exc:
         loc = Located(ast.Constant(0), source, span, offset, block)
         bad = ast.Constant(0)

@@ -83,6 +83,21 @@ def depth_checks(model: Model, enc: Encoding, d: int, init_wf) -> list:
     return checks
 
 
+def check_within(solver: z3.Solver, deadline: float | None, *assumptions):
+    """solver.check with the time left before `deadline` (unknown when none is left).
+    Z3 answers Ctrl-C by cancelling the query: a cancelled query before the deadline
+    is an interrupt, raised as KeyboardInterrupt, never an `unknown` verdict."""
+    if deadline is not None:
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            return z3.unknown
+        solver.set("timeout", max(1, int(left * 1000)))
+    r = solver.check(*assumptions)
+    if r == z3.unknown and solver.reason_unknown() == "canceled" and not _out_of_time(deadline):
+        raise KeyboardInterrupt
+    return r
+
+
 def _out_of_time(deadline) -> bool:
     """Was a cancelled query the time limit (rather than Ctrl-C)? Z3's timer may fire a
     little before the deadline on our clock."""
@@ -114,15 +129,7 @@ def _canonical_trace(solver: z3.Solver, enc: Encoding, d: int, found: z3.ModelRe
     Should the solver give up (a time limit), the trace of `found`, the model that
     showed the violation, is just as real, only not canonical."""
     def check(*assumptions):
-        if deadline is not None:
-            left = deadline - time.perf_counter()
-            if left <= 0:
-                return z3.unknown
-            solver.set("timeout", max(1, int(left * 1000)))
-        r = solver.check(*assumptions)
-        if r == z3.unknown and solver.reason_unknown() == "canceled" and not _out_of_time(deadline):
-            raise KeyboardInterrupt
-        return r
+        return check_within(solver, deadline, *assumptions)
 
     n = len(enc.insts)
     for i in range(d):

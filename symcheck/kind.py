@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import z3
 
+from .bmc import check_within
 from .encode import Encoding
 from .ir import Model
 
@@ -56,16 +57,7 @@ def check_kind(model: Model, max_k: int, timeout: float | None = None, enc: Enco
         s.add(enc.config_constraint(), *assume)
 
     def ask(solver, *query):
-        if deadline is not None:
-            left = deadline - time.perf_counter()
-            if left <= 0:
-                return z3.unknown
-            solver.set("timeout", max(1, int(left * 1000)))
-        r = solver.check(*query)
-        if r == z3.unknown and solver.reason_unknown() == "canceled" and (
-                deadline is None or time.perf_counter() < deadline - 0.05):
-            raise KeyboardInterrupt  # Z3 answers Ctrl-C by cancelling the query
-        return r
+        return check_within(solver, deadline, *query)
 
     for k in range(max_k + 1):
         bad_k = _bad_at(enc, k, init_wf)

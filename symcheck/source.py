@@ -92,19 +92,25 @@ def _convert(node, file: str, depth: int = 0):
 
 def load_yaml(path: str | Path) -> YMap:
     """Read and compose a claim file; every node keeps its position."""
+    file, text = read_text(path, "")
+    return parse_yaml(text, file)
+
+
+def read_text(path: str | Path, what: str) -> tuple[str, str]:
+    """(file name, text) of a UTF-8 file within the size limit; `what` names the kind of
+    file in errors ("data " for a data file)."""
     path = Path(path)
     file = str(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InputError(None, f"cannot read {file}: {exc.strerror}") from None
+        raise InputError(None, f"cannot read {what}file {file}: {exc.strerror}") from None
     if len(data) > MAX_FILE_BYTES:
-        raise InputError(Span(file, 1, 1), f"file is larger than {MAX_FILE_BYTES} bytes")
+        raise InputError(Span(file, 1, 1), f"{what}file is larger than {MAX_FILE_BYTES} bytes")
     try:
-        text = data.decode("utf-8")
+        return file, data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(Span(file, 1, 1), f"file is not UTF-8 ({exc.reason} at byte {exc.start})") from None
-    return parse_yaml(text, file)
+        raise InputError(Span(file, 1, 1), f"{what}file is not UTF-8 ({exc.reason} at byte {exc.start})") from None
 
 
 class _Loader(yaml.SafeLoader):
@@ -359,18 +365,7 @@ class _TypeParser:
 def load_data_file(path: str | Path) -> YNode:
     """Read a YAML data file that claims take constants from (any top-level node);
     every node keeps its position in the data file, so a bad value is reported there."""
-    path = Path(path)
-    file = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(None, f"cannot read data file {file}: {exc.strerror}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise InputError(Span(file, 1, 1), f"data file is larger than {MAX_FILE_BYTES} bytes")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(Span(file, 1, 1), f"data file is not UTF-8 ({exc.reason} at byte {exc.start})") from None
+    file, text = read_text(path, "data ")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:

@@ -92,11 +92,7 @@ def trace_lines(model: Model, trace: Trace, r: Result | None = None) -> list:
         else:
             params = ", ".join(f"{p}={render(v, t)}" for p, v, t in step.params)
             lines.append(f"Step {i}: {step.action}({params})")
-            changed = [n for n, _ in model.variables if step.state[n] != prev[n]]
-            if not changed:
-                lines.append("  (no variable changed)")
-            for name in changed:
-                lines.append(f"  {name} = {_show(step.state[name], types[name])}")
+            lines += _changes(model, prev, step.state)
         prev = step.state
     return lines
 
@@ -115,6 +111,12 @@ def domain_text(c) -> str:
 def constant_text(c) -> str:
     """A constant's value, or the domain of a symbolic constant."""
     return f"one of {domain_text(c)}" if c.symbolic else render(c.value, c.type)
+
+
+def _changes(model: Model, prev: dict, state: dict) -> list:
+    """The variables a step changed, one line each (or a line saying none did)."""
+    changed = [(n, t) for n, t in model.variables if state[n] != prev[n]]
+    return [f"  {n} = {_show(state[n], t)}" for n, t in changed] or ["  (no variable changed)"]
 
 
 def _lasso_step(lines: list, model: Model, r: Result, i: int, prev) -> None:
@@ -137,11 +139,7 @@ def _lasso_step(lines: list, model: Model, r: Result, i: int, prev) -> None:
                      f"the loop ({first}) repeats forever")
     else:
         lines.append(f"Step {i}: {step.action}({params}) -> State {i}{here}")
-    changed = [n for n, _ in model.variables if step.state[n] != prev[n]]
-    if not changed:
-        lines.append("  (no variable changed)")
-    for name in changed:
-        lines.append(f"  {name} = {_show(step.state[name], dict(model.variables)[name])}")
+    lines += _changes(model, prev, step.state)
 
 
 def _show(v, t) -> str:

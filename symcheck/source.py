@@ -124,14 +124,13 @@ class _Loader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise InputError(_span(self.file, event.start_mark), "YAML aliases (*name) are not allowed in claim files",
+            raise InputError(_span(self.file, event.start_mark), "YAML aliases (*name) are not allowed in claim or data files",
                              "write the value out in full")
         return super().compose_node(parent, index)
 
 
-def parse_yaml(text: str, file: str = "<string>") -> YMap:
-    if len(text) > MAX_FILE_BYTES:
-        raise InputError(Span(file, 1, 1), f"the claim is larger than {MAX_FILE_BYTES} characters")
+def _compose(text: str, file: str, nested: str, empty: str):
+    """The composed node tree of a YAML text (aliases refused), with YAML errors located."""
     try:
         loader = _Loader(text, file)
         try:
@@ -145,9 +144,16 @@ def parse_yaml(text: str, file: str = "<string>") -> YMap:
     except yaml.YAMLError as exc:
         raise InputError(Span(file, 1, 1), f"YAML syntax: {exc}") from None
     except RecursionError:
-        raise InputError(Span(file, 1, 1), "the document is nested too deeply") from None
+        raise InputError(Span(file, 1, 1), f"{nested} is nested too deeply") from None
     if node is None:
-        raise InputError(Span(file, 1, 1), "the claim file is empty")
+        raise InputError(Span(file, 1, 1), f"{empty} is empty")
+    return node
+
+
+def parse_yaml(text: str, file: str = "<string>") -> YMap:
+    if len(text) > MAX_FILE_BYTES:
+        raise InputError(Span(file, 1, 1), f"the claim is larger than {MAX_FILE_BYTES} characters")
+    node = _compose(text, file, "the document", "the claim file")
     tree = _convert(node, file)
     if not isinstance(tree, YMap):
         raise InputError(tree.span, "a claim file must be a mapping (claim: ..., variables: ..., ...)")
@@ -366,16 +372,4 @@ def load_data_file(path: str | Path) -> YNode:
     """Read a YAML data file that claims take constants from (any top-level node);
     every node keeps its position in the data file, so a bad value is reported there."""
     file, text = read_text(path, "data ")
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        span = _span(file, mark) if mark else Span(file, 1, 1)
-        raise InputError(span, f"YAML syntax: {exc.problem or exc.context}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(Span(file, 1, 1), f"YAML syntax: {exc}") from None
-    except RecursionError:
-        raise InputError(Span(file, 1, 1), "the data file is nested too deeply") from None
-    if node is None:
-        raise InputError(Span(file, 1, 1), "the data file is empty")
-    return _convert(node, file)
+    return _convert(_compose(text, file, "the data file", "the data file"), file)

@@ -814,7 +814,10 @@ class ClaimChecker:
             self.err(scope, node, f"{name!r} is a member of several enums ({', '.join(owners)}); "
                                   "compare it with a typed value", cls=NeedsType)
         known = list(scope.locals) + list(self.variables) + list(self.defs) + list(self.const_nodes)
-        self.err(scope, node, f"undefined name {name!r} in {scope.what}", suggest(name, known))
+        hint = suggest(name, known)
+        if name.lower() in ("true", "false"):  # YAML spells booleans in lower case; expressions are Python's
+            hint = f"did you mean {name.capitalize()}?"
+        self.err(scope, node, f"undefined name {name!r} in {scope.what}", hint)
 
     def infer_Attribute(self, node, scope):
         base = self.infer(node.value, scope)

@@ -188,6 +188,12 @@ class Located:
 
 
 def expr_text(node: YNode, what: str) -> tuple[str, Span, int, bool]:
+    if isinstance(node, (YMap, YSeq)):  # `x: {}` or `x: [a]` unquoted: YAML read a mapping or a list
+        shown, kind = ("{...}", "mapping") if isinstance(node, YMap) else ("[...]", "list")
+        empty = not (node.items if isinstance(node, YMap) else node.items)
+        example = '"' + shown[0] + shown[-1] + '"' if empty else f'"{shown}"'
+        raise InputError(node.span, f"{what}: expected an expression, found a YAML {kind}",
+                         f"quote the expression so YAML keeps it as text: {example}")
     if not isinstance(node, YScalar) or node.value is None:
         raise InputError(node.span, f"{what}: expected an expression")
     value = node.value

@@ -222,8 +222,9 @@ class StateCapReached(Exception):
     be incomplete. Not a MemoryError, so a caller can tell "more than N states" from the
     process running out of memory."""
 
-    def __init__(self, cap: int, depth: int):
-        super().__init__(f"more than {cap} states by depth {depth}: the search is incomplete "
+    def __init__(self, cap: int, depth: int | None = None):
+        where = f" by depth {depth}" if depth is not None else ""
+        super().__init__(f"more than {cap} states{where}: the search is incomplete "
                          "(raise max_states, or lower the depth)")
         self.cap = cap
         self.depth = depth

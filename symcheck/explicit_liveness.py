@@ -92,7 +92,7 @@ def reachable_graph(model: Model, consts: dict | None = None, max_states: int = 
             key = freeze(model, nxt)
             if key not in index:
                 if len(states) >= max_states:
-                    raise StateCapReached(max_states, len(edges))
+                    raise StateCapReached(max_states)
                 index[key] = len(states)
                 states.append(nxt)
             out.append((k, index[key]))

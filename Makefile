@@ -63,6 +63,7 @@ CLAIM_TARGETS := \
   delivery-route-stability-negative \
   discord-interaction-idempotency \
   discord-interaction-idempotency-negative \
+  discord-interaction-idempotency-at-most-once \
   discord-interaction-role-thread \
   discord-interaction-role-thread-negative \
   discord-pluralkit \

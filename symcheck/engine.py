@@ -49,7 +49,9 @@ def run(model: Model, depth: int, engine: str = "auto", timeout: float | None = 
             if kind.recheck(model, out, timeout=proof, enc=enc):
                 how = ("no simple path from an initial state is longer than "
                        f"{out.k - 1} steps, and none of them reaches a bad state" if out.how == kind.DIAMETER
-                       else f"the property is {out.k}-inductive and BMC covered depths 0..{max(out.k, depth)}")
+                       else f"the property is {out.k}-inductive and " + (
+                           f"BMC covered depths 0..{depth}" if out.k <= depth
+                           else f"the base case covered depths 0..{out.k}"))
                 return _proved(result, "kind", out.k, [f"k-induction at k = {out.k}: {how}",
                                                        "re-checked: base case and step as fresh monolithic queries"],
                                start)

@@ -39,7 +39,8 @@ class Result:
     """One verdict. Its numbers each have one meaning: `bound`, the depth the bounded
     search covered (holds and proved: no violation at depths 0..bound; unknown: the
     depth it had reached when it stopped); `length`, a violation's trace length; `k`,
-    a k-induction proof's induction depth."""
+    a k-induction proof's induction depth. A liveness green whose invariants are proved
+    holds (its properties only to the bound), engine `kind+lasso` or `pdr+lasso`."""
     claim: str
     verdict: str  # proved | holds | violated | unknown
     bound: int | None  # see above; None when the search never covered a bound (violated)
@@ -55,7 +56,7 @@ class Result:
     proof: list = field(default_factory=list)  # proved: lines describing the proof
     coverage: "Coverage | None" = None  # a green's vacuity check, when computed
     length: int | None = None  # violated: steps in the trace (a lasso: its states)
-    k: int | None = None  # proved by k-induction: the induction depth
+    k: int | None = None  # proved by k-induction (a liveness green: its invariants): the induction depth
 
     @property
     def depth(self) -> int | None:

@@ -21,14 +21,14 @@ from .solve import Deadline, check
 from .trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Matrix, MatrixRow, Result
 
 
-def matrix(model: Model, depth: int | None = None, timeout: float | None = None,
+def matrix(model: Model, depth: int | None = None, timeout: Deadline | float | None = None,
            prover: Callable[[Model], Result] | None = None, prove_timeout: float | None = None) -> Matrix:
     """Every configuration with its verdict. `prover(model)`, given the model fixed to
     one configuration that holds to the bound, may return a proof (or a deeper
     violation), which replaces that row's verdict."""
     depth = model.depth if depth is None else depth
     start = time.perf_counter()
-    deadline = Deadline(timeout)
+    deadline = Deadline.of(timeout)
     enc = Encoding(model)
     solver = new_solver()
     solver.add(enc.init()[0], enc.config_constraint())

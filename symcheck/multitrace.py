@@ -17,10 +17,11 @@ from .solve import Deadline, check
 from .trace import HOLDS, UNKNOWN, VIOLATED, Result, Trace
 
 
-def check_bmc_traces(model: Model, depth: int, max_traces: int, timeout: float | None = None) -> list[Result]:
+def check_bmc_traces(model: Model, depth: int, max_traces: int,
+                     timeout: Deadline | float | None = None) -> list[Result]:
     """Up to `max_traces` violated Results (one per trace); a single holds or unknown
     Result when there is none."""
-    deadline = Deadline(timeout)
+    deadline = Deadline.of(timeout)
     enc = Encoding.of(model)
     solver = new_solver()
     init, init_wf = enc.init()

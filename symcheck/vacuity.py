@@ -20,10 +20,10 @@ ACTION, PREMISE = "action", "premise"
 
 
 def coverage(model: Model, depth: int, targets=None, traces: bool = False,
-             timeout: float | None = None) -> Coverage:
+             timeout: Deadline | float | None = None) -> Coverage:
     """First depth of every action and premise (or only of `targets`, a list of
     (ACTION | PREMISE, name)); with `traces`, a canonical witness trace for each."""
-    deadline = Deadline(timeout)
+    deadline = Deadline.of(timeout)
     enc = Encoding.of(model)
     prem = premises(model)
     if targets is None:

@@ -209,6 +209,7 @@ class ClaimChecker:
         if deadlock not in ("check", "ignore"):
             raise InputError(self.doc.get("deadlock").span, f"deadlock must be check or ignore, not {deadlock!r}")
         unexercised = self.check_unexercised(actions, invariants)
+        unproved = self.check_unproved(invariants, properties)
         from .variants import render_patch
         return Model(
             name=self.variant.name, family=self.text("claim"), title=self.text("title"),
@@ -217,26 +218,38 @@ class ClaimChecker:
             constants=tuple(self.consts[n] for n in self.const_nodes),
             variables=tuple(self.variables.items()), init=init, actions=actions, invariants=invariants,
             patch_text=render_patch(self.variant.changes), deadlock=deadlock == "check",
-            properties=properties, fairness=fairness, unexercised=unexercised)
+            properties=properties, fairness=fairness, unexercised=unexercised, unproved=unproved)
 
     def check_unexercised(self, actions, invariants) -> tuple:
         """`unexercised: {name: reason}`: actions the claim expects never to fire and
         invariants whose premise it expects never to be true (coverage acknowledges
         them instead of flagging; one that is exercised after all is flagged)."""
-        node = self.doc.get("unexercised")
+        known = {a.name for a in actions} | {i.name for i in invariants}
+        return self._reasons("unexercised", known, ("action", "invariant"))
+
+    def check_unproved(self, invariants, properties) -> tuple:
+        """`unproved: {name: reason}`: invariants and liveness properties the claim
+        expects to hold only to the bound, not proved for every depth (`check
+        --strict` accepts such a green; an entry that is proved after all is flagged)."""
+        known = {i.name for i in invariants} | {p.name for p in properties}
+        return self._reasons("unproved", known, ("invariant", "property"))
+
+    def _reasons(self, key: str, known: set, kinds: tuple) -> tuple:
+        """A `key: {name: reason}` mapping over the names in `known`, as ((name, reason), ...)."""
+        node = self.doc.get(key)
         if node is None or (isinstance(node, YScalar) and node.value is None):  # absent, or deleted by a patch
             return ()
         if not isinstance(node, YMap):
-            raise InputError(node.span, "`unexercised` must map action or invariant names to a reason")
-        known = {a.name for a in actions} | {i.name for i in invariants}
+            raise InputError(node.span, f"`{key}` must map {kinds[0]} or {kinds[1]} names to a reason")
         out = []
         for name, reason in node.items.items():
             span = node.keys[name]
             if name not in known:
-                raise InputError(span, f"unexercised names {name!r}, which is neither an action nor an invariant",
+                a, b = (("an " if k[0] in "aeiou" else "a ") + k for k in kinds)
+                raise InputError(span, f"{key} names {name!r}, which is neither {a} nor {b}",
                                  suggest(name, sorted(known)))
             if not isinstance(reason, YScalar) or not isinstance(reason.value, str) or not reason.value.strip():
-                raise InputError(reason.span, f"unexercised {name}: give the reason as a sentence")
+                raise InputError(reason.span, f"{key} {name}: give the reason as a sentence")
             out.append((name, " ".join(reason.value.split())))
         return tuple(out)
 

@@ -144,6 +144,7 @@ CLAIM_TARGETS := \
   pairing-refresh-negative \
   pairing \
   pairing-negative \
+  pairing-cap-and-ttl \
   pairing-cap \
   pairing-cap-negative \
   policy-hot-reload \

@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 TABLE = Path(__file__).resolve().parent / "mutation-parity.yaml"
 RESULTS = Path(__file__).resolve().parent / "mutation-parity-results.md"
 CLAIMS = ROOT / "claims"
+TLC_TIMEOUT = 120  # seconds: a mutant whose state space has no bound never finishes
 
 
 class TableError(Exception):
@@ -169,11 +170,13 @@ def run_tlc(m: Mutant, reference: Path, make: dict) -> Outcome:
     if m.target not in make:
         raise tlc.TextNotFound(f"{m.where}: mutant {m.id}: no TLC target {m.target!r} in {reference / 'Makefile'}")
     try:
-        run = tlc.run_target(reference, make[m.target], spec_edit=m.tla)
+        run = tlc.run_target(reference, make[m.target], spec_edit=m.tla, timeout=TLC_TIMEOUT)
     except tlc.TextNotFound as exc:
         raise tlc.TextNotFound(f"mutant {m.id}: {exc}") from None
     if run.outcome == "holds":
         return Outcome("holds", detail="holds")
+    if run.outcome == "timeout":
+        return Outcome("error", detail=f"TLC gave no verdict in {TLC_TIMEOUT} s (state space without bound?)")
     if run.outcome == "deadlock":
         return Outcome("violated", "deadlock", run.trace_steps)
     if run.outcome in ("violated-invariant", "violated-temporal"):
@@ -234,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"TLC skipped: {why}; running symcheck only")
     make = tlc.targets(reference) if not why else {}
     rows, failures, errors = [], 0, 0
-    print(f"{'mutant':34} {'TLC':42} {'symcheck':42} parity")
+    print(f"{'mutant':45} {'TLC':42} {'symcheck':42} parity")
     for m in mutants:
         if args.only and m.id not in args.only:
             continue
@@ -255,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
             parity = f"explained: {m.expected_difference}" if m.expected_difference else "DISAGREE"
         failures += parity not in ("agree", "TLC skipped") and not parity.startswith("explained")
         rows.append((m, t, s, parity))
-        print(f"{m.id:34} {t.cell() if t else 'skipped':42} {s.cell():42} {parity}", flush=True)
+        print(f"{m.id:45} {t.cell() if t else 'skipped':42} {s.cell():42} {parity}", flush=True)
     total = len(rows) + errors
     print(f"{total} mutants: {sum(p == 'agree' for *_, p in rows)} agree, "
           f"{sum(p.startswith('explained') for *_, p in rows)} explained, {failures} fail, {errors} not applied")

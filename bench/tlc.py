@@ -103,7 +103,8 @@ def without_checks(text: str) -> str:
 @dataclass
 class TlcRun:
     """What one TLC run reported. `outcome` is holds, violated-invariant,
-    violated-temporal, deadlock or error; `trace_states` counts the states TLC prints
+    violated-temporal, deadlock, timeout (no verdict in time: often a state space
+    without bound) or error; `trace_states` counts the states TLC prints
     (a lasso's distinct states), `loop_start` is the state a lasso goes back to;
     `constant_level` means TLC found the invariant false before any search."""
     outcome: str
@@ -156,7 +157,8 @@ def replace_once(text: str, old: str, new: str, where: str) -> str:
     count = text.count(old)
     if count != 1:
         found = "not found" if count == 0 else f"found {count} times"
-        raise TextNotFound(f"{where}: the text {old!r} is {found}; it must occur exactly once "
+        shown = f"`{old}`" if "\n" not in old else repr(old)
+        raise TextNotFound(f"{where}: the text {shown} is {found}; it must occur exactly once "
                            "(make `old` longer to locate the edit, or update it to the current file)")
     return text.replace(old, new)
 
@@ -189,13 +191,17 @@ def run_target(reference: Path, target: Target, *, drop_checks: bool = False, ch
             cmd.append("-deadlock")
         cmd.append(target.spec)
         t0 = time.perf_counter()
+        timed_out = False
         try:
             proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True, timeout=timeout)
             output = proc.stdout + proc.stderr
         except subprocess.TimeoutExpired as exc:
-            output = f"{exc.stdout or ''}\nError: TLC timed out after {timeout:g} s"
+            partial = exc.stdout.decode(errors="replace") if isinstance(exc.stdout, bytes) else exc.stdout or ""
+            output, timed_out = f"{partial}\nTLC stopped after {timeout:g} s", True
         seconds = time.perf_counter() - t0
     run = parse_output(output, properties)
+    if timed_out and run.outcome in ("holds", "error"):  # e.g. a state space without bound
+        run.outcome = "timeout"
     run.seconds = seconds
     return run
 

@@ -110,9 +110,9 @@ def load_table(path: Path) -> list[Mutant]:
             raise TableError(f"{loc(node)}: {what} is already defined at {seen[mid]}; ids must be unique")
         seen[mid] = loc(node)
         allowed = {"id", "target", "bug", "tla", "claim", "expected_difference"}
-        for k, v in f.items():
-            if k not in allowed:
-                raise TableError(f"{loc(v)}: {what}: unknown field `{k}` (expected one of {', '.join(sorted(allowed))})")
+        for k, _ in node.value:
+            if k.value not in allowed:
+                raise TableError(f"{loc(k)}: {what}: unknown field `{k.value}` (expected one of {', '.join(sorted(allowed))})")
         tla_node = f.get("tla")
         claim_node = f.get("claim")
         if tla_node is None or claim_node is None:
@@ -135,6 +135,22 @@ def _raw(node, owner, what, loc) -> str:
     if not isinstance(node, yaml.ScalarNode):
         raise TableError(f"{loc(node)}: `new` of {what} must be a string")
     return str(node.value)
+
+
+def compare(m: Mutant, t: Outcome | None, s: Outcome) -> str:
+    """The parity column: agree, explained (the mutant's expected_difference), or why
+    it fails. TLC skipped (t is None) leaves only symcheck's own errors to report."""
+    if t is None:
+        return "TLC skipped" if s.verdict != "error" else "symcheck error"
+    if t.verdict == "error" or s.verdict == "error":
+        return "error"
+    if t.same(s):
+        return "agree" if not m.expected_difference else "agrees: remove its expected_difference"
+    return f"explained: {m.expected_difference}" if m.expected_difference else "DISAGREE"
+
+
+def passes(parity: str) -> bool:
+    return parity in ("agree", "TLC skipped") or parity.startswith("explained")
 
 
 def run_symcheck(m: Mutant) -> Outcome:
@@ -248,15 +264,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             errors += 1
             continue
-        if t is None:
-            parity = "TLC skipped" if s.verdict != "error" else "symcheck error"
-        elif t.verdict == "error" or s.verdict == "error":
-            parity = "error"
-        elif t.same(s):
-            parity = "agree" if not m.expected_difference else "agrees, but expected_difference says otherwise"
-        else:
-            parity = f"explained: {m.expected_difference}" if m.expected_difference else "DISAGREE"
-        failures += parity not in ("agree", "TLC skipped") and not parity.startswith("explained")
+        parity = compare(m, t, s)
+        failures += not passes(parity)
         rows.append((m, t, s, parity))
         print(f"{m.id:45} {t.cell() if t else 'skipped':42} {s.cell():42} {parity}", flush=True)
     total = len(rows) + errors

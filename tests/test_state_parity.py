@@ -129,3 +129,50 @@ def test_an_edit_must_locate_exactly_one_place():
         tlc.replace_once("a < b", ">", "<", "x.tla")
     with pytest.raises(tlc.TextNotFound, match="found 2 times"):
         tlc.replace_once("a < b < c", "<", "<=", "x.tla")
+
+
+# --- the mutation-parity table (bench/mutation-parity.yaml; no java needed) ------------
+
+import mutation_parity  # noqa: E402
+
+MUTANTS = mutation_parity.load_table(mutation_parity.TABLE)
+
+
+def test_mutation_table_is_large_and_varied():
+    assert len(MUTANTS) >= 40
+    assert len({mutation_parity.family(m.target) for m in MUTANTS}) >= 12
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=[m.id for m in MUTANTS])
+def test_every_claim_edit_still_applies(mutant):
+    # a claim rewritten on another branch must not silently drop a mutant
+    assert mutant.target in ENTRIES, f"{mutant.where}: no claim variant {mutant.target}"
+    text = ENTRIES[mutant.target].file.read_text()
+    tlc.replace_once(text, *mutant.claim, f"{mutant.where}: mutant {mutant.id}")
+
+
+def test_mutation_parity_verdicts():
+    plain = mutation_parity.Mutant("m", "t", "b", ("f", "o", "n"), ("o", "n"), None, "x:1:1")
+    explained = dataclasses.replace(plain, expected_difference="TLA+ has no bounded sequences")
+    Outcome = mutation_parity.Outcome
+    bad, bad_later, ok = Outcome("violated", "inv", 2), Outcome("violated", "inv", 3), Outcome("holds", detail="proved")
+    assert mutation_parity.compare(plain, bad, bad) == "agree"
+    assert mutation_parity.compare(plain, bad, bad_later) == "DISAGREE"
+    assert mutation_parity.compare(plain, Outcome("holds"), ok) == "agree"  # holds vs proved: same verdict
+    assert mutation_parity.compare(explained, bad, ok).startswith("explained")
+    assert not mutation_parity.passes(mutation_parity.compare(explained, bad, bad))  # a stale explanation fails
+    assert mutation_parity.compare(plain, None, ok) == "TLC skipped"
+    assert not mutation_parity.passes(mutation_parity.compare(plain, Outcome("error"), ok))
+
+
+def test_mutation_table_errors_are_located(tmp_path):
+    table = tmp_path / "t.yaml"
+    table.write_text("mutants:\n  - id: a\n    target: pairing\n    bug: b\n    tla: {file: X.tla, old: o, new: n}\n")
+    with pytest.raises(mutation_parity.TableError, match=r"t.yaml:2:5: mutant a needs both a `tla:` and a `claim:`"):
+        mutation_parity.load_table(table)
+    table.write_text("mutants:\n  - id: a\n    target: pairing\n    bugg: b\n")
+    with pytest.raises(mutation_parity.TableError, match=r"t.yaml:4:5: mutant a: unknown field `bugg`"):
+        mutation_parity.load_table(table)
+    table.write_text("mutants: [\n")
+    with pytest.raises(mutation_parity.TableError, match=r"t.yaml:2:1: not valid YAML"):
+        mutation_parity.load_table(table)

@@ -164,7 +164,7 @@ def run_symcheck(m: Mutant) -> Outcome:
     if m.target not in entries:
         raise tlc.TextNotFound(f"{m.where}: mutant {m.id}: no claim variant named {m.target!r} in {CLAIMS}")
     original = entries[m.target].file
-    text = tlc.replace_once(original.read_text(), *m.claim, f"mutant {m.id}: {original.relative_to(ROOT)}")
+    text = tlc.replace_once(original.read_text(), *m.claim, f"mutant {m.id} ({m.where}): claim file {original.relative_to(ROOT)}")
     with tempfile.TemporaryDirectory(prefix="symcheck-mutant-") as tmp:
         (Path(tmp) / "data").symlink_to(CLAIMS / "data")
         copy = Path(tmp) / original.name
@@ -188,7 +188,7 @@ def run_tlc(m: Mutant, reference: Path, make: dict) -> Outcome:
     try:
         run = tlc.run_target(reference, make[m.target], spec_edit=m.tla, timeout=TLC_TIMEOUT)
     except tlc.TextNotFound as exc:
-        raise tlc.TextNotFound(f"mutant {m.id}: {exc}") from None
+        raise tlc.TextNotFound(f"mutant {m.id} ({m.where}): {exc}") from None
     if run.outcome == "holds":
         return Outcome("holds", detail="holds")
     if run.outcome == "timeout":

@@ -70,6 +70,7 @@ CLAIM_TARGETS := \
   delivery-route-stability-negative \
   discord-interaction-idempotency \
   discord-interaction-idempotency-negative \
+  discord-interaction-idempotency-at-most-once \
   discord-interaction-role-thread \
   discord-interaction-role-thread-negative \
   discord-pluralkit \

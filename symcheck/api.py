@@ -3,15 +3,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .claims import claims_dir, load_model, resolve
+from .claims import claims_dir, load_model, resolve, variant_in
 from .errors import InputError
 from .ir import Model, premises
 from .trace import HOLDS, UNKNOWN, Coverage, Result, Trace
 
 
-def load_claim(name_or_path: str, claims: str | Path | None = None) -> Model:
-    """A checked claim variant by name (`pairing-negative`) or file (its green claim)."""
+def load_claim(name_or_path: str, claims: str | Path | None = None, variant: str | None = None) -> Model:
+    """One checked claim variant: by name (`pairing-negative`), by `FILE:VARIANT`, or by a
+    claim (a name or a file) and `variant=` (`negative` or `pairing-negative`). A file
+    that defines several variants, given without one, is an InputError rather than
+    silently its green claim: pass `variant=`, or use `load_claims` for all of them."""
     entries = resolve(str(name_or_path), Path(claims) if claims else claims_dir())
+    if variant is not None:
+        return load_model(variant_in(entries[0].file, variant))
+    if len(entries) > 1:
+        names = ", ".join(e.name for e in entries)
+        raise InputError(None, f"{name_or_path} defines {len(entries)} variants ({names})",
+                         f"pass variant= (e.g. load_claim({str(name_or_path)!r}, variant={entries[1].variant.suffix!r})), "
+                         "or use load_claims for every variant")
     return load_model(entries[0])
 
 

@@ -79,7 +79,7 @@ def main():
 @claims_option
 def prove(target, depth, fmt, timeout, max_traces, coverage, engine, prove_timeout, memory,
           claims):
-    """Check one claim variant (NAME) or every variant of a claim FILE."""
+    """Check one claim variant (NAME, or FILE:VARIANT) or every variant of a claim FILE."""
     try:
         entries = resolve(target, claims_dir(claims))
         models = [load_model(e) for e in entries]
@@ -163,7 +163,7 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, eng
     """Check every claim variant against its expected verdict and print a table.
 
     NAMES restrict the run: a family name (the `claim:` id) selects its green claim
-    and all its variants; a variant name selects that variant. For each green that
+    and all its variants; a variant name, or FILE:VARIANT, selects that variant. For each green that
     holds, the `coverage` column flags actions that never fire and invariants whose
     premise is never true within the bound (`--strict`: a failure)."""
     try:
@@ -361,8 +361,8 @@ def witness(name, action, invariant, depth, fmt, claims):
 @click.argument("target")
 @claims_option
 def show(target, claims):
-    """Show a claim variant in brief: constants, variables, actions, invariants and,
-    for a variant, its patch against the green claim."""
+    """Show a claim variant (NAME, or FILE:VARIANT; a FILE: each of its variants) in brief:
+    constants, variables, actions, invariants and, for a variant, its patch against the green claim."""
     try:
         for e in resolve(target, claims_dir(claims)):
             click.echo(describe(load_model(e)))

@@ -143,17 +143,15 @@ def _lasso_step(lines: list, model: Model, r: Result, i: int, prev) -> None:
 
 
 def _show(v, t) -> str:
-    try:
-        return render(v, t)
-    except Exception:  # noqa: BLE001 - a value outside its declared type
-        return repr(v)
+    """A trace value as text. No fallback: a decoded value outside its declared type (an
+    integer out of range, a sequence too long, an enum index `<bad E #i>`) still has its
+    type's shape and renders; an error here is a bug to see, not to hide."""
+    return render(v, t)
 
 
 def _json_value(v, t):
-    try:
-        return to_json(v, t)
-    except Exception:  # noqa: BLE001 - a value outside its declared type
-        return repr(v)
+    """A trace value as JSON; no fallback, for the reason given in `_show`."""
+    return to_json(v, t)
 
 
 def as_json(model: Model, r: Result, timings: bool = True) -> dict:

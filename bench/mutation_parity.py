@@ -112,7 +112,8 @@ def load_table(path: Path) -> list[Mutant]:
         allowed = {"id", "target", "bug", "tla", "claim", "expected_difference"}
         for k, _ in node.value:
             if k.value not in allowed:
-                raise TableError(f"{loc(k)}: {what}: unknown field `{k.value}` (expected one of {', '.join(sorted(allowed))})")
+                raise TableError(f"{loc(k)}: {what}: unknown field `{k.value}` "
+                                 f"(expected one of {', '.join(sorted(allowed))})")
         tla_node = f.get("tla")
         claim_node = f.get("claim")
         if tla_node is None or claim_node is None:
@@ -164,7 +165,8 @@ def run_symcheck(m: Mutant) -> Outcome:
     if m.target not in entries:
         raise tlc.TextNotFound(f"{m.where}: mutant {m.id}: no claim variant named {m.target!r} in {CLAIMS}")
     original = entries[m.target].file
-    text = tlc.replace_once(original.read_text(), *m.claim, f"mutant {m.id} ({m.where}): claim file {original.relative_to(ROOT)}")
+    where = f"mutant {m.id} ({m.where}): claim file {original.relative_to(ROOT)}"
+    text = tlc.replace_once(original.read_text(), *m.claim, where)
     with tempfile.TemporaryDirectory(prefix="symcheck-mutant-") as tmp:
         (Path(tmp) / "data").symlink_to(CLAIMS / "data")
         copy = Path(tmp) / original.name

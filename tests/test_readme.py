@@ -1,5 +1,6 @@
 """The README shows what symcheck prints: every `$ symcheck ...` line in a README code
-block is run, and the lines shown after it must be its output.
+block is run, and the lines shown after it must be its output. (Other commands, such as
+the minutes-long `$ make soak`, are not run.)
 
 Shown output is an excerpt: a line `...` stands for any number of output lines (none
 included); every other line must match an output line exactly, in order and without a
@@ -40,19 +41,21 @@ class Shown:
     command: str
     first: int  # README line index of the first shown output line
     lines: list[str]
+    indent: str = ""  # of the code block, for blocks inside list items
 
 
 def shown_commands(readme: list[str]) -> list[Shown]:
-    found, in_block, current = [], False, None
+    """The `$ symcheck` lines of the README's code blocks (indented blocks included) with
+    the lines after them. Other commands (`$ make soak`, minutes long) are not run."""
+    found, in_block, current, indent = [], False, None, ""
     for i, line in enumerate(readme):
-        if line.startswith("```"):
-            in_block, current = not in_block, None
-        elif in_block and line.startswith("$ "):
-            assert line.startswith("$ symcheck "), f"README.md:{i + 1}: only symcheck commands are run: {line}"
-            current = Shown(line[2:], i + 1, [])
-            found.append(current)
+        if line.lstrip().startswith("```"):
+            in_block, current, indent = not in_block, None, line[:len(line) - len(line.lstrip())]
+        elif in_block and line.startswith(indent + "$ "):
+            current = Shown(line[len(indent) + 2:], i + 1, [], indent) if line.startswith(indent + "$ symcheck ") else None
+            found += [current] if current else []
         elif current is not None:
-            current.lines.append(line)
+            current.lines.append(line[len(indent):])
     return found
 
 
@@ -145,7 +148,7 @@ def test_every_shown_output_is_what_the_command_prints(tmp_path):
         failures.append(f"README.md:{shown.first}: `{shown.command}` prints something else:\n{diff}")
     if failures and UPDATE_README:
         for shown, new in reversed(replacements):  # from the end: earlier line numbers stay valid
-            readme[shown.first:shown.first + len(shown.lines)] = new
+            readme[shown.first:shown.first + len(shown.lines)] = [shown.indent + line if line else "" for line in new]
         README.write_text("\n".join(readme), encoding="utf-8")
     assert not failures, "\n\n".join(failures) + "\n(SYMCHECK_UPDATE_README=1 rewrites the shown lines)"
 

@@ -24,10 +24,10 @@ check: $(STAMP)
 # the tests on every core (pytest-xdist); Hypothesis runs its quick profile unless CI is
 # set or HYPOTHESIS_PROFILE=thorough. test-fast skips the tests marked slow.
 test: $(STAMP)
-	$(PY) -m pytest -q -n auto
+	$(PY) -m pytest -q -n auto --dist loadgroup
 
 test-fast: $(STAMP)
-	$(PY) -m pytest -q -n auto -m "not slow"
+	$(PY) -m pytest -q -n auto --dist loadgroup -m "not slow"
 
 results: $(STAMP)
 	rm -f results/*.json results/*.txt

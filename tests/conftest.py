@@ -77,3 +77,13 @@ def _claims_env(monkeypatch):
 
 
 UPDATE_GOLDEN = os.environ.get("SYMCHECK_UPDATE_GOLDEN") == "1"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist with --dist loadgroup (`make test`), the tests that read
+    suite_result(name) for the same claim variant run on one worker, so each variant is
+    proved once per run, not once per worker."""
+    for item in items:
+        params = getattr(item, "callspec", None)
+        if params and "name" in params.params and item.module.__name__ in ("test_parity", "test_crosscheck"):
+            item.add_marker(pytest.mark.xdist_group(f"suite-{params.params['name']}"))

@@ -79,11 +79,22 @@ def _claims_env(monkeypatch):
 UPDATE_GOLDEN = os.environ.get("SYMCHECK_UPDATE_GOLDEN") == "1"
 
 
+# Claim variants whose proofs take tens of seconds: a test of one of them is `slow`
+# wherever it is parametrized by claim name (the whole-suite sweeps are slow anyway).
+SLOW_CLAIMS = {"pairing-cap", "pairing-race", "pairing-race-negative"}
+
+
 def pytest_collection_modifyitems(config, items):
-    """Under pytest-xdist with --dist loadgroup (`make test`), the tests that read
-    suite_result(name) for the same claim variant run on one worker, so each variant is
-    proved once per run, not once per worker."""
+    """Marks a test of a SLOW_CLAIMS variant `slow`. Under pytest-xdist with --dist
+    loadgroup (`make test`), the tests that read suite_result(name) for the same claim
+    variant run on one worker, so each variant is proved once per run, not once per
+    worker."""
     for item in items:
         params = getattr(item, "callspec", None)
-        if params and "name" in params.params and item.module.__name__ in ("test_parity", "test_crosscheck"):
-            item.add_marker(pytest.mark.xdist_group(f"suite-{params.params['name']}"))
+        name = params.params.get("name") if params else None
+        if not isinstance(name, str):
+            continue
+        if name in SLOW_CLAIMS:
+            item.add_marker(pytest.mark.slow)
+        if item.module.__name__ in ("test_parity", "test_crosscheck"):
+            item.add_marker(pytest.mark.xdist_group(f"suite-{name}"))

@@ -123,6 +123,7 @@ variants:
     assert "| `c-negative` | violated | x \\| y &lt;z> |" in text
 
 
+@pytest.mark.slow
 def test_cli_writes_checks_and_prints(tmp_path):
     out = tmp_path / "claims.md"
     assert cli("catalog", "--output", str(out)).returncode == 0

@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 import symcheck
 from symcheck.explicit import search
 
@@ -112,6 +114,7 @@ def test_timeout_gives_unknown_never_holds(write_claim):
     assert r.verdict == "unknown" and not r.holds and "timeout" in r.reason
 
 
+@pytest.mark.slow
 def test_same_command_twice_gives_identical_output(tmp_path):
     outs = []
     for seed in ("0", "12345"):

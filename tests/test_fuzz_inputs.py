@@ -117,6 +117,7 @@ def mutated(draw):
     return text
 
 
+@pytest.mark.slow
 @settings_for(900)
 @given(mutated())
 def test_mutated_claims_give_a_located_error_or_a_result(text):
@@ -155,6 +156,7 @@ def random_documents(draw):
         return "claim: [unrepresentable"
 
 
+@pytest.mark.slow
 @settings_for(400)
 @given(random_documents())
 def test_random_documents_give_a_located_error_or_a_result(text):
@@ -227,6 +229,7 @@ invariants:
 """
 
 
+@pytest.mark.slow
 @settings_for(500)
 @given(expressions(), st.sampled_from(["GUARD", "UPDATE", "INVARIANT"]), st.sampled_from(["plain", "json", "block"]))
 def test_random_expressions_give_a_located_error_or_a_result(expr, slot, style):
@@ -306,6 +309,7 @@ def enormous(draw):
             f"actions:\n  go:\n    params: {{p: {param}}}\n    then:\n      x: x\ninvariants:\n  i: \"{inv}\"\n")
 
 
+@pytest.mark.slow
 @settings_for(150)
 @given(enormous())
 def test_enormous_domains_give_a_located_error_or_a_result(text):

@@ -27,6 +27,8 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
+import pytest
+
 import symcheck
 from conftest import CLAIMS, ROOT
 
@@ -128,6 +130,7 @@ def run(command: str, cwd) -> tuple[int, str]:
     return proc.returncode, proc.stdout + proc.stderr
 
 
+@pytest.mark.slow
 def test_every_shown_output_is_what_the_command_prints(tmp_path):
     text = README.read_text(encoding="utf-8")
     readme = text.split("\n")

@@ -43,6 +43,7 @@ depth: 1000
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("limits", [[], ["--timeout", "600", "--memory", "4000"]], ids=["in-process", "worker"])
 def test_ctrl_c_prints_the_partial_table_and_leaves_only_complete_files(tmp_path, limits):
     claims = tmp_path / "claims"

@@ -44,7 +44,12 @@ def suite_result(name: str):
     per test run: the parity and cross-check tests both read it."""
     import symcheck
     from symcheck.claims import catalog, load_model
-    return symcheck.prove(load_model(catalog(CLAIMS)[name]))
+    # A generous proof budget: these tests check verdicts, not speed (bench/ measures
+    # speed), and pairing-race's proof takes about 40 s of CPU, more on a loaded machine.
+    return symcheck.prove(load_model(catalog(CLAIMS)[name]), prove_timeout=PROVE_BUDGET)
+
+
+PROVE_BUDGET = 300.0  # seconds for the proof phase of a suite variant in the tests
 
 
 def tlc_reference() -> dict:

@@ -24,7 +24,7 @@ def suite_result(name: str):
     """The default (auto engine) result of a claim variant of the suite, computed once
     per test run: the parity and cross-check tests both read it."""
     import symcheck
-    from symcheck.claims import catalog, load_model
+    from symcheck.front.claims import catalog, load_model
     return symcheck.prove(load_model(catalog(CLAIMS)[name]))
 
 

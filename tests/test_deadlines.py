@@ -8,15 +8,17 @@ import pytest
 import z3
 
 import symcheck
-from symcheck import engine, kind, pdr
-from symcheck.bmc import _canonical_trace, check_bmc, new_solver
-from symcheck.encode import Encoding
-from symcheck.explicit_liveness import lasso_problem
-from symcheck.liveness import _canonical_lasso, _lasso, check_lasso
-from symcheck.matrix import matrix
-from symcheck.multitrace import check_bmc_traces
-from symcheck.solve import Deadline, check
-from symcheck.vacuity import coverage
+from symcheck.engines import auto as engine
+from symcheck.engines import kind
+from symcheck.engines import pdr
+from symcheck.engines.bmc import _canonical_trace, check_bmc, new_solver
+from symcheck.smt.encode import Encoding
+from symcheck.explicit.liveness import lasso_problem
+from symcheck.engines.liveness import _canonical_lasso, _lasso, check_lasso
+from symcheck.engines.matrix import matrix
+from symcheck.engines.multitrace import check_bmc_traces
+from symcheck.smt.solve import Deadline, check
+from symcheck.engines.vacuity import coverage
 
 # holds (x stays below 4 within 3 steps of a bound of 3); violated at depth 4
 COUNTER = """\

@@ -8,11 +8,12 @@ from click.testing import CliRunner
 
 import symcheck
 from conftest import CLAIMS
-from symcheck import kind, pdr
-from symcheck.claims import catalog, load_model
+from symcheck.engines import kind
+from symcheck.engines import pdr
+from symcheck.front.claims import catalog, load_model
 from symcheck.cli import main
-from symcheck.explicit import search
-from symcheck.report import text as render
+from symcheck.explicit.evaluator import search
+from symcheck.report.text import text as render
 
 ENTRIES = catalog(CLAIMS)
 # reds whose bug breaks an invariant (a liveness red breaks a property, which the safety

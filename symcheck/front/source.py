@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, Span
+from symcheck.errors import InputError, Span
 
 MAX_FILE_BYTES = 2_000_000
 MAX_EXPR_CHARS = 20_000

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 
 import z3
 
-from .explicit import instances
-from .ir import (BoolT, Comp, DefCall, EnumT, Expr, IntT, Lit, MapT, Model, Op, RecordT, Ref, SeqT, SetT,
+from symcheck.front.actions import instances
+from symcheck.front.ir import (BoolT, Comp, DefCall, EnumT, Expr, IntT, Lit, MapT, Model, Op, RecordT, Ref, SeqT, SetT,
                  TupleT, Type)
-from .values import domain, render
+from symcheck.front.values import domain, render
 
 
 # ---------------------------------------------------------------- symbolic values

@@ -13,12 +13,12 @@ from typing import Callable
 
 import z3
 
-from . import kind
-from .bmc import depth_checks, new_solver
-from .encode import Encoding
-from .ir import Model, configurations, with_constants
-from .solve import Deadline, check
-from .trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Matrix, MatrixRow, Result
+from symcheck.engines import kind
+from symcheck.engines.bmc import depth_checks, new_solver
+from symcheck.smt.encode import Encoding
+from symcheck.front.ir import Model, configurations, with_constants
+from symcheck.smt.solve import Deadline, check
+from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Matrix, MatrixRow, Result
 
 
 def matrix(model: Model, depth: int | None = None, timeout: Deadline | float | None = None,

@@ -3,11 +3,11 @@
 that falsify it. Works on concrete values with the explicit evaluator (no solver)."""
 from __future__ import annotations
 
-from .errors import ModelError
-from .explicit import Evaluator
-from .ir import BoolT, Comp, DefCall, Expr, Lit, Model, Op, Ref, with_constants
-from .trace import Result
-from .values import render
+from symcheck.errors import ModelError
+from symcheck.explicit.evaluator import Evaluator
+from symcheck.front.ir import BoolT, Comp, DefCall, Expr, Lit, Model, Op, Ref, with_constants
+from symcheck.trace import Result
+from symcheck.front.values import render
 
 _BIN = {"+": "+", "-": "-", "*": "*", "//": "//", "%": "%", "==": "==", "!=": "!=", "<": "<", "<=": "<=",
         ">": ">", ">=": ">=", "in": "in", "subset": "<=", "union": "|", "inter": "&", "diff": "-"}
@@ -228,7 +228,7 @@ def is_bool(e: Expr) -> bool:
 def explain_lasso(model: Model, result: Result) -> list:
     """Lines (indent, text) that say why a lasso violates its liveness property and how
     its loop respects each weak-fairness group."""
-    from .explicit_liveness import fairness_witnesses, holds
+    from symcheck.explicit.liveness import fairness_witnesses, holds
     steps = result.trace.steps
     last, lp = len(steps) - 1, result.loop_start
     prop = next(p for p in model.properties if p.name == result.invariant)

@@ -15,12 +15,12 @@ import time
 
 import z3
 
-from .bmc import new_solver
-from .encode import Encoding
-from .explicit_liveness import fair_groups
-from .ir import Model, Property
-from .solve import Deadline, check
-from .trace import HOLDS, STUTTER, UNKNOWN, VIOLATED, Result, Step, Trace
+from symcheck.engines.bmc import new_solver
+from symcheck.smt.encode import Encoding
+from symcheck.front.actions import fair_groups
+from symcheck.front.ir import Model, Property
+from symcheck.smt.solve import Deadline, check
+from symcheck.trace import HOLDS, STUTTER, UNKNOWN, VIOLATED, Result, Step, Trace
 
 
 def check_lasso(model: Model, depth: int, timeout: Deadline | float | None = None, progress=None,

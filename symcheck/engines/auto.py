@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import time
 
-from . import kind, pdr
-from .bmc import check_bmc
-from .encode import Encoding
-from .ir import Model
-from .solve import Deadline
-from .trace import HOLDS, PROVED, Result
+from symcheck.engines import kind
+
+from symcheck.engines import pdr
+from symcheck.engines.bmc import check_bmc
+from symcheck.smt.encode import Encoding
+from symcheck.front.ir import Model
+from symcheck.smt.solve import Deadline
+from symcheck.trace import HOLDS, PROVED, Result
 
 ENGINES = ("auto", "bmc", "kind", "pdr")
 PROVE_TIMEOUT = 60.0  # seconds for the proof phase, by default (a safety net: proofs take seconds)

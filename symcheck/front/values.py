@@ -9,8 +9,8 @@ from __future__ import annotations
 import itertools
 from typing import Any, Iterator
 
-from .errors import InputError, Span
-from .ir import BoolT, EnumT, IntT, MapT, RecordT, SeqT, SetT, TupleT, Type
+from symcheck.errors import InputError, Span
+from symcheck.front.ir import BoolT, EnumT, IntT, MapT, RecordT, SeqT, SetT, TupleT, Type
 
 MAX_DOMAIN = 1 << 16  # largest domain that is ever enumerated
 

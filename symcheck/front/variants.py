@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
-from .source import YMap, YNode, YScalar, YSeq, load_data_file
+from symcheck.errors import InputError
+from symcheck.front.source import YMap, YNode, YScalar, YSeq, load_data_file
 
 CLAIM_KEYS = ("claim", "title", "source", "statement", "constants", "types", "variables", "init",
               "defs", "actions", "invariants", "expect", "depth", "deadlock", "variants", "notes",

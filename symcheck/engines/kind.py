@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import z3
 
-from .encode import Encoding
-from .ir import Model
-from .solve import Deadline, check
+from symcheck.smt.encode import Encoding
+from symcheck.front.ir import Model
+from symcheck.smt.solve import Deadline, check
 
 MAX_K = 200  # k-induction gives up beyond this k (time usually runs out first)
 INDUCTION = "induction"

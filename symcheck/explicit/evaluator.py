@@ -3,14 +3,14 @@ a breadth-first search of the reachable states (like TLC). Independent of Z3: th
 tests use it to cross-check every verdict of the symbolic engines."""
 from __future__ import annotations
 
-import itertools
 from collections import deque
 from dataclasses import dataclass
 
-from .errors import ModelError
-from .ir import (Comp, DefCall, Expr, IntT, Lit, MapT, Model, Op, Ref, SeqT, SetT, Type, configurations, premises,
+from symcheck.errors import ModelError
+from symcheck.front.ir import (Comp, DefCall, Expr, IntT, Lit, MapT, Model, Op, Ref, SeqT, SetT, Type, configurations, premises,
                  with_constants)
-from .values import contains, domain, map_get, map_put, render
+from symcheck.front.actions import instances
+from symcheck.front.values import contains, domain, map_get, map_put, render
 
 
 class Evaluator:
@@ -240,16 +240,6 @@ class Found:
     states: int
     complete: bool
     config: dict | None = None  # symbolic constants: the configuration of the violation
-
-
-def instances(model: Model):
-    """Every (action, parameter values) pair, in declaration and domain order."""
-    out = []
-    for a in model.actions:
-        names = [p for p, _ in a.params]
-        for combo in itertools.product(*(domain(t) for _, t in a.params)):
-            out.append((a, dict(zip(names, combo))))
-    return out
 
 
 def freeze(model: Model, state: dict) -> tuple:

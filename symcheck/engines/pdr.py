@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import z3
 
-from .encode import Encoding
-from .ir import EnumT, Model
-from .solve import Deadline, check
+from symcheck.smt.encode import Encoding
+from symcheck.front.ir import EnumT, Model
+from symcheck.smt.solve import Deadline, check
 
 MAX_LINES = 40
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import z3
 
-from .bmc import _canonical_trace, canonical_config, depth_checks, new_solver
-from .encode import Encoding
-from .ir import Model
-from .solve import Deadline, check
-from .trace import HOLDS, UNKNOWN, VIOLATED, Result, Trace
+from symcheck.engines.bmc import _canonical_trace, canonical_config, depth_checks, new_solver
+from symcheck.smt.encode import Encoding
+from symcheck.front.ir import Model
+from symcheck.smt.solve import Deadline, check
+from symcheck.trace import HOLDS, UNKNOWN, VIOLATED, Result, Trace
 
 
 def check_bmc_traces(model: Model, depth: int, max_traces: int,

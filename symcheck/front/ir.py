@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from .errors import Span
+from symcheck.errors import Span
 
 # ---------------------------------------------------------------- types
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import ast
 import re
 
-from .errors import InputError, Span, suggest
-from .ir import (BOOL, INT, Action, BoolT, Comp, Constant, DefCall, EnumT, Expr, Fairness, Gen, IntT,
+from symcheck.errors import InputError, Span, suggest
+from symcheck.front.ir import (BOOL, INT, Action, BoolT, Comp, Constant, DefCall, EnumT, Expr, Fairness, Gen, IntT,
                  Invariant, Lit, MapT, Model, Op, Property, RecordT, Ref, SeqT, SetT, TupleT, Type)
-from .source import (Located, TypeSyntax, YMap, YNode, YScalar, YSeq, parse_expr, parse_type, parse_type_text)
-from .values import MAX_DOMAIN, check_finite, contains, domain, domain_size
-from .variants import Variant, check_keys, def_name
+from symcheck.front.source import (Located, TypeSyntax, YMap, YNode, YScalar, YSeq, parse_expr, parse_type, parse_type_text)
+from symcheck.front.values import MAX_DOMAIN, check_finite, contains, domain, domain_size
+from symcheck.front.variants import Variant, check_keys, def_name
 
 MAX_ELEMS = 4096  # largest element domain of a set or key domain of a map
 MAX_SEQ = 64  # longest sequence bound
@@ -210,7 +210,7 @@ class ClaimChecker:
             raise InputError(self.doc.get("deadlock").span, f"deadlock must be check or ignore, not {deadlock!r}")
         unexercised = self.check_unexercised(actions, invariants)
         unproved = self.check_unproved(invariants, properties)
-        from .variants import render_patch
+        from symcheck.front.variants import render_patch
         return Model(
             name=self.variant.name, family=self.text("claim"), title=self.text("title"),
             source=self.text("source"), statement=self.text("statement"), bug=self.variant.bug,

@@ -9,10 +9,10 @@ import time
 
 import z3
 
-from .encode import Encoding
-from .ir import Model
-from .solve import Deadline, check
-from .trace import HOLDS, UNKNOWN, VIOLATED, Result, Step, Trace
+from symcheck.smt.encode import Encoding
+from symcheck.front.ir import Model
+from symcheck.smt.solve import Deadline, check
+from symcheck.trace import HOLDS, UNKNOWN, VIOLATED, Result, Step, Trace
 
 SEED = 0
 

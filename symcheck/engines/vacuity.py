@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import z3
 
-from .bmc import _canonical_trace, new_solver
-from .encode import Encoding
-from .ir import Model, premises
-from .solve import Deadline, check
-from .trace import Coverage
+from symcheck.engines.bmc import _canonical_trace, new_solver
+from symcheck.smt.encode import Encoding
+from symcheck.front.ir import Model, premises
+from symcheck.smt.solve import Deadline, check
+from symcheck.trace import Coverage
 
 ACTION, PREMISE = "action", "premise"
 

@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 SYMCHECK := $(VENV)/bin/symcheck
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install check test results bench soak clean
+.PHONY: install check test results bench soak clean mutation-parity
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,13 @@ bench: $(STAMP)
 SOAK_ARGS ?= --examples 5000 --seed 0
 soak: $(STAMP)
 	$(PY) bench/soak.py $(SOAK_ARGS)
+
+# the same bug planted in a reference TLA+ spec and in its claim: TLC and symcheck must
+# agree (bench/mutation-parity.yaml; needs the reference suite and java for the TLC
+# side: REFERENCE=DIR or $SYMCHECK_REFERENCE, default /work/ref)
+REFERENCE ?=
+mutation-parity: $(STAMP)
+	$(PY) bench/mutation_parity.py $(if $(REFERENCE),--reference $(REFERENCE))
 
 clean:
 	rm -rf $(VENV) .pytest_cache

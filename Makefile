@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 SYMCHECK := $(VENV)/bin/symcheck
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install check test results bench soak clean mutation-parity
+.PHONY: install check test test-fast results bench soak clean targets mutation-parity
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,8 +21,13 @@ install: $(STAMP)
 check: $(STAMP)
 	$(SYMCHECK) check --strict
 
+# the tests on every core (pytest-xdist); Hypothesis runs its quick profile unless CI is
+# set or HYPOTHESIS_PROFILE=thorough. test-fast skips the tests marked slow.
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadgroup
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -q -n auto --dist loadgroup -m "not slow"
 
 results: $(STAMP)
 	rm -f results/*.json results/*.txt

@@ -3,6 +3,25 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# Hypothesis profiles: `quick` by default (a developer's `make test`), `thorough` on CI
+# (the CI environment variable is set) or when HYPOTHESIS_PROFILE=thorough. A test that
+# sets max_examples itself should ask for examples(n), so the profile scales it too.
+HYPOTHESIS_PROFILES = {"quick": 0.1, "thorough": 1.0}  # the share of a test's examples that run
+hypothesis_settings.register_profile("quick", max_examples=20, deadline=None)
+hypothesis_settings.register_profile("thorough", max_examples=200, deadline=None)
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") or ("thorough" if os.environ.get("CI") else "quick")
+if HYPOTHESIS_PROFILE not in HYPOTHESIS_PROFILES:
+    raise pytest.UsageError(f"HYPOTHESIS_PROFILE={HYPOTHESIS_PROFILE!r}: use one of {', '.join(HYPOTHESIS_PROFILES)}")
+hypothesis_settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def examples(n: int) -> int:
+    """How many Hypothesis examples a test written for n runs under the loaded profile:
+    all n when thorough, a tenth (at least 10) when quick."""
+    return n if HYPOTHESIS_PROFILE == "thorough" else max(10, round(n * HYPOTHESIS_PROFILES[HYPOTHESIS_PROFILE]))
+
 
 ROOT = Path(__file__).resolve().parent.parent
 CLAIMS = ROOT / "claims"
@@ -58,3 +77,24 @@ def _claims_env(monkeypatch):
 
 
 UPDATE_GOLDEN = os.environ.get("SYMCHECK_UPDATE_GOLDEN") == "1"
+
+
+# Claim variants whose proofs take tens of seconds: a test of one of them is `slow`
+# wherever it is parametrized by claim name (the whole-suite sweeps are slow anyway).
+SLOW_CLAIMS = {"pairing-cap", "pairing-race", "pairing-race-negative"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Marks a test of a SLOW_CLAIMS variant `slow`. Under pytest-xdist with --dist
+    loadgroup (`make test`), the tests that read suite_result(name) for the same claim
+    variant run on one worker, so each variant is proved once per run, not once per
+    worker."""
+    for item in items:
+        params = getattr(item, "callspec", None)
+        name = params.params.get("name") if params else None
+        if not isinstance(name, str):
+            continue
+        if name in SLOW_CLAIMS:
+            item.add_marker(pytest.mark.slow)
+        if item.module.__name__ in ("test_parity", "test_crosscheck"):
+            item.add_marker(pytest.mark.xdist_group(f"suite-{name}"))

@@ -1,7 +1,12 @@
 """`symcheck catalog`: docs/claims.md is rendered from the claim files, says what the
 checker reads from them, is deterministic, and is committed up to date."""
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from conftest import CLAIMS, ROOT
 from symcheck.report.catalog import render
@@ -14,9 +19,57 @@ def cli(*args, **kw):
     return subprocess.run([sys.executable, "-m", "symcheck.cli", *args], capture_output=True, text=True, **kw)
 
 
-def test_committed_catalog_is_up_to_date():
-    assert DOC.read_text(encoding="utf-8") == render(CLAIMS), (
-        "docs/claims.md is stale: run `symcheck catalog` (or `make docs`) and commit the result")
+def tracked_claims(root: Path, into: Path) -> Path | None:
+    """A copy of the claim files git tracks under root/claims (their working-tree text),
+    or None outside a git checkout: a user's new, untracked claim is not part of the
+    committed catalog."""
+    listed = subprocess.run(["git", "ls-files", "-z", "--", "claims"], cwd=root, capture_output=True)
+    if listed.returncode != 0:
+        return None
+    for name in filter(None, listed.stdout.decode().split("\0")):
+        if (root / name).is_file():
+            (into / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(root / name, into / name)
+    return into / "claims"
+
+
+def stale_catalog_message(root: Path, scratch: Path) -> str | None:
+    """Why root/docs/claims.md is stale, or None when it matches the claim files, or the
+    git-tracked ones (a claim added but not yet under git may be missing from it)."""
+    doc = (root / "docs" / "claims.md").read_text(encoding="utf-8")
+    if doc == render(root / "claims"):
+        return None
+    tracked = tracked_claims(root, scratch)
+    if tracked is not None and doc == render(tracked):
+        return None
+    return "docs/claims.md is stale: run `symcheck catalog` (or `make docs`) and commit the result"
+
+
+def test_committed_catalog_is_up_to_date(tmp_path):
+    assert stale_catalog_message(ROOT, tmp_path) is None, stale_catalog_message(ROOT, tmp_path)
+
+
+def test_an_untracked_claim_does_not_make_the_catalog_stale(tmp_path):
+    project = tmp_path / "project"
+    (project / "claims").mkdir(parents=True)
+    (project / "docs").mkdir()
+    if subprocess.run(["git", "init", "-q", str(project)], capture_output=True).returncode != 0:
+        pytest.skip("git is not available")
+    claim = "claim: {}\nvariables: {{x: bool}}\ninit: {{x: 'False'}}\ninvariants: {{ok: 'True'}}\n"
+    (project / "claims" / "a.yaml").write_text(claim.format("a"))
+    subprocess.run(["git", "add", "claims/a.yaml"], cwd=project, check=True)
+    (project / "docs" / "claims.md").write_text(render(project / "claims"), encoding="utf-8")
+    assert stale_catalog_message(project, tmp_path / "1") is None
+    (project / "claims" / "b.yaml").write_text(claim.format("b"))  # the user's new claim
+    assert stale_catalog_message(project, tmp_path / "2") is None
+    subprocess.run(["git", "add", "claims/b.yaml"], cwd=project, check=True)  # now it is meant to be committed
+    assert "stale" in stale_catalog_message(project, tmp_path / "3")
+    (project / "docs" / "claims.md").write_text(render(project / "claims"), encoding="utf-8")  # make docs
+    assert stale_catalog_message(project, tmp_path / "4") is None
+    (project / "claims" / "a.yaml").write_text(claim.format("a").replace("ok", "fine"))  # an edit, docs not redone
+    assert stale_catalog_message(project, tmp_path / "5") is None  # the catalog does not show invariants
+    (project / "claims" / "a.yaml").write_text("title: renamed\n" + claim.format("a"))
+    assert "stale" in stale_catalog_message(project, tmp_path / "6")
 
 
 def test_every_variant_has_a_row_with_its_expected_verdict_and_bug():
@@ -70,6 +123,7 @@ variants:
     assert "| `c-negative` | violated | x \\| y &lt;z> |" in text
 
 
+@pytest.mark.slow
 def test_cli_writes_checks_and_prints(tmp_path):
     out = tmp_path / "claims.md"
     assert cli("catalog", "--output", str(out)).returncode == 0
@@ -83,3 +137,20 @@ def test_cli_writes_checks_and_prints(tmp_path):
     assert printed.returncode == 0 and printed.stdout == render(CLAIMS)
     bad = cli("catalog", "--claims", str(tmp_path / "nowhere"))
     assert bad.returncode == 2 and "does not exist" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_default_output_is_docs_beside_the_claims_directory(tmp_path):
+    project = tmp_path / "project"
+    (project / "claims").mkdir(parents=True)
+    (project / "claims" / "a.yaml").write_text("claim: a\nvariables: {x: bool}\ninit: {x: 'False'}\n"
+                                               "invariants: {ok: 'True'}\n")
+    elsewhere = cli("catalog", "--claims", str(project / "claims"), cwd=tmp_path)
+    assert elsewhere.returncode == 2 and "Traceback" not in elsewhere.stderr
+    assert "no docs/ directory beside the claims directory" in elsewhere.stderr and "--output" in elsewhere.stderr
+    assert not (tmp_path / "docs").exists() and not (project / "docs").exists()
+    (project / "docs").mkdir()
+    inside = cli("catalog", cwd=project, env={**os.environ, "SYMCHECK_CLAIMS": "claims"})
+    assert inside.returncode == 0 and inside.stdout == "wrote docs/claims.md\n"
+    assert (project / "docs" / "claims.md").read_text(encoding="utf-8") == render(project / "claims")
+    from_outside = cli("catalog", "--check", "--claims", str(project / "claims"), cwd=tmp_path)
+    assert from_outside.returncode == 0 and not (tmp_path / "docs").exists()

@@ -106,6 +106,7 @@ def test_check_flags_the_green_and_strict_fails_it(write_claim, tmp_path):
 GREENS = [name for name, e in catalog(CLAIMS).items() if load_model(e).expect == "holds"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", GREENS)
 def test_coverage_agrees_with_explicit_search(name):
     model = symcheck.load_claim(name)
@@ -149,6 +150,7 @@ def test_witness_traces_replay_and_are_shortest(name):
                            trace.steps[-1].state, {}) is True
 
 
+@pytest.mark.slow
 def test_prove_coverage_lists_every_first_depth():
     p = cli("prove", "nodes-pipeline", "--coverage")
     assert p.returncode == 0
@@ -158,6 +160,7 @@ def test_prove_coverage_lists_every_first_depth():
     assert data["coverage"]["vacuous_invariants"] == ["at_most_once"]
 
 
+@pytest.mark.slow
 def test_witness_cli_exit_codes_and_errors():
     p = cli("witness", "pairing-cap", "approve")
     assert p.returncode == 0 and "action approve first fires at step 2" in p.stdout

@@ -14,6 +14,7 @@ from symcheck.explicit.evaluator import Evaluator, search
 ENTRIES = catalog(CLAIMS)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", list(ENTRIES))
 def test_bmc_agrees_with_explicit_search(name):
     model = load_model(ENTRIES[name])

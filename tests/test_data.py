@@ -70,6 +70,7 @@ def test_tool_group_data_parses_and_records_its_source():
     assert "do not edit by hand" in DATA.read_text().splitlines()[0]
 
 
+@pytest.mark.slow
 def test_groups_claim_reads_its_constants_from_the_data():
     data = yaml.safe_load(DATA.read_text())
     entries = catalog(CLAIMS)

@@ -18,6 +18,7 @@ SETTINGS = dict(derandomize=True, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, **SETTINGS)
 @given(claims())
 def test_engines_agree_with_the_explicit_evaluator(claim):
@@ -35,6 +36,7 @@ def test_regression(path):
     check_case(case)
 
 
+@pytest.mark.slow
 def test_generated_claims_mix_verdicts_and_depths():
     """The generator is only as good as what it produces: both verdicts, every kind of
     violation, and counterexamples of several lengths (explicit search only: cheap)."""

@@ -27,6 +27,7 @@ def mutate(text: str, rng: random.Random) -> str:
     return text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim", ["pairing", "nodes-pipeline", "gateway-exposure-v2", "routing-isolation"])
 def test_mutated_claims_never_crash(claim):
     rng = random.Random(claim)

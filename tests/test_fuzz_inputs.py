@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from claimgen import claims
+from conftest import examples
 from symcheck.engines.bmc import check_bmc
 from symcheck.front.check import check_variant, model_terms
 from symcheck.errors import InputError
@@ -24,7 +25,7 @@ HEADROOM = 2 << 30  # bytes of address space one input may add
 
 
 def settings_for(n):
-    return settings(max_examples=n, derandomize=True, deadline=None, database=None,
+    return settings(max_examples=examples(n), derandomize=True, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                                            HealthCheck.filter_too_much, HealthCheck.large_base_example])
 
@@ -117,6 +118,7 @@ def mutated(draw):
     return text
 
 
+@pytest.mark.slow
 @settings_for(900)
 @given(mutated())
 def test_mutated_claims_give_a_located_error_or_a_result(text):
@@ -155,6 +157,7 @@ def random_documents(draw):
         return "claim: [unrepresentable"
 
 
+@pytest.mark.slow
 @settings_for(400)
 @given(random_documents())
 def test_random_documents_give_a_located_error_or_a_result(text):
@@ -227,6 +230,7 @@ invariants:
 """
 
 
+@pytest.mark.slow
 @settings_for(500)
 @given(expressions(), st.sampled_from(["GUARD", "UPDATE", "INVARIANT"]), st.sampled_from(["plain", "json", "block"]))
 def test_random_expressions_give_a_located_error_or_a_result(expr, slot, style):
@@ -306,6 +310,7 @@ def enormous(draw):
             f"actions:\n  go:\n    params: {{p: {param}}}\n    then:\n      x: x\ninvariants:\n  i: \"{inv}\"\n")
 
 
+@pytest.mark.slow
 @settings_for(150)
 @given(enormous())
 def test_enormous_domains_give_a_located_error_or_a_result(text):

@@ -45,6 +45,7 @@ def test_a_memory_limit_gives_unknown_with_the_reason():
     assert r.verdict == UNKNOWN and "memory limit of 1 MB exceeded" in r.reason
 
 
+@pytest.mark.slow
 def test_generous_limits_change_nothing():
     for name in ("routing-isolation", "routing-isolation-negative"):
         model = symcheck.load_claim(name)
@@ -53,6 +54,7 @@ def test_generous_limits_change_nothing():
         assert limited.trace == plain.trace and limited.explanation == plain.explanation
 
 
+@pytest.mark.slow
 def test_cli_limits_exit_1_and_print_the_reason():
     p = cli("prove", "pairing-cap", "--timeout", "0.05")
     assert p.returncode == 1
@@ -177,6 +179,7 @@ def test_a_model_too_large_to_encode_is_refused_with_its_culprit(write_claim):
     assert "action a (10000 instances)" in p.stderr
 
 
+@pytest.mark.slow
 def test_an_unknown_in_the_proof_phase_never_becomes_proved(write_claim, monkeypatch):
     """With k-induction alone, force `unknown` at each query after the bounded check (the
     base and step queries and the re-check): the verdict stays the bounded `holds`,

@@ -304,6 +304,7 @@ def test_the_readme_shows_the_lasso_that_prove_prints():
     assert len(shown) > 15 and all(line in golden for line in shown)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("claim", ["retry-termination", "multi-event-eventual-emission"])
 def test_mutated_liveness_claims_never_crash(claim):
     from test_fuzz_frontend import TOKENS, mutate

@@ -47,6 +47,7 @@ def test_the_matrix_has_every_configuration_in_domain_order(matrices):
     assert m.rows[-1].config == dict(zip(KNOBS, ("tailnet", "password", True, True, True)))
 
 
+@pytest.mark.slow
 def test_unsafe_matrix_equals_160_single_configuration_runs(matrices):
     model = symcheck.load_claim("gateway-exposure-matrix-unsafe")
     m = matrices["gateway-exposure-matrix-unsafe"]
@@ -178,6 +179,7 @@ def test_prover_hook_upgrades_holding_rows(write_claim):
     assert "engine" in matrix_text(m)
 
 
+@pytest.mark.slow
 def test_matrix_command_formats_and_exit_status(tmp_path):
     def run(*args):
         return subprocess.run([sys.executable, "-m", "symcheck.cli", "matrix", *args], capture_output=True, text=True)
@@ -260,6 +262,7 @@ def test_a_timeout_leaves_undecided_configurations_unknown_never_holding():
     assert m.verdict == "unknown" and not m.as_expected and "timeout" in m.rows[0].reason
 
 
+@pytest.mark.slow
 def test_matrix_proves_every_non_violating_configuration_at_once():
     # one k-induction run with the violating configurations excluded proves the rest
     model = symcheck.load_claim("gateway-exposure-matrix-unsafe")

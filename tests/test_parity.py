@@ -14,6 +14,7 @@ ENTRIES = catalog(CLAIMS)
 PORTED = [name for name in TLC if name in ENTRIES]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", PORTED)
 def test_verdict_invariant_and_length_match_tlc(name):
     model = load_model(ENTRIES[name])

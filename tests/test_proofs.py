@@ -61,6 +61,7 @@ def test_bounded_engine_never_claims_a_proof(write_claim):
     assert r.verdict == "holds" and not r.proved and r.bound == 3 and r.k is None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", REDS)
 def test_no_engine_proves_a_red(name):
     model = load_model(ENTRIES[name])

@@ -52,6 +52,7 @@ def test_routing_negative_names_the_falsifying_peers():
     assert any(line.startswith("session_key(p2) = SessionKey(kind=main") for line in lines)
 
 
+@pytest.mark.slow
 def test_depth_bound_cuts_off_a_longer_violation():
     # the cap violation needs 4 steps: at depth 3 the claim holds to 3
     r = symcheck.prove("pairing-cap-negative", depth=3, engine="bmc")

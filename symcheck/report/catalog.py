@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from symcheck.errors import InputError
 from symcheck.front.claims import catalog
 from symcheck.front.source import YMap, YScalar, load_data_file
 from symcheck.front.variants import Variant, data_file_path
@@ -39,6 +40,18 @@ def _data_line(path: Path, written: str, shown: str) -> str:
     repo, file, commit = (_text(src, k) for k in ("repo", "path", "commit"))
     origin = " ".join(p for p in (repo, f"`{file}`" if file else "", f"at `{commit[:12]}`" if commit else "") if p)
     return f"`{shown}/{written}`" + (f" (generated from {origin})" if origin else "")
+
+
+def default_output(directory: Path) -> Path:
+    """Where `symcheck catalog` writes without --output: docs/claims.md beside the claims
+    directory, as in the project (claims/ and docs/ side by side). Elsewhere there is no
+    such place, and writing ./docs/claims.md into whatever directory the command runs in
+    would scatter catalogs, so the user must say where."""
+    docs = directory.parent / "docs"
+    if not docs.is_dir():
+        raise InputError(None, f"no docs/ directory beside the claims directory {directory} to write the catalog to",
+                         "pass --output FILE, or --output - to print it")
+    return docs / "claims.md"
 
 
 def render(directory: Path) -> str:

@@ -7,7 +7,7 @@ import re
 
 from symcheck.errors import InputError, Span, suggest
 from symcheck.front.ir import (BOOL, INT, Action, BoolT, Comp, Constant, DefCall, EnumT, Expr, Fairness, Gen, IntT,
-                 Invariant, Lit, MapT, Model, Op, Property, RecordT, Ref, SeqT, SetT, TupleT, Type)
+                 Invariant, Lit, MapT, Model, Op, Opcode, Property, RecordT, Ref, SeqT, SetT, TupleT, Type)
 from symcheck.front.source import (Located, TypeSyntax, YMap, YNode, YScalar, YSeq, parse_expr, parse_type, parse_type_text)
 from symcheck.front.values import MAX_DOMAIN, check_finite, contains, domain, domain_size
 from symcheck.front.variants import Variant, check_keys, def_name
@@ -21,6 +21,8 @@ _DEF_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*(?:\((.*)\))?\s*(?:->\s*(
 BUILTINS = ("all", "any", "sum", "min", "max", "len", "implies", "append", "head", "tail", "set",
             "range", "choose", "replace", "eventually", "leads_to")
 TEMPORAL = {"eventually": 1, "leads_to": 2}  # operator -> number of state predicates
+_COMPARISONS = {ast.Eq: Opcode.EQUAL, ast.NotEq: Opcode.NOT_EQUAL, ast.Lt: Opcode.LESS, ast.LtE: Opcode.LESS_EQUAL,
+                ast.Gt: Opcode.GREATER, ast.GtE: Opcode.GREATER_EQUAL}
 
 
 class NeedsType(InputError):
@@ -75,7 +77,7 @@ def assignable(src: Type, dst: Type) -> bool:
 
 
 def coerce(e: Expr, dst: Type) -> Expr:
-    return e if e.type == dst else Op("coerce", (e,), dst, span=e.span)
+    return e if e.type == dst else Op(Opcode.COERCE, (e,), dst, span=e.span)
 
 
 class Scope:
@@ -739,14 +741,14 @@ class ClaimChecker:
             return Lit(frozenset(), expected, sp)
         if isinstance(node, ast.List) and isinstance(expected, SeqT):
             items = tuple(self.check(n, expected.elem, scope) for n in node.elts)
-            return Op("seqlit", tuple(coerce(i, expected.elem) for i in items),
+            return Op(Opcode.SEQ_LITERAL, tuple(coerce(i, expected.elem) for i in items),
                       SeqT(expected.elem, max(len(items), expected.maxlen)), span=sp)
         if isinstance(node, ast.Set) and isinstance(expected, SetT):
             items = tuple(coerce(self.check(n, expected.elem, scope), expected.elem) for n in node.elts)
-            return Op("setlit", items, expected, span=sp)
+            return Op(Opcode.SET_LITERAL, items, expected, span=sp)
         if isinstance(node, ast.Tuple) and isinstance(expected, TupleT) and len(node.elts) == len(expected.elems):
             items = tuple(coerce(self.check(n, t, scope), t) for n, t in zip(node.elts, expected.elems))
-            return Op("tuple", items, expected, span=sp)
+            return Op(Opcode.TUPLE, items, expected, span=sp)
         if isinstance(node, ast.IfExp):
             cond = self.check(node.test, BOOL, scope)
             a = self.check(node.body, expected, scope)
@@ -754,7 +756,7 @@ class ClaimChecker:
             t = unify(a.type, b.type)
             if t is None:
                 self.err(scope, node, f"the branches have different types: {a.type} and {b.type}")
-            return Op("if", (cond, coerce(a, t), coerce(b, t)), t, span=sp)
+            return Op(Opcode.IF, (cond, coerce(a, t), coerce(b, t)), t, span=sp)
         if isinstance(node, ast.SetComp) and isinstance(expected, SetT):
             return self.comprehension(node, "set", scope, elem_type=expected.elem)
         if isinstance(node, ast.DictComp) and isinstance(expected, MapT):
@@ -840,7 +842,7 @@ class ClaimChecker:
         if ft is None:
             self.err(scope, node, f"record {base.type.name} has no field {node.attr!r}",
                      suggest(node.attr, base.type.field_names))
-        return Op("field", (base,), ft, attr=node.attr, span=scope.loc.span_of(node))
+        return Op(Opcode.FIELD, (base,), ft, attr=node.attr, span=scope.loc.span_of(node))
 
     def infer_Subscript(self, node, scope):
         sp = scope.loc.span_of(node)
@@ -848,28 +850,28 @@ class ClaimChecker:
         idx = node.slice
         if isinstance(base.type, SeqT):
             i = self.check(idx, INT, scope)
-            return Op("index", (base, i), base.type.elem, span=sp)
+            return Op(Opcode.INDEX, (base, i), base.type.elem, span=sp)
         if isinstance(base.type, MapT):
             k = self.check(idx, base.type.key, scope)
-            return Op("get", (base, coerce(k, base.type.key)), base.type.val, span=sp)
+            return Op(Opcode.MAP_GET, (base, coerce(k, base.type.key)), base.type.val, span=sp)
         if isinstance(base.type, TupleT):
             if not (isinstance(idx, ast.Constant) and isinstance(idx.value, int)) or not \
                     0 <= idx.value < len(base.type.elems):
                 self.err(scope, idx, f"a tuple index must be a number from 0 to {len(base.type.elems) - 1}")
-            return Op("index", (base, Lit(idx.value, INT)), base.type.elems[idx.value], span=sp)
+            return Op(Opcode.INDEX, (base, Lit(idx.value, INT)), base.type.elems[idx.value], span=sp)
         self.err(scope, node, f"{base.type} cannot be indexed")
 
     def infer_BoolOp(self, node, scope):
-        op = "and" if isinstance(node.op, ast.And) else "or"
+        op = Opcode.AND if isinstance(node.op, ast.And) else Opcode.OR
         args = tuple(self.check(v, BOOL, scope) for v in node.values)
         return Op(op, args, BOOL, span=scope.loc.span_of(node))
 
     def infer_UnaryOp(self, node, scope):
         sp = scope.loc.span_of(node)
         if isinstance(node.op, ast.Not):
-            return Op("not", (self.check(node.operand, BOOL, scope),), BOOL, span=sp)
+            return Op(Opcode.NOT, (self.check(node.operand, BOOL, scope),), BOOL, span=sp)
         if isinstance(node.op, ast.USub):
-            return Op("neg", (self.check(node.operand, INT, scope),), INT, span=sp)
+            return Op(Opcode.NEGATE, (self.check(node.operand, INT, scope),), INT, span=sp)
         if isinstance(node.op, ast.UAdd):
             return self.check(node.operand, INT, scope)
         self.err(scope, node, "unsupported unary operator")
@@ -895,8 +897,9 @@ class ClaimChecker:
 
     def infer_BinOp(self, node, scope):
         sp = scope.loc.span_of(node)
-        arith = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.FloorDiv: "//", ast.Mod: "%"}
-        sets = {ast.BitOr: "union", ast.BitAnd: "inter", ast.Sub: "diff"}
+        arith = {ast.Add: Opcode.ADD, ast.Sub: Opcode.SUBTRACT, ast.Mult: Opcode.MULTIPLY, ast.FloorDiv: Opcode.FLOOR_DIVIDE,
+                 ast.Mod: Opcode.MODULO}
+        sets = {ast.BitOr: Opcode.UNION, ast.BitAnd: Opcode.INTERSECTION, ast.Sub: Opcode.DIFFERENCE}
         a, b = self.pair(node.left, node.right, scope)
         if isinstance(a.type, IntT) and isinstance(b.type, IntT) and type(node.op) in arith:
             return Op(arith[type(node.op)], (a, b), INT, span=sp)
@@ -914,7 +917,7 @@ class ClaimChecker:
         for op, right in zip(node.ops, node.comparators):
             parts.append(self.compare(op, left, right, scope, node))
             left = right
-        return parts[0] if len(parts) == 1 else Op("and", tuple(parts), BOOL, span=sp)
+        return parts[0] if len(parts) == 1 else Op(Opcode.AND, tuple(parts), BOOL, span=sp)
 
     def compare(self, op, left, right, scope, node) -> Expr:
         sp = scope.loc.span_of(node)
@@ -922,27 +925,29 @@ class ClaimChecker:
             coll = self.infer(right, scope)
             if isinstance(coll.type, (SetT, SeqT)):
                 elem = self.check(left, coll.type.elem, scope)
-                e = Op("in", (elem, coll), BOOL, span=sp)
+                e = Op(Opcode.MEMBER, (elem, coll), BOOL, span=sp)
             else:
                 self.err(scope, right, f"`in` needs a set or sequence, found {coll.type}")
-            return Op("not", (e,), BOOL, span=sp) if isinstance(op, ast.NotIn) else e
+            return Op(Opcode.NOT, (e,), BOOL, span=sp) if isinstance(op, ast.NotIn) else e
         if isinstance(op, (ast.Is, ast.IsNot)):
             self.err(scope, node, "use == and != instead of is")
         a, b = self.pair(left, right, scope)
         t = unify(a.type, b.type)
         if t is None:
             self.err(scope, node, f"cannot compare {a.type} with {b.type}")
-        name = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}[type(op)]
+        code = _COMPARISONS[type(op)]
+        name = code.value  # the operator as written
         if name in ("<", "<=", ">", ">=") and isinstance(t, SetT):
             if name in (">", ">="):
                 a, b = b, a
-            sub = Op("subset", (coerce(a, t), coerce(b, t)), BOOL, span=sp)
+            sub = Op(Opcode.SUBSET, (coerce(a, t), coerce(b, t)), BOOL, span=sp)
             if name in ("<", ">"):
-                return Op("and", (sub, Op("!=", (coerce(a, t), coerce(b, t)), BOOL, span=sp)), BOOL, span=sp)
+                strict = Op(Opcode.NOT_EQUAL, (coerce(a, t), coerce(b, t)), BOOL, span=sp)
+                return Op(Opcode.AND, (sub, strict), BOOL, span=sp)
             return sub
         if name in ("<", "<=", ">", ">=") and not isinstance(t, IntT):
             self.err(scope, node, f"{name} compares integers or sets, not {t}")
-        return Op(name, (coerce(a, t), coerce(b, t)), BOOL, span=sp)
+        return Op(code, (coerce(a, t), coerce(b, t)), BOOL, span=sp)
 
     def infer_IfExp(self, node, scope):
         cond = self.check(node.test, BOOL, scope)
@@ -950,7 +955,7 @@ class ClaimChecker:
         t = unify(a.type, b.type)
         if t is None:
             self.err(scope, node, f"the branches have different types: {a.type} and {b.type}")
-        return Op("if", (cond, coerce(a, t), coerce(b, t)), t, span=scope.loc.span_of(node))
+        return Op(Opcode.IF, (cond, coerce(a, t), coerce(b, t)), t, span=scope.loc.span_of(node))
 
     def infer_Set(self, node, scope):
         first = self.infer(node.elts[0], scope)
@@ -965,7 +970,7 @@ class ClaimChecker:
                 self.err(scope, node, "cannot tell the range of this set's integers; compare or assign it "
                                       "to a typed set", cls=NeedsType)
             t = IntT(min(i.value for i in items), max(i.value for i in items))
-        return Op("setlit", tuple(coerce(i, t) for i in items), SetT(t), span=scope.loc.span_of(node))
+        return Op(Opcode.SET_LITERAL, tuple(coerce(i, t) for i in items), SetT(t), span=scope.loc.span_of(node))
 
     def infer_Dict(self, node, scope):
         if not node.keys:
@@ -983,13 +988,13 @@ class ClaimChecker:
             t = unify(t, i.type)
             if t is None:
                 self.err(scope, node, "sequence items have different types")
-        return Op("seqlit", tuple(coerce(i, t) for i in items), SeqT(t, len(items)), span=scope.loc.span_of(node))
+        return Op(Opcode.SEQ_LITERAL, tuple(coerce(i, t) for i in items), SeqT(t, len(items)), span=scope.loc.span_of(node))
 
     def infer_Tuple(self, node, scope):
         items = tuple(self.infer(n, scope) for n in node.elts)
         if not items:
             self.err(scope, node, "empty tuple")
-        return Op("tuple", items, TupleT(tuple(i.type for i in items)), span=scope.loc.span_of(node))
+        return Op(Opcode.TUPLE, items, TupleT(tuple(i.type for i in items)), span=scope.loc.span_of(node))
 
     def infer_SetComp(self, node, scope):
         return self.comprehension(node, "set", scope)
@@ -1013,7 +1018,7 @@ class ClaimChecker:
                 self.err(scope, node, "m.put(key, value) needs a map and two arguments")
             k = coerce(self.check(node.args[0], m.type.key, scope), m.type.key)
             v = coerce(self.check(node.args[1], m.type.val, scope), m.type.val)
-            return Op("put", (m, k, v), m.type, span=sp)
+            return Op(Opcode.MAP_PUT, (m, k, v), m.type, span=sp)
         if not isinstance(node.func, ast.Name):
             self.err(scope, node, "only named functions can be called")
         fn = node.func.id
@@ -1038,32 +1043,32 @@ class ClaimChecker:
                 s = self.infer(args[0], scope)
                 if not isinstance(s.type, SetT) or not isinstance(s.type.elem, IntT):
                     self.err(scope, node, f"{fn}(S) needs a set of integers")
-                return Op(fn + "set", (s,), INT, span=sp)
+                return Op(Opcode.SET_MIN if fn == "min" else Opcode.SET_MAX, (s,), INT, span=sp)
             if len(args) < 2:
                 self.err(scope, node, f"{fn}() needs arguments")
             items = tuple(self.check(a, INT, scope) for a in args)
-            return Op(fn, items, INT, span=sp)
+            return Op(Opcode.MIN if fn == "min" else Opcode.MAX, items, INT, span=sp)
         self._arity(fn, node, {"len": 1, "implies": 2, "append": 2, "head": 1, "tail": 1, "set": 0,
                                "replace": 1}, scope)
         if fn == "len":
             s = self.infer(args[0], scope)
             if not isinstance(s.type, (SetT, SeqT)):
                 self.err(scope, node, f"len() needs a set or sequence, found {s.type}")
-            return Op("len", (s,), INT, span=sp)
+            return Op(Opcode.LENGTH, (s,), INT, span=sp)
         if fn == "implies":
-            return Op("implies", tuple(self.check(a, BOOL, scope) for a in args), BOOL, span=sp)
+            return Op(Opcode.IMPLIES, tuple(self.check(a, BOOL, scope) for a in args), BOOL, span=sp)
         if fn in ("append", "head", "tail"):
             s = self.infer(args[0], scope)
             if not isinstance(s.type, SeqT):
                 self.err(scope, node, f"{fn}() needs a sequence, found {s.type}")
             if fn == "head":
-                return Op("head", (s,), s.type.elem, span=sp)
+                return Op(Opcode.HEAD, (s,), s.type.elem, span=sp)
             if fn == "tail":
-                return Op("tail", (s,), s.type, span=sp)
+                return Op(Opcode.TAIL, (s,), s.type, span=sp)
             item = coerce(self.check(args[1], s.type.elem, scope), s.type.elem)
             if s.type.maxlen >= MAX_SEQ:
                 self.err(scope, node, f"append would exceed the longest supported sequence ({MAX_SEQ})")
-            return Op("append", (s, item), SeqT(s.type.elem, s.type.maxlen + 1), span=sp)
+            return Op(Opcode.APPEND, (s, item), SeqT(s.type.elem, s.type.maxlen + 1), span=sp)
         if fn == "set":
             self.err(scope, node, "the type of set() is not known here: compare or assign it to a typed set",
                      cls=NeedsType)
@@ -1077,7 +1082,7 @@ class ClaimChecker:
                 if ft is None:
                     self.err(scope, kw.value, f"record {r.type.name} has no field {kw.arg!r}")
                 updates.append((kw.arg, coerce(self.check(kw.value, ft, scope), ft)))
-            return Op("replace", (r,) + tuple(v for _, v in updates), r.type,
+            return Op(Opcode.REPLACE_FIELDS, (r,) + tuple(v for _, v in updates), r.type,
                       attr=tuple(k for k, _ in updates), span=sp)
         if fn == "range":
             self.err(scope, node, "range() may only appear after `in` in a generator")
@@ -1112,7 +1117,7 @@ class ClaimChecker:
         missing = [f for f in t.field_names if f not in values]
         if missing:
             self.err(scope, node, f"record {name} misses field {missing[0]!r}")
-        return Op("record", tuple(values[f] for f in t.field_names), t, span=sp)
+        return Op(Opcode.RECORD, tuple(values[f] for f in t.field_names), t, span=sp)
 
     def def_call(self, name, args, node, scope) -> Expr:
         sp = scope.loc.span_of(node)
@@ -1159,7 +1164,7 @@ class ClaimChecker:
                 conds.append(self.check(cond, BOOL, inner))
         cond = None
         if conds:
-            cond = conds[0] if len(conds) == 1 else Op("and", tuple(conds), BOOL)
+            cond = conds[0] if len(conds) == 1 else Op(Opcode.AND, tuple(conds), BOOL)
         if kind in ("all", "any"):
             elt = self.check(node.elt, BOOL, inner)
             return Comp(kind, tuple(gens), cond, elt, BOOL, span=sp)
@@ -1254,15 +1259,15 @@ class ClaimChecker:
             return e.value
         if isinstance(e, Ref) and e.kind == "const":
             return self.consts[e.name].value
-        if isinstance(e, Op) and e.op in ("+", "-", "*"):
+        if isinstance(e, Op) and e.op in (Opcode.ADD, Opcode.SUBTRACT, Opcode.MULTIPLY):
             a, b = self._fold(e.args[0]), self._fold(e.args[1])
             if a is None or b is None:
                 return None
-            return a + b if e.op == "+" else a - b if e.op == "-" else a * b
+            return a + b if e.op is Opcode.ADD else a - b if e.op is Opcode.SUBTRACT else a * b
         return None
 
     def _static_max(self, e, scope, node) -> int:
-        if isinstance(e, Op) and e.op == "len":
+        if isinstance(e, Op) and e.op is Opcode.LENGTH:
             t = e.args[0].type
             return t.maxlen if isinstance(t, SeqT) else domain_size(t.elem)
         self.err(scope, node, "the end of range() must be a constant or len(s)")

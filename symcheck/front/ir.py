@@ -2,6 +2,7 @@
 and checked models. Positions are carried but never compared. Knows nothing of Z3."""
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -125,16 +126,64 @@ class Ref(Expr):
     span: Span | None = field(default=None, compare=False)
 
 
+class Opcode(enum.Enum):
+    """What an `Op` node does. The value is the operator's spelling in claims (or a
+    short name where it has none); every stage dispatches on the member through a
+    table keyed by opcode, and a test checks each table covers them all."""
+    # Boolean connectives (and, or, implies and if are lazy: later operands are
+    # evaluated only where the earlier ones leave the result open)
+    NOT = "not"
+    AND = "and"
+    OR = "or"
+    IMPLIES = "implies"
+    IF = "if"
+    # integer arithmetic
+    NEGATE = "neg"
+    ADD = "+"
+    SUBTRACT = "-"
+    MULTIPLY = "*"
+    FLOOR_DIVIDE = "//"
+    MODULO = "%"
+    MIN = "min"  # of two or more integers
+    MAX = "max"
+    # comparisons
+    EQUAL = "=="
+    NOT_EQUAL = "!="
+    LESS = "<"
+    LESS_EQUAL = "<="
+    GREATER = ">"
+    GREATER_EQUAL = ">="
+    # sets and sequences
+    MEMBER = "in"
+    SUBSET = "subset"
+    UNION = "union"
+    INTERSECTION = "inter"
+    DIFFERENCE = "diff"
+    LENGTH = "len"
+    SET_MIN = "minset"  # the least element of a set of integers
+    SET_MAX = "maxset"
+    APPEND = "append"
+    HEAD = "head"
+    TAIL = "tail"
+    INDEX = "index"  # of a sequence or (by a literal) a tuple
+    # maps and records
+    MAP_GET = "get"
+    MAP_PUT = "put"
+    FIELD = "field"  # attr: the field name
+    REPLACE_FIELDS = "replace"  # attr: the field names, in the order of args[1:]
+    # building values
+    RECORD = "record"
+    TUPLE = "tuple"
+    SET_LITERAL = "setlit"
+    SEQ_LITERAL = "seqlit"
+    COERCE = "coerce"  # change representation to `type` (widen or narrow ranges, resize)
+
+
 @dataclass(frozen=True)
 class Op(Expr):
-    """An operator or builtin applied to arguments; `attr` carries a field name or type.
-
-    ops: not neg and or implies + - * // % == != < <= > >= in notin subset union
-    inter diff if len min max append head tail index get field record tuple setlit
-    seqlit put replace coerce
-    """
-    op: str
-    args: tuple
+    """An operator or builtin applied to arguments; `attr` carries a field name or names."""
+    op: Opcode
+    args: tuple[Expr, ...]
     type: Type
     attr: Any = None
     span: Span | None = field(default=None, compare=False)
@@ -312,11 +361,11 @@ def premise(e: Expr) -> Expr | None:
     if isinstance(e, DefCall):
         inner = premise(e.body)
         return None if inner is None else DefCall(e.name, e.params, e.args, inner, BOOL, span=e.span)
-    if isinstance(e, Op) and e.op == "implies":
+    if isinstance(e, Op) and e.op is Opcode.IMPLIES:
         return _conj([e.args[0], premise(e.args[1])])
-    if isinstance(e, Op) and e.op == "or":
-        negated = [a.args[0] for a in e.args if isinstance(a, Op) and a.op == "not"]
-        plain = [a for a in e.args if not (isinstance(a, Op) and a.op == "not")]
+    if isinstance(e, Op) and e.op is Opcode.OR:
+        negated = [a.args[0] for a in e.args if isinstance(a, Op) and a.op is Opcode.NOT]
+        plain = [a for a in e.args if not (isinstance(a, Op) and a.op is Opcode.NOT)]
         if not negated or not plain:
             return None
         return _conj(negated + [premise(plain[0]) if len(plain) == 1 else None])
@@ -340,4 +389,4 @@ def _conj(parts: list) -> Expr | None:
     parts = [p for p in parts if p is not None]
     if not parts:
         return None
-    return parts[0] if len(parts) == 1 else Op("and", tuple(parts), BOOL)
+    return parts[0] if len(parts) == 1 else Op(Opcode.AND, tuple(parts), BOOL)

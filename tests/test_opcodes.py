@@ -1,0 +1,25 @@
+"""Every stage that dispatches on an operator has one entry per opcode, and no other:
+a new opcode cannot be built by the checker and then fall through a stage unhandled."""
+import pytest
+
+from symcheck.explicit import evaluator
+from symcheck.front.ir import Opcode
+from symcheck.report import explain
+from symcheck.smt import expr
+
+TABLES = {"smt encoder": expr.OPERATORS, "explicit evaluator": evaluator.OPERATORS, "printer": explain.PRINTERS}
+
+
+@pytest.mark.parametrize("stage", sorted(TABLES))
+def test_each_table_covers_every_opcode_and_nothing_else(stage):
+    table = TABLES[stage]
+    missing = [o.name for o in Opcode if o not in table]
+    extra = [k for k in table if not isinstance(k, Opcode)]
+    assert not missing, f"the {stage} has no rule for {missing}"
+    assert not extra, f"the {stage} has entries that are not opcodes: {extra}"
+
+
+def test_opcodes_have_distinct_spellings():
+    """The value is how an operator reads in claims and messages: two opcodes never share one."""
+    spellings = [o.value for o in Opcode]
+    assert len(spellings) == len(set(spellings))

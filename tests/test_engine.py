@@ -128,7 +128,8 @@ def test_same_command_twice_gives_identical_output(tmp_path):
 # The stages, lowest first: a module may import only modules before it. `errors` and
 # `trace` hold what every stage shares (bad input; solver-free result types).
 PIPELINE = ["errors", "trace",
-            "front.ir", "front.source", "front.values", "front.actions", "front.variants", "front.check",
+            "front.ir", "front.source", "front.values", "front.actions", "front.variants", "front.declarations",
+            "front.expressions", "front.calls", "front.size", "front.check",
             "front.claims",
             "explicit.evaluator", "explicit.liveness",
             "smt.symbolic", "smt.expr", "smt.capacity", "smt.encode", "smt.solve",

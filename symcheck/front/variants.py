@@ -19,7 +19,9 @@ VARIANT_KEYS = ("bug", "expect", "depth", "patch", "extends", "title", "notes", 
 PATCHABLE = ("title", "statement", "constants", "types", "variables", "init", "defs", "actions",
              "invariants", "depth", "deadlock", "notes", "properties", "fairness", "unexercised", "unproved")
 ADDABLE = ("constants", "types", "variables", "init", "defs", "actions", "invariants", "properties")
-_DEF_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*(\(.*\))?\s*(->.*)?$")
+# a definition's key: `name`, `name(params)` or either with `-> ReturnType`
+_DEF_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*(?:\((.*)\))?\s*(?:->(.*))?$")
+_RETURN_TYPE = re.compile(r"\s*(.+?)\s*")
 
 
 @dataclass(frozen=True)
@@ -52,9 +54,30 @@ def check_keys(node: YMap, allowed, what: str) -> None:
             raise InputError(span, f"unknown key {key!r} in {what}", hint)
 
 
-def def_name(key: str) -> str:
+@dataclass(frozen=True)
+class DefKey:
+    """A definition's key, parsed: the same parser serves variant patches (which match
+    definitions by name) and the checker (which reads parameters and return type)."""
+    name: str
+    params: str | None  # the text between the parentheses, None without them
+    returns: str | None  # the return type's text; "" after an `->` with nothing after it
+
+
+def parse_def_key(key: str) -> DefKey | None:
+    """The parts of `name(a: T, b) -> R`, or None when the key does not have that form."""
     m = _DEF_KEY.match(key)
-    return m.group(1) if m else key
+    if not m:
+        return None
+    returns = m.group(3)
+    if returns is not None:
+        typed = _RETURN_TYPE.fullmatch(returns)
+        returns = typed.group(1) if typed else ""
+    return DefKey(m.group(1), m.group(2), returns)
+
+
+def def_name(key: str) -> str:
+    parsed = parse_def_key(key)
+    return parsed.name if parsed else key
 
 
 def merge(base: YNode, patch: YNode, where: str, by_def_name: bool = False) -> YNode:

@@ -24,12 +24,7 @@ class Calls(Expressions):
     def infer_Call(self, node, scope):
         sp = scope.loc.span_of(node)
         if isinstance(node.func, ast.Attribute) and node.func.attr == "put":
-            m = self.infer(node.func.value, scope)
-            if not isinstance(m.type, MapT) or len(node.args) != 2 or node.keywords:
-                self.err(scope, node, "m.put(key, value) needs a map and two arguments")
-            k = coerce(self.check(node.args[0], m.type.key, scope), m.type.key)
-            v = coerce(self.check(node.args[1], m.type.val, scope), m.type.val)
-            return Op(Opcode.MAP_PUT, (m, k, v), m.type, span=sp)
+            return self._map_put(node, scope)
         if not isinstance(node.func, ast.Name):
             self.err(scope, node, "only named functions can be called")
         fn = node.func.id
@@ -69,32 +64,12 @@ class Calls(Expressions):
         if fn == "implies":
             return Op(Opcode.IMPLIES, tuple(self.check(a, BOOL, scope) for a in args), BOOL, span=sp)
         if fn in ("append", "head", "tail"):
-            s = self.infer(args[0], scope)
-            if not isinstance(s.type, SeqT):
-                self.err(scope, node, f"{fn}() needs a sequence, found {s.type}")
-            if fn == "head":
-                return Op(Opcode.HEAD, (s,), s.type.elem, span=sp)
-            if fn == "tail":
-                return Op(Opcode.TAIL, (s,), s.type, span=sp)
-            item = coerce(self.check(args[1], s.type.elem, scope), s.type.elem)
-            if s.type.maxlen >= MAX_SEQ:
-                self.err(scope, node, f"append would exceed the longest supported sequence ({MAX_SEQ})")
-            return Op(Opcode.APPEND, (s, item), SeqT(s.type.elem, s.type.maxlen + 1), span=sp)
+            return self._sequence_call(fn, node, scope)
         if fn == "set":
             self.err(scope, node, "the type of set() is not known here: compare or assign it to a typed set",
                      cls=NeedsType)
         if fn == "replace":
-            r = self.infer(args[0], scope)
-            if not isinstance(r.type, RecordT):
-                self.err(scope, node, "replace(r, field=value) needs a record")
-            updates = []
-            for kw in node.keywords:
-                ft = r.type.field_type(kw.arg or "")
-                if ft is None:
-                    self.err(scope, kw.value, f"record {r.type.name} has no field {kw.arg!r}")
-                updates.append((kw.arg, coerce(self.check(kw.value, ft, scope), ft)))
-            return Op(Opcode.REPLACE_FIELDS, (r,) + tuple(v for _, v in updates), r.type,
-                      attr=tuple(k for k, _ in updates), span=sp)
+            return self._replace_fields(node, scope)
         if fn == "range":
             self.err(scope, node, "range() may only appear after `in` in a generator")
         if fn in TEMPORAL:
@@ -102,6 +77,42 @@ class Calls(Expressions):
                      "write it as `properties: {name: " + fn + "(...)}`; invariants and definitions are state predicates")
         known = list(self.defs) + list(BUILTINS) + [n for n, t in self.types.items() if isinstance(t, RecordT)]
         self.err(scope, node, f"unknown function {fn!r}", suggest(fn, known))
+
+    def _map_put(self, node, scope) -> Expr:
+        m = self.infer(node.func.value, scope)
+        if not isinstance(m.type, MapT) or len(node.args) != 2 or node.keywords:
+            self.err(scope, node, "m.put(key, value) needs a map and two arguments")
+        k = coerce(self.check(node.args[0], m.type.key, scope), m.type.key)
+        v = coerce(self.check(node.args[1], m.type.val, scope), m.type.val)
+        return Op(Opcode.MAP_PUT, (m, k, v), m.type, span=scope.loc.span_of(node))
+
+    def _sequence_call(self, fn: str, node, scope) -> Expr:
+        """append(s, x), head(s), tail(s)."""
+        sp = scope.loc.span_of(node)
+        s = self.infer(node.args[0], scope)
+        if not isinstance(s.type, SeqT):
+            self.err(scope, node, f"{fn}() needs a sequence, found {s.type}")
+        if fn == "head":
+            return Op(Opcode.HEAD, (s,), s.type.elem, span=sp)
+        if fn == "tail":
+            return Op(Opcode.TAIL, (s,), s.type, span=sp)
+        item = coerce(self.check(node.args[1], s.type.elem, scope), s.type.elem)
+        if s.type.maxlen >= MAX_SEQ:
+            self.err(scope, node, f"append would exceed the longest supported sequence ({MAX_SEQ})")
+        return Op(Opcode.APPEND, (s, item), SeqT(s.type.elem, s.type.maxlen + 1), span=sp)
+
+    def _replace_fields(self, node, scope) -> Expr:
+        r = self.infer(node.args[0], scope)
+        if not isinstance(r.type, RecordT):
+            self.err(scope, node, "replace(r, field=value) needs a record")
+        updates = []
+        for kw in node.keywords:
+            ft = r.type.field_type(kw.arg or "")
+            if ft is None:
+                self.err(scope, kw.value, f"record {r.type.name} has no field {kw.arg!r}")
+            updates.append((kw.arg, coerce(self.check(kw.value, ft, scope), ft)))
+        return Op(Opcode.REPLACE_FIELDS, (r,) + tuple(v for _, v in updates), r.type,
+                  attr=tuple(k for k, _ in updates), span=scope.loc.span_of(node))
 
     def _arity(self, fn, node, table, scope):
         if fn in table and len(node.args) != table[fn]:

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from symcheck.errors import InputError
+from symcheck.errors import InputError, suggest
 from symcheck.front.source import YMap, YNode, YScalar, YSeq, load_data_file
 
 CLAIM_KEYS = ("claim", "title", "source", "statement", "constants", "types", "variables", "init",
@@ -48,10 +48,8 @@ class Variant:
 def check_keys(node: YMap, allowed, what: str) -> None:
     for key, span in node.keys.items():
         if key not in allowed:
-            import difflib
-            close = difflib.get_close_matches(key, allowed, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else "allowed keys: " + ", ".join(allowed)
-            raise InputError(span, f"unknown key {key!r} in {what}", hint)
+            raise InputError(span, f"unknown key {key!r} in {what}",
+                             suggest(key, allowed, otherwise="allowed keys: " + ", ".join(allowed)))
 
 
 @dataclass(frozen=True)
@@ -314,9 +312,7 @@ def _read_ref(ref: YMap, base: Path, cache: dict) -> YNode:
         where = f" under {'/'.join(walked)}" if walked else ""
         if isinstance(node, YMap):
             if str(step.value) not in node.items:
-                import difflib
-                close = difflib.get_close_matches(str(step.value), list(node.items), n=1)
-                hint = f"did you mean {close[0]!r}?" if close else "keys there: " + ", ".join(node.items)
+                hint = suggest(str(step.value), node.items, otherwise="keys there: " + ", ".join(node.items))
                 raise InputError(step.span, f"data file {written.value} has no key {step.value!r}{where}", hint)
             node = node.items[str(step.value)]
         elif isinstance(node, YSeq) and isinstance(step.value, int) and 0 <= step.value < len(node.items):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
 from typing import Any
 
 from symcheck.errors import Span
@@ -18,7 +19,7 @@ class Type:
 
 @dataclass(frozen=True)
 class BoolT(Type):
-    def __str__(self):
+    def __str__(self) -> str:
         return "bool"
 
 
@@ -32,16 +33,16 @@ class IntT(Type):
     def bounded(self) -> bool:
         return self.lo is not None and self.hi is not None
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.lo}..{self.hi}" if self.bounded else "int"
 
 
 @dataclass(frozen=True)
 class EnumT(Type):
     name: str
-    members: tuple
+    members: tuple[str, ...]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -49,7 +50,7 @@ class EnumT(Type):
 class SetT(Type):
     elem: Type
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"set[{self.elem}]"
 
 
@@ -58,7 +59,7 @@ class SeqT(Type):
     elem: Type
     maxlen: int
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"seq[{self.elem}, {self.maxlen}]"
 
 
@@ -67,14 +68,14 @@ class MapT(Type):
     key: Type
     val: Type
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"map[{self.key}, {self.val}]"
 
 
 @dataclass(frozen=True)
 class RecordT(Type):
     name: str
-    fields: tuple  # ((name, Type), ...)
+    fields: tuple[tuple[str, Type], ...]
 
     def field_type(self, name: str) -> Type | None:
         for fname, ftype in self.fields:
@@ -83,18 +84,18 @@ class RecordT(Type):
         return None
 
     @property
-    def field_names(self) -> tuple:
+    def field_names(self) -> tuple[str, ...]:
         return tuple(f for f, _ in self.fields)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
 @dataclass(frozen=True)
 class TupleT(Type):
-    elems: tuple
+    elems: tuple[Type, ...]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return "tuple[" + ", ".join(map(str, self.elems)) + "]"
 
 
@@ -205,7 +206,7 @@ class Comp(Expr):
     """A comprehension over finite domains: kind all | any | set | map | sum | min |
     max | choose | count. `key` is the map key expression (map only)."""
     kind: str
-    gens: tuple
+    gens: tuple[Gen, ...]
     cond: Expr | None
     elt: Expr | None
     type: Type
@@ -216,8 +217,8 @@ class Comp(Expr):
 @dataclass(frozen=True)
 class DefCall(Expr):
     name: str
-    params: tuple
-    args: tuple
+    params: tuple[str, ...]
+    args: tuple[Expr, ...]
     body: Expr
     type: Type
     span: Span | None = field(default=None, compare=False)
@@ -229,9 +230,9 @@ class DefCall(Expr):
 @dataclass(frozen=True)
 class Action:
     name: str
-    params: tuple  # ((name, Type), ...)
+    params: tuple[tuple[str, Type], ...]
     guard: Expr
-    updates: tuple  # ((var, Expr), ...)
+    updates: tuple[tuple[str, Expr], ...]
     span: Span | None = field(default=None, compare=False)
 
 
@@ -249,7 +250,7 @@ class Property:
     'leads_to' (args (P, Q): whenever P holds, Q holds then or later)."""
     name: str
     kind: str
-    args: tuple  # (Expr,) or (Expr, Expr): state predicates
+    args: tuple[Expr, ...]  # (P,) or (P, Q): state predicates
     text: str
     span: Span | None = field(default=None, compare=False)
 
@@ -260,7 +261,7 @@ class Fairness:
     action of the group could always change the state, one such step is eventually
     taken. `each`: one constraint per parameter value of the single action named
     (TLA+'s \\A p: WF(A(p))) instead of one for the whole group."""
-    actions: tuple  # action names
+    actions: tuple[str, ...]  # action names
     each: bool
     span: Span | None = field(default=None, compare=False)
 
@@ -272,7 +273,7 @@ class Constant:
     name: str
     type: Type
     value: Any
-    domain: tuple | None = None
+    domain: tuple[Any, ...] | None = None
 
     @property
     def symbolic(self) -> bool:
@@ -291,17 +292,17 @@ class Model:
     expect: str  # holds | violated
     depth: int
     file: str
-    constants: tuple  # (Constant, ...)
-    variables: tuple  # ((name, Type), ...)
-    init: tuple  # ((name, Expr), ...)
-    actions: tuple  # (Action, ...)
-    invariants: tuple  # (Invariant, ...)
+    constants: tuple[Constant, ...]
+    variables: tuple[tuple[str, Type], ...]
+    init: tuple[tuple[str, Expr], ...]
+    actions: tuple[Action, ...]
+    invariants: tuple[Invariant, ...]
     patch_text: str = ""
     deadlock: bool = False  # a reachable state with no enabled action is a violation
-    properties: tuple = ()  # (Property, ...): checked on fair lassos (liveness)
-    fairness: tuple = ()  # (Fairness, ...): weak fairness assumed by the properties
-    unexercised: tuple = ()  # ((action or invariant name, reason), ...): coverage gaps the claim expects
-    unproved: tuple = ()  # ((invariant or property name, reason), ...): held only to the bound, on purpose
+    properties: tuple[Property, ...] = ()  # checked on fair lassos (liveness)
+    fairness: tuple[Fairness, ...] = ()  # weak fairness assumed by the properties
+    unexercised: tuple[tuple[str, str], ...] = ()  # (action or invariant, reason): coverage gaps expected
+    unproved: tuple[tuple[str, str], ...] = ()  # (invariant or property, reason): bounded on purpose
 
     def var_type(self, name: str) -> Type:
         for vname, vtype in self.variables:
@@ -316,28 +317,28 @@ class Model:
         raise KeyError(name)
 
     @property
-    def symbolic(self) -> tuple:
+    def symbolic(self) -> tuple[Constant, ...]:
         """The symbolic constants, in declaration order."""
         return tuple(c for c in self.constants if c.symbolic)
 
 
-def configurations(model: Model) -> list[dict]:
+def configurations(model: Model) -> list[dict[str, Any]]:
     """Every assignment of the symbolic constants (name -> value), in domain order: the
     first constant varies slowest. A model without symbolic constants has one, {}."""
-    out = [{}]
+    out: list[dict[str, Any]] = [{}]
     for c in model.symbolic:
-        out = [{**config, c.name: v} for config in out for v in c.domain]
+        out = [{**config, c.name: v} for config in out for v in c.domain or ()]
     return out
 
 
-def with_constants(model: Model, config: dict) -> Model:
+def with_constants(model: Model, config: dict[str, Any]) -> Model:
     """The model with the named symbolic constants fixed to the given values (one
     configuration); the checked expressions are unchanged."""
     unknown = [n for n in config if n not in {c.name for c in model.symbolic}]
     if unknown:
         raise KeyError(f"{unknown[0]} is not a symbolic constant of {model.name}")
     for c in model.symbolic:
-        if c.name in config and config[c.name] not in c.domain:
+        if c.name in config and config[c.name] not in (c.domain or ()):
             raise ValueError(f"{config[c.name]!r} is not in the domain of {c.name}")
     constants = tuple(replace(c, value=config[c.name], domain=None) if c.name in config else c
                       for c in model.constants)
@@ -368,16 +369,16 @@ def premise(e: Expr) -> Expr | None:
         plain = [a for a in e.args if not (isinstance(a, Op) and a.op is Opcode.NOT)]
         if not negated or not plain:
             return None
-        return _conj(negated + [premise(plain[0]) if len(plain) == 1 else None])
-    if isinstance(e, Comp) and e.kind == "all":
+        return _conj([*negated, premise(plain[0]) if len(plain) == 1 else None])
+    if isinstance(e, Comp) and e.kind == "all" and e.elt is not None:
         body = premise(e.elt)
         return Comp("any", e.gens, e.cond, body if body is not None else Lit(True, BOOL), BOOL, span=e.span)
     return None
 
 
-def premises(model: Model) -> dict:
+def premises(model: Model) -> dict[str, Expr]:
     """Invariant name -> its premise, for the invariants that have one."""
-    out = {}
+    out: dict[str, Expr] = {}
     for inv in model.invariants:
         p = premise(inv.expr)
         if p is not None:
@@ -385,8 +386,8 @@ def premises(model: Model) -> dict:
     return out
 
 
-def _conj(parts: list) -> Expr | None:
-    parts = [p for p in parts if p is not None]
-    if not parts:
+def _conj(parts: Sequence[Expr | None]) -> Expr | None:
+    present = [p for p in parts if p is not None]
+    if not present:
         return None
-    return parts[0] if len(parts) == 1 else Op(Opcode.AND, tuple(parts), BOOL)
+    return present[0] if len(present) == 1 else Op(Opcode.AND, tuple(present), BOOL)

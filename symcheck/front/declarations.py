@@ -3,6 +3,8 @@
 finiteness and size limits on the types a state may hold."""
 from __future__ import annotations
 
+from typing import NoReturn
+
 from symcheck.errors import InputError, Span, suggest
 from symcheck.front.ir import BOOL, INT, BoolT, Constant, EnumT, IntT, MapT, RecordT, SeqT, SetT, TupleT, Type
 from symcheck.front.source import TypeSyntax, YMap, YNode, YScalar, YSeq, parse_type
@@ -294,7 +296,7 @@ class Declarations:
 
     def data_value(self, node: YNode, t: Type, what: str):
         """A YAML data value (not an expression) read as a value of type t."""
-        def bad(expected: str):
+        def bad(expected: str) -> NoReturn:
             raise InputError(node.span, f"{what}: expected {expected} for type {t}")
         if isinstance(t, BoolT):
             if not (isinstance(node, YScalar) and isinstance(node.value, bool)):

@@ -4,6 +4,7 @@ to typed IR expressions. Calls and comprehensions are in `front.calls`."""
 from __future__ import annotations
 
 import ast
+from typing import NoReturn
 
 from symcheck.errors import InputError, suggest
 from symcheck.front.declarations import Declarations
@@ -83,7 +84,8 @@ class Expressions(Declarations):
     """The expression checker: `check` against an expected type, `infer` a type; one
     `infer_<Node>` method per kind of syntax node."""
 
-    def err(self, scope: Scope, node: ast.AST, msg: str, hint: str | None = None, cls=InputError):
+    def err(self, scope: Scope, node: ast.AST, msg: str, hint: str | None = None,
+            cls: type[InputError] = InputError) -> NoReturn:
         raise cls(scope.loc.span_of(node), msg, hint)
 
     def check(self, node: ast.AST, expected: Type, scope: Scope) -> Expr:

@@ -105,9 +105,10 @@ INT = IntT()
 # ---------------------------------------------------------------- expressions
 
 
-@dataclass(frozen=True)
 class Expr:
-    pass
+    """An expression of the IR; every kind is a frozen dataclass with its `type`. (Not a
+    dataclass itself: the annotation declares the attribute without adding a field.)"""
+    type: Type
 
 
 @dataclass(frozen=True)

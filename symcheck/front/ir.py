@@ -107,8 +107,9 @@ INT = IntT()
 
 class Expr:
     """An expression of the IR; every kind is a frozen dataclass with its `type`. (Not a
-    dataclass itself: the annotation declares the attribute without adding a field.)"""
+    dataclass itself: the annotations declare the attributes without adding fields.)"""
     type: Type
+    span: Span | None
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,7 @@ class Comp(Expr):
     kind: str
     gens: tuple[Gen, ...]
     cond: Expr | None
-    elt: Expr | None
+    elt: Expr
     type: Type
     key: Expr | None = None
     span: Span | None = field(default=None, compare=False)

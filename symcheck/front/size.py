@@ -70,7 +70,7 @@ def model_terms(model: Model) -> list:
     the invariants, the initial values, each action times its parameter instances."""
     memo: dict = {}
     state = sum(value_width(t) for _, t in model.variables)
-    parts = [("the state", None, state)]
+    parts: list[tuple[str, Span | None, int]] = [("the state", None, state)]
     parts += [(f"invariant {i.name}", i.span, expr_terms(i.expr, memo)) for i in model.invariants]
     parts += [(f"the initial value of {n}", None, expr_terms(e, memo)) for n, e in model.init]
     for a in model.actions:

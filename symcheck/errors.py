@@ -17,7 +17,7 @@ class Span:
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}"
 
-    def shift(self, dline: int, col: int | None = None, dcol: int = 0) -> "Span":
+    def shift(self, dline: int, col: int | None = None, dcol: int = 0) -> Span:
         return Span(self.file, self.line + dline, (self.col if col is None else col) + dcol)
 
 

@@ -37,7 +37,7 @@ def test_the_size_estimate_counts_the_encoders_scalars():
     types = {}
     for entry in catalog(CLAIMS).values():
         model = load_model(entry)
-        for name, t in model.variables:
+        for _name, t in model.variables:
             types[str(t), repr(t)] = t
         for c in model.constants:
             types[str(c.type), repr(c.type)] = c.type

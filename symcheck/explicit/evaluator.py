@@ -38,7 +38,7 @@ class Evaluator:
             return self.comp(e, state, env)
         if isinstance(e, DefCall):
             args = [self.evaluate(a, state, env) for a in e.args]
-            return self.evaluate(e.body, state, dict(zip(e.params, args)))
+            return self.evaluate(e.body, state, dict(zip(e.params, args, strict=False)))
         raise TypeError(f"unhandled expression {e!r}")
 
     def op(self, e: Op, state, env):
@@ -277,7 +277,7 @@ def _path(model, parent, state):
     out = []
     while key is not None:
         entry = parent[key]
-        st = dict(zip(names, key))
+        st = dict(zip(names, key, strict=False))
         if entry is None:
             out.append((None, st))
             break
@@ -307,7 +307,7 @@ def coverage_search(model: Model, depth: int, consts: dict | None = None,
     ev = Evaluator(model, consts)
     prem = premises(model)
     actions = {a.name: None for a in model.actions}
-    reached = {name: None for name in prem}
+    reached = dict.fromkeys(prem)
     try:
         level = [{name: ev.evaluate(e, {}, {}) for name, e in model.init}]
     except ModelError:
@@ -408,7 +408,7 @@ def _field(e, vals):
 def _replace_fields(e, vals):
     rt = e.args[0].type
     rec = list(vals[0])
-    for name, v in zip(e.attr, vals[1:]):
+    for name, v in zip(e.attr, vals[1:], strict=False):
         rec[rt.field_names.index(name)] = v
     return tuple(rec)
 

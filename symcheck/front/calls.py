@@ -74,7 +74,8 @@ class Calls(Expressions):
             self.err(scope, node, "range() may only appear after `in` in a generator")
         if fn in TEMPORAL:
             self.err(scope, node, f"{fn}() may only be a whole property under `properties:`",
-                     "write it as `properties: {name: " + fn + "(...)}`; invariants and definitions are state predicates")
+                     "write it as `properties: {name: " + fn + "(...)}`; "
+                     "invariants and definitions are state predicates")
         known = list(self.defs) + list(BUILTINS) + [n for n, t in self.types.items() if isinstance(t, RecordT)]
         self.err(scope, node, f"unknown function {fn!r}", suggest(fn, known))
 
@@ -127,12 +128,13 @@ class Calls(Expressions):
         if len(node.args) > len(t.fields):
             self.err(scope, node, f"record {name} has {len(t.fields)} fields, got {len(node.args)} arguments")
         values: dict = {}
-        for (fname, ft), a in zip(t.fields, node.args):
+        for (fname, ft), a in zip(t.fields, node.args, strict=False):
             values[fname] = coerce(self.check(a, ft, scope), ft)
         for kw in node.keywords:
             ft = t.field_type(kw.arg or "")
             if ft is None:
-                self.err(scope, kw.value, f"record {name} has no field {kw.arg!r}", suggest(kw.arg or "", t.field_names))
+                self.err(scope, kw.value, f"record {name} has no field {kw.arg!r}",
+                         suggest(kw.arg or "", t.field_names))
             if kw.arg in values:
                 self.err(scope, kw.value, f"field {kw.arg} given twice")
             values[kw.arg] = coerce(self.check(kw.value, ft, scope), ft)
@@ -149,7 +151,7 @@ class Calls(Expressions):
                                   f"got {len(args)}")
         ptypes, rtype = self.def_types[name]
         arg_exprs = tuple(coerce(self.check(a, ptypes[p], scope), ptypes[p]) if p in ptypes else self.infer(a, scope)
-                          for p, a in zip(params, args))
+                          for p, a in zip(params, args, strict=False))
         key = (name, tuple(a.type for a in arg_exprs), scope.state)
         if key not in self.def_cache:
             if name in self.def_stack:
@@ -157,7 +159,7 @@ class Calls(Expressions):
             self.def_stack.append(name)
             try:
                 loc = parse_expr(body_node, f"definition {name}")
-                inner = Scope(self, loc, {p: a.type for p, a in zip(params, arg_exprs)}, scope.state,
+                inner = Scope(self, loc, {p: a.type for p, a in zip(params, arg_exprs, strict=False)}, scope.state,
                               f"definition {name}")
                 body = self.check(loc.tree, rtype, inner) if rtype else self.infer(loc.tree, inner)
                 self.def_cache[key] = coerce(body, rtype) if rtype else body
@@ -209,7 +211,8 @@ class Calls(Expressions):
             whole = isinstance(src, Lit) and src.value == frozenset(domain(gens[0].elem)) or \
                 isinstance(src, Ref) and src.kind == "const" and \
                 self.consts[src.name].value == frozenset(domain(gens[0].elem))
-            if len(gens) != 1 or cond is not None or not (isinstance(node.key, ast.Name) and node.key.id == gens[0].name) \
+            keyed_by_binding = isinstance(node.key, ast.Name) and node.key.id == gens[0].name if gens else False
+            if len(gens) != 1 or cond is not None or not keyed_by_binding \
                     or gens[0].kind != "set" or not whole:
                 self.err(scope, node, "a map is built as {k: value for k in K}, where K is a whole enum or range")
             elt = self.check(node.value, elem_type, inner) if elem_type else self.infer(node.value, inner)
@@ -234,7 +237,7 @@ class Calls(Expressions):
                 lo, hi = 0, bounds[0]
             else:
                 lo, hi = bounds
-            for a, b in zip(it.args, bounds):
+            for a, b in zip(it.args, bounds, strict=False):
                 sym = self._symbolic_in(b) if isinstance(b, Expr) else None
                 if sym:
                     self.err(scope, a, f"range() bound uses the symbolic constant {sym}: the values a generator "

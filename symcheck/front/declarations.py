@@ -71,7 +71,8 @@ class Declarations:
         if isinstance(node, YScalar):
             return self.resolve_type(parse_type(node, f"type {name}"))
         if not isinstance(node, YMap) or len(node.items) != 1:
-            raise InputError(node.span, f"type {name}: write {{enum: [...]}}, {{record: {{field: type}}}} or a type string")
+            raise InputError(node.span,
+                             f"type {name}: write {{enum: [...]}}, {{record: {{field: type}}}} or a type string")
         kind, body = next(iter(node.items.items()))
         kspan = node.keys[kind]
         if kind == "enum":
@@ -282,7 +283,8 @@ class Declarations:
             owners = mine if owners is None else owners & mine
         if len(owners) != 1:
             which = "no enum has" if not owners else f"several enums ({', '.join(sorted(owners))}) have"
-            raise InputError(dnode.span, f"{what}: {which} all of these members", "give its type: {type: T, domain: [...]}")
+            raise InputError(dnode.span, f"{what}: {which} all of these members",
+                             "give its type: {type: T, domain: [...]}")
         return self.type_named(owners.pop(), dnode.span)
 
     def _check_configurations(self) -> None:
@@ -327,7 +329,7 @@ class Declarations:
                 return tuple(self.data_value(n, t.elem, what) for n in node.items)
             if len(node.items) != len(t.elems):
                 bad(f"a list of {len(t.elems)} items")
-            return tuple(self.data_value(n, et, what) for n, et in zip(node.items, t.elems))
+            return tuple(self.data_value(n, et, what) for n, et in zip(node.items, t.elems, strict=False))
         if isinstance(t, RecordT):
             if not isinstance(node, YMap):
                 bad("a mapping of fields")
@@ -343,7 +345,8 @@ class Declarations:
             keys = domain(t.key)
             given = {}
             for k, vnode in node.items.items():
-                kv = self.data_value(YScalar(k if not isinstance(t.key, IntT) else int(k) if k.lstrip("-").isdigit() else k,
+                key = k if not isinstance(t.key, IntT) else int(k) if k.lstrip("-").isdigit() else k
+                kv = self.data_value(YScalar(key,
                                              node.keys[k]), t.key, what)
                 given[kv] = self.data_value(vnode, t.val, what)
             missing = [k for k in keys if k not in given]

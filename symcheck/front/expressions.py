@@ -38,7 +38,7 @@ def unify(a: Type, b: Type) -> Type | None:
         v = unify(a.val, b.val)
         return MapT(a.key, v) if v else None
     if isinstance(a, TupleT) and isinstance(b, TupleT) and len(a.elems) == len(b.elems):
-        es = [unify(x, y) for x, y in zip(a.elems, b.elems)]
+        es = [unify(x, y) for x, y in zip(a.elems, b.elems, strict=False)]
         return None if None in es else TupleT(tuple(es))
     if isinstance(a, RecordT) and isinstance(b, RecordT) and a.name == b.name:
         return a
@@ -56,7 +56,8 @@ def assignable(src: Type, dst: Type) -> bool:
     if isinstance(src, MapT) and isinstance(dst, MapT):
         return src.key == dst.key and assignable(src.val, dst.val)
     if isinstance(src, TupleT) and isinstance(dst, TupleT):
-        return len(src.elems) == len(dst.elems) and all(assignable(a, b) for a, b in zip(src.elems, dst.elems))
+        return len(src.elems) == len(dst.elems) and all(assignable(a, b)
+                                                        for a, b in zip(src.elems, dst.elems, strict=False))
     if isinstance(src, RecordT) and isinstance(dst, RecordT):
         return src.name == dst.name
     return src == dst
@@ -69,14 +70,14 @@ def coerce(e: Expr, dst: Type) -> Expr:
 class Scope:
     """What names mean while checking one expression."""
 
-    def __init__(self, checker: "Expressions", loc: Located, locals_: dict, state: bool, what: str):
+    def __init__(self, checker: Expressions, loc: Located, locals_: dict, state: bool, what: str):
         self.c = checker
         self.loc = loc
         self.locals = locals_
         self.state = state
         self.what = what
 
-    def with_locals(self, extra: dict) -> "Scope":
+    def with_locals(self, extra: dict) -> Scope:
         return Scope(self.c, self.loc, {**self.locals, **extra}, self.state, self.what)
 
 
@@ -113,7 +114,7 @@ class Expressions(Declarations):
             items = tuple(coerce(self.check(n, expected.elem, scope), expected.elem) for n in node.elts)
             return Op(Opcode.SET_LITERAL, items, expected, span=sp)
         if isinstance(node, ast.Tuple) and isinstance(expected, TupleT) and len(node.elts) == len(expected.elems):
-            items = tuple(coerce(self.check(n, t, scope), t) for n, t in zip(node.elts, expected.elems))
+            items = tuple(coerce(self.check(n, t, scope), t) for n, t in zip(node.elts, expected.elems, strict=False))
             return Op(Opcode.TUPLE, items, expected, span=sp)
         if isinstance(node, ast.IfExp):
             cond = self.check(node.test, BOOL, scope)
@@ -263,8 +264,8 @@ class Expressions(Declarations):
 
     def infer_BinOp(self, node, scope):
         sp = scope.loc.span_of(node)
-        arith = {ast.Add: Opcode.ADD, ast.Sub: Opcode.SUBTRACT, ast.Mult: Opcode.MULTIPLY, ast.FloorDiv: Opcode.FLOOR_DIVIDE,
-                 ast.Mod: Opcode.MODULO}
+        arith = {ast.Add: Opcode.ADD, ast.Sub: Opcode.SUBTRACT, ast.Mult: Opcode.MULTIPLY,
+                 ast.FloorDiv: Opcode.FLOOR_DIVIDE, ast.Mod: Opcode.MODULO}
         sets = {ast.BitOr: Opcode.UNION, ast.BitAnd: Opcode.INTERSECTION, ast.Sub: Opcode.DIFFERENCE}
         a, b = self.pair(node.left, node.right, scope)
         if isinstance(a.type, IntT) and isinstance(b.type, IntT) and type(node.op) in arith:
@@ -280,7 +281,7 @@ class Expressions(Declarations):
         sp = scope.loc.span_of(node)
         parts = []
         left = node.left
-        for op, right in zip(node.ops, node.comparators):
+        for op, right in zip(node.ops, node.comparators, strict=False):
             parts.append(self.compare(op, left, right, scope, node))
             left = right
         return parts[0] if len(parts) == 1 else Op(Opcode.AND, tuple(parts), BOOL, span=sp)
@@ -354,7 +355,8 @@ class Expressions(Declarations):
             t = unify(t, i.type)
             if t is None:
                 self.err(scope, node, "sequence items have different types")
-        return Op(Opcode.SEQ_LITERAL, tuple(coerce(i, t) for i in items), SeqT(t, len(items)), span=scope.loc.span_of(node))
+        return Op(Opcode.SEQ_LITERAL, tuple(coerce(i, t) for i in items), SeqT(t, len(items)),
+                  span=scope.loc.span_of(node))
 
     def infer_Tuple(self, node, scope):
         items = tuple(self.infer(n, scope) for n in node.elts)

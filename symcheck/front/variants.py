@@ -159,7 +159,8 @@ def expand(doc: YMap) -> list[Variant]:
                     keys[section] = patch.keys[section]
                     continue
                 if section not in items:
-                    raise InputError(patch.keys[section], f"the variant patches {section}, which the claim does not have")
+                    raise InputError(patch.keys[section],
+                                     f"the variant patches {section}, which the claim does not have")
                 items[section] = merge(items[section], value, section, by_def_name=(section == "defs"))
                 keys[section] = patch.keys[section]
             patched = YMap(items, keys, base.span)

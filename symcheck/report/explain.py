@@ -135,7 +135,7 @@ class Explainer:
             return
         if isinstance(e, DefCall):
             self.show(e, env, depth)
-            args = {p: self.value(a, env) for p, a in zip(e.params, e.args)}
+            args = {p: self.value(a, env) for p, a in zip(e.params, e.args, strict=False)}
             if any(isinstance(v, ModelError) for v in args.values()):
                 return
             return self.why(e.body, args, want, depth + 1, budget)
@@ -220,7 +220,8 @@ def _tuple(e: Op) -> str:
 
 def _replace_fields(e: Op) -> str:
     a = e.args
-    return f"replace({pretty(a[0])}, " + ", ".join(f"{k}={pretty(v)}" for k, v in zip(e.attr, a[1:])) + ")"
+    fields = ", ".join(f"{k}={pretty(v)}" for k, v in zip(e.attr, a[1:], strict=False))
+    return f"replace({pretty(a[0])}, {fields})"
 
 
 PRINTERS: dict[Opcode, Callable[[Op], str]] = {

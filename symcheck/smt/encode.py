@@ -46,7 +46,7 @@ class Encoding:
         self.bad_t = self._bad_state_template()
 
     @classmethod
-    def of(cls, model: Model) -> "Encoding":
+    def of(cls, model: Model) -> Encoding:
         """The encoding of a model with its constants' values, shared by the engines that
         check the same model one after the other (bmc, then coverage): encoding is
         often the larger part of their time. Only the last model's is kept."""
@@ -70,8 +70,8 @@ class Encoding:
     def _subst_pairs(self, i: int):
         pairs = []
         for n, _ in self.model.variables:
-            pairs += list(zip(leaves(self.cur[n]), leaves(self.state(i)[n])))
-            pairs += list(zip(leaves(self.nxt[n]), leaves(self.state(i + 1)[n])))
+            pairs += list(zip(leaves(self.cur[n]), leaves(self.state(i)[n]), strict=False))
+            pairs += list(zip(leaves(self.nxt[n]), leaves(self.state(i + 1)[n]), strict=False))
         pairs.append((self.sel_cur, self.selector(i)))
         return pairs
 
@@ -94,7 +94,7 @@ class Encoding:
         options, bads, enabled = [], [], []
         for k, (action, params) in enumerate(self.insts):
             ctx = Context(self.model, self.consts)
-            env = {p: lift(v, t) for (p, t), v in zip(action.params, params.values())}
+            env = {p: lift(v, t) for (p, t), v in zip(action.params, params.values(), strict=False)}
             guard = ctx.enc(action.guard, self.cur, env)
             guard_wf = z3.And([c for c, _ in ctx.obligations])
             ctx.obligations = []
@@ -235,7 +235,7 @@ class Encoding:
     def _changes_template(self, k: int):
         action, params = self.insts[k]
         ctx = Context(self.model, self.consts)
-        env = {p: lift(v, t) for (p, t), v in zip(action.params, params.values())}
+        env = {p: lift(v, t) for (p, t), v in zip(action.params, params.values(), strict=False)}
         guard = ctx.enc(action.guard, self.cur, env)
         with ctx.under(guard):
             assigned = {var: ctx.enc(e, self.cur, env) for var, e in action.updates}

@@ -66,7 +66,7 @@ class Context:
             saved = self.pc, self.obligations
             self.pc, self.obligations = z3.BoolVal(True), []
             try:
-                value = self.enc(e.body, state, dict(zip(e.params, args)))
+                value = self.enc(e.body, state, dict(zip(e.params, args, strict=False)))
                 hit = (value, self.obligations, args)  # args kept alive: their ids stay unique
             finally:
                 self.pc, self.obligations = saved
@@ -166,7 +166,7 @@ class Context:
         if k == "map":
             g = e.gens[0]
             keys = domain(g.elem)
-            return SMap([(key, v) for key, (_, _, v) in zip(keys, rows)])
+            return SMap([(key, v) for key, (_, _, v) in zip(keys, rows, strict=False)])
         raise TypeError(f"unhandled comprehension {k!r}")
 
 
@@ -320,7 +320,7 @@ def _field(ctx, e, vals):
 
 def _replace_fields(ctx, e, vals):
     items = list(vals[0].items)
-    for name, v in zip(e.attr, vals[1:]):
+    for name, v in zip(e.attr, vals[1:], strict=False):
         items[e.args[0].type.field_names.index(name)] = v
     return STup(items)
 

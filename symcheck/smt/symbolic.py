@@ -48,9 +48,9 @@ def lift(v, t: Type):
         items = [lift(x, t.elem) for x in v]
         return SSeq(z3.IntVal(len(v)), items + [default(t.elem) for _ in range(t.maxlen - len(v))])
     if isinstance(t, RecordT):
-        return STup([lift(x, ft) for (_, ft), x in zip(t.fields, v)])
+        return STup([lift(x, ft) for (_, ft), x in zip(t.fields, v, strict=False)])
     if isinstance(t, TupleT):
-        return STup([lift(x, et) for et, x in zip(t.elems, v)])
+        return STup([lift(x, et) for et, x in zip(t.elems, v, strict=False)])
     if isinstance(t, MapT):
         return SMap([(k, lift(x, t.val)) for k, x in v])
     raise TypeError(t)
@@ -143,9 +143,9 @@ def eq(a, b, t: Type):
         return z3.And(parts)
     if isinstance(t, (RecordT, TupleT)):
         ts = [ft for _, ft in t.fields] if isinstance(t, RecordT) else list(t.elems)
-        return z3.And([eq(x, y, ft) for x, y, ft in zip(a.items, b.items, ts)])
+        return z3.And([eq(x, y, ft) for x, y, ft in zip(a.items, b.items, ts, strict=False)])
     if isinstance(t, MapT):
-        return z3.And([eq(x, y, t.val) for (_, x), (_, y) in zip(a.entries, b.entries)])
+        return z3.And([eq(x, y, t.val) for (_, x), (_, y) in zip(a.entries, b.entries, strict=False)])
     raise TypeError(t)
 
 
@@ -166,9 +166,9 @@ def ite(c, a, b, t: Type):
         return SSeq(z3.If(c, a.length, b.length), items)
     if isinstance(t, (RecordT, TupleT)):
         ts = [ft for _, ft in t.fields] if isinstance(t, RecordT) else list(t.elems)
-        return STup([ite(c, x, y, ft) for x, y, ft in zip(a.items, b.items, ts)])
+        return STup([ite(c, x, y, ft) for x, y, ft in zip(a.items, b.items, ts, strict=False)])
     if isinstance(t, MapT):
-        return SMap([(k, ite(c, x, y, t.val)) for (k, x), (_, y) in zip(a.entries, b.entries)])
+        return SMap([(k, ite(c, x, y, t.val)) for (k, x), (_, y) in zip(a.entries, b.entries, strict=False)])
     raise TypeError(t)
 
 
@@ -187,9 +187,9 @@ def decode(m: z3.ModelRef, v, t: Type):
         n = m.evaluate(v.length, model_completion=True).as_long()
         return tuple(decode(m, x, t.elem) for x in v.items[:max(0, n)])
     if isinstance(t, RecordT):
-        return tuple(decode(m, x, ft) for x, (_, ft) in zip(v.items, t.fields))
+        return tuple(decode(m, x, ft) for x, (_, ft) in zip(v.items, t.fields, strict=False))
     if isinstance(t, TupleT):
-        return tuple(decode(m, x, et) for x, et in zip(v.items, t.elems))
+        return tuple(decode(m, x, et) for x, et in zip(v.items, t.elems, strict=False))
     if isinstance(t, MapT):
         return tuple((k, decode(m, x, t.val)) for k, x in v.entries)
     raise TypeError(t)
@@ -212,7 +212,7 @@ def type_ok(v, t: Type):
         return z3.And(parts)
     if isinstance(t, (RecordT, TupleT)):
         ts = [ft for _, ft in t.fields] if isinstance(t, RecordT) else list(t.elems)
-        return z3.And([type_ok(x, ft) for x, ft in zip(v.items, ts)])
+        return z3.And([type_ok(x, ft) for x, ft in zip(v.items, ts, strict=False)])
     if isinstance(t, MapT):
         return z3.And([type_ok(x, t.val) for _, x in v.entries])
     raise TypeError(t)
@@ -226,7 +226,7 @@ def well_shaped(v, t: Type):
         return z3.And([v.length >= 0, v.length <= len(v.items)] + [well_shaped(x, t.elem) for x in v.items])
     if isinstance(t, (RecordT, TupleT)):
         ts = [ft for _, ft in t.fields] if isinstance(t, RecordT) else list(t.elems)
-        return z3.And([well_shaped(x, ft) for x, ft in zip(v.items, ts)])
+        return z3.And([well_shaped(x, ft) for x, ft in zip(v.items, ts, strict=False)])
     if isinstance(t, MapT):
         return z3.And([well_shaped(x, t.val) for _, x in v.entries])
     return z3.BoolVal(True)
@@ -245,7 +245,7 @@ def in_domain(x, t: Type):
         return z3.BoolVal(True)
     if isinstance(t, (RecordT, TupleT)):
         ts = [ft for _, ft in t.fields] if isinstance(t, RecordT) else list(t.elems)
-        return z3.And([in_domain(y, ft) for y, ft in zip(x.items, ts)])
+        return z3.And([in_domain(y, ft) for y, ft in zip(x.items, ts, strict=False)])
     if isinstance(t, SeqT):
         return z3.And([x.length <= t.maxlen] + [z3.Implies(x.length > i, in_domain(y, t.elem))
                                                for i, y in enumerate(x.items[:t.maxlen])])
@@ -272,7 +272,7 @@ def convert(v, src: Type, dst: Type, oblige):
     if isinstance(dst, (RecordT, TupleT)):
         sts = [ft for _, ft in src.fields] if isinstance(src, RecordT) else list(src.elems)
         dts = [ft for _, ft in dst.fields] if isinstance(dst, RecordT) else list(dst.elems)
-        return STup([convert(x, a, b, oblige) for x, a, b in zip(v.items, sts, dts)])
+        return STup([convert(x, a, b, oblige) for x, a, b in zip(v.items, sts, dts, strict=False)])
     if isinstance(dst, MapT):
         return SMap([(k, convert(x, src.val, dst.val, oblige)) for k, x in v.entries])
     return v

@@ -27,11 +27,7 @@ class Evaluator:
         if isinstance(e, Lit):
             return e.value
         if isinstance(e, Ref):
-            if e.kind == "local":
-                return env[e.name]
-            if e.kind == "var":
-                return state[e.name]
-            return self.consts[e.name]
+            return e.value_in(state, env, self.consts)
         if isinstance(e, Op):
             return self.op(e, state, env)
         if isinstance(e, Comp):

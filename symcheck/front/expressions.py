@@ -159,15 +159,23 @@ class Expressions(Declarations):
                 self.err(scope, node, "integer literal is too large")
             return Lit(v, INT, sp)
         if isinstance(v, str):
-            owners = self.member_index.get(v, [])
-            if len(owners) == 1:
-                return Lit(v, self.type_named(owners[0], sp), sp)
-            if owners:
-                self.err(scope, node, f"{v!r} is a member of several enums ({', '.join(owners)}); "
-                                      "compare it with a typed value", cls=NeedsType)
+            member = self._enum_member(v, node, scope)
+            if member is not None:
+                return member
             self.err(scope, node, f"{v!r} is not a member of any enum",
                      suggest(v, self.member_index))
         self.err(scope, node, f"unsupported literal {v!r}")
+
+    def _enum_member(self, name: str, node: ast.AST, scope: Scope) -> Lit | None:
+        """`name` as a member of the one enum that has it; None when no enum has it (an
+        error, needing a typed context, when several have)."""
+        owners = self.member_index.get(name, [])
+        if len(owners) == 1:
+            return Lit(name, self.type_named(owners[0], scope.loc.span_of(node)), scope.loc.span_of(node))
+        if owners:
+            self.err(scope, node, f"{name!r} is a member of several enums ({', '.join(owners)}); "
+                                  "compare it with a typed value", cls=NeedsType)
+        return None
 
     def infer_Name(self, node, scope):
         sp = scope.loc.span_of(node)
@@ -189,12 +197,9 @@ class Expressions(Declarations):
             if isinstance(t, EnumT):
                 return Lit(frozenset(t.members), SetT(t), sp)
             self.err(scope, node, f"type {name} is not a value", f"build a record with {name}(...)")
-        owners = self.member_index.get(name, [])
-        if len(owners) == 1:
-            return Lit(name, self.type_named(owners[0], sp), sp)
-        if owners:
-            self.err(scope, node, f"{name!r} is a member of several enums ({', '.join(owners)}); "
-                                  "compare it with a typed value", cls=NeedsType)
+        member = self._enum_member(name, node, scope)
+        if member is not None:
+            return member
         known = list(scope.locals) + list(self.variables) + list(self.defs) + list(self.const_nodes)
         hint = suggest(name, known)
         if name.lower() in ("true", "false"):  # YAML spells booleans in lower case; expressions are Python's

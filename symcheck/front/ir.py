@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, replace
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from symcheck.errors import Span
@@ -127,6 +127,15 @@ class Ref(Expr):
     name: str
     type: Type
     span: Span | None = field(default=None, compare=False)
+
+    def value_in(self, state: Mapping[str, Any], env: Mapping[str, Any], consts: Mapping[str, Any]) -> Any:
+        """What the name stands for: a bound local, a state variable or a constant (the
+        mappings hold concrete or symbolic values alike)."""
+        if self.kind == "local":
+            return env[self.name]
+        if self.kind == "var":
+            return state[self.name]
+        return consts[self.name]
 
 
 class Opcode(enum.Enum):

@@ -42,11 +42,7 @@ class Context:
         if isinstance(e, Lit):
             return lift(e.value, e.type)
         if isinstance(e, Ref):
-            if e.kind == "local":
-                return env[e.name]
-            if e.kind == "var":
-                return state[e.name]
-            return self.consts[e.name]
+            return e.value_in(state, env, self.consts)
         if isinstance(e, Op):
             return self.op(e, state, env)
         if isinstance(e, Comp):

@@ -297,7 +297,7 @@ class ClaimChecker(Calls):
             loc = parse_expr(node, f"property {name}")
             tree = loc.tree
             fn = tree.func.id if isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) else None
-            if fn not in TEMPORAL:
+            if fn not in TEMPORAL or not isinstance(tree, ast.Call):  # fn is None unless tree is a call
                 raise InputError(loc.span_of(tree), f"property {name} must be eventually(P) or leads_to(P, Q)",
                                  "a state predicate that must hold in every state is an invariant")
             if tree.keywords or len(tree.args) != TEMPORAL[fn]:

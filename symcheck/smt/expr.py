@@ -152,7 +152,7 @@ class Context:
             return acc
         if k == "set":
             et = e.type.elem
-            bits = {d: [] for d in domain(et)}
+            bits: dict[Any, list[Any]] = {d: [] for d in domain(et)}
             for _, s, v in rows:
                 with self.under(s):
                     self.oblige(in_domain(v, et), f"a set element lies outside {et}")

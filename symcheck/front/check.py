@@ -14,7 +14,7 @@ from symcheck.front.ir import BOOL, Action, Expr, Fairness, Invariant, Lit, Mode
 from symcheck.front.source import YMap, YScalar, YSeq, parse_expr, parse_type, parse_type_text
 from symcheck.front.size import check_size
 from symcheck.front.values import check_finite, domain_size
-from symcheck.front.variants import Variant, check_keys, parse_def_key
+from symcheck.front.variants import Variant, check_keys, parse_def_key, render_patch
 
 MAX_INSTANCES = 20_000  # action instances (an action times its parameter values)
 MAX_DEPTH = 1000
@@ -57,7 +57,6 @@ class ClaimChecker(Calls):
         expect, depth, deadlock = self.settings()
         unexercised = self.check_unexercised(actions, invariants)
         unproved = self.check_unproved(invariants, properties)
-        from symcheck.front.variants import render_patch
         return Model(
             name=self.variant.name, family=self.text("claim"), title=self.text("title"),
             source=self.text("source"), statement=self.text("statement"), bug=self.variant.bug,

@@ -17,7 +17,8 @@ import z3
 
 import symcheck
 from claimgen import GenClaim
-from symcheck.smt.encode import Encoding, default, leaves, lift
+from symcheck.smt.encode import Encoding
+from symcheck.smt.symbolic import default, leaves, lift
 from symcheck.front.check import check_variant
 from symcheck.errors import ModelError
 from symcheck.explicit.evaluator import (Evaluator, Found, check_state, freeze, instances, search, successors,

@@ -128,16 +128,17 @@ def test_same_command_twice_gives_identical_output(tmp_path):
 # The stages, lowest first: a module may import only modules before it. `errors` and
 # `trace` hold what every stage shares (bad input; solver-free result types).
 PIPELINE = ["errors", "trace",
-            "front.ir", "front.source", "front.values", "front.actions", "front.variants", "front.check",
+            "front.ir", "front.source", "front.values", "front.actions", "front.variants", "front.declarations",
+            "front.expressions", "front.calls", "front.size", "front.check",
             "front.claims",
             "explicit.evaluator", "explicit.liveness",
-            "smt.encode", "smt.solve",
+            "smt.symbolic", "smt.expr", "smt.capacity", "smt.encode", "smt.solve",
             "engines.bmc", "engines.kind", "engines.pdr", "engines.auto", "engines.matrix", "engines.liveness",
             "engines.vacuity", "engines.multitrace",
             "report.explain", "report.text", "report.catalog",
             "limits", "api", "cli", "__main__"]
 Z3_USERS = ["engines.bmc", "engines.kind", "engines.liveness", "engines.matrix", "engines.multitrace", "engines.pdr",
-            "engines.vacuity", "smt.encode", "smt.solve"]
+            "engines.vacuity", "smt.encode", "smt.expr", "smt.solve", "smt.symbolic"]
 
 
 def module_name(path) -> str:

@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from claimgen import claims
 from conftest import examples
 from symcheck.engines.bmc import check_bmc
-from symcheck.front.check import check_variant, model_terms
+from symcheck.front.check import check_variant
+from symcheck.front.size import model_terms
 from symcheck.errors import InputError
 from symcheck.front.source import parse_yaml
 from symcheck.front.variants import expand

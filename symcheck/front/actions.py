@@ -15,7 +15,7 @@ def instances(model: Model):
     for a in model.actions:
         names = [p for p, _ in a.params]
         for combo in itertools.product(*(domain(t) for _, t in a.params)):
-            out.append((a, dict(zip(names, combo))))
+            out.append((a, dict(zip(names, combo, strict=False))))
     return out
 
 

@@ -35,8 +35,10 @@ class Trace:
 
 
 @dataclass
-class Result:
-    """One verdict. Its numbers each have one meaning: `bound`, the depth the bounded
+class Outcome:
+    """Every engine's answer (`run(model, encoding, deadline) -> Outcome`): one verdict,
+    and in its fields whatever else that engine found (several traces, a matrix,
+    coverage, a proof and its certificate). Its numbers each have one meaning: `bound`, the depth the bounded
     search covered (holds and proved: no violation at depths 0..bound; unknown: the
     depth it had reached when it stopped); `length`, a violation's trace length; `k`,
     a k-induction proof's induction depth. A liveness green whose invariants are proved
@@ -54,9 +56,13 @@ class Result:
     config: dict | None = None  # symbolic constants: the configuration of the trace
     loop_start: int | None = None  # liveness: the trace's last state loops back here
     proof: list = field(default_factory=list)  # proved: lines describing the proof
-    coverage: "Coverage | None" = None  # a green's vacuity check, when computed
+    coverage: Coverage | None = None  # a green's vacuity check, when computed
     length: int | None = None  # violated: steps in the trace (a lasso: its states)
     k: int | None = None  # proved by k-induction (a liveness green: its invariants): the induction depth
+    how: str | None = None  # proved by k-induction: "induction" or "diameter"
+    certificate: object = None  # proved by PDR: the inductive invariant (a solver formula), for its re-check
+    traces: list[Outcome] = field(default_factory=list)  # several counterexamples: one violated Outcome each
+    matrix: Matrix | None = None  # the configuration matrix, when one was asked for
 
     @property
     def depth(self) -> int | None:
@@ -94,6 +100,9 @@ class Result:
     def as_expected(self) -> bool:
         """The claim's expectation is `holds` or `violated`; a proof meets `holds`."""
         return self.verdict == self.expected or (self.verdict == PROVED and self.expected == HOLDS)
+
+
+Result = Outcome  # the name reporters and tests have always used
 
 
 @dataclass(frozen=True)

@@ -131,13 +131,12 @@ PIPELINE = ["errors", "trace",
             "front.ir", "front.source", "front.values", "front.actions", "front.variants", "front.check",
             "front.claims",
             "explicit.evaluator", "explicit.liveness",
-            "smt.encode", "smt.solve",
-            "engines.bmc", "engines.kind", "engines.pdr", "engines.auto", "engines.matrix", "engines.liveness",
-            "engines.vacuity", "engines.multitrace",
+            "smt.encode", "smt.solve", "smt.unroll", "smt.lasso", "smt.horn",
+            "engines.bmc", "engines.kind", "engines.pdr", "engines.matrix", "engines.liveness",
+            "engines.vacuity", "engines.multitrace", "engines.auto",
             "report.explain", "report.text", "report.catalog",
             "limits", "api", "cli", "__main__"]
-Z3_USERS = ["engines.bmc", "engines.kind", "engines.liveness", "engines.matrix", "engines.multitrace", "engines.pdr",
-            "engines.vacuity", "smt.encode", "smt.solve"]
+Z3_USERS = ["smt.encode", "smt.horn", "smt.lasso", "smt.solve", "smt.unroll"]
 
 
 def module_name(path) -> str:

@@ -105,7 +105,7 @@ def witness(claim: Model | str, action: str | None = None, premise: str | None =
     model = load_claim(claim) if isinstance(claim, str) else claim
     if (action is None) == (premise is None):
         raise InputError(None, "name either an action or an invariant's premise")
-    target = (ACTION, action) if action is not None else (PREMISE, premise)
+    target = (ACTION, action) if action is not None else (PREMISE, str(premise))
     _check_target(model, *target)
     cov = coverage(model, model.depth if depth is None else depth, targets=[target], traces=True)
     return cov.traces.get(target)

@@ -18,7 +18,7 @@ from symcheck.front.ir import Model
 from symcheck.smt.encode import Encoding
 from symcheck.smt.solve import Answer, Deadline, Formula, Session, any_of, neg, unsat_fresh
 from symcheck.smt.unroll import bad_after_step, bad_at, distinct_from_earlier
-from symcheck.trace import PROVED, UNKNOWN, VIOLATED, Outcome
+from symcheck.trace import PROVED, UNKNOWN, VIOLATED, Config, Outcome
 
 MAX_K = 200  # k-induction gives up beyond this k (time usually runs out first)
 INDUCTION = "induction"
@@ -75,7 +75,7 @@ def _why(answer: Answer, k: int) -> str:
 
 
 def recheck(model: Model, outcome: Outcome, timeout: Deadline | float | None = None,
-            assume_configs: tuple[dict, ...] = (), enc: Encoding | None = None) -> bool:
+            assume_configs: tuple[Config, ...] = (), enc: Encoding | None = None) -> bool:
     """Re-derive a k-induction proof from scratch: fresh solvers, configured differently,
     and one monolithic query per obligation (the encoding's templates may be shared).
     `assume_configs`: configurations of the symbolic constants excluded from the proof.

@@ -16,9 +16,10 @@ from symcheck.front.ir import Model, configurations, with_constants
 from symcheck.smt.encode import Encoding
 from symcheck.smt.solve import Deadline, neg
 from symcheck.smt.unroll import Unroller
-from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Matrix, MatrixRow, Outcome
+from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Config, Matrix, MatrixRow, Outcome
 
 Prover = Callable[[Model], Outcome]
+Key = tuple[tuple[str, object], ...]  # a configuration, hashable
 
 
 def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int | None = None,
@@ -30,11 +31,12 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int | None 
     return Outcome(model.name, m.verdict, m.depth, model.expect, matrix=m, timings=m.timings)
 
 
-def _enumerate(model: Model, enc: Encoding, deadline: Deadline, depth: int) -> tuple[dict, str | None, int]:
+def _enumerate(model: Model, enc: Encoding, deadline: Deadline,
+               depth: int) -> tuple[dict[Key, MatrixRow], str | None, int]:
     """The violating configurations (key -> row, each with its shortest violation), why
     the enumeration stopped early (or None), and the depth it reached."""
     u = Unroller(enc, deadline)
-    found: dict[tuple, MatrixRow] = {}
+    found: dict[Key, MatrixRow] = {}
     unknown = None
     d = 0
     for d in u.depths(depth):
@@ -83,7 +85,7 @@ def _matrix(model: Model, enc: Encoding, deadline: Deadline, depth: int, prover:
                   {"encode+solve": time.perf_counter() - start})
 
 
-def _key(config: dict) -> tuple:
+def _key(config: Config) -> Key:
     return tuple(sorted(config.items()))
 
 

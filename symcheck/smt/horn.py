@@ -50,7 +50,7 @@ def solve_horn(enc: Encoding, deadline: Deadline) -> HornAnswer:
     return HornAnswer("proved", z3.substitute_vars(body, *xs) if xs else body)
 
 
-def _forall(vs: list, body: z3.BoolRef) -> z3.BoolRef:
+def _forall(vs: list[z3.ExprRef], body: z3.BoolRef) -> z3.BoolRef:
     return z3.ForAll(vs, body) if vs else body
 
 
@@ -71,7 +71,7 @@ def recheck_invariant(enc: Encoding, phi: z3.BoolRef, deadline: Deadline) -> boo
     return initiation and consecution and safety
 
 
-def render_invariant(enc: Encoding, phi, deadline: Deadline | None = None) -> list:
+def render_invariant(enc: Encoding, phi: z3.BoolRef, deadline: Deadline | None = None) -> list[str]:
     """The invariant as lines in model terms, one conjunct per line, leaves named after
     the variables (`now`, `"a" in pending`, `len(log)`; `phase#` is an enum index).
     Conjuncts that only restate the declared types are left out."""
@@ -99,7 +99,7 @@ _NEGATED = {z3.Z3_OP_LE: ">", z3.Z3_OP_GE: "<", z3.Z3_OP_LT: ">=", z3.Z3_OP_GT: 
 _CMP = {z3.Z3_OP_LE: "<=", z3.Z3_OP_GE: ">=", z3.Z3_OP_LT: "<", z3.Z3_OP_GT: ">", z3.Z3_OP_EQ: "=="}
 
 
-def show(e) -> str:
+def show(e: z3.ExprRef) -> str:
     """A Z3 formula in the claim language's expression syntax."""
     k = e.decl().kind() if z3.is_app(e) else None
     if z3.is_true(e) or z3.is_false(e):
@@ -122,12 +122,12 @@ def show(e) -> str:
     return _term(e)
 
 
-def _wrap(e) -> str:
+def _wrap(e: z3.ExprRef) -> str:
     text = show(e)
     return f"({text})" if " and " in text or " or " in text or text.startswith("not ") else text
 
 
-def _term(e) -> str:
+def _term(e: z3.ExprRef) -> str:
     if z3.is_bool(e) and z3.is_app(e) and e.num_args() > 0:
         return f"({show(e)})"
     if z3.is_int_value(e):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import z3
 
@@ -113,7 +114,7 @@ def unsat_fresh(deadline: Deadline | None, *formulas: Formula) -> bool:
 
 # ---------------------------------------------------------------- formulas
 # Engines combine the encoding's formulas through these, never through z3 itself.
-Formula = z3.BoolRef
+Formula: TypeAlias = z3.BoolRef
 
 
 def neg(f: Formula) -> Formula:
@@ -130,7 +131,7 @@ def all_of(fs: list[Formula] | tuple[Formula, ...]) -> Formula:
 
 def true_in(m: z3.ModelRef, f: Formula) -> bool:
     """f is true in model m (unassigned leaves completed)."""
-    return z3.is_true(m.evaluate(f, model_completion=True))
+    return bool(z3.is_true(m.evaluate(f, model_completion=True)))
 
 
 class Session:

@@ -12,7 +12,7 @@ import z3
 from symcheck.front.ir import Model
 from symcheck.smt.encode import Encoding
 from symcheck.smt.solve import Deadline, Formula, Session, neg
-from symcheck.trace import STUTTER, Step, Trace
+from symcheck.trace import STUTTER, Config, Step, Trace
 
 Progress = Callable[[int, float], None]
 
@@ -88,14 +88,14 @@ class Unroller(Session):
         self.add(neg(bad))
 
     def canonical(self, d: int, *query: Formula, configured: bool = True,
-                  found: z3.ModelRef | None = None) -> tuple[dict, Trace]:
+                  found: z3.ModelRef | None = None) -> tuple[Config, Trace]:
         """The canonical trace (and, with `configured`, the first violating configuration)
         of the query found satisfiable at depth d, in model `found` (default: the last
         query's); the solver is left as it was."""
         found = self.model() if found is None else found
         self.push()
         self.add(*query)
-        config: dict = {}
+        config: Config = {}
         if configured:
             config, found = canonical_config(self, found)
         trace = canonical_trace(self, d, found)
@@ -103,13 +103,14 @@ class Unroller(Session):
         return config, trace
 
 
-def canonical_config(u: Unroller, found: z3.ModelRef) -> tuple[dict, z3.ModelRef]:
+def canonical_config(u: Unroller, found: z3.ModelRef) -> tuple[Config, z3.ModelRef]:
     """Fix the symbolic constants, first to last, each to its first domain value that
     keeps the query satisfiable: the first violating configuration in domain order.
     Returns it with a model of the query under it. Should the solver give up (a time
     limit), the constants not yet fixed take their values in the last model found: a
     real violating configuration, only not the first."""
-    enc, config = u.enc, {}
+    enc = u.enc
+    config: Config = {}
     for c in enc.symbolic:
         for i, v in enumerate(c.domain):
             fixed = enc.config_is({c.name: v})
@@ -180,7 +181,7 @@ def decode_trace(enc: Encoding, m: z3.ModelRef, d: int, stutter_last: bool = Fal
     return Trace(tuple(steps))
 
 
-def differs(enc: Encoding, trace: Trace, config: dict | None = None) -> Formula:
+def differs(enc: Encoding, trace: Trace, config: Config | None = None) -> Formula:
     """A path of the same length takes another action at some step; with symbolic
     constants, the next trace is in another configuration."""
     if config:

@@ -57,7 +57,7 @@ class Unroller(Session):
         super().__init__(deadline)
         self.enc, self.well_formed, self.typed = enc, well_formed, typed
         init, init_wf = enc.init()
-        self.init, self.init_wf = init, init_wf
+        self.init_wf = init_wf
         self.add(init)
         if well_formed:
             self.add(init_wf)

@@ -125,10 +125,6 @@ def any_of(fs: list[Formula] | tuple[Formula, ...]) -> Formula:
     return z3.Or(list(fs))
 
 
-def all_of(fs: list[Formula] | tuple[Formula, ...]) -> Formula:
-    return z3.And(list(fs))
-
-
 def true_in(m: z3.ModelRef, f: Formula) -> bool:
     """f is true in model m (unassigned leaves completed)."""
     return bool(z3.is_true(m.evaluate(f, model_completion=True)))

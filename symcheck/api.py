@@ -6,7 +6,7 @@ from pathlib import Path
 from symcheck.front.claims import claims_dir, load_model, resolve, variant_in
 from symcheck.errors import InputError
 from symcheck.front.ir import Model, premises
-from symcheck.trace import HOLDS, UNKNOWN, Coverage, Result, Trace
+from symcheck.trace import UNKNOWN, Coverage, Result, Trace
 
 
 def load_claim(name_or_path: str, claims: str | Path | None = None, variant: str | None = None) -> Model:
@@ -52,15 +52,13 @@ def prove(claim: Model | str, depth: int | None = None, timeout: float | None = 
 
 def _prove(model: Model, bound: int, timeout: float | None, progress, engine: str, prove_timeout: float | None,
            coverage: bool) -> Result:
-    from symcheck.engines.auto import run
-    from symcheck.report.explain import explain
+    from symcheck.engines.auto import prove as run_engines
+    from symcheck.report.explain import explain, explain_lasso
     from symcheck.smt.solve import Deadline
     deadline = Deadline(timeout)  # one limit for the whole run: each phase gets what is left
-    result = run(model, bound, engine=engine, timeout=timeout, prove_timeout=prove_timeout, progress=progress)
+    result = run_engines(model, bound, engine=engine, timeout=timeout, prove_timeout=prove_timeout, progress=progress)
     if result.violated:
-        result.explanation = explain(model, result)
-    elif model.properties and result.holds:
-        result = _prove_liveness(model, result, bound, deadline, progress)
+        result.explanation = explain_lasso(model, result) if result.loop_start is not None else explain(model, result)
     if coverage and result.verdict != UNKNOWN:
         result.coverage = cover(model, bound, timeout=deadline)
     return result
@@ -73,28 +71,6 @@ def check_matrix(claim: Model | str, depth: int | None = None, timeout: float | 
     from symcheck.engines.matrix import matrix
     model = load_claim(claim) if isinstance(claim, str) else claim
     return matrix(model, depth, timeout=timeout, prover=prover, prove_timeout=prove_timeout)
-
-
-def _prove_liveness(model: Model, safety: Result, depth: int, deadline, progress) -> Result:
-    """Safety first, then the lasso engine on the properties, to the same depth. When
-    both hold, the verdict is `holds` to the bound: a safety proof does not prove the
-    properties."""
-    from symcheck.report.explain import explain_lasso
-    from symcheck.engines.liveness import check_lasso
-    if deadline.expired():
-        return Result(model.name, UNKNOWN, 0, model.expect, reason=deadline.timeout_text(), engine="lasso")
-    live = check_lasso(model, depth, timeout=deadline, progress=progress)
-    live.timings = {k: safety.timings.get(k, 0.0) + v for k, v in live.timings.items()}
-    if live.violated:
-        live.explanation = explain_lasso(model, live)
-    if not live.holds:
-        return live
-    if safety.proved:  # the invariants are proved; the properties only hold to the bound
-        safety.reason = (f"the invariants are proved for every depth by {safety.engine}; the properties hold "
-                         f"to depth {depth} (no fair lasso of up to {depth + 1} states violates one)")
-        safety.verdict, safety.bound = HOLDS, depth
-    safety.timings, safety.engine = live.timings, f"{safety.engine}+lasso"
-    return safety
 
 
 def counterexamples(claim: Model | str, max_traces: int, depth: int | None = None,
@@ -129,7 +105,7 @@ def witness(claim: Model | str, action: str | None = None, premise: str | None =
     model = load_claim(claim) if isinstance(claim, str) else claim
     if (action is None) == (premise is None):
         raise InputError(None, "name either an action or an invariant's premise")
-    target = (ACTION, action) if action is not None else (PREMISE, premise)
+    target = (ACTION, action) if action is not None else (PREMISE, str(premise))
     _check_target(model, *target)
     cov = coverage(model, model.depth if depth is None else depth, targets=[target], traces=True)
     return cov.traces.get(target)

@@ -9,65 +9,72 @@ tries each remaining configuration on its own."""
 from __future__ import annotations
 
 import time
-from typing import Callable
-
-import z3
+from collections.abc import Callable
 
 from symcheck.engines import kind
-from symcheck.engines.bmc import depth_checks, new_solver
-from symcheck.smt.encode import Encoding
 from symcheck.front.ir import Model, configurations, with_constants
-from symcheck.smt.solve import Deadline, check
-from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Matrix, MatrixRow, Result
+from symcheck.smt.encode import Encoding
+from symcheck.smt.solve import Deadline, neg
+from symcheck.smt.unroll import Unroller
+from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Config, Matrix, MatrixRow, Outcome
+
+Prover = Callable[[Model], Outcome]
+Key = tuple[tuple[str, object], ...]  # a configuration, hashable
 
 
-def matrix(model: Model, depth: int | None = None, timeout: Deadline | float | None = None,
-           prover: Callable[[Model], Result] | None = None, prove_timeout: float | None = None) -> Matrix:
-    """Every configuration with its verdict. `prover(model)`, given the model fixed to
-    one configuration that holds to the bound, may return a proof (or a deeper
-    violation), which replaces that row's verdict."""
-    depth = model.depth if depth is None else depth
-    start = time.perf_counter()
-    deadline = Deadline.of(timeout)
-    enc = Encoding(model)
-    solver = new_solver()
-    solver.add(enc.init()[0], enc.config_constraint())
-    found: dict = {}  # configuration key -> MatrixRow
+def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int | None = None,
+        prover: Prover | None = None, prove_timeout: float | None = None) -> Outcome:
+    """The matrix in the outcome's `matrix`, its verdict the outcome's. `prover(model)`,
+    given the model fixed to one configuration that holds to the bound, may return a
+    proof (or a deeper violation), which replaces that row's verdict."""
+    m = _matrix(model, encoding, deadline, model.depth if depth is None else depth, prover, prove_timeout)
+    return Outcome(model.name, m.verdict, m.depth, model.expect, matrix=m, timings=m.timings)
+
+
+def _enumerate(model: Model, enc: Encoding, deadline: Deadline,
+               depth: int) -> tuple[dict[Key, MatrixRow], str | None, int]:
+    """The violating configurations (key -> row, each with its shortest violation), why
+    the enumeration stopped early (or None), and the depth it reached."""
+    u = Unroller(enc, deadline)
+    found: dict[Key, MatrixRow] = {}
     unknown = None
     d = 0
-    for d in range(depth + 1):
-        if d > 0:
-            solver.add(enc.trans(d - 1))
-        for name, bad in depth_checks(model, enc, d, enc.init()[1]):
+    for d in u.depths(depth):
+        for name, bad in u.checks(d):
             while unknown is None:
-                answer = check(solver, deadline, bad)
+                answer = u.check(bad)
                 if answer.unsat:
                     break
                 if answer.unknown:
                     unknown = f"{answer.reason} at depth {d}"
                     break
-                config = enc.decode_config(solver.model())
+                config = enc.decode_config(u.model())
                 found[_key(config)] = MatrixRow(config, VIOLATED, d, name)
-                solver.add(z3.Not(enc.config_is(config)))  # block this configuration
+                u.block(enc.config_is(config))  # block this configuration
             if unknown is not None:
                 break
-            solver.add(z3.Not(bad))  # no remaining configuration violates it here: a lemma
+            u.block(bad)  # no remaining configuration violates it here: a lemma
         if unknown is not None:
             break
+    return found, unknown, d
+
+
+def _matrix(model: Model, enc: Encoding, deadline: Deadline, depth: int, prover: Prover | None,
+            prove_timeout: float | None) -> Matrix:
+    start = time.perf_counter()
+    found, unknown, d = _enumerate(model, enc, deadline, depth)
     proof = None
     if prove_timeout and unknown is None:
         violating = tuple(row.config for row in found.values())
-        kenc = Encoding(model)
         budget = deadline.within(prove_timeout)  # within --timeout too: one deadline for the run
-        out = kind.check_kind(model, kind.MAX_K, timeout=budget, enc=kenc,
-                              assume=tuple(z3.Not(kenc.config_is(c)) for c in violating))
-        if out.status == "proved" and kind.recheck(model, out, timeout=budget, assume_configs=violating):
+        out = kind.run(model, enc, budget, kind.MAX_K, assume=tuple(neg(enc.config_is(c)) for c in violating))
+        if out.verdict == PROVED and kind.recheck(model, out, timeout=budget, assume_configs=violating, enc=enc):
             proof = out
     rows = []
     for config in configurations(model):
         row = found.get(_key(config))
         if row is None and proof is not None:
-            rows.append(MatrixRow(config, PROVED, proof.k, engine="kind"))
+            rows.append(MatrixRow(config, PROVED, proof.k or 0, engine="kind"))
             continue
         if row is None:
             row = MatrixRow(config, UNKNOWN, d, reason=unknown) if unknown else MatrixRow(config, HOLDS, depth)
@@ -78,13 +85,24 @@ def matrix(model: Model, depth: int | None = None, timeout: Deadline | float | N
                   {"encode+solve": time.perf_counter() - start})
 
 
-def _key(config: dict) -> tuple:
+def _key(config: Config) -> Key:
     return tuple(sorted(config.items()))
 
 
-def _upgrade(row: MatrixRow, r: Result) -> MatrixRow:
+def _upgrade(row: MatrixRow, r: Outcome) -> MatrixRow:
     if r.verdict == VIOLATED:
-        return MatrixRow(row.config, r.verdict, r.length, r.invariant, r.engine)
+        return MatrixRow(row.config, r.verdict, r.length or 0, r.invariant, r.engine)
     if r.verdict == PROVED:
         return MatrixRow(row.config, r.verdict, r.k if r.k is not None else 0, r.invariant, r.engine)
     return row
+
+
+def matrix(model: Model, depth: int | None = None, timeout: Deadline | float | None = None,
+           prover: Prover | None = None, prove_timeout: float | None = None) -> Matrix:
+    """`run`'s matrix, for callers without an encoding or a deadline. The matrix has an
+    encoding of its own (with every symbolic constant free), never the shared one."""
+    t0 = time.perf_counter()
+    m = run(model, Encoding(model), Deadline.of(timeout), depth, prover, prove_timeout).matrix
+    assert m is not None
+    m.timings = {"encode+solve": time.perf_counter() - t0}
+    return m

@@ -8,64 +8,53 @@ first check it fails (in bmc's order), and a longer trace never passes through a
 shorter counterexample: every trace ends at its first violation."""
 from __future__ import annotations
 
-import z3
-
-from symcheck.engines.bmc import _canonical_trace, canonical_config, depth_checks, new_solver
-from symcheck.smt.encode import Encoding
 from symcheck.front.ir import Model
-from symcheck.smt.solve import Deadline, check
-from symcheck.trace import HOLDS, UNKNOWN, VIOLATED, Result, Trace
+from symcheck.smt.encode import Encoding
+from symcheck.smt.solve import Deadline, Formula
+from symcheck.smt.unroll import Unroller, differs
+from symcheck.trace import HOLDS, UNKNOWN, VIOLATED, Outcome
 
 
-def check_bmc_traces(model: Model, depth: int, max_traces: int,
-                     timeout: Deadline | float | None = None) -> list[Result]:
-    """Up to `max_traces` violated Results (one per trace); a single holds or unknown
-    Result when there is none."""
-    deadline = Deadline.of(timeout)
-    enc = Encoding.of(model)
-    solver = new_solver()
-    init, init_wf = enc.init()
-    solver.add(init, enc.config_constraint())
-    found: list[Result] = []
-    for d in range(depth + 1):
-        if d > 0:
-            solver.add(enc.trans(d - 1))
-        for name, bad in depth_checks(model, enc, d, init_wf):
-            blocked: list = []
+def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, max_traces: int = 1) -> Outcome:
+    """Up to `max_traces` violations, one violated Outcome each in `traces` (the first
+    of them is the outcome's own verdict and trace); holds or unknown when there is none."""
+    u = Unroller(encoding, deadline)
+    found: list[Outcome] = []
+    for d in u.depths(depth):
+        for name, bad in u.checks(d):
+            blocked: list[Formula] = []
             while len(found) < max_traces:
-                answer = check(solver, deadline, bad, *blocked)
+                answer = u.check(bad, *blocked)
                 if answer.unsat:
                     break
                 if answer.unknown:  # the traces found so far are real; the search is cut short
-                    return _done(model, found, d, f"{answer.reason} at depth {d}")
-                found_model = solver.model()
-                solver.push()
-                solver.add(bad, *blocked)
-                config, found_model = canonical_config(solver, enc, found_model, deadline)
-                trace = _canonical_trace(solver, enc, d, found_model, deadline)
-                solver.pop()
-                found.append(Result(model.name, VIOLATED, None, model.expect, invariant=name, trace=trace,
-                                    config=config or None, length=d))
-                blocked.append(differs(enc, trace, config))
+                    return _done(model, found, Outcome(model.name, UNKNOWN, d, model.expect,
+                                                       reason=f"{answer.reason} at depth {d}"))
+                config, trace = u.canonical(d, bad, *blocked)
+                found.append(Outcome(model.name, VIOLATED, None, model.expect, invariant=name, trace=trace,
+                                     config=config or None, length=d))
+                blocked.append(differs(encoding, trace, config))
             if len(found) >= max_traces:
-                return _grouped(found)
-            solver.add(z3.Not(bad))  # a trace counts for the first check it fails, and ends there
-    return _grouped(found) if found else [Result(model.name, HOLDS, depth, model.expect)]
+                return _done(model, found, None)
+            u.block(bad)  # a trace counts for the first check it fails, and ends there
+    return _done(model, found, Outcome(model.name, HOLDS, depth, model.expect))
 
 
-def differs(enc: Encoding, trace: Trace, config: dict | None = None):
-    """Z3 condition: a path of the same length takes another action at some step; with
-    symbolic constants, the next trace is in another configuration."""
-    if config:
-        return z3.Not(enc.config_is(config))
-    return z3.Or([z3.Not(enc.fires(step.action, i)) for i, step in enumerate(trace.steps[1:])])
-
-
-def _grouped(found: list) -> list:
+def _done(model: Model, found: list[Outcome], otherwise: Outcome | None) -> Outcome:
     """Shortest first, grouped by invariant in the order the groups were first found."""
+    if not found:
+        assert otherwise is not None
+        return otherwise
     order = list(dict.fromkeys(r.invariant for r in found))
-    return sorted(found, key=lambda r: order.index(r.invariant))
+    grouped = sorted(found, key=lambda r: order.index(r.invariant))
+    first = grouped[0]
+    return Outcome(model.name, VIOLATED, None, model.expect, invariant=first.invariant, trace=first.trace,
+                   config=first.config, length=first.length, traces=grouped)
 
 
-def _done(model, found, d, reason) -> list:
-    return _grouped(found) if found else [Result(model.name, UNKNOWN, d, model.expect, reason=reason)]
+def check_bmc_traces(model: Model, depth: int, max_traces: int,
+                     timeout: Deadline | float | None = None) -> list[Outcome]:
+    """`run` for callers that want the list: the violated Outcomes, or the single holds
+    or unknown one."""
+    out = run(model, Encoding.of(model), Deadline.of(timeout), depth, max_traces)
+    return out.traces or [out]

@@ -8,65 +8,70 @@ transition system with well-formed steps through well-typed states, whether or n
 satisfy the invariants. Witness traces are made canonical as bmc's counterexamples are."""
 from __future__ import annotations
 
-import z3
-
-from symcheck.engines.bmc import _canonical_trace, new_solver
-from symcheck.smt.encode import Encoding
 from symcheck.front.ir import Model, premises
-from symcheck.smt.solve import Deadline, check
-from symcheck.trace import Coverage
+from symcheck.smt.encode import Encoding
+from symcheck.smt.solve import Deadline, Formula, any_of, true_in
+from symcheck.smt.unroll import Unroller
+from symcheck.trace import HOLDS, UNKNOWN, Coverage, Outcome, Trace
 
 ACTION, PREMISE = "action", "premise"
+Target = tuple[str, str]  # (ACTION | PREMISE, name)
 
 
-def coverage(model: Model, depth: int, targets=None, traces: bool = False,
-             timeout: Deadline | float | None = None) -> Coverage:
-    """First depth of every action and premise (or only of `targets`, a list of
-    (ACTION | PREMISE, name)); with `traces`, a canonical witness trace for each."""
-    deadline = Deadline.of(timeout)
-    enc = Encoding.of(model)
+def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0,
+        targets: list[Target] | None = None, traces: bool = False) -> Outcome:
+    """First depth of every action and premise (or only of `targets`) in the outcome's
+    `coverage`; with `traces`, a canonical witness trace for each. The verdict is
+    unknown when the search stopped early (the coverage says why), else holds."""
+    cov = _coverage(model, encoding, deadline, depth, targets, traces)
+    if cov.reason:
+        return Outcome(model.name, UNKNOWN, depth, model.expect, reason=cov.reason, coverage=cov)
+    return Outcome(model.name, HOLDS, depth, model.expect, coverage=cov)
+
+
+def _coverage(model: Model, enc: Encoding, deadline: Deadline, depth: int,
+              targets: list[Target] | None, traces: bool) -> Coverage:
     prem = premises(model)
     if targets is None:
         targets = [(ACTION, a.name) for a in model.actions] + [(PREMISE, n) for n in prem]
     templates = {name: enc.state_template(prem[name]) for kind, name in targets if kind == PREMISE}
-    first: dict = {t: None for t in targets}
-    found_traces: dict = {}
+    first: dict[Target, int | None] = dict.fromkeys(targets)
+    found_traces: dict[Target, Trace] = {}
     reason = None
-    solver = new_solver()
-    init, init_wf = enc.init()
-    solver.add(init, init_wf, enc.config_constraint())
-    for d in range(depth + 1):
-        if d > 0:
-            solver.add(enc.trans(d - 1), z3.Not(enc.step_bad(d - 1)))
-        solver.add([z3.Not(enc.type_bad(n, d)) for n, _ in model.variables])
+    u = Unroller(enc, deadline, well_formed=True, typed=True)
+    for d in u.depths(depth):
         goals = [(t, _goal(enc, templates, t, d)) for t in targets if first[t] is None]
-        goals = [(t, g) for t, g in goals if g is not None]
-        while goals and reason is None:
-            answer = check(solver, deadline, z3.Or([g for _, g in goals]))
+        live = [(t, g) for t, g in goals if g is not None]
+        while live and reason is None:
+            answer = u.check(any_of([g for _, g in live]))
             if answer.unsat:
-                solver.add(z3.Not(z3.Or([g for _, g in goals])))  # unreachable here: keep as a lemma
+                u.block(any_of([g for _, g in live]))  # unreachable here: keep as a lemma
                 break
             if answer.unknown:
                 reason = f"{answer.reason} at depth {d}"
                 break
-            m = solver.model()
-            hit = [(t, g) for t, g in goals if z3.is_true(m.evaluate(g, model_completion=True))]
-            for t, g in hit:
+            m = u.model()
+            for t, g in [(t, g) for t, g in live if true_in(m, g)]:
                 first[t] = d
                 if traces:
-                    solver.push()
-                    solver.add(g)
-                    found_traces[t] = _canonical_trace(solver, enc, d, m, deadline)
-                    solver.pop()
-            goals = [(t, g) for t, g in goals if first[t] is None]
+                    _, found_traces[t] = u.canonical(d, g, configured=False, found=m)
+            live = [(t, g) for t, g in live if first[t] is None]
         if reason is not None:
             break
     return Coverage(depth, {n: d for (k, n), d in first.items() if k == ACTION},
                     {n: d for (k, n), d in first.items() if k == PREMISE}, found_traces, reason)
 
 
-def _goal(enc: Encoding, templates: dict, target, d: int):
+def _goal(enc: Encoding, templates: dict[str, Formula], target: Target, d: int) -> Formula | None:
     kind, name = target
     if kind == ACTION:
         return enc.fires(name, d - 1) if d > 0 else None
     return enc.at(templates[name], d)
+
+
+def coverage(model: Model, depth: int, targets: list[Target] | None = None, traces: bool = False,
+             timeout: Deadline | float | None = None) -> Coverage:
+    """`run`'s coverage, for callers without an encoding or a deadline."""
+    cov = run(model, Encoding.of(model), Deadline.of(timeout), depth, targets, traces).coverage
+    assert cov is not None
+    return cov

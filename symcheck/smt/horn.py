@@ -1,0 +1,146 @@
+"""The PDR problem as constrained Horn clauses for Z3's Spacer, the re-check of the
+invariant it finds, and that invariant in model terms: the solver side of
+engines/pdr (which holds no solver objects of its own)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import z3
+
+from symcheck.front.ir import EnumT
+from symcheck.smt.encode import Encoding
+from symcheck.smt.solve import Deadline, check, new_solver, unsat_fresh
+
+MAX_LINES = 40
+
+
+@dataclass(frozen=True)
+class HornAnswer:
+    """Spacer's answer: `status` proved | violated | unknown; proved: `invariant`, a
+    formula over the current-state leaves; unknown: `reason`."""
+    status: str
+    invariant: z3.BoolRef | None = None
+    reason: str = ""
+
+
+def solve_horn(enc: Encoding, deadline: Deadline) -> HornAnswer:
+    """The claim as Horn clauses over one unknown relation Inv(state, constants):
+    init -> Inv, Inv and a well-formed step -> Inv', Inv and (bad or ill-formed) -> false."""
+    cs = enc.const_leaves()  # symbolic constants: arguments of Inv that never change
+    xs, xn, sel = enc.leaves("cur") + cs, enc.leaves("nxt") + cs, enc.sel_cur
+    inv = z3.Function("Inv", *[x.sort() for x in xs], z3.BoolSort())
+    init_body, init_wf = enc.init_t
+    init_body = z3.And(init_body, enc.config_constraint())
+    s = new_solver("HORN")
+    every = enc.leaves("cur") + enc.leaves("nxt") + cs + [sel]
+    s.add(_forall(xs, z3.Implies(init_body, inv(*xs))))
+    s.add(_forall(xs, z3.Implies(z3.And(init_body, z3.Not(init_wf)), z3.BoolVal(False))))
+    s.add(_forall(every, z3.Implies(z3.And(inv(*xs), enc.trans_t, z3.Not(enc.step_bad_t)), inv(*xn))))
+    s.add(_forall(every, z3.Implies(z3.And(inv(*xs), z3.Or(enc.bad_t, enc.step_bad_t)), z3.BoolVal(False))))
+    answer = check(s, deadline)
+    if answer.unsat:
+        return HornAnswer("violated")
+    if answer.unknown:
+        return HornAnswer("unknown", reason=f"PDR ran out of time ({answer.reason})" if answer.timed_out
+                          else f"spacer: {answer.reason}")
+    interp = s.model()[inv]
+    if interp is None:
+        return HornAnswer("unknown", reason="spacer gave no interpretation of the invariant")
+    body = interp.else_value() if isinstance(interp, z3.FuncInterp) else interp
+    return HornAnswer("proved", z3.substitute_vars(body, *xs) if xs else body)
+
+
+def _forall(vs: list[z3.ExprRef], body: z3.BoolRef) -> z3.BoolRef:
+    return z3.ForAll(vs, body) if vs else body
+
+
+def recheck_invariant(enc: Encoding, phi: z3.BoolRef, deadline: Deadline) -> bool:
+    """Initiation, consecution and safety of `phi` as three plain queries on a fresh
+    solver (phi is over the template leaves, whose names every encoding shares); False
+    unless each is answered unsat within the deadline."""
+    xs, xn = enc.leaves("cur"), enc.leaves("nxt")
+    phi_next = z3.substitute(phi, *zip(xs, xn, strict=True))
+    init_body, init_wf = enc.init_t
+
+    def unsat(*formulas: z3.BoolRef) -> bool:
+        return unsat_fresh(deadline, enc.config_constraint(), *formulas)
+
+    initiation = unsat(init_body, z3.Or(z3.Not(phi), z3.Not(init_wf)))
+    consecution = unsat(phi, enc.shape_t, enc.trans_t, z3.Not(enc.step_bad_t), z3.Not(phi_next))
+    safety = unsat(phi, z3.Or(enc.bad_t, enc.step_bad_t))
+    return initiation and consecution and safety
+
+
+def render_invariant(enc: Encoding, phi: z3.BoolRef, deadline: Deadline | None = None) -> list[str]:
+    """The invariant as lines in model terms, one conjunct per line, leaves named after
+    the variables (`now`, `"a" in pending`, `len(log)`; `phase#` is an enum index).
+    Conjuncts that only restate the declared types are left out."""
+    cur = enc.leaves("cur") + enc.const_leaves()
+    named = [z3.Const(lbl, x.sort()) for lbl, x in zip(enc.leaf_labels() + enc.const_labels(), cur, strict=True)]
+    body = z3.simplify(phi)
+    conjuncts = list(body.children()) if z3.is_and(body) else [body]
+    typed = z3.Solver()
+    typed.add(enc.shape_t, enc.config_constraint(), *enc.type_t.values())
+    kept = [c for c in conjuncts if not check(typed, deadline, z3.Not(c)).unsat]  # out of time: shown
+    pairs = list(zip(cur, named, strict=True))
+    lines = [show(z3.substitute(c, *pairs)) for c in kept] or ["True (the declared types suffice)"]
+    if len(lines) > MAX_LINES:
+        lines = lines[:MAX_LINES] + [f"... and {len(lines) - MAX_LINES} more conjuncts"]
+    if len(kept) < len(conjuncts):
+        lines.append(f"(and {len(conjuncts) - len(kept)} conjuncts that restate the declared types)")
+    for n, t in list(enc.model.variables) + [(c.name, c.type) for c in enc.symbolic]:
+        if isinstance(t, EnumT) and any(f"{n}#" in line for line in lines):
+            lines.append(f"(where {n}# is the index of {n} in {t.name}: "
+                         + ", ".join(f"{i}={m}" for i, m in enumerate(t.members)) + ")")
+    return lines
+
+
+_NEGATED = {z3.Z3_OP_LE: ">", z3.Z3_OP_GE: "<", z3.Z3_OP_LT: ">=", z3.Z3_OP_GT: "<=", z3.Z3_OP_EQ: "!="}
+_CMP = {z3.Z3_OP_LE: "<=", z3.Z3_OP_GE: ">=", z3.Z3_OP_LT: "<", z3.Z3_OP_GT: ">", z3.Z3_OP_EQ: "=="}
+
+
+def show(e: z3.ExprRef) -> str:
+    """A Z3 formula in the claim language's expression syntax."""
+    k = e.decl().kind() if z3.is_app(e) else None
+    if z3.is_true(e) or z3.is_false(e):
+        return str(z3.is_true(e))
+    if k == z3.Z3_OP_NOT:
+        a = e.arg(0)
+        ak = a.decl().kind()
+        if ak in _NEGATED and not (ak == z3.Z3_OP_EQ and z3.is_bool(a.arg(0))):
+            return f"{_term(a.arg(0))} {_NEGATED[ak]} {_term(a.arg(1))}"
+        if z3.is_const(a) and " in " in str(a):  # a set-membership leaf
+            return str(a).replace(" in ", " not in ", 1)
+        return f"not {_wrap(a)}"
+    if k in (z3.Z3_OP_AND, z3.Z3_OP_OR):
+        op = " and " if k == z3.Z3_OP_AND else " or "
+        return op.join(_wrap(c) for c in e.children())
+    if k == z3.Z3_OP_IMPLIES:
+        return f"implies({show(e.arg(0))}, {show(e.arg(1))})"
+    if k in _CMP:
+        return f"{_term(e.arg(0))} {_CMP[k]} {_term(e.arg(1))}"
+    return _term(e)
+
+
+def _wrap(e: z3.ExprRef) -> str:
+    text = show(e)
+    return f"({text})" if " and " in text or " or " in text or text.startswith("not ") else text
+
+
+def _term(e: z3.ExprRef) -> str:
+    if z3.is_bool(e) and z3.is_app(e) and e.num_args() > 0:
+        return f"({show(e)})"
+    if z3.is_int_value(e):
+        return str(e.as_long())
+    if z3.is_add(e):
+        out = _term(e.arg(0))
+        for c in e.children()[1:]:
+            t = _term(c)
+            out += f" - {t[1:]}" if t.startswith("-") else f" + {t}"
+        return out
+    if z3.is_mul(e) and e.num_args() == 2 and z3.is_int_value(e.arg(0)):
+        c = e.arg(0).as_long()
+        return f"-{_term(e.arg(1))}" if c == -1 else f"{c}*{_term(e.arg(1))}"
+    if z3.is_app(e) and e.decl().kind() == z3.Z3_OP_ITE:
+        return f"({_term(e.arg(1))} if {show(e.arg(0))} else {_term(e.arg(2))})"
+    return str(e)

@@ -158,7 +158,7 @@ def run_symcheck(m: Mutant) -> Outcome:
     """Plant the claim edit in a scratch copy of the target's claim file (next to a link
     to claims/data, which claims read from) and prove the target variant."""
     import symcheck
-    from symcheck.claims import load_model, variants_of
+    from symcheck.front.claims import load_model, variants_of
     from symcheck.errors import InputError
 
     entries = claim_catalog()
@@ -208,7 +208,7 @@ def run_tlc(m: Mutant, reference: Path, make: dict) -> Outcome:
 @functools.lru_cache(maxsize=None)
 def claim_catalog() -> dict:
     """Every claim variant by name (read once)."""
-    from symcheck.claims import catalog
+    from symcheck.front.claims import catalog
     return catalog(CLAIMS)
 
 

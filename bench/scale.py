@@ -90,7 +90,7 @@ def measure(spec: dict) -> dict:
 
 
 def main(quick: bool) -> None:
-    from symcheck.report import table
+    from symcheck.report.text import table
     rows = []
     for label, family, constants, invariants in scaled_configs(quick):
         out = measure({"family": family, "constants": constants, "invariants": invariants, "depth": 1})

@@ -7,10 +7,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from symcheck.bmc import check_bmc  # noqa: E402
-from symcheck.claims import catalog, load_model  # noqa: E402
-from symcheck.liveness import check_lasso  # noqa: E402
-from symcheck.report import table  # noqa: E402
+from symcheck.engines.bmc import check_bmc  # noqa: E402
+from symcheck.front.claims import catalog, load_model  # noqa: E402
+from symcheck.engines.liveness import check_lasso  # noqa: E402
+from symcheck.report.text import table  # noqa: E402
 
 
 def main(names):

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .claims import claims_dir, load_model, resolve, variant_in
-from .errors import InputError
-from .ir import Model, premises
-from .trace import HOLDS, UNKNOWN, Coverage, Result, Trace
+from symcheck.front.claims import claims_dir, load_model, resolve, variant_in
+from symcheck.errors import InputError
+from symcheck.front.ir import Model, premises
+from symcheck.trace import UNKNOWN, Coverage, Result, Trace
 
 
 def load_claim(name_or_path: str, claims: str | Path | None = None, variant: str | None = None) -> Model:
@@ -46,21 +46,19 @@ def prove(claim: Model | str, depth: int | None = None, timeout: float | None = 
     work = lambda t, report: _prove(model, bound, t, report, engine, prove_timeout, coverage)  # noqa: E731
     if timeout is None and memory is None:
         return work(None, progress)
-    from .limits import run_limited
+    from symcheck.limits import run_limited
     return run_limited(lambda report: work(timeout, report), model, timeout, memory, progress)
 
 
 def _prove(model: Model, bound: int, timeout: float | None, progress, engine: str, prove_timeout: float | None,
            coverage: bool) -> Result:
-    from .engine import run
-    from .explain import explain
-    from .solve import Deadline
+    from symcheck.engines.auto import prove as run_engines
+    from symcheck.report.explain import explain, explain_lasso
+    from symcheck.smt.solve import Deadline
     deadline = Deadline(timeout)  # one limit for the whole run: each phase gets what is left
-    result = run(model, bound, engine=engine, timeout=timeout, prove_timeout=prove_timeout, progress=progress)
+    result = run_engines(model, bound, engine=engine, timeout=timeout, prove_timeout=prove_timeout, progress=progress)
     if result.violated:
-        result.explanation = explain(model, result)
-    elif model.properties and result.holds:
-        result = _prove_liveness(model, result, bound, deadline, progress)
+        result.explanation = explain_lasso(model, result) if result.loop_start is not None else explain(model, result)
     if coverage and result.verdict != UNKNOWN:
         result.coverage = cover(model, bound, timeout=deadline)
     return result
@@ -70,39 +68,17 @@ def check_matrix(claim: Model | str, depth: int | None = None, timeout: float | 
                  prove_timeout: float | None = None):
     """Every configuration of the claim's symbolic constants with its verdict (a
     `trace.Matrix`); see symcheck/matrix.py."""
-    from .matrix import matrix
+    from symcheck.engines.matrix import matrix
     model = load_claim(claim) if isinstance(claim, str) else claim
     return matrix(model, depth, timeout=timeout, prover=prover, prove_timeout=prove_timeout)
-
-
-def _prove_liveness(model: Model, safety: Result, depth: int, deadline, progress) -> Result:
-    """Safety first, then the lasso engine on the properties, to the same depth. When
-    both hold, the verdict is `holds` to the bound: a safety proof does not prove the
-    properties."""
-    from .explain import explain_lasso
-    from .liveness import check_lasso
-    if deadline.expired():
-        return Result(model.name, UNKNOWN, 0, model.expect, reason=deadline.timeout_text(), engine="lasso")
-    live = check_lasso(model, depth, timeout=deadline, progress=progress)
-    live.timings = {k: safety.timings.get(k, 0.0) + v for k, v in live.timings.items()}
-    if live.violated:
-        live.explanation = explain_lasso(model, live)
-    if not live.holds:
-        return live
-    if safety.proved:  # the invariants are proved; the properties only hold to the bound
-        safety.reason = (f"the invariants are proved for every depth by {safety.engine}; the properties hold "
-                         f"to depth {depth} (no fair lasso of up to {depth + 1} states violates one)")
-        safety.verdict, safety.bound = HOLDS, depth
-    safety.timings, safety.engine = live.timings, f"{safety.engine}+lasso"
-    return safety
 
 
 def counterexamples(claim: Model | str, max_traces: int, depth: int | None = None,
                     timeout: float | None = None) -> list[Result]:
     """Up to `max_traces` counterexamples that differ in their action sequence, shortest
     first, grouped by invariant; a single holds (or unknown) Result when there is none."""
-    from .multitrace import check_bmc_traces
-    from .explain import explain
+    from symcheck.engines.multitrace import check_bmc_traces
+    from symcheck.report.explain import explain
     model = load_claim(claim) if isinstance(claim, str) else claim
     results = check_bmc_traces(model, model.depth if depth is None else depth, max_traces, timeout=timeout)
     for r in results:
@@ -114,7 +90,7 @@ def counterexamples(claim: Model | str, max_traces: int, depth: int | None = Non
 def cover(claim: Model | str, depth: int | None = None, timeout=None) -> Coverage:
     """Which actions can fire, and which invariant premises can be true, within `depth`
     steps (default: the claim's), with the first depth of each."""
-    from .vacuity import coverage
+    from symcheck.engines.vacuity import coverage
     model = load_claim(claim) if isinstance(claim, str) else claim
     return coverage(model, model.depth if depth is None else depth, timeout=timeout)
 
@@ -125,11 +101,11 @@ def witness(claim: Model | str, action: str | None = None, premise: str | None =
     makes the premise of invariant `premise` true; None when there is none within
     `depth` steps. An unknown action or invariant, or one without a premise, is an
     InputError."""
-    from .vacuity import ACTION, PREMISE, coverage
+    from symcheck.engines.vacuity import ACTION, PREMISE, coverage
     model = load_claim(claim) if isinstance(claim, str) else claim
     if (action is None) == (premise is None):
         raise InputError(None, "name either an action or an invariant's premise")
-    target = (ACTION, action) if action is not None else (PREMISE, premise)
+    target = (ACTION, action) if action is not None else (PREMISE, str(premise))
     _check_target(model, *target)
     cov = coverage(model, model.depth if depth is None else depth, targets=[target], traces=True)
     return cov.traces.get(target)

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import click
 
-from .claims import Entry, catalog, claims_dir, load_model, resolve
-from .errors import InputError
-from .report import (as_json, coverage_flags, coverage_note, coverage_text, depth_cell, describe, markdown_table,
+from symcheck.front.claims import Entry, catalog, claims_dir, load_model, resolve
+from symcheck.errors import InputError
+from symcheck.report.text import (as_json, coverage_flags, coverage_note, coverage_text, depth_cell, describe, markdown_table,
                      proof_flags, proof_note, table, text, witness_json, witness_text)
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT = 0, 1, 2
@@ -30,7 +30,7 @@ def _progress(d: int, seconds: float) -> None:
 
 
 def _run(model, depth, timeout, engine="auto", prove_timeout=None, memory=None):
-    from .api import prove
+    from symcheck.api import prove
     return prove(model, depth=depth, timeout=timeout, memory=memory,
                  progress=_progress if sys.stderr.isatty() else None, engine=engine, prove_timeout=prove_timeout)
 def engine_options(f):
@@ -97,7 +97,7 @@ def prove(target, depth, fmt, timeout, max_traces, coverage, engine, prove_timeo
             click.echo(f"{model.name}: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
         if coverage and r.verdict != "unknown":
-            from .api import cover
+            from symcheck.api import cover
             r.coverage = cover(model, model.depth if depth is None else depth, timeout=timeout)
         ok &= r.as_expected
         if fmt == "json":
@@ -111,7 +111,7 @@ def prove(target, depth, fmt, timeout, max_traces, coverage, engine, prove_timeo
 
 def _prove_many(model, depth, timeout, max_traces, fmt, outputs) -> bool:
     """`prove --max-traces`: every counterexample found, one after the other."""
-    from .api import counterexamples
+    from symcheck.api import counterexamples
     results = counterexamples(model, max_traces, depth=depth, timeout=timeout)
     if fmt == "json":
         outputs.append([as_json(model, r) for r in results])
@@ -183,7 +183,7 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, eng
             t0 = time.perf_counter()
             r = _run(model, depth, timeout, engine, prove_timeout, memory)
             if coverage and model.expect == "holds" and r.holds:
-                from .api import cover
+                from symcheck.api import cover
                 r.coverage = cover(model, model.depth if depth is None else depth, timeout=timeout)
             secs = time.perf_counter() - t0
             results.append((model, r, secs))
@@ -308,8 +308,8 @@ def matrix_(target, depth, fmt, timeout, prove_timeout, claims):
     once found); all the others are then proved at once by k-induction, or hold to
     the depth when the proof does not come within --prove-timeout. Exit status 0 when the
     overall verdict is as expected (a green expects every configuration to hold)."""
-    from .api import check_matrix
-    from .report import matrix_json, matrix_text
+    from symcheck.api import check_matrix
+    from symcheck.report.text import matrix_json, matrix_text
     try:
         models = [load_model(e) for e in resolve(target, claims_dir(claims))]
     except InputError as exc:
@@ -361,7 +361,7 @@ def witness(name, action, invariant, depth, fmt, claims):
     """Print the shortest trace to the first firing of ACTION in claim variant NAME, or
     (--premise INVARIANT) to the first state where the invariant's premise is true.
     Exit status 0 when found, 1 when not within the bound, 2 for unknown names."""
-    from .api import witness as find_witness
+    from symcheck.api import witness as find_witness
     if (action is None) == (invariant is None):
         click.echo("error: name an ACTION or give --premise INVARIANT (one of the two)", err=True)
         sys.exit(EXIT_INPUT)
@@ -407,7 +407,7 @@ def catalog_(output, check_only, claims):
     """Write the claim catalog (Markdown) from the claim files: per family its
     statement, source, data files, notes and a table of variants with their bug and
     expected verdict."""
-    from .catalog import default_output, render
+    from symcheck.report.catalog import default_output, render
     try:
         text_ = render(claims_dir(claims))
         path = Path(output) if output else default_output(claims_dir(claims))

@@ -3,6 +3,7 @@ evaluating a model (ill-formed operations, reported as violations with a trace).
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -16,7 +17,7 @@ class Span:
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}"
 
-    def shift(self, dline: int, col: int | None = None, dcol: int = 0) -> "Span":
+    def shift(self, dline: int, col: int | None = None, dcol: int = 0) -> Span:
         return Span(self.file, self.line + dline, (self.col if col is None else col) + dcol)
 
 
@@ -40,11 +41,11 @@ class InputError(Exception):
         return text
 
 
-def suggest(name: str, names, n: int = 1) -> str | None:
+def suggest(name: str, names: Iterable[str], n: int = 1, otherwise: str | None = None) -> str | None:
     """The hint for a misspelt name: `did you mean 'x'?` with the closest of `names`
-    (up to `n` of them), or None when none is close."""
+    (up to `n` of them), or `otherwise` (such as the list of valid names) when none is close."""
     close = difflib.get_close_matches(name, list(names), n=n)
-    return "did you mean " + ", ".join(repr(c) for c in close) + "?" if close else None
+    return "did you mean " + ", ".join(repr(c) for c in close) + "?" if close else otherwise
 
 
 class ModelError(Exception):

@@ -18,7 +18,7 @@ import time
 import traceback
 from multiprocessing.connection import Pipe
 
-from .trace import UNKNOWN, Result
+from symcheck.trace import UNKNOWN, Result
 
 GRACE = 1.0  # seconds past the time limit before the worker is ended (at least; see _deadline)
 POLL = 0.02  # seconds between looks at the worker's memory

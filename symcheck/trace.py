@@ -16,17 +16,20 @@ OUTCOMES = (PROVED, HOLDS, VIOLATED, UNKNOWN)
 STUTTER = "(stutter)"
 
 
+Config = dict[str, object]  # symbolic constant -> value
+
+
 @dataclass(frozen=True)
 class Step:
     """One state of a trace and the action (with parameter values) that led to it."""
     action: str | None  # None for the initial state
-    params: tuple  # ((name, value, Type), ...)
-    state: dict  # variable -> concrete value
+    params: tuple[tuple[str, object, object], ...]  # ((name, value, Type), ...)
+    state: dict[str, object]  # variable -> concrete value
 
 
 @dataclass(frozen=True)
 class Trace:
-    steps: tuple
+    steps: tuple[Step, ...]
 
     @property
     def length(self) -> int:
@@ -35,8 +38,10 @@ class Trace:
 
 
 @dataclass
-class Result:
-    """One verdict. Its numbers each have one meaning: `bound`, the depth the bounded
+class Outcome:
+    """Every engine's answer (`run(model, encoding, deadline) -> Outcome`): one verdict,
+    and in its fields whatever else that engine found (several traces, a matrix,
+    coverage, a proof and its certificate). Its numbers each have one meaning: `bound`, the depth the bounded
     search covered (holds and proved: no violation at depths 0..bound; unknown: the
     depth it had reached when it stopped); `length`, a violation's trace length; `k`,
     a k-induction proof's induction depth. A liveness green whose invariants are proved
@@ -48,15 +53,19 @@ class Result:
     invariant: str | None = None  # the violated invariant (or type(x), well-formed)
     trace: Trace | None = None
     reason: str | None = None  # unknown: why; violated: the ill-formed operation
-    explanation: list = field(default_factory=list)  # lines of (indent, text)
-    timings: dict = field(default_factory=dict)
+    explanation: list[tuple[int, str]] = field(default_factory=list)  # lines of (indent, text)
+    timings: dict[str, float] = field(default_factory=dict)
     engine: str = "bmc"
-    config: dict | None = None  # symbolic constants: the configuration of the trace
+    config: Config | None = None  # symbolic constants: the configuration of the trace
     loop_start: int | None = None  # liveness: the trace's last state loops back here
-    proof: list = field(default_factory=list)  # proved: lines describing the proof
-    coverage: "Coverage | None" = None  # a green's vacuity check, when computed
+    proof: list[str] = field(default_factory=list)  # proved: lines describing the proof
+    coverage: Coverage | None = None  # a green's vacuity check, when computed
     length: int | None = None  # violated: steps in the trace (a lasso: its states)
     k: int | None = None  # proved by k-induction (a liveness green: its invariants): the induction depth
+    how: str | None = None  # proved by k-induction: "induction" or "diameter"
+    certificate: object = None  # proved by PDR: the inductive invariant (a solver formula), for its re-check
+    traces: list[Outcome] = field(default_factory=list)  # several counterexamples: one violated Outcome each
+    matrix: Matrix | None = None  # the configuration matrix, when one was asked for
 
     @property
     def depth(self) -> int | None:
@@ -96,10 +105,13 @@ class Result:
         return self.verdict == self.expected or (self.verdict == PROVED and self.expected == HOLDS)
 
 
+Result = Outcome  # the name reporters and tests have always used
+
+
 @dataclass(frozen=True)
 class MatrixRow:
     """The verdict of one configuration of the symbolic constants."""
-    config: dict  # symbolic constant -> value
+    config: Config  # symbolic constant -> value
     verdict: str  # proved | holds | violated | unknown
     depth: int  # as in Result: the bound, the shortest trace length, or the engine's k
     invariant: str | None = None
@@ -114,9 +126,9 @@ class Matrix:
     claim: str
     expected: str
     depth: int  # the bound of the search
-    constants: tuple  # the symbolic ir.Constants, in declaration order
-    rows: list  # MatrixRow, one per configuration
-    timings: dict = field(default_factory=dict)
+    constants: tuple[object, ...]  # the symbolic ir.Constants, in declaration order
+    rows: list[MatrixRow]  # one per configuration
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def verdict(self) -> str:
@@ -143,18 +155,19 @@ class Coverage:
     (None: not within the bound). `reason` says why the search stopped early, in which
     case None means unknown and nothing is flagged."""
     depth: int
-    actions: dict  # action name -> first step 1..depth, or None
-    premises: dict  # invariant name -> first state 0..depth, or None (invariants with a premise only)
-    traces: dict = field(default_factory=dict)  # ("action" | "premise", name) -> Trace, when asked for
+    actions: dict[str, int | None]  # action name -> first step 1..depth, or None
+    premises: dict[str, int | None]  # invariant name -> first state 0..depth, or None (invariants with a premise only)
+    # ("action" | "premise", name) -> Trace, when asked for
+    traces: dict[tuple[str, str], Trace] = field(default_factory=dict)
     reason: str | None = None
 
     @property
-    def dead(self) -> list:
+    def dead(self) -> list[str]:
         """Actions that cannot fire within the bound."""
         return [] if self.reason else [a for a, d in self.actions.items() if d is None]
 
     @property
-    def vacuous(self) -> list:
+    def vacuous(self) -> list[str]:
         """Invariants whose premise cannot be true within the bound."""
         return [i for i, d in self.premises.items() if d is None] if not self.reason else []
 

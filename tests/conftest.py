@@ -43,7 +43,7 @@ def suite_result(name: str):
     """The default (auto engine) result of a claim variant of the suite, computed once
     per test run: the parity and cross-check tests both read it."""
     import symcheck
-    from symcheck.claims import catalog, load_model
+    from symcheck.front.claims import catalog, load_model
     # A generous proof budget: these tests check verdicts, not speed (bench/ measures
     # speed), and pairing-race's proof takes about 40 s of CPU, more on a loaded machine.
     return symcheck.prove(load_model(catalog(CLAIMS)[name]), prove_timeout=PROVE_BUDGET)

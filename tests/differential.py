@@ -17,15 +17,16 @@ import z3
 
 import symcheck
 from claimgen import GenClaim
-from symcheck.encode import Encoding, default, leaves, lift
-from symcheck.check import check_variant
+from symcheck.smt.encode import Encoding
+from symcheck.smt.symbolic import default, leaves, lift
+from symcheck.front.check import check_variant
 from symcheck.errors import ModelError
-from symcheck.explicit import (Evaluator, Found, check_state, freeze, instances, search, successors,
+from symcheck.explicit.evaluator import (Evaluator, Found, check_state, freeze, instances, search, successors,
                                type_violations)
-from symcheck.ir import MapT, Model, RecordT, SeqT, TupleT
-from symcheck.source import parse_yaml
+from symcheck.front.ir import MapT, Model, RecordT, SeqT, TupleT
+from symcheck.front.source import parse_yaml
 from symcheck.trace import Result
-from symcheck.variants import expand
+from symcheck.front.variants import expand
 
 MAX_STATES = 50_000  # exhaustive search gives up beyond this (the generator stays far below)
 
@@ -258,7 +259,7 @@ def matrix_rows_match_single_runs(case: Case) -> None:
     domains = {c: vs for c, vs in case.claim.domains.items() if all(isinstance(v, bool) for v in vs)}
     if not domains:
         return
-    from symcheck.ir import configurations
+    from symcheck.front.ir import configurations
     model = load(case.claim.yaml({c: {"domain": values} for c, values in domains.items()}))
     matrix = symcheck.check_matrix(model, model.depth)
     assert len(matrix.rows) == len(configurations(model))

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import CLAIMS, ROOT
-from symcheck.catalog import render
-from symcheck.claims import catalog, load_model
+from symcheck.report.catalog import render
+from symcheck.front.claims import catalog, load_model
 
 DOC = ROOT / "docs" / "claims.md"
 

@@ -10,11 +10,11 @@ from click.testing import CliRunner
 
 import symcheck
 from conftest import CLAIMS
-from symcheck.claims import catalog, load_model
+from symcheck.front.claims import catalog, load_model
 from symcheck.cli import main
 from symcheck.errors import InputError
-from symcheck.explicit import Evaluator, check_state, coverage_search, instances, successors
-from symcheck.ir import premise
+from symcheck.explicit.evaluator import Evaluator, check_state, coverage_search, instances, successors
+from symcheck.front.ir import premise
 
 # A door that opens and closes; `alarm` can never fire and `no_intruder` talks about a
 # state (x > 5) that is never reached: the green holds, vacuously in part.

@@ -7,9 +7,9 @@ search on the whole state graph."""
 import pytest
 
 from conftest import CLAIMS, suite_result
-from symcheck.bmc import check_bmc
-from symcheck.claims import catalog, load_model
-from symcheck.explicit import Evaluator, search
+from symcheck.engines.bmc import check_bmc
+from symcheck.front.claims import catalog, load_model
+from symcheck.explicit.evaluator import Evaluator, search
 
 ENTRIES = catalog(CLAIMS)
 

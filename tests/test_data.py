@@ -12,9 +12,9 @@ import yaml
 
 import symcheck
 from conftest import CLAIMS, ROOT
-from symcheck.claims import catalog
+from symcheck.front.claims import catalog
 from symcheck.errors import InputError
-from symcheck.source import YMap, YScalar, YSeq, load_data_file
+from symcheck.front.source import YMap, YScalar, YSeq, load_data_file
 
 DATA = CLAIMS / "data" / "tool-groups.yaml"
 SCRIPT = ROOT / "scripts" / "gen_tool_groups.py"

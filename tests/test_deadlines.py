@@ -8,15 +8,19 @@ import pytest
 import z3
 
 import symcheck
-from symcheck import engine, kind, pdr
-from symcheck.bmc import _canonical_trace, check_bmc, new_solver
-from symcheck.encode import Encoding
-from symcheck.explicit_liveness import lasso_problem
-from symcheck.liveness import _canonical_lasso, _lasso, check_lasso
-from symcheck.matrix import matrix
-from symcheck.multitrace import check_bmc_traces
-from symcheck.solve import Deadline, check
-from symcheck.vacuity import coverage
+from symcheck.engines import auto as engine
+from symcheck.engines import kind
+from symcheck.engines import pdr
+from symcheck.engines.bmc import check_bmc
+from symcheck.smt.encode import Encoding
+from symcheck.explicit.liveness import lasso_problem
+from symcheck.engines.liveness import check_lasso
+from symcheck.engines.matrix import matrix
+from symcheck.engines.multitrace import check_bmc_traces
+from symcheck.smt.lasso import canonical_lasso, fair_lasso
+from symcheck.smt.solve import Deadline, check
+from symcheck.smt.unroll import Unroller, canonical_trace
+from symcheck.engines.vacuity import coverage
 
 # holds (x stays below 4 within 3 steps of a bound of 3); violated at depth 4
 COUNTER = """\
@@ -151,14 +155,14 @@ def test_bmc_trace_stays_real_when_canonicalising_runs_out_of_time(write_claim):
     is reported (sound), not dropped and not a crash."""
     model = load(write_claim, COUNTER)
     enc = Encoding.of(model)
-    s = new_solver()
-    init, _ = enc.init()
-    s.add(init, *[enc.trans(i) for i in range(4)])
+    s = Unroller(enc, None, config=False)
+    s.add(*[enc.trans(i) for i in range(4)])
     bad = enc.inv_bad("small", 4)
-    assert s.check(bad) == z3.sat
+    assert s.check(bad).sat
     found = s.model()
     s.add(bad)
-    trace = _canonical_trace(s, enc, 4, found, Deadline(EXPIRED))
+    s.deadline = Deadline(EXPIRED)
+    trace = canonical_trace(s, 4, found)
     assert trace.length == 4 and trace.steps[-1].state["x"] > 3
     assert [step.action for step in trace.steps[1:]] == ["inc"] * 4  # the only way there
 
@@ -166,21 +170,21 @@ def test_bmc_trace_stays_real_when_canonicalising_runs_out_of_time(write_claim):
 def test_kind_and_pdr_out_of_time_are_unknown_and_prove_nothing(write_claim):
     model = load(write_claim, COUNTER.replace("small: x <= 3", "small: x <= 9"))
     out = kind.check_kind(model, kind.MAX_K, timeout=Deadline(EXPIRED))
-    assert out.status == "unknown" and "out of time" in out.reason
-    assert kind.check_kind(model, kind.MAX_K).status == "proved"
+    assert out.verdict == "unknown" and "out of time" in out.reason
+    assert kind.check_kind(model, kind.MAX_K).verdict == "proved"
     out = pdr.check_pdr(model, timeout=Deadline(EXPIRED))
-    assert out.status == "unknown" and "out of time" in out.reason
+    assert out.verdict == "unknown" and "out of time" in out.reason
     proved = pdr.check_pdr(model)
-    assert proved.status == "proved"
-    assert not pdr.recheck(model, proved.invariant, timeout=Deadline(EXPIRED))
+    assert proved.verdict == "proved"
+    assert not pdr.recheck(model, proved.certificate, timeout=Deadline(EXPIRED))
     assert not kind.recheck(model, kind.check_kind(model, kind.MAX_K), timeout=Deadline(EXPIRED))
 
 
 def test_engine_proof_phase_out_of_time_stays_bounded(write_claim):
     model = load(write_claim, COUNTER.replace("small: x <= 3", "small: x <= 9"))
-    r = engine.run(model, 3, prove_timeout=1e-6)
+    r = engine.prove(model, 3, prove_timeout=1e-6)
     assert r.verdict == "holds" and not r.proved and r.bound == 3 and "not proved" in r.reason
-    assert engine.run(model, 3).proved
+    assert engine.prove(model, 3).proved
 
 
 @pytest.mark.parametrize("timeout", [1e-6, 0.001])
@@ -225,18 +229,17 @@ def test_lasso_stays_real_when_canonicalising_runs_out_of_time(write_claim):
     then fail an assertion; now the lasso found is kept."""
     model = load(write_claim, WAITS)
     enc = Encoding(model)
-    s = new_solver()
-    init, init_wf = enc.init()
-    s.add(init, init_wf)
+    s = Unroller(enc, None, well_formed=True, config=False)
     s.push()
-    loop, stutter = _lasso(s, enc, [], model.properties[0], 0)
-    assert s.check() == z3.sat
-    trace, loop_start = _canonical_lasso(s, enc, 0, loop, stutter, Deadline(EXPIRED))
+    lasso = fair_lasso(s, [], model.properties[0], 0)
+    assert s.check().sat
+    s.deadline = Deadline(EXPIRED)
+    trace, loop_start = canonical_lasso(s, lasso)
     assert lasso_problem(model, trace, loop_start, "served_eventually") is None
 
 
 def test_a_timeout_is_never_slow_to_take_effect(write_claim):
     model = load(write_claim, COUNTER.replace("depth: 3", "depth: 40"))
     t0 = time.perf_counter()
-    r = engine.run(model, 40, timeout=0.05)
+    r = engine.prove(model, 40, timeout=0.05)
     assert r.verdict in ("unknown", "violated") and time.perf_counter() - t0 < 5

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, note, settings
 from claimgen import GenClaim, claims
 from conftest import ROOT
 from differential import check_case, kind, load, make_case
-from symcheck.explicit import search
+from symcheck.explicit.evaluator import search
 
 EXAMPLES = 300
 SETTINGS = dict(derandomize=True, deadline=None, database=None,

@@ -4,10 +4,8 @@ import json
 import subprocess
 import sys
 
-import pytest
-
 import symcheck
-from symcheck.explicit import search
+from symcheck.explicit.evaluator import search
 
 COUNTER = """\
 claim: counter
@@ -114,7 +112,6 @@ def test_timeout_gives_unknown_never_holds(write_claim):
     assert r.verdict == "unknown" and not r.holds and "timeout" in r.reason
 
 
-@pytest.mark.slow
 def test_same_command_twice_gives_identical_output(tmp_path):
     outs = []
     for seed in ("0", "12345"):
@@ -128,64 +125,102 @@ def test_same_command_twice_gives_identical_output(tmp_path):
     assert outs[0] == outs[1]
 
 
-PIPELINE = ["errors", "ir", "source", "values", "variants", "check", "claims", "explicit", "explicit_liveness",
-            "encode", "solve", "bmc", "kind", "pdr", "engine", "matrix", "liveness", "vacuity", "multitrace", "trace",
-            "explain", "report", "catalog", "limits", "api", "cli", "__main__"]
-Z3_USERS = ["bmc", "encode", "kind", "liveness", "matrix", "multitrace", "pdr", "solve", "vacuity"]
+# The stages, lowest first: a module may import only modules before it. `errors` and
+# `trace` hold what every stage shares (bad input; solver-free result types).
+PIPELINE = ["errors", "trace",
+            "front.ir", "front.source", "front.values", "front.actions", "front.variants", "front.declarations",
+            "front.expressions", "front.calls", "front.size", "front.check",
+            "front.claims",
+            "explicit.evaluator", "explicit.liveness",
+            "smt.symbolic", "smt.expr", "smt.capacity", "smt.encode", "smt.solve", "smt.unroll", "smt.lasso",
+            "smt.horn",
+            "engines.bmc", "engines.kind", "engines.pdr", "engines.matrix", "engines.liveness",
+            "engines.vacuity", "engines.multitrace", "engines.auto",
+            "report.explain", "report.text", "report.catalog",
+            "limits", "api", "cli", "__main__"]
+Z3_USERS = ["smt.encode", "smt.expr", "smt.horn", "smt.lasso", "smt.solve", "smt.symbolic", "smt.unroll"]
 
 
-def imported_modules(path) -> set[str]:
-    """Every module a symcheck source file imports, read from its syntax tree: top-level
-    and lazy (inside functions) imports alike, relative (`from . import x`, `from .x
-    import y`) and absolute (`import symcheck.x`, `from symcheck import x`). Package
-    modules are named by their stem (`encode`), others by their top-level name (`z3`)."""
+def module_name(path) -> str:
+    """`symcheck/front/ir.py` -> `front.ir`; a package's `__init__.py` -> the package."""
+    import pathlib
+    rel = pathlib.Path(path).relative_to(pathlib.Path(symcheck.__file__).parent).with_suffix("")
+    parts = rel.parts[:-1] if rel.name == "__init__" else rel.parts
+    return ".".join(parts) or "__init__"
+
+
+def imported_modules(path, module: str = "") -> set[str]:
+    """Every module a source file imports, read from its syntax tree: top-level and lazy
+    (inside functions) imports alike, relative and absolute. symcheck's own modules are
+    named by their dotted path below the package (`front.ir`; `from symcheck.front
+    import ir` names it too), others by their top-level name (`z3`). `module` is the
+    importing module's own dotted name, for relative imports."""
     import ast
+    import pathlib
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+    for node in ast.walk(ast.parse(pathlib.Path(path).read_text(), str(path))):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                parts = alias.name.split(".")
-                found.add(parts[1] if parts[0] == "symcheck" and len(parts) > 1 else parts[0])
-        elif isinstance(node, ast.ImportFrom):
-            parts = (node.module or "").split(".")
-            if node.level == 0 and parts[0] != "symcheck":
-                found.add(parts[0])
-            elif node.level == 0 and len(parts) > 1:
-                found.add(parts[1])
-            elif node.level and node.module:
-                found.add(parts[0])
-            else:  # `from . import a, b` or `from symcheck import a, b`
-                found.update(alias.name for alias in node.names)
+                head, _, rest = alias.name.partition(".")
+                found.add(rest if head == "symcheck" and rest else head)
+            continue
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level:
+            base = module.split(".")[:-node.level]
+            dotted = ".".join(base + ([node.module] if node.module else []))
+        elif (node.module or "").partition(".")[0] == "symcheck":
+            dotted = node.module.partition(".")[2]
+        else:
+            found.add((node.module or "").partition(".")[0])
+            continue
+        if dotted in PIPELINE:
+            found.add(dotted)
+        else:  # `from symcheck.front import ir, values`: the names are modules
+            found.update(f"{dotted}.{alias.name}".lstrip(".") for alias in node.names)
     return found
+
+
+PACKAGES = {"front", "explicit", "smt", "engines", "report"}
 
 
 def package_modules():
     import pathlib
-    return sorted(pathlib.Path(symcheck.__file__).parent.glob("*.py"))
+    return sorted(pathlib.Path(symcheck.__file__).parent.rglob("*.py"))
 
 
-def test_only_the_encoder_and_engines_import_z3():
-    users = sorted(p.stem for p in package_modules() if "z3" in imported_modules(p))
+def test_only_the_smt_layer_imports_z3():
+    users = sorted(module_name(p) for p in package_modules() if "z3" in imported_modules(p))
     assert users == Z3_USERS
 
 
 def test_pipeline_imports_flow_one_way():
     rank = {m: i for i, m in enumerate(PIPELINE)}
     for path in package_modules():
-        if path.stem == "__init__":  # the package facade re-exports the API
+        name = module_name(path)
+        if name == "__init__" or name in PACKAGES:  # the package facade re-exports the API
             continue
-        assert path.stem in rank, f"symcheck/{path.name} is not in PIPELINE: add it at its stage"
-        for dep in imported_modules(path) & rank.keys():
-            if dep != "trace":  # trace holds the solver-free result types every stage shares
-                assert rank[dep] < rank[path.stem], f"{path.stem} imports {dep} against the pipeline"
+        assert name in rank, f"{path} is not in PIPELINE: add it at its stage"
+        for dep in imported_modules(path, name) & rank.keys():
+            assert rank[dep] < rank[name], f"{name} imports {dep} against the pipeline"
+
+
+def test_the_encoding_and_engines_never_import_the_explicit_evaluator():
+    """The explicit evaluator is the independent cross-check: nothing on the solver side
+    may share its code."""
+    for path in package_modules():
+        name = module_name(path)
+        if name.startswith(("smt.", "engines.")):
+            assert not {d for d in imported_modules(path, name) if d.startswith("explicit")}, name
 
 
 def test_the_import_reader_sees_lazy_and_absolute_imports(tmp_path):
     source = tmp_path / "m.py"
-    source.write_text("import os.path\nfrom .encode import x\nfrom . import kind, pdr\n"
+    source.write_text("import os.path\nfrom symcheck.smt.encode import x\nfrom symcheck.engines import kind, pdr\n"
                       "def f():\n    import z3\n    from symcheck.cli import main\n    from symcheck import api\n"
-                      "    import symcheck.report\n")
-    assert imported_modules(source) == {"os", "encode", "kind", "pdr", "z3", "cli", "api", "report"}
+                      "    import symcheck.report.text\n    from .solve import check\n")
+    assert imported_modules(source, "smt.encode") == {"os", "smt.encode", "engines.kind", "engines.pdr", "z3", "cli",
+                                                      "api", "report.text", "smt.solve"}
 
 
 def test_a_patch_may_name_a_typed_def_by_its_name(write_claim):

@@ -5,11 +5,11 @@ import random
 import pytest
 
 from conftest import CLAIMS
-from symcheck.bmc import check_bmc
-from symcheck.check import check_variant
+from symcheck.engines.bmc import check_bmc
+from symcheck.front.check import check_variant
 from symcheck.errors import InputError
-from symcheck.source import parse_yaml
-from symcheck.variants import expand
+from symcheck.front.source import parse_yaml
+from symcheck.front.variants import expand
 
 TOKENS = ["x", "now", "pending", "{}", "[]", "True", "1", "-1", "len(", ")", ":", "[", "]", "set[", "seq[", ",",
           "and", "not", "'a'", "Req(", "map[", "0..", "..", "99999999999", "null", "|", "&", "\n", "  ",

@@ -13,11 +13,12 @@ from hypothesis import strategies as st
 
 from claimgen import claims
 from conftest import examples
-from symcheck.bmc import check_bmc
-from symcheck.check import check_variant, model_terms
+from symcheck.engines.bmc import check_bmc
+from symcheck.front.check import check_variant
+from symcheck.front.size import model_terms
 from symcheck.errors import InputError
-from symcheck.source import parse_yaml
-from symcheck.variants import expand
+from symcheck.front.source import parse_yaml
+from symcheck.front.variants import expand
 
 FILE = "fuzz.yaml"
 SECONDS = 20  # one input taking longer than this is a hang

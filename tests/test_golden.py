@@ -7,7 +7,7 @@ import pytest
 
 import symcheck
 from conftest import ROOT, UPDATE_GOLDEN
-from symcheck.report import text
+from symcheck.report.text import text
 
 GOLDEN = ["routing-isolation-negative", "nodes-pipeline-negative", "pairing-negative"]
 

@@ -10,7 +10,7 @@ import pytest
 import z3
 
 import symcheck
-from symcheck.explicit import Evaluator
+from symcheck.explicit.evaluator import Evaluator
 from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED
 
 

@@ -10,9 +10,9 @@ import pytest
 import symcheck
 from conftest import ROOT, UPDATE_GOLDEN
 from symcheck.errors import InputError
-from symcheck.explicit_liveness import check_properties, lasso_problem
-from symcheck.liveness import check_lasso
-from symcheck.report import as_json, text
+from symcheck.explicit.liveness import check_properties, lasso_problem
+from symcheck.engines.liveness import check_lasso
+from symcheck.report.text import as_json, text
 
 # a request waits for a worker; the worker may be busy with other work forever
 BASE = """\
@@ -308,9 +308,9 @@ def test_the_readme_shows_the_lasso_that_prove_prints():
 @pytest.mark.parametrize("claim", ["retry-termination", "multi-event-eventual-emission"])
 def test_mutated_liveness_claims_never_crash(claim):
     from test_fuzz_frontend import TOKENS, mutate
-    from symcheck.check import check_variant
-    from symcheck.source import parse_yaml
-    from symcheck.variants import expand
+    from symcheck.front.check import check_variant
+    from symcheck.front.source import parse_yaml
+    from symcheck.front.variants import expand
     rng = random.Random(claim)
     base = (ROOT / "claims" / f"{claim}.yaml").read_text()
     tokens = TOKENS + ["eventually(", "leads_to(", "weak", "strong", "- [", "[[", "fairness:", "properties:",

@@ -9,12 +9,12 @@ import sys
 import pytest
 
 import symcheck
-from symcheck.bmc import check_bmc
+from symcheck.engines.bmc import check_bmc
 from symcheck.errors import InputError
-from symcheck.explicit import search
-from symcheck.ir import configurations, with_constants
-from symcheck.matrix import matrix
-from symcheck.report import as_json, matrix_text, text
+from symcheck.explicit.evaluator import search
+from symcheck.front.ir import configurations, with_constants
+from symcheck.engines.matrix import matrix
+from symcheck.report.text import as_json, matrix_text, text
 from symcheck.trace import PROVED, Result
 
 FAMILY = ["gateway-exposure-matrix", "gateway-exposure-matrix-negative", "gateway-exposure-matrix-unsafe"]

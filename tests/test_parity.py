@@ -5,8 +5,8 @@ with a lasso no longer than TLC's."""
 import pytest
 
 from conftest import CLAIMS, suite_result, tlc_reference
-from symcheck.claims import catalog, load_model
-from symcheck.explicit_liveness import check_properties
+from symcheck.front.claims import catalog, load_model
+from symcheck.explicit.liveness import check_properties
 from test_seed_claims import snake
 
 TLC = tlc_reference()

@@ -1,6 +1,7 @@
 """Proofs for every depth: k-induction and PDR prove what the explicit search confirms
 by exhausting the state space, never prove a red, and every proof survives an
 independent re-check (which does catch a wrong one)."""
+import dataclasses
 import json
 
 import pytest
@@ -8,11 +9,12 @@ from click.testing import CliRunner
 
 import symcheck
 from conftest import CLAIMS
-from symcheck import kind, pdr
-from symcheck.claims import catalog, load_model
+from symcheck.engines import kind
+from symcheck.engines import pdr
+from symcheck.front.claims import catalog, load_model
 from symcheck.cli import main
-from symcheck.explicit import search
-from symcheck.report import text as render
+from symcheck.explicit.evaluator import search
+from symcheck.report.text import text as render
 
 ENTRIES = catalog(CLAIMS)
 # reds whose bug breaks an invariant (a liveness red breaks a property, which the safety
@@ -65,26 +67,26 @@ def test_bounded_engine_never_claims_a_proof(write_claim):
 def test_no_engine_proves_a_red(name):
     model = load_model(ENTRIES[name])
     k = kind.check_kind(model, model.depth + 1, timeout=5)
-    assert k.status in ("violated", "unknown", "open")
-    if k.status == "violated":
-        assert k.k == search(model, model.depth + 1).depth
+    assert k.verdict in ("violated", "unknown")
+    if k.verdict == "violated":
+        assert k.length == search(model, model.depth + 1).depth
     p = pdr.check_pdr(model, timeout=2)
-    assert p.status in ("violated", "unknown")
+    assert p.verdict in ("violated", "unknown")
 
 
 def test_recheck_rejects_a_wrong_invariant():
     # PDR's invariant for the green pairing claim is not safe for its red twin
     green, red = load_model(ENTRIES["pairing"]), load_model(ENTRIES["pairing-negative"])
     out = pdr.check_pdr(green, timeout=30)
-    assert out.status == "proved" and pdr.recheck(green, out.invariant)
-    assert not pdr.recheck(red, out.invariant)
+    assert out.verdict == "proved" and pdr.recheck(green, out.certificate)
+    assert not pdr.recheck(red, out.certificate)
 
 
 def test_recheck_rejects_a_wrong_induction_depth(write_claim):
     model = symcheck.load_claim(str(write_claim(STRIDE)))
     out = kind.check_kind(model, 10)
-    assert out.status == "proved" and kind.recheck(model, out)
-    wrong = kind.KindOutcome("proved", 1, kind.INDUCTION)  # 1 -> 3 breaks 1-induction
+    assert out.verdict == "proved" and kind.recheck(model, out)
+    wrong = dataclasses.replace(out, k=1, how=kind.INDUCTION)  # 1 -> 3 breaks 1-induction
     assert not kind.recheck(model, wrong)
 
 

@@ -11,11 +11,11 @@ import yaml
 import z3
 
 import symcheck
-from symcheck import report
-from symcheck.encode import Encoding
+from symcheck.report import text as report
+from symcheck.smt.encode import Encoding
 from symcheck.errors import InputError
-from symcheck.explicit import StateCapReached, coverage_search, search
-from symcheck.source import parse_yaml
+from symcheck.explicit.evaluator import StateCapReached, coverage_search, search
+from symcheck.front.source import parse_yaml
 
 ILL_TYPED = """\
 claim: ill

@@ -13,8 +13,8 @@ import sys
 import pytest
 
 from conftest import CLAIMS, ROOT, tlc_reference
-from symcheck.claims import catalog, load_model
-from symcheck.explicit import search
+from symcheck.front.claims import catalog, load_model
+from symcheck.explicit.evaluator import search
 
 TLC = tlc_reference()
 ENTRIES = catalog(CLAIMS)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TypeAlias
 
 import z3
 
@@ -22,7 +23,7 @@ class Deadline:
         self.at = None if seconds is None else time.perf_counter() + seconds
 
     @classmethod
-    def of(cls, limit: "Deadline | float | None") -> "Deadline":
+    def of(cls, limit: Deadline | float | None) -> Deadline:
         """A deadline from a number of seconds (or None), or the deadline given."""
         return limit if isinstance(limit, Deadline) else cls(limit)
 
@@ -33,7 +34,7 @@ class Deadline:
     def expired(self) -> bool:
         return self.at is not None and time.perf_counter() >= self.at
 
-    def within(self, seconds: float | None) -> "Deadline":
+    def within(self, seconds: float | None) -> Deadline:
         """The earlier of this deadline and `seconds` from now: a budget for one phase
         that never outlives the whole run."""
         sub = Deadline(seconds)
@@ -65,7 +66,7 @@ class Answer:
         return self.status == "unknown"
 
 
-def check(solver, deadline: Deadline | None, *assumptions) -> Answer:
+def check(solver: z3.Solver, deadline: Deadline | None, *assumptions: z3.BoolRef) -> Answer:
     """solver.check(*assumptions) with the time left before `deadline`. Z3 answers
     Ctrl-C by cancelling the query: a cancelled query before the deadline is raised as
     KeyboardInterrupt, never reported as an answer."""
@@ -87,3 +88,67 @@ def check(solver, deadline: Deadline | None, *assumptions) -> Answer:
     if out_of_time or (deadline.at is not None and why in ("timeout", "canceled")):
         return Answer("unknown", deadline.timeout_text(), timed_out=True)
     return Answer("unknown", f"solver returned unknown ({why})")
+
+
+# ---------------------------------------------------------------- solvers
+SEED = 0  # the engines' solvers: fixed, so every run asks the same queries in the same order
+RECHECK_SEED = 7  # re-checks: configured differently, so a proof never rests on one solver's state
+
+
+def new_solver(logic: str = "QF_LIA") -> z3.Solver:
+    """The one place solvers are built. Every query's time limit is set by `check`
+    from its deadline."""
+    s = z3.SolverFor(logic)
+    s.set("random_seed", SEED)
+    return s
+
+
+def unsat_fresh(deadline: Deadline | None, *formulas: Formula) -> bool:
+    """A re-check: the formulas as one monolithic query on a fresh, differently
+    configured solver. True only when it is answered unsat within the deadline."""
+    s = z3.Solver()
+    s.set("random_seed", RECHECK_SEED)
+    s.add(*formulas)
+    return check(s, deadline).unsat
+
+
+# ---------------------------------------------------------------- formulas
+# Engines combine the encoding's formulas through these, never through z3 itself.
+Formula: TypeAlias = z3.BoolRef
+
+
+def neg(f: Formula) -> Formula:
+    return z3.Not(f)
+
+
+def any_of(fs: list[Formula] | tuple[Formula, ...]) -> Formula:
+    return z3.Or(list(fs))
+
+
+def true_in(m: z3.ModelRef, f: Formula) -> bool:
+    """f is true in model m (unassigned leaves completed)."""
+    return bool(z3.is_true(m.evaluate(f, model_completion=True)))
+
+
+class Session:
+    """One incremental solver and the deadline of its queries: what an engine holds
+    while it adds constraints, asks queries and reads models."""
+
+    def __init__(self, deadline: Deadline | None, logic: str = "QF_LIA"):
+        self.solver = new_solver(logic)
+        self.deadline = deadline or Deadline()
+
+    def add(self, *formulas: Formula) -> None:
+        self.solver.add(*formulas)
+
+    def check(self, *assumptions: Formula) -> Answer:
+        return check(self.solver, self.deadline, *assumptions)
+
+    def model(self) -> z3.ModelRef:
+        return self.solver.model()
+
+    def push(self) -> None:
+        self.solver.push()
+
+    def pop(self) -> None:
+        self.solver.pop()

@@ -1,9 +1,9 @@
 """Report stage: results as text for people and JSON for tools. Knows nothing of Z3."""
 from __future__ import annotations
 
-from .ir import Model
-from .trace import HOLDS, PROVED, STUTTER, UNKNOWN, VIOLATED, Coverage, Result, Trace
-from .values import render, to_json
+from symcheck.front.ir import Model
+from symcheck.trace import HOLDS, PROVED, STUTTER, UNKNOWN, VIOLATED, Coverage, Result, Trace
+from symcheck.front.values import render, to_json
 
 MARK = {True: "as expected", False: "NOT AS EXPECTED"}
 ENGINE_NAMES = {"kind": "k-induction", "pdr": "PDR", "bmc": "BMC"}
@@ -306,8 +306,8 @@ def coverage_text(cov: Coverage) -> str:
 def witness_text(model: Model, kind: str, name: str, trace: Trace | None, depth: int) -> str:
     """A witness trace: to the first step firing an action, or to the first state where
     an invariant's premise is true."""
-    from .explain import pretty
-    from .ir import premises
+    from symcheck.report.explain import pretty
+    from symcheck.front.ir import premises
     what = f"action {name}" if kind == "action" else f"the premise of invariant {name}"
     if trace is None:
         never = "fires" if kind == "action" else "is true"
@@ -348,7 +348,7 @@ def markdown_table(rows: list, headers: list) -> str:
 
 def describe(model: Model) -> str:
     """The model in brief, for `symcheck show`."""
-    from .explain import pretty
+    from symcheck.report.explain import pretty
     lines = [f"{model.name}: {model.title}", f"  file: {model.file}"]
     if model.source:
         lines.append(f"  ports: {model.source}")

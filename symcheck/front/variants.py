@@ -9,8 +9,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
-from .source import YMap, YNode, YScalar, YSeq, load_data_file
+from symcheck.errors import InputError, suggest
+from symcheck.front.source import YMap, YNode, YScalar, YSeq, load_data_file
 
 CLAIM_KEYS = ("claim", "title", "source", "statement", "constants", "types", "variables", "init",
               "defs", "actions", "invariants", "expect", "depth", "deadlock", "variants", "notes",
@@ -19,7 +19,9 @@ VARIANT_KEYS = ("bug", "expect", "depth", "patch", "extends", "title", "notes", 
 PATCHABLE = ("title", "statement", "constants", "types", "variables", "init", "defs", "actions",
              "invariants", "depth", "deadlock", "notes", "properties", "fairness", "unexercised", "unproved")
 ADDABLE = ("constants", "types", "variables", "init", "defs", "actions", "invariants", "properties")
-_DEF_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*(\(.*\))?\s*(->.*)?$")
+# a definition's key: `name`, `name(params)` or either with `-> ReturnType`
+_DEF_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*(?:\((.*)\))?\s*(?:->(.*))?$")
+_RETURN_TYPE = re.compile(r"\s*(.+?)\s*")
 
 
 @dataclass(frozen=True)
@@ -46,15 +48,34 @@ class Variant:
 def check_keys(node: YMap, allowed, what: str) -> None:
     for key, span in node.keys.items():
         if key not in allowed:
-            import difflib
-            close = difflib.get_close_matches(key, allowed, n=1)
-            hint = f"did you mean {close[0]!r}?" if close else "allowed keys: " + ", ".join(allowed)
-            raise InputError(span, f"unknown key {key!r} in {what}", hint)
+            raise InputError(span, f"unknown key {key!r} in {what}",
+                             suggest(key, allowed, otherwise="allowed keys: " + ", ".join(allowed)))
+
+
+@dataclass(frozen=True)
+class DefKey:
+    """A definition's key, parsed: the same parser serves variant patches (which match
+    definitions by name) and the checker (which reads parameters and return type)."""
+    name: str
+    params: str | None  # the text between the parentheses, None without them
+    returns: str | None  # the return type's text; "" after an `->` with nothing after it
+
+
+def parse_def_key(key: str) -> DefKey | None:
+    """The parts of `name(a: T, b) -> R`, or None when the key does not have that form."""
+    m = _DEF_KEY.match(key)
+    if not m:
+        return None
+    returns = m.group(3)
+    if returns is not None:
+        typed = _RETURN_TYPE.fullmatch(returns)
+        returns = typed.group(1) if typed else ""
+    return DefKey(m.group(1), m.group(2), returns)
 
 
 def def_name(key: str) -> str:
-    m = _DEF_KEY.match(key)
-    return m.group(1) if m else key
+    parsed = parse_def_key(key)
+    return parsed.name if parsed else key
 
 
 def merge(base: YNode, patch: YNode, where: str, by_def_name: bool = False) -> YNode:
@@ -138,7 +159,8 @@ def expand(doc: YMap) -> list[Variant]:
                     keys[section] = patch.keys[section]
                     continue
                 if section not in items:
-                    raise InputError(patch.keys[section], f"the variant patches {section}, which the claim does not have")
+                    raise InputError(patch.keys[section],
+                                     f"the variant patches {section}, which the claim does not have")
                 items[section] = merge(items[section], value, section, by_def_name=(section == "defs"))
                 keys[section] = patch.keys[section]
             patched = YMap(items, keys, base.span)
@@ -291,9 +313,7 @@ def _read_ref(ref: YMap, base: Path, cache: dict) -> YNode:
         where = f" under {'/'.join(walked)}" if walked else ""
         if isinstance(node, YMap):
             if str(step.value) not in node.items:
-                import difflib
-                close = difflib.get_close_matches(str(step.value), list(node.items), n=1)
-                hint = f"did you mean {close[0]!r}?" if close else "keys there: " + ", ".join(node.items)
+                hint = suggest(str(step.value), node.items, otherwise="keys there: " + ", ".join(node.items))
                 raise InputError(step.span, f"data file {written.value} has no key {step.value!r}{where}", hint)
             node = node.items[str(step.value)]
         elif isinstance(node, YSeq) and isinstance(step.value, int) and 0 <= step.value < len(node.items):

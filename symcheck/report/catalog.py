@@ -7,10 +7,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .claims import catalog
-from .errors import InputError
-from .source import YMap, YScalar, load_data_file
-from .variants import Variant, data_file_path
+from symcheck.errors import InputError
+from symcheck.front.claims import catalog
+from symcheck.front.source import YMap, YScalar, load_data_file
+from symcheck.front.variants import Variant, data_file_path
 
 NOTES_MAX = 600  # longer notes stay in the claim file; the catalog points there
 

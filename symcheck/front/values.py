@@ -7,10 +7,11 @@ map -> tuple of (key, value) pairs in key-domain order."""
 from __future__ import annotations
 
 import itertools
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
-from .errors import InputError, Span
-from .ir import BoolT, EnumT, IntT, MapT, RecordT, SeqT, SetT, TupleT, Type
+from symcheck.errors import InputError, Span
+from symcheck.front.ir import BoolT, EnumT, IntT, MapT, RecordT, SeqT, SetT, TupleT, Type
 
 MAX_DOMAIN = 1 << 16  # largest domain that is ever enumerated
 
@@ -84,7 +85,7 @@ def domain(t: Type) -> list:
         return [tuple(p) for k in range(t.maxlen + 1) for p in itertools.product(elems, repeat=k)]
     if isinstance(t, MapT):
         keys = domain(t.key)
-        return [tuple(zip(keys, vals)) for vals in itertools.product(domain(t.val), repeat=len(keys))]
+        return [tuple(zip(keys, vals, strict=False)) for vals in itertools.product(domain(t.val), repeat=len(keys))]
     raise TypeError(f"no domain for {t!r}")
 
 
@@ -102,9 +103,10 @@ def contains(t: Type, v: Any) -> bool:
         return isinstance(v, tuple) and len(v) <= t.maxlen and all(contains(t.elem, e) for e in v)
     if isinstance(t, RecordT):
         return isinstance(v, tuple) and len(v) == len(t.fields) and all(
-            contains(ft, x) for (_, ft), x in zip(t.fields, v))
+            contains(ft, x) for (_, ft), x in zip(t.fields, v, strict=False))
     if isinstance(t, TupleT):
-        return isinstance(v, tuple) and len(v) == len(t.elems) and all(contains(et, x) for et, x in zip(t.elems, v))
+        return isinstance(v, tuple) and len(v) == len(t.elems) and all(contains(et, x)
+                                                                       for et, x in zip(t.elems, v, strict=False))
     if isinstance(t, MapT):
         return isinstance(v, tuple) and [k for k, _ in v] == domain(t.key) and all(contains(t.val, x) for _, x in v)
     return False
@@ -120,9 +122,9 @@ def sort_key(v: Any, t: Type):
     if isinstance(t, SeqT):
         return (len(v), [sort_key(e, t.elem) for e in v])
     if isinstance(t, RecordT):
-        return tuple(sort_key(x, ft) for (_, ft), x in zip(t.fields, v))
+        return tuple(sort_key(x, ft) for (_, ft), x in zip(t.fields, v, strict=False))
     if isinstance(t, TupleT):
-        return tuple(sort_key(x, et) for et, x in zip(t.elems, v))
+        return tuple(sort_key(x, et) for et, x in zip(t.elems, v, strict=False))
     if isinstance(t, MapT):
         return tuple(sort_key(x, t.val) for _, x in v)
     raise TypeError(t)
@@ -153,9 +155,9 @@ def render(v: Any, t: Type) -> str:
     if isinstance(t, SeqT):
         return "[" + ", ".join(render(e, t.elem) for e in v) + "]"
     if isinstance(t, RecordT):
-        return t.name + "(" + ", ".join(f"{f}={render(x, ft)}" for (f, ft), x in zip(t.fields, v)) + ")"
+        return t.name + "(" + ", ".join(f"{f}={render(x, ft)}" for (f, ft), x in zip(t.fields, v, strict=False)) + ")"
     if isinstance(t, TupleT):
-        inner = ", ".join(render(x, et) for et, x in zip(t.elems, v))
+        inner = ", ".join(render(x, et) for et, x in zip(t.elems, v, strict=False))
         return f"({inner},)" if len(t.elems) == 1 else f"({inner})"
     if isinstance(t, MapT):
         return "{" + ", ".join(f"{render(k, t.key)}: {render(x, t.val)}" for k, x in v) + "}"
@@ -170,9 +172,9 @@ def to_json(v: Any, t: Type) -> Any:
     if isinstance(t, SeqT):
         return [to_json(e, t.elem) for e in v]
     if isinstance(t, RecordT):
-        return {f: to_json(x, ft) for (f, ft), x in zip(t.fields, v)}
+        return {f: to_json(x, ft) for (f, ft), x in zip(t.fields, v, strict=False)}
     if isinstance(t, TupleT):
-        return [to_json(x, et) for et, x in zip(t.elems, v)]
+        return [to_json(x, et) for et, x in zip(t.elems, v, strict=False)]
     if isinstance(t, MapT):
         if isinstance(t.key, EnumT):
             return {k: to_json(x, t.val) for k, x in v}

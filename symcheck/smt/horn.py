@@ -1,45 +1,37 @@
-"""PDR (IC3) through Z3's Spacer: the claim as constrained Horn clauses over one
-unknown relation Inv(state),
-
-    init(x)                                   -> Inv(x)
-    Inv(x) and step(x, a, x') (well formed)   -> Inv(x')
-    Inv(x) and (bad(x) or ill-formed step)    -> false
-
-Satisfiable clauses give an inductive invariant that implies the property; it is
-re-checked with three plain SMT queries (initiation, consecution, safety) on a fresh
-solver before a proof is reported, and printed in model terms."""
+"""The PDR problem as constrained Horn clauses for Z3's Spacer, the re-check of the
+invariant it finds, and that invariant in model terms: the solver side of
+engines/pdr (which holds no solver objects of its own)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import z3
 
-from .encode import Encoding
-from .ir import EnumT, Model
-from .solve import Deadline, check
+from symcheck.front.ir import EnumT
+from symcheck.smt.encode import Encoding
+from symcheck.smt.solve import Deadline, check, new_solver, unsat_fresh
 
 MAX_LINES = 40
 
 
-@dataclass
-class PdrOutcome:
-    status: str  # proved | violated | unknown
-    invariant: object = None  # z3 formula over the current-state leaves (proved)
-    lines: list = field(default_factory=list)  # the invariant in model terms
+@dataclass(frozen=True)
+class HornAnswer:
+    """Spacer's answer: `status` proved | violated | unknown; proved: `invariant`, a
+    formula over the current-state leaves; unknown: `reason`."""
+    status: str
+    invariant: z3.BoolRef | None = None
     reason: str = ""
 
 
-def check_pdr(model: Model, timeout: Deadline | float | None = None, enc: Encoding | None = None) -> PdrOutcome:
-    """`timeout`: seconds or a Deadline."""
-    deadline = Deadline.of(timeout)
-    enc = enc or Encoding(model)
+def solve_horn(enc: Encoding, deadline: Deadline) -> HornAnswer:
+    """The claim as Horn clauses over one unknown relation Inv(state, constants):
+    init -> Inv, Inv and a well-formed step -> Inv', Inv and (bad or ill-formed) -> false."""
     cs = enc.const_leaves()  # symbolic constants: arguments of Inv that never change
     xs, xn, sel = enc.leaves("cur") + cs, enc.leaves("nxt") + cs, enc.sel_cur
     inv = z3.Function("Inv", *[x.sort() for x in xs], z3.BoolSort())
     init_body, init_wf = enc.init_t
     init_body = z3.And(init_body, enc.config_constraint())
-    s = z3.SolverFor("HORN")
-    s.set("random_seed", 0)
+    s = new_solver("HORN")
     every = enc.leaves("cur") + enc.leaves("nxt") + cs + [sel]
     s.add(_forall(xs, z3.Implies(init_body, inv(*xs))))
     s.add(_forall(xs, z3.Implies(z3.And(init_body, z3.Not(init_wf)), z3.BoolVal(False))))
@@ -47,37 +39,31 @@ def check_pdr(model: Model, timeout: Deadline | float | None = None, enc: Encodi
     s.add(_forall(every, z3.Implies(z3.And(inv(*xs), z3.Or(enc.bad_t, enc.step_bad_t)), z3.BoolVal(False))))
     answer = check(s, deadline)
     if answer.unsat:
-        return PdrOutcome("violated")
+        return HornAnswer("violated")
     if answer.unknown:
-        return PdrOutcome("unknown", reason=f"PDR ran out of time ({answer.reason})" if answer.timed_out
+        return HornAnswer("unknown", reason=f"PDR ran out of time ({answer.reason})" if answer.timed_out
                           else f"spacer: {answer.reason}")
     interp = s.model()[inv]
     if interp is None:
-        return PdrOutcome("unknown", reason="spacer gave no interpretation of the invariant")
+        return HornAnswer("unknown", reason="spacer gave no interpretation of the invariant")
     body = interp.else_value() if isinstance(interp, z3.FuncInterp) else interp
-    phi = z3.substitute_vars(body, *xs) if xs else body
-    return PdrOutcome("proved", phi, render_invariant(enc, phi, deadline))
+    return HornAnswer("proved", z3.substitute_vars(body, *xs) if xs else body)
 
 
-def _forall(vs, body):
+def _forall(vs: list[z3.ExprRef], body: z3.BoolRef) -> z3.BoolRef:
     return z3.ForAll(vs, body) if vs else body
 
 
-def recheck(model: Model, phi, timeout: Deadline | float | None = None, enc: Encoding | None = None) -> bool:
+def recheck_invariant(enc: Encoding, phi: z3.BoolRef, deadline: Deadline) -> bool:
     """Initiation, consecution and safety of `phi` as three plain queries on a fresh
     solver (phi is over the template leaves, whose names every encoding shares); False
     unless each is answered unsat within the deadline."""
-    deadline = Deadline.of(timeout)
-    enc = enc or Encoding(model)
     xs, xn = enc.leaves("cur"), enc.leaves("nxt")
-    phi_next = z3.substitute(phi, *zip(xs, xn))
+    phi_next = z3.substitute(phi, *zip(xs, xn, strict=True))
     init_body, init_wf = enc.init_t
 
-    def unsat(*formulas) -> bool:
-        s = z3.Solver()
-        s.set("random_seed", 7)
-        s.add(enc.config_constraint(), *formulas)
-        return check(s, deadline).unsat
+    def unsat(*formulas: z3.BoolRef) -> bool:
+        return unsat_fresh(deadline, enc.config_constraint(), *formulas)
 
     initiation = unsat(init_body, z3.Or(z3.Not(phi), z3.Not(init_wf)))
     consecution = unsat(phi, enc.shape_t, enc.trans_t, z3.Not(enc.step_bad_t), z3.Not(phi_next))
@@ -85,18 +71,19 @@ def recheck(model: Model, phi, timeout: Deadline | float | None = None, enc: Enc
     return initiation and consecution and safety
 
 
-def render_invariant(enc: Encoding, phi, deadline: Deadline | None = None) -> list:
+def render_invariant(enc: Encoding, phi: z3.BoolRef, deadline: Deadline | None = None) -> list[str]:
     """The invariant as lines in model terms, one conjunct per line, leaves named after
     the variables (`now`, `"a" in pending`, `len(log)`; `phase#` is an enum index).
     Conjuncts that only restate the declared types are left out."""
     cur = enc.leaves("cur") + enc.const_leaves()
-    named = [z3.Const(lbl, x.sort()) for lbl, x in zip(enc.leaf_labels() + enc.const_labels(), cur)]
+    named = [z3.Const(lbl, x.sort()) for lbl, x in zip(enc.leaf_labels() + enc.const_labels(), cur, strict=True)]
     body = z3.simplify(phi)
     conjuncts = list(body.children()) if z3.is_and(body) else [body]
     typed = z3.Solver()
     typed.add(enc.shape_t, enc.config_constraint(), *enc.type_t.values())
     kept = [c for c in conjuncts if not check(typed, deadline, z3.Not(c)).unsat]  # out of time: shown
-    lines = [show(z3.substitute(c, *zip(cur, named))) for c in kept] or ["True (the declared types suffice)"]
+    pairs = list(zip(cur, named, strict=True))
+    lines = [show(z3.substitute(c, *pairs)) for c in kept] or ["True (the declared types suffice)"]
     if len(lines) > MAX_LINES:
         lines = lines[:MAX_LINES] + [f"... and {len(lines) - MAX_LINES} more conjuncts"]
     if len(kept) < len(conjuncts):
@@ -112,7 +99,7 @@ _NEGATED = {z3.Z3_OP_LE: ">", z3.Z3_OP_GE: "<", z3.Z3_OP_LT: ">=", z3.Z3_OP_GT: 
 _CMP = {z3.Z3_OP_LE: "<=", z3.Z3_OP_GE: ">=", z3.Z3_OP_LT: "<", z3.Z3_OP_GT: ">", z3.Z3_OP_EQ: "=="}
 
 
-def show(e) -> str:
+def show(e: z3.ExprRef) -> str:
     """A Z3 formula in the claim language's expression syntax."""
     k = e.decl().kind() if z3.is_app(e) else None
     if z3.is_true(e) or z3.is_false(e):
@@ -135,12 +122,12 @@ def show(e) -> str:
     return _term(e)
 
 
-def _wrap(e) -> str:
+def _wrap(e: z3.ExprRef) -> str:
     text = show(e)
     return f"({text})" if " and " in text or " or " in text or text.startswith("not ") else text
 
 
-def _term(e) -> str:
+def _term(e: z3.ExprRef) -> str:
     if z3.is_bool(e) and z3.is_app(e) and e.num_args() > 0:
         return f"({show(e)})"
     if z3.is_int_value(e):

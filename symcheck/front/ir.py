@@ -2,10 +2,12 @@
 and checked models. Positions are carried but never compared. Knows nothing of Z3."""
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field, replace
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .errors import Span
+from symcheck.errors import Span
 
 # ---------------------------------------------------------------- types
 
@@ -17,7 +19,7 @@ class Type:
 
 @dataclass(frozen=True)
 class BoolT(Type):
-    def __str__(self):
+    def __str__(self) -> str:
         return "bool"
 
 
@@ -31,16 +33,16 @@ class IntT(Type):
     def bounded(self) -> bool:
         return self.lo is not None and self.hi is not None
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.lo}..{self.hi}" if self.bounded else "int"
 
 
 @dataclass(frozen=True)
 class EnumT(Type):
     name: str
-    members: tuple
+    members: tuple[str, ...]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -48,7 +50,7 @@ class EnumT(Type):
 class SetT(Type):
     elem: Type
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"set[{self.elem}]"
 
 
@@ -57,7 +59,7 @@ class SeqT(Type):
     elem: Type
     maxlen: int
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"seq[{self.elem}, {self.maxlen}]"
 
 
@@ -66,14 +68,14 @@ class MapT(Type):
     key: Type
     val: Type
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"map[{self.key}, {self.val}]"
 
 
 @dataclass(frozen=True)
 class RecordT(Type):
     name: str
-    fields: tuple  # ((name, Type), ...)
+    fields: tuple[tuple[str, Type], ...]
 
     def field_type(self, name: str) -> Type | None:
         for fname, ftype in self.fields:
@@ -82,18 +84,18 @@ class RecordT(Type):
         return None
 
     @property
-    def field_names(self) -> tuple:
+    def field_names(self) -> tuple[str, ...]:
         return tuple(f for f, _ in self.fields)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
 @dataclass(frozen=True)
 class TupleT(Type):
-    elems: tuple
+    elems: tuple[Type, ...]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return "tuple[" + ", ".join(map(str, self.elems)) + "]"
 
 
@@ -103,9 +105,11 @@ INT = IntT()
 # ---------------------------------------------------------------- expressions
 
 
-@dataclass(frozen=True)
 class Expr:
-    pass
+    """An expression of the IR; every kind is a frozen dataclass with its `type`. (Not a
+    dataclass itself: the annotations declare the attributes without adding fields.)"""
+    type: Type
+    span: Span | None
 
 
 @dataclass(frozen=True)
@@ -124,17 +128,74 @@ class Ref(Expr):
     type: Type
     span: Span | None = field(default=None, compare=False)
 
+    def value_in(self, state: Mapping[str, Any], env: Mapping[str, Any], consts: Mapping[str, Any]) -> Any:
+        """What the name stands for: a bound local, a state variable or a constant (the
+        mappings hold concrete or symbolic values alike)."""
+        if self.kind == "local":
+            return env[self.name]
+        if self.kind == "var":
+            return state[self.name]
+        return consts[self.name]
+
+
+class Opcode(enum.Enum):
+    """What an `Op` node does. The value is the operator's spelling in claims (or a
+    short name where it has none); every stage dispatches on the member through a
+    table keyed by opcode, and a test checks each table covers them all."""
+    # Boolean connectives (and, or, implies and if are lazy: later operands are
+    # evaluated only where the earlier ones leave the result open)
+    NOT = "not"
+    AND = "and"
+    OR = "or"
+    IMPLIES = "implies"
+    IF = "if"
+    # integer arithmetic
+    NEGATE = "neg"
+    ADD = "+"
+    SUBTRACT = "-"
+    MULTIPLY = "*"
+    FLOOR_DIVIDE = "//"
+    MODULO = "%"
+    MIN = "min"  # of two or more integers
+    MAX = "max"
+    # comparisons
+    EQUAL = "=="
+    NOT_EQUAL = "!="
+    LESS = "<"
+    LESS_EQUAL = "<="
+    GREATER = ">"
+    GREATER_EQUAL = ">="
+    # sets and sequences
+    MEMBER = "in"
+    SUBSET = "subset"
+    UNION = "union"
+    INTERSECTION = "inter"
+    DIFFERENCE = "diff"
+    LENGTH = "len"
+    SET_MIN = "minset"  # the least element of a set of integers
+    SET_MAX = "maxset"
+    APPEND = "append"
+    HEAD = "head"
+    TAIL = "tail"
+    INDEX = "index"  # of a sequence or (by a literal) a tuple
+    # maps and records
+    MAP_GET = "get"
+    MAP_PUT = "put"
+    FIELD = "field"  # attr: the field name
+    REPLACE_FIELDS = "replace"  # attr: the field names, in the order of args[1:]
+    # building values
+    RECORD = "record"
+    TUPLE = "tuple"
+    SET_LITERAL = "setlit"
+    SEQ_LITERAL = "seqlit"
+    COERCE = "coerce"  # change representation to `type` (widen or narrow ranges, resize)
+
 
 @dataclass(frozen=True)
 class Op(Expr):
-    """An operator or builtin applied to arguments; `attr` carries a field name or type.
-
-    ops: not neg and or implies + - * // % == != < <= > >= in notin subset union
-    inter diff if len min max append head tail index get field record tuple setlit
-    seqlit put replace coerce
-    """
-    op: str
-    args: tuple
+    """An operator or builtin applied to arguments; `attr` carries a field name or names."""
+    op: Opcode
+    args: tuple[Expr, ...]
     type: Type
     attr: Any = None
     span: Span | None = field(default=None, compare=False)
@@ -156,9 +217,9 @@ class Comp(Expr):
     """A comprehension over finite domains: kind all | any | set | map | sum | min |
     max | choose | count. `key` is the map key expression (map only)."""
     kind: str
-    gens: tuple
+    gens: tuple[Gen, ...]
     cond: Expr | None
-    elt: Expr | None
+    elt: Expr
     type: Type
     key: Expr | None = None
     span: Span | None = field(default=None, compare=False)
@@ -167,8 +228,8 @@ class Comp(Expr):
 @dataclass(frozen=True)
 class DefCall(Expr):
     name: str
-    params: tuple
-    args: tuple
+    params: tuple[str, ...]
+    args: tuple[Expr, ...]
     body: Expr
     type: Type
     span: Span | None = field(default=None, compare=False)
@@ -180,9 +241,9 @@ class DefCall(Expr):
 @dataclass(frozen=True)
 class Action:
     name: str
-    params: tuple  # ((name, Type), ...)
+    params: tuple[tuple[str, Type], ...]
     guard: Expr
-    updates: tuple  # ((var, Expr), ...)
+    updates: tuple[tuple[str, Expr], ...]
     span: Span | None = field(default=None, compare=False)
 
 
@@ -200,7 +261,7 @@ class Property:
     'leads_to' (args (P, Q): whenever P holds, Q holds then or later)."""
     name: str
     kind: str
-    args: tuple  # (Expr,) or (Expr, Expr): state predicates
+    args: tuple[Expr, ...]  # (P,) or (P, Q): state predicates
     text: str
     span: Span | None = field(default=None, compare=False)
 
@@ -211,7 +272,7 @@ class Fairness:
     action of the group could always change the state, one such step is eventually
     taken. `each`: one constraint per parameter value of the single action named
     (TLA+'s \\A p: WF(A(p))) instead of one for the whole group."""
-    actions: tuple  # action names
+    actions: tuple[str, ...]  # action names
     each: bool
     span: Span | None = field(default=None, compare=False)
 
@@ -223,7 +284,7 @@ class Constant:
     name: str
     type: Type
     value: Any
-    domain: tuple | None = None
+    domain: tuple[Any, ...] | None = None
 
     @property
     def symbolic(self) -> bool:
@@ -242,17 +303,17 @@ class Model:
     expect: str  # holds | violated
     depth: int
     file: str
-    constants: tuple  # (Constant, ...)
-    variables: tuple  # ((name, Type), ...)
-    init: tuple  # ((name, Expr), ...)
-    actions: tuple  # (Action, ...)
-    invariants: tuple  # (Invariant, ...)
+    constants: tuple[Constant, ...]
+    variables: tuple[tuple[str, Type], ...]
+    init: tuple[tuple[str, Expr], ...]
+    actions: tuple[Action, ...]
+    invariants: tuple[Invariant, ...]
     patch_text: str = ""
     deadlock: bool = False  # a reachable state with no enabled action is a violation
-    properties: tuple = ()  # (Property, ...): checked on fair lassos (liveness)
-    fairness: tuple = ()  # (Fairness, ...): weak fairness assumed by the properties
-    unexercised: tuple = ()  # ((action or invariant name, reason), ...): coverage gaps the claim expects
-    unproved: tuple = ()  # ((invariant or property name, reason), ...): held only to the bound, on purpose
+    properties: tuple[Property, ...] = ()  # checked on fair lassos (liveness)
+    fairness: tuple[Fairness, ...] = ()  # weak fairness assumed by the properties
+    unexercised: tuple[tuple[str, str], ...] = ()  # (action or invariant, reason): coverage gaps expected
+    unproved: tuple[tuple[str, str], ...] = ()  # (invariant or property, reason): bounded on purpose
 
     def var_type(self, name: str) -> Type:
         for vname, vtype in self.variables:
@@ -267,28 +328,28 @@ class Model:
         raise KeyError(name)
 
     @property
-    def symbolic(self) -> tuple:
+    def symbolic(self) -> tuple[Constant, ...]:
         """The symbolic constants, in declaration order."""
         return tuple(c for c in self.constants if c.symbolic)
 
 
-def configurations(model: Model) -> list[dict]:
+def configurations(model: Model) -> list[dict[str, Any]]:
     """Every assignment of the symbolic constants (name -> value), in domain order: the
     first constant varies slowest. A model without symbolic constants has one, {}."""
-    out = [{}]
+    out: list[dict[str, Any]] = [{}]
     for c in model.symbolic:
-        out = [{**config, c.name: v} for config in out for v in c.domain]
+        out = [{**config, c.name: v} for config in out for v in c.domain or ()]
     return out
 
 
-def with_constants(model: Model, config: dict) -> Model:
+def with_constants(model: Model, config: dict[str, Any]) -> Model:
     """The model with the named symbolic constants fixed to the given values (one
     configuration); the checked expressions are unchanged."""
     unknown = [n for n in config if n not in {c.name for c in model.symbolic}]
     if unknown:
         raise KeyError(f"{unknown[0]} is not a symbolic constant of {model.name}")
     for c in model.symbolic:
-        if c.name in config and config[c.name] not in c.domain:
+        if c.name in config and config[c.name] not in (c.domain or ()):
             raise ValueError(f"{config[c.name]!r} is not in the domain of {c.name}")
     constants = tuple(replace(c, value=config[c.name], domain=None) if c.name in config else c
                       for c in model.constants)
@@ -312,23 +373,23 @@ def premise(e: Expr) -> Expr | None:
     if isinstance(e, DefCall):
         inner = premise(e.body)
         return None if inner is None else DefCall(e.name, e.params, e.args, inner, BOOL, span=e.span)
-    if isinstance(e, Op) and e.op == "implies":
+    if isinstance(e, Op) and e.op is Opcode.IMPLIES:
         return _conj([e.args[0], premise(e.args[1])])
-    if isinstance(e, Op) and e.op == "or":
-        negated = [a.args[0] for a in e.args if isinstance(a, Op) and a.op == "not"]
-        plain = [a for a in e.args if not (isinstance(a, Op) and a.op == "not")]
+    if isinstance(e, Op) and e.op is Opcode.OR:
+        negated = [a.args[0] for a in e.args if isinstance(a, Op) and a.op is Opcode.NOT]
+        plain = [a for a in e.args if not (isinstance(a, Op) and a.op is Opcode.NOT)]
         if not negated or not plain:
             return None
-        return _conj(negated + [premise(plain[0]) if len(plain) == 1 else None])
-    if isinstance(e, Comp) and e.kind == "all":
+        return _conj([*negated, premise(plain[0]) if len(plain) == 1 else None])
+    if isinstance(e, Comp) and e.kind == "all" and e.elt is not None:
         body = premise(e.elt)
         return Comp("any", e.gens, e.cond, body if body is not None else Lit(True, BOOL), BOOL, span=e.span)
     return None
 
 
-def premises(model: Model) -> dict:
+def premises(model: Model) -> dict[str, Expr]:
     """Invariant name -> its premise, for the invariants that have one."""
-    out = {}
+    out: dict[str, Expr] = {}
     for inv in model.invariants:
         p = premise(inv.expr)
         if p is not None:
@@ -336,8 +397,8 @@ def premises(model: Model) -> dict:
     return out
 
 
-def _conj(parts: list) -> Expr | None:
-    parts = [p for p in parts if p is not None]
-    if not parts:
+def _conj(parts: Sequence[Expr | None]) -> Expr | None:
+    present = [p for p in parts if p is not None]
+    if not present:
         return None
-    return parts[0] if len(parts) == 1 else Op("and", tuple(parts), BOOL)
+    return present[0] if len(present) == 1 else Op(Opcode.AND, tuple(present), BOOL)

@@ -3,14 +3,15 @@ a breadth-first search of the reachable states (like TLC). Independent of Z3: th
 tests use it to cross-check every verdict of the symbolic engines."""
 from __future__ import annotations
 
-import itertools
-from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from .errors import ModelError
-from .ir import (Comp, DefCall, Expr, IntT, Lit, MapT, Model, Op, Ref, SeqT, SetT, Type, configurations, premises,
-                 with_constants)
-from .values import contains, domain, map_get, map_put, render
+from symcheck.errors import ModelError
+from symcheck.front.ir import (Comp, DefCall, Expr, Lit, MapT, Model, Op, Opcode, Ref, SetT, Type, configurations,
+                               premises, with_constants)
+from symcheck.front.actions import instances
+from symcheck.front.values import contains, domain, map_get, map_put, render
 
 
 class Evaluator:
@@ -26,118 +27,18 @@ class Evaluator:
         if isinstance(e, Lit):
             return e.value
         if isinstance(e, Ref):
-            if e.kind == "local":
-                return env[e.name]
-            if e.kind == "var":
-                return state[e.name]
-            return self.consts[e.name]
+            return e.value_in(state, env, self.consts)
         if isinstance(e, Op):
             return self.op(e, state, env)
         if isinstance(e, Comp):
             return self.comp(e, state, env)
         if isinstance(e, DefCall):
             args = [self.evaluate(a, state, env) for a in e.args]
-            return self.evaluate(e.body, state, dict(zip(e.params, args)))
+            return self.evaluate(e.body, state, dict(zip(e.params, args, strict=False)))
         raise TypeError(f"unhandled expression {e!r}")
 
     def op(self, e: Op, state, env):
-        o, args = e.op, e.args
-        ev = lambda x: self.evaluate(x, state, env)  # noqa: E731
-        if o == "and":
-            return all(ev(a) for a in args)
-        if o == "or":
-            return any(ev(a) for a in args)
-        if o == "implies":
-            return (not ev(args[0])) or ev(args[1])
-        if o == "not":
-            return not ev(args[0])
-        if o == "if":
-            return ev(args[1]) if ev(args[0]) else ev(args[2])
-        vals = [ev(a) for a in args]
-        if o == "neg":
-            return -vals[0]
-        if o == "+":
-            return vals[0] + vals[1]
-        if o == "-":
-            return vals[0] - vals[1]
-        if o == "*":
-            return vals[0] * vals[1]
-        if o in ("//", "%"):
-            if vals[1] == 0:
-                raise ModelError("division by zero", e.span)
-            return vals[0] // vals[1] if o == "//" else vals[0] % vals[1]
-        if o == "==":
-            return vals[0] == vals[1]
-        if o == "!=":
-            return vals[0] != vals[1]
-        if o == "<":
-            return vals[0] < vals[1]
-        if o == "<=":
-            return vals[0] <= vals[1]
-        if o == ">":
-            return vals[0] > vals[1]
-        if o == ">=":
-            return vals[0] >= vals[1]
-        if o == "in":
-            return vals[0] in vals[1]
-        if o == "subset":
-            return vals[0] <= vals[1]
-        if o == "union":
-            return vals[0] | vals[1]
-        if o == "inter":
-            return vals[0] & vals[1]
-        if o == "diff":
-            return vals[0] - vals[1]
-        if o == "len":
-            return len(vals[0])
-        if o in ("min", "max"):
-            return min(vals) if o == "min" else max(vals)
-        if o in ("minset", "maxset"):
-            if not vals[0]:
-                raise ModelError(f"{o[:3]} of an empty set", e.span)
-            return min(vals[0]) if o == "minset" else max(vals[0])
-        if o == "append":
-            return vals[0] + (vals[1],)
-        if o == "head":
-            if not vals[0]:
-                raise ModelError("head of an empty sequence", e.span)
-            return vals[0][0]
-        if o == "tail":
-            if not vals[0]:
-                raise ModelError("tail of an empty sequence", e.span)
-            return vals[0][1:]
-        if o == "index":
-            i = vals[1]
-            if not 0 <= i < len(vals[0]):
-                raise ModelError(f"index {i} outside a sequence of length {len(vals[0])}", e.span)
-            return vals[0][i]
-        if o == "get":
-            try:
-                return map_get(vals[0], vals[1])
-            except KeyError:
-                raise ModelError(f"key {vals[1]!r} outside the map's keys", e.span) from None
-        if o == "put":
-            if not any(k == vals[1] for k, _ in vals[0]):
-                raise ModelError(f"key {vals[1]!r} outside the map's keys", e.span)
-            return map_put(vals[0], vals[1], vals[2])
-        if o == "field":
-            rt = args[0].type
-            return vals[0][rt.field_names.index(e.attr)]
-        if o == "replace":
-            rt = args[0].type
-            rec = list(vals[0])
-            for name, v in zip(e.attr, vals[1:]):
-                rec[rt.field_names.index(name)] = v
-            return tuple(rec)
-        if o in ("record", "tuple", "seqlit"):
-            return tuple(vals)
-        if o == "setlit":
-            for v in vals:
-                check_elem(v, e.type.elem, e)
-            return frozenset(vals)
-        if o == "coerce":
-            return coerce_value(vals[0], e.type, e)
-        raise TypeError(f"unhandled operator {o!r}")
+        return OPERATORS[e.op](self, e, lambda x: self.evaluate(x, state, env))
 
     def bindings(self, gens, state, env):
         """Every binding of the generators, in domain order."""
@@ -240,16 +141,6 @@ class Found:
     states: int
     complete: bool
     config: dict | None = None  # symbolic constants: the configuration of the violation
-
-
-def instances(model: Model):
-    """Every (action, parameter values) pair, in declaration and domain order."""
-    out = []
-    for a in model.actions:
-        names = [p for p, _ in a.params]
-        for combo in itertools.product(*(domain(t) for _, t in a.params)):
-            out.append((a, dict(zip(names, combo))))
-    return out
 
 
 def freeze(model: Model, state: dict) -> tuple:
@@ -382,7 +273,7 @@ def _path(model, parent, state):
     out = []
     while key is not None:
         entry = parent[key]
-        st = dict(zip(names, key))
+        st = dict(zip(names, key, strict=False))
         if entry is None:
             out.append((None, st))
             break
@@ -412,7 +303,7 @@ def coverage_search(model: Model, depth: int, consts: dict | None = None,
     ev = Evaluator(model, consts)
     prem = premises(model)
     actions = {a.name: None for a in model.actions}
-    reached = {name: None for name in prem}
+    reached = dict.fromkeys(prem)
     try:
         level = [{name: ev.evaluate(e, {}, {}) for name, e in model.init}]
     except ModelError:
@@ -446,3 +337,127 @@ def coverage_search(model: Model, depth: int, consts: dict | None = None,
                         raise StateCapReached(max_states, d + 1)
         level = nxt_level
     return actions, reached
+
+
+# ---------------------------------------------------------------- operators
+# One function per opcode, given the evaluator, the node and `ev`, which evaluates an
+# operand. The lazy connectives evaluate only the operands they need; `_strict` rules
+# get every operand's value, evaluated in order. Ill-formed operations raise ModelError.
+
+Evaluate = Callable[[Expr], Any]
+
+
+def _strict(rule: Callable[[Op, list], Any]) -> Callable[[Evaluator, Op, Evaluate], Any]:
+    def apply(evaluator: Evaluator, e: Op, ev: Evaluate) -> Any:
+        return rule(e, [ev(a) for a in e.args])
+    return apply
+
+
+def _divide(e, vals):
+    if vals[1] == 0:
+        raise ModelError("division by zero", e.span)
+    return vals[0] // vals[1] if e.op is Opcode.FLOOR_DIVIDE else vals[0] % vals[1]
+
+
+def _set_min_max(e, vals):
+    if not vals[0]:
+        raise ModelError(f"{e.op.value[:3]} of an empty set", e.span)
+    return min(vals[0]) if e.op is Opcode.SET_MIN else max(vals[0])
+
+
+def _head(e, vals):
+    if not vals[0]:
+        raise ModelError("head of an empty sequence", e.span)
+    return vals[0][0]
+
+
+def _tail(e, vals):
+    if not vals[0]:
+        raise ModelError("tail of an empty sequence", e.span)
+    return vals[0][1:]
+
+
+def _index(e, vals):
+    i = vals[1]
+    if not 0 <= i < len(vals[0]):
+        raise ModelError(f"index {i} outside a sequence of length {len(vals[0])}", e.span)
+    return vals[0][i]
+
+
+def _map_get(e, vals):
+    try:
+        return map_get(vals[0], vals[1])
+    except KeyError:
+        raise ModelError(f"key {vals[1]!r} outside the map's keys", e.span) from None
+
+
+def _map_put(e, vals):
+    if not any(k == vals[1] for k, _ in vals[0]):
+        raise ModelError(f"key {vals[1]!r} outside the map's keys", e.span)
+    return map_put(vals[0], vals[1], vals[2])
+
+
+def _field(e, vals):
+    return vals[0][e.args[0].type.field_names.index(e.attr)]
+
+
+def _replace_fields(e, vals):
+    rt = e.args[0].type
+    rec = list(vals[0])
+    for name, v in zip(e.attr, vals[1:], strict=False):
+        rec[rt.field_names.index(name)] = v
+    return tuple(rec)
+
+
+def _set_literal(e, vals):
+    for v in vals:
+        check_elem(v, e.type.elem, e)
+    return frozenset(vals)
+
+
+def _binary(f: Callable[[Any, Any], Any]) -> Callable[[Evaluator, Op, Evaluate], Any]:
+    return _strict(lambda e, vals: f(vals[0], vals[1]))
+
+
+OPERATORS: dict[Opcode, Callable[[Evaluator, Op, Evaluate], Any]] = {
+    Opcode.AND: lambda evaluator, e, ev: all(ev(a) for a in e.args),
+    Opcode.OR: lambda evaluator, e, ev: any(ev(a) for a in e.args),
+    Opcode.IMPLIES: lambda evaluator, e, ev: (not ev(e.args[0])) or ev(e.args[1]),
+    Opcode.NOT: lambda evaluator, e, ev: not ev(e.args[0]),
+    Opcode.IF: lambda evaluator, e, ev: ev(e.args[1]) if ev(e.args[0]) else ev(e.args[2]),
+    Opcode.NEGATE: _strict(lambda e, vals: -vals[0]),
+    Opcode.ADD: _binary(lambda x, y: x + y),
+    Opcode.SUBTRACT: _binary(lambda x, y: x - y),
+    Opcode.MULTIPLY: _binary(lambda x, y: x * y),
+    Opcode.FLOOR_DIVIDE: _strict(_divide),
+    Opcode.MODULO: _strict(_divide),
+    Opcode.MIN: _strict(lambda e, vals: min(vals)),
+    Opcode.MAX: _strict(lambda e, vals: max(vals)),
+    Opcode.EQUAL: _binary(lambda x, y: x == y),
+    Opcode.NOT_EQUAL: _binary(lambda x, y: x != y),
+    Opcode.LESS: _binary(lambda x, y: x < y),
+    Opcode.LESS_EQUAL: _binary(lambda x, y: x <= y),
+    Opcode.GREATER: _binary(lambda x, y: x > y),
+    Opcode.GREATER_EQUAL: _binary(lambda x, y: x >= y),
+    Opcode.MEMBER: _binary(lambda x, coll: x in coll),
+    Opcode.SUBSET: _binary(lambda a, b: a <= b),
+    Opcode.UNION: _binary(lambda a, b: a | b),
+    Opcode.INTERSECTION: _binary(lambda a, b: a & b),
+    Opcode.DIFFERENCE: _binary(lambda a, b: a - b),
+    Opcode.LENGTH: _strict(lambda e, vals: len(vals[0])),
+    Opcode.SET_MIN: _strict(_set_min_max),
+    Opcode.SET_MAX: _strict(_set_min_max),
+    Opcode.APPEND: _strict(lambda e, vals: vals[0] + (vals[1],)),
+    Opcode.HEAD: _strict(_head),
+    Opcode.TAIL: _strict(_tail),
+    Opcode.INDEX: _strict(_index),
+    Opcode.MAP_GET: _strict(_map_get),
+    Opcode.MAP_PUT: _strict(_map_put),
+    Opcode.FIELD: _strict(_field),
+    Opcode.REPLACE_FIELDS: _strict(_replace_fields),
+    Opcode.RECORD: _strict(lambda e, vals: tuple(vals)),
+    Opcode.TUPLE: _strict(lambda e, vals: tuple(vals)),
+    Opcode.SEQ_LITERAL: _strict(lambda e, vals: tuple(vals)),
+    Opcode.SET_LITERAL: _strict(_set_literal),
+    Opcode.COERCE: _strict(lambda e, vals: coerce_value(vals[0], e.type, e)),
+}

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, Span
+from symcheck.errors import InputError, Span
 
 MAX_FILE_BYTES = 2_000_000
 MAX_EXPR_CHARS = 20_000
@@ -126,7 +126,8 @@ class _Loader(yaml.SafeLoader):
     def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
-            raise InputError(_span(self.file, event.start_mark), "YAML aliases (*name) are not allowed in claim or data files",
+            raise InputError(_span(self.file, event.start_mark),
+                             "YAML aliases (*name) are not allowed in claim or data files",
                              "write the value out in full")
         return super().compose_node(parent, index)
 
@@ -350,7 +351,8 @@ class _TypeParser:
 
     def _type(self, tok, sp) -> TypeSyntax:
         start = self.i
-        if tok.isdigit() or tok == "-" or (tok not in ("[", "]", ",", "..", "<end>") and self.tokens[self.i + 1][0] in ("..", "+", "-")):
+        if tok.isdigit() or tok == "-" or (tok not in ("[", "]", ",", "..", "<end>")
+                                           and self.tokens[self.i + 1][0] in ("..", "+", "-")):
             lo, _ = self.int_expr()
             if self.peek() == "..":
                 self.next()

@@ -5,11 +5,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from .check import check_variant
-from .errors import InputError, suggest
-from .ir import Model
-from .source import load_yaml
-from .variants import Variant, expand
+from symcheck.front.check import check_variant
+from symcheck.errors import InputError, suggest
+from symcheck.front.ir import Model
+from symcheck.front.source import load_yaml
+from symcheck.front.variants import Variant, expand
 
 
 def claims_dir(explicit: str | None = None) -> Path:

@@ -24,11 +24,12 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-from .errors import ModelError
-from .explicit import Evaluator, StateCapReached, freeze, instances
-from .ir import Model, Property
-from .trace import STUTTER, Step, Trace
-from .values import render
+from symcheck.errors import ModelError
+from symcheck.explicit.evaluator import Evaluator, StateCapReached, freeze
+from symcheck.front.actions import fair_groups, instances
+from symcheck.front.ir import Model, Property
+from symcheck.trace import STUTTER, Step, Trace
+from symcheck.front.values import render
 
 
 @dataclass
@@ -98,21 +99,6 @@ def reachable_graph(model: Model, consts: dict | None = None, max_states: int = 
             out.append((k, index[key]))
         edges.append(out)
     return Graph(states, edges, insts)
-
-
-def fair_groups(model: Model, insts) -> list:
-    """Each weak-fairness constraint as (label, frozenset of action instance indexes)."""
-    out = []
-    for f in model.fairness:
-        if f.each:
-            for k, (a, params) in enumerate(insts):
-                if a.name == f.actions[0]:
-                    args = ", ".join(f"{p}={render(params[p], t)}" for p, t in a.params)
-                    out.append((f"{a.name}({args})" if a.params else a.name, frozenset({k})))
-        else:
-            out.append((" | ".join(f.actions),
-                        frozenset(k for k, (a, _) in enumerate(insts) if a.name in f.actions)))
-    return out
 
 
 def find_lasso(model: Model, graph: Graph, prop: Property, consts: dict | None = None) -> Lasso | None:

@@ -3,15 +3,13 @@
 that falsify it. Works on concrete values with the explicit evaluator (no solver)."""
 from __future__ import annotations
 
-from .errors import ModelError
-from .explicit import Evaluator
-from .ir import BoolT, Comp, DefCall, Expr, Lit, Model, Op, Ref, with_constants
-from .trace import Result
-from .values import render
+from symcheck.errors import ModelError
+from symcheck.explicit.evaluator import Evaluator
+from collections.abc import Callable
 
-_BIN = {"+": "+", "-": "-", "*": "*", "//": "//", "%": "%", "==": "==", "!=": "!=", "<": "<", "<=": "<=",
-        ">": ">", ">=": ">=", "in": "in", "subset": "<=", "union": "|", "inter": "&", "diff": "-"}
-
+from symcheck.front.ir import BoolT, Comp, DefCall, Expr, Lit, Model, Op, Opcode, Ref, with_constants
+from symcheck.trace import Result
+from symcheck.front.values import render
 
 def pretty(e: Expr) -> str:
     """Source-like text of an IR expression."""
@@ -30,37 +28,7 @@ def pretty(e: Expr) -> str:
             return "{" + f"{e.gens[0].name}: {pretty(e.elt)} {gens}" + "}"
         return f"{e.kind}({pretty(e.elt)} {gens}{cond})"
     if isinstance(e, Op):
-        o, a = e.op, e.args
-        if o in _BIN:
-            return f"{_paren(a[0])} {_BIN[o]} {_paren(a[1])}"
-        if o in ("and", "or"):
-            return f" {o} ".join(_paren(x) for x in a)
-        if o == "not":
-            return f"not {_paren(a[0])}"
-        if o == "neg":
-            return f"-{_paren(a[0])}"
-        if o == "if":
-            return f"{_paren(a[1])} if {_paren(a[0])} else {_paren(a[2])}"
-        if o == "field":
-            return f"{_paren(a[0])}.{e.attr}"
-        if o == "index" or o == "get":
-            return f"{_paren(a[0])}[{pretty(a[1])}]"
-        if o == "coerce":
-            return pretty(a[0])
-        if o == "put":
-            return f"{_paren(a[0])}.put({pretty(a[1])}, {pretty(a[2])})"
-        if o == "record":
-            return f"{e.type.name}({', '.join(pretty(x) for x in a)})"
-        if o in ("tuple",):
-            return "(" + ", ".join(pretty(x) for x in a) + ("," if len(a) == 1 else "") + ")"
-        if o == "setlit":
-            return "{" + ", ".join(pretty(x) for x in a) + "}"
-        if o == "seqlit":
-            return "[" + ", ".join(pretty(x) for x in a) + "]"
-        if o == "replace":
-            return f"replace({pretty(a[0])}, " + ", ".join(f"{k}={pretty(v)}" for k, v in zip(e.attr, a[1:])) + ")"
-        name = {"minset": "min", "maxset": "max"}.get(o, o)
-        return f"{name}({', '.join(pretty(x) for x in a)})"
+        return PRINTERS[e.op](e)
     return repr(e)
 
 
@@ -74,7 +42,7 @@ def _gen_src(g) -> str:
 
 def _paren(e: Expr) -> str:
     text = pretty(e)
-    if isinstance(e, Op) and (e.op in _BIN or e.op in ("and", "or", "if", "not")):
+    if isinstance(e, Op) and e.op in _PARENTHESIZED:
         return f"({text})"
     return text
 
@@ -102,7 +70,7 @@ class Explainer:
 
     def operands(self, e, env, depth):
         for a in e.args:
-            inner = a.args[0] if isinstance(a, Op) and a.op == "coerce" else a
+            inner = a.args[0] if isinstance(a, Op) and a.op is Opcode.COERCE else a
             if isinstance(inner, Lit):
                 continue
             self.show(inner, env, depth)
@@ -114,10 +82,10 @@ class Explainer:
         budget[0] -= 1
         if isinstance(e, Op):
             o = e.op
-            if o == "not":
+            if o is Opcode.NOT:
                 return self.why(e.args[0], env, not want, depth, budget)
-            if o in ("and", "or"):
-                decisive = (o == "and") != want  # and-false / or-true: one argument decides
+            if o in (Opcode.AND, Opcode.OR):
+                decisive = (o is Opcode.AND) != want  # and-false / or-true: one argument decides
                 if decisive:
                     for a in e.args:
                         if self.value(a, env) is want:
@@ -125,7 +93,7 @@ class Explainer:
                 for a in e.args:
                     self.why(a, env, want, depth, budget)
                 return
-            if o == "implies":
+            if o is Opcode.IMPLIES:
                 if want is False:
                     self.lines.append((depth, f"premise holds: {pretty(e.args[0])}"))
                     self.why(e.args[0], env, True, depth + 1, budget)
@@ -133,11 +101,11 @@ class Explainer:
                 premise = self.value(e.args[0], env)
                 return self.why(e.args[0] if premise is False else e.args[1], env,
                                 premise is not False, depth, budget)
-            if o == "if":
+            if o is Opcode.IF:
                 c = self.value(e.args[0], env)
                 self.show(e.args[0], env, depth)
                 return self.why(e.args[1] if c is True else e.args[2], env, want, depth, budget)
-            if o in ("==", "!=", "<", "<=", ">", ">=", "in", "subset"):
+            if o in _RELATIONS:
                 self.operands(e, env, depth)
             else:
                 self.show(e, env, depth)
@@ -167,7 +135,7 @@ class Explainer:
             return
         if isinstance(e, DefCall):
             self.show(e, env, depth)
-            args = {p: self.value(a, env) for p, a in zip(e.params, e.args)}
+            args = {p: self.value(a, env) for p, a in zip(e.params, e.args, strict=False)}
             if any(isinstance(v, ModelError) for v in args.values()):
                 return
             return self.why(e.body, args, want, depth + 1, budget)
@@ -221,6 +189,70 @@ def _replay_error(model: Model, result: Result) -> str:
     return "ill-formed operation"
 
 
+# ---------------------------------------------------------------- printing operators
+# One function per opcode: the source-like text of an `Op` node, operands in parentheses
+# where they are themselves infix.
+
+_INFIX = {Opcode.ADD: "+", Opcode.SUBTRACT: "-", Opcode.MULTIPLY: "*", Opcode.FLOOR_DIVIDE: "//",
+          Opcode.MODULO: "%", Opcode.EQUAL: "==", Opcode.NOT_EQUAL: "!=", Opcode.LESS: "<",
+          Opcode.LESS_EQUAL: "<=", Opcode.GREATER: ">", Opcode.GREATER_EQUAL: ">=", Opcode.MEMBER: "in",
+          Opcode.SUBSET: "<=", Opcode.UNION: "|", Opcode.INTERSECTION: "&", Opcode.DIFFERENCE: "-"}
+_PARENTHESIZED = set(_INFIX) | {Opcode.AND, Opcode.OR, Opcode.IF, Opcode.NOT}
+_RELATIONS = {Opcode.EQUAL, Opcode.NOT_EQUAL, Opcode.LESS, Opcode.LESS_EQUAL, Opcode.GREATER, Opcode.GREATER_EQUAL,
+              Opcode.MEMBER, Opcode.SUBSET}  # explained by their operands' values
+
+
+def _infix(e: Op) -> str:
+    return f"{_paren(e.args[0])} {_INFIX[e.op]} {_paren(e.args[1])}"
+
+
+def _call(name: str) -> Callable[[Op], str]:
+    return lambda e: f"{name}({', '.join(pretty(x) for x in e.args)})"
+
+
+def _listed(e: Op) -> str:
+    return ", ".join(pretty(x) for x in e.args)
+
+
+def _tuple(e: Op) -> str:
+    return "(" + _listed(e) + ("," if len(e.args) == 1 else "") + ")"
+
+
+def _replace_fields(e: Op) -> str:
+    a = e.args
+    fields = ", ".join(f"{k}={pretty(v)}" for k, v in zip(e.attr, a[1:], strict=False))
+    return f"replace({pretty(a[0])}, {fields})"
+
+
+PRINTERS: dict[Opcode, Callable[[Op], str]] = {
+    **dict.fromkeys(_INFIX, _infix),
+    Opcode.AND: lambda e: " and ".join(_paren(x) for x in e.args),
+    Opcode.OR: lambda e: " or ".join(_paren(x) for x in e.args),
+    Opcode.NOT: lambda e: f"not {_paren(e.args[0])}",
+    Opcode.NEGATE: lambda e: f"-{_paren(e.args[0])}",
+    Opcode.IF: lambda e: f"{_paren(e.args[1])} if {_paren(e.args[0])} else {_paren(e.args[2])}",
+    Opcode.FIELD: lambda e: f"{_paren(e.args[0])}.{e.attr}",
+    Opcode.INDEX: lambda e: f"{_paren(e.args[0])}[{pretty(e.args[1])}]",
+    Opcode.MAP_GET: lambda e: f"{_paren(e.args[0])}[{pretty(e.args[1])}]",
+    Opcode.COERCE: lambda e: pretty(e.args[0]),
+    Opcode.MAP_PUT: lambda e: f"{_paren(e.args[0])}.put({pretty(e.args[1])}, {pretty(e.args[2])})",
+    Opcode.RECORD: lambda e: f"{e.type.name}({_listed(e)})",
+    Opcode.TUPLE: _tuple,
+    Opcode.SET_LITERAL: lambda e: "{" + _listed(e) + "}",
+    Opcode.SEQ_LITERAL: lambda e: "[" + _listed(e) + "]",
+    Opcode.REPLACE_FIELDS: _replace_fields,
+    Opcode.IMPLIES: _call("implies"),
+    Opcode.LENGTH: _call("len"),
+    Opcode.MIN: _call("min"),
+    Opcode.MAX: _call("max"),
+    Opcode.SET_MIN: _call("min"),
+    Opcode.SET_MAX: _call("max"),
+    Opcode.APPEND: _call("append"),
+    Opcode.HEAD: _call("head"),
+    Opcode.TAIL: _call("tail"),
+}
+
+
 def is_bool(e: Expr) -> bool:
     return isinstance(getattr(e, "type", None), BoolT)
 
@@ -228,7 +260,7 @@ def is_bool(e: Expr) -> bool:
 def explain_lasso(model: Model, result: Result) -> list:
     """Lines (indent, text) that say why a lasso violates its liveness property and how
     its loop respects each weak-fairness group."""
-    from .explicit_liveness import fairness_witnesses, holds
+    from symcheck.explicit.liveness import fairness_witnesses, holds
     steps = result.trace.steps
     last, lp = len(steps) - 1, result.loop_start
     prop = next(p for p in model.properties if p.name == result.invariant)

@@ -1,0 +1,1 @@
+"""The engines (BMC, k-induction, PDR, matrix, coverage, several traces, lasso) and their orchestration."""

@@ -1,0 +1,114 @@
+"""k-induction: proofs for every depth. Two incremental solvers walk k = 0, 1, 2, ...
+
+- the base solver follows BMC from the initial states, restricted to simple paths
+  (pairwise distinct states): a bad state at depth k is a real violation, and when no
+  simple good path of length k exists, every reachable state lies within k - 1 steps
+  (k passed the recurrence diameter) and the claim is proved;
+- the step solver starts anywhere (any well-shaped state): when k good states along a
+  simple path can never be followed by a bad one, the property is k-inductive, and with
+  the base case up to k - 1 it holds at every depth.
+
+A bad state breaks a type, an invariant or (when checked) deadlock freedom; a bad
+step is an ill-formed operation. `recheck` re-derives a proof with fresh, monolithic
+queries on a differently configured solver, so a proof never rests on the incremental
+solver's state alone."""
+from __future__ import annotations
+
+from symcheck.front.ir import Model
+from symcheck.smt.encode import Encoding
+from symcheck.smt.solve import Answer, Deadline, Formula, Session, any_of, neg, unsat_fresh
+from symcheck.smt.unroll import bad_after_step, bad_at, distinct_from_earlier
+from symcheck.trace import PROVED, UNKNOWN, VIOLATED, Config, Outcome
+
+MAX_K = 200  # k-induction gives up beyond this k (time usually runs out first)
+INDUCTION = "induction"
+DIAMETER = "diameter"
+
+
+def run(model: Model, encoding: Encoding, deadline: Deadline, max_k: int = MAX_K,
+        assume: tuple[Formula, ...] = ()) -> Outcome:
+    """Proved (`k`, `how`), violated at depth `length` (no trace: BMC makes it), or
+    unknown with the reason. `assume`: extra constraints on the symbolic constants
+    (e.g. configurations already known to be violating, excluded by the matrix)."""
+    enc = encoding
+    base, step = Session(deadline), Session(deadline)
+    base.add(enc.init()[0])
+    step.add(enc.shape(0))
+    for s in (base, step):
+        s.add(enc.config_constraint(), *assume)
+
+    def out(verdict: str, bound: int | None = None, **kw: object) -> Outcome:
+        return Outcome(model.name, verdict, bound, model.expect, engine="kind", **kw)  # type: ignore[arg-type]
+
+    for k in range(max_k + 1):
+        bad_k = bad_at(enc, k)
+        answer = base.check(bad_k)
+        if answer.sat:
+            return out(VIOLATED, length=k)
+        if answer.unknown:
+            return out(UNKNOWN, bound=k, reason=_why(answer, k))
+        base.add(neg(bad_k))
+        answer = base.check()
+        if answer.unsat:
+            return out(PROVED, k=k, how=DIAMETER)
+        if answer.unknown:
+            return out(UNKNOWN, bound=k, reason=_why(answer, k))
+        step_bad = bad_after_step(enc, k)
+        answer = step.check(step_bad)
+        if answer.unsat:
+            return out(PROVED, k=k, how=INDUCTION)
+        if answer.unknown:
+            return out(UNKNOWN, bound=k, reason=_why(answer, k))
+        step.add(neg(step_bad))
+        if k == max_k:
+            break
+        for s in (base, step):
+            s.add(enc.trans(k))
+            s.add(*distinct_from_earlier(enc, k + 1))
+    return out(UNKNOWN, bound=max_k, reason=f"no proof up to k = {max_k}")
+
+
+def _why(answer: Answer, k: int) -> str:
+    if answer.timed_out:
+        return f"k-induction ran out of time at k = {k}"
+    return f"{answer.reason} at k = {k}"
+
+
+def recheck(model: Model, outcome: Outcome, timeout: Deadline | float | None = None,
+            assume_configs: tuple[Config, ...] = (), enc: Encoding | None = None) -> bool:
+    """Re-derive a k-induction proof from scratch: fresh solvers, configured differently,
+    and one monolithic query per obligation (the encoding's templates may be shared).
+    `assume_configs`: configurations of the symbolic constants excluded from the proof.
+    False unless every obligation is answered unsat within the deadline."""
+    assert outcome.verdict == PROVED and outcome.k is not None
+    enc = enc or Encoding(model)
+    deadline = Deadline.of(timeout)
+    k = outcome.k
+    init = enc.init()[0]
+
+    def unsat(*formulas: Formula) -> bool:
+        excluded = [neg(enc.config_is(c)) for c in assume_configs]
+        return unsat_fresh(deadline, enc.config_constraint(), *excluded, *formulas)
+
+    path = [enc.trans(i) for i in range(k)]
+    distinct = [f for j in range(k + 1) for f in distinct_from_earlier(enc, j)]
+    # base case: no violation at depths 0..k from the initial states
+    if not unsat(init, *path, _any_bad(enc, k)):
+        return False
+    good = [neg(bad_at(enc, i)) for i in range(k + 1)]
+    if outcome.how == DIAMETER:
+        # no simple path of k steps from an initial state through good states
+        return unsat(init, *path, *distinct, *good)
+    # step: k good states along a simple path are never followed by a bad one
+    premises = [neg(enc.bad_state(0))] + [neg(bad_at(enc, i)) for i in range(1, k)]
+    return unsat(enc.shape(0), *path, *distinct, *(premises if k > 0 else []), bad_after_step(enc, k))
+
+
+def _any_bad(enc: Encoding, k: int) -> Formula:
+    return any_of([bad_at(enc, i) for i in range(k + 1)])
+
+
+def check_kind(model: Model, max_k: int, timeout: Deadline | float | None = None,
+               enc: Encoding | None = None, assume: tuple[Formula, ...] = ()) -> Outcome:
+    """`run` for callers without an encoding or a deadline."""
+    return run(model, enc or Encoding(model), Deadline.of(timeout), max_k, assume)

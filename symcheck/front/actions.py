@@ -1,0 +1,34 @@
+"""Action instances and weak-fairness groups, numbered in declaration and domain order.
+Every engine and the explicit evaluator number action instances the same way, so a
+trace names the same instance whichever engine found it."""
+from __future__ import annotations
+
+import itertools
+
+from symcheck.front.ir import Model
+from symcheck.front.values import domain, render
+
+
+def instances(model: Model):
+    """Every (action, parameter values) pair, in declaration and domain order."""
+    out = []
+    for a in model.actions:
+        names = [p for p, _ in a.params]
+        for combo in itertools.product(*(domain(t) for _, t in a.params)):
+            out.append((a, dict(zip(names, combo, strict=False))))
+    return out
+
+
+def fair_groups(model: Model, insts) -> list:
+    """Each weak-fairness constraint as (label, frozenset of action instance indexes)."""
+    out = []
+    for f in model.fairness:
+        if f.each:
+            for k, (a, params) in enumerate(insts):
+                if a.name == f.actions[0]:
+                    args = ", ".join(f"{p}={render(params[p], t)}" for p, t in a.params)
+                    out.append((f"{a.name}({args})" if a.params else a.name, frozenset({k})))
+        else:
+            out.append((" | ".join(f.actions),
+                        frozenset(k for k, (a, _) in enumerate(insts) if a.name in f.actions)))
+    return out

@@ -1,0 +1,341 @@
+"""Check stage: resolve names, check types and finiteness, and build the typed IR
+(`ir.Model`) of one claim variant from its located YAML document. The checker is built
+in layers: `front.declarations` (types, constants), `front.expressions` (operators),
+`front.calls` (calls, comprehensions); this module reads the sections and builds the
+model, and `front.size` refuses one too large to encode."""
+from __future__ import annotations
+
+import ast
+
+from symcheck.errors import InputError, Span, suggest
+from symcheck.front.calls import BUILTINS, TEMPORAL, Calls
+from symcheck.front.expressions import Scope, coerce
+from symcheck.front.ir import BOOL, Action, Expr, Fairness, Invariant, Lit, Model, Property, Type
+from symcheck.front.source import YMap, YScalar, YSeq, parse_expr, parse_type, parse_type_text
+from symcheck.front.size import check_size
+from symcheck.front.values import check_finite, domain_size
+from symcheck.front.variants import Variant, check_keys, parse_def_key, render_patch
+
+MAX_INSTANCES = 20_000  # action instances (an action times its parameter values)
+MAX_DEPTH = 1000
+
+
+class ClaimChecker(Calls):
+    """Checks one claim variant: its sections, in dependency order, into an `ir.Model`."""
+
+    def section(self, key: str) -> YMap:
+        node = self.doc.get(key)
+        if node is None:
+            return YMap({}, {}, self.doc.span)
+        if isinstance(node, YScalar) and node.value is None:
+            return YMap({}, {}, node.span)
+        if not isinstance(node, YMap):
+            raise InputError(node.span, f"`{key}` must be a mapping")
+        return node
+
+    def text(self, key: str, default: str = "") -> str:
+        node = self.doc.get(key)
+        if node is None:
+            return default
+        if not isinstance(node, YScalar) or not isinstance(node.value, str):
+            raise InputError(node.span, f"`{key}` must be a string")
+        return node.value.strip()
+
+    def run(self) -> Model:
+        self.declare_types_and_constants()
+        self.declare_variables()
+        self.declare_defs()
+        for name, (params, node, _) in self.defs.items():
+            if not params:  # check every constant-shaped definition, used or not
+                self.def_call(name, [], ast.Name(name, lineno=1, col_offset=0),
+                              Scope(self, parse_expr(node, f"definition {name}"), {}, True, f"definition {name}"))
+        init = self.check_init()
+        actions = self.check_actions()
+        invariants = self.check_invariants()
+        properties = self.check_properties(invariants)
+        fairness = self.check_fairness(actions)
+        expect, depth, deadlock = self.settings()
+        unexercised = self.check_unexercised(actions, invariants)
+        unproved = self.check_unproved(invariants, properties)
+        return Model(
+            name=self.variant.name, family=self.text("claim"), title=self.text("title"),
+            source=self.text("source"), statement=self.text("statement"), bug=self.variant.bug,
+            expect=expect, depth=depth, file=self.file,
+            constants=tuple(self.consts[n] for n in self.const_nodes),
+            variables=tuple(self.variables.items()), init=init, actions=actions, invariants=invariants,
+            patch_text=render_patch(self.variant.changes), deadlock=deadlock,
+            properties=properties, fairness=fairness, unexercised=unexercised, unproved=unproved)
+
+    def declare_types_and_constants(self) -> None:
+        """Record the declared names first, then resolve them: a type or constant may
+        use one declared after it."""
+        for name, node in self.section("types").items.items():
+            self._check_name(name, self.section("types").keys[name], "type")
+            self.type_nodes[name] = node
+            self.type_spans[name] = self.section("types").keys[name]
+        for name, node in self.section("constants").items.items():
+            span = self.section("constants").keys[name]
+            self._check_name(name, span, "constant")
+            if name in self.type_nodes:
+                raise InputError(span, f"{name!r} is both a type and a constant")
+            self.const_nodes[name] = node
+            self.const_spans[name] = span
+            if isinstance(node, YMap) and "enum" in node.items:
+                self.enum_consts.add(name)
+        self.member_index = self._member_index()
+        for name in self.type_nodes:
+            self.type_named(name, self.type_spans[name])
+        for name in self.const_nodes:
+            self.constant(name)
+        self._check_configurations()
+
+    def declare_variables(self) -> None:
+        variables = self.section("variables")
+        for name, node in variables.items.items():
+            span = variables.keys[name]
+            self._check_name(name, span, "variable")
+            if name in self.const_nodes or name in self.type_nodes:
+                raise InputError(span, f"variable {name!r} has the name of a constant or type")
+            t = self.resolve_type(parse_type(node, f"variable {name}"))
+            self.check_storable(t, node.span, f"variable {name}")
+            self.variables[name] = t
+
+    def declare_defs(self) -> None:
+        """Each definition's name, parameters and declared types (`name(a: T, b) -> R`);
+        bodies are checked where they are called, once per argument types."""
+        defs = self.section("defs")
+        for key, node in defs.items.items():
+            span = defs.keys[key]
+            parsed = parse_def_key(key)
+            if parsed is None or parsed.returns == "":
+                raise InputError(span, f"bad definition name {key!r}: write name or name(a, b)")
+            name, ret = parsed.name, parsed.returns
+            plist, ptypes = self._def_params(name, parsed.params, span)
+            if len(set(plist)) != len(plist):
+                raise InputError(span, f"definition {name} repeats a parameter")
+            if name in self.defs:
+                raise InputError(span, f"definition {name!r} is defined twice")
+            if name in self.variables or name in self.const_nodes or name in self.type_nodes or name in BUILTINS:
+                raise InputError(span, f"definition {name!r} clashes with a variable, constant, type or builtin")
+            rtype = self.resolve_type(parse_type_text(ret, span, span.col)) if ret else None
+            self.def_types[name] = (ptypes, rtype)
+            self.defs[name] = (plist, node, span)
+
+    def _def_params(self, name: str, params: str | None, span: Span) -> tuple[tuple[str, ...], dict[str, Type]]:
+        """The parameter names of `a: T, b`, in order, and the types of those typed."""
+        plist, ptypes = [], {}
+        for p in (params.split(",") if params and params.strip() else []):
+            pname, _, ptype = p.partition(":")
+            pname = pname.strip()
+            if not pname.isidentifier():
+                raise InputError(span, f"bad parameter {p.strip()!r} in definition {name}")
+            if ptype.strip():
+                ptypes[pname] = self.resolve_type(parse_type_text(ptype.strip(), span, span.col))
+            plist.append(pname)
+        return tuple(plist), ptypes
+
+    def settings(self) -> tuple[str, int, bool]:
+        """`expect` (holds or violated), `depth` (the bound) and `deadlock` (checked or not)."""
+        expect = self.text("expect", "holds")
+        if expect not in ("holds", "violated"):
+            raise InputError(self.doc.get("expect").span, f"expect must be holds or violated, not {expect!r}")
+        depth_node = self.doc.get("depth")
+        depth = 12
+        if depth_node is not None:
+            if not isinstance(depth_node, YScalar) or isinstance(depth_node.value, bool) or not isinstance(
+                    depth_node.value, int) or not 0 <= depth_node.value <= MAX_DEPTH:
+                raise InputError(depth_node.span, f"depth must be an integer from 0 to {MAX_DEPTH}")
+            depth = depth_node.value
+        deadlock = self.text("deadlock", "ignore")
+        if deadlock not in ("check", "ignore"):
+            raise InputError(self.doc.get("deadlock").span, f"deadlock must be check or ignore, not {deadlock!r}")
+        return expect, depth, deadlock == "check"
+
+    def check_unexercised(self, actions, invariants) -> tuple:
+        """`unexercised: {name: reason}`: actions the claim expects never to fire and
+        invariants whose premise it expects never to be true (coverage acknowledges
+        them instead of flagging; one that is exercised after all is flagged)."""
+        known = {a.name for a in actions} | {i.name for i in invariants}
+        return self._reasons("unexercised", known, ("action", "invariant"))
+
+    def check_unproved(self, invariants, properties) -> tuple:
+        """`unproved: {name: reason}`: invariants and liveness properties the claim
+        expects to hold only to the bound, not proved for every depth (`check
+        --strict` accepts such a green; an entry that is proved after all is flagged)."""
+        known = {i.name for i in invariants} | {p.name for p in properties}
+        return self._reasons("unproved", known, ("invariant", "property"))
+
+    def _reasons(self, key: str, known: set, kinds: tuple) -> tuple:
+        """A `key: {name: reason}` mapping over the names in `known`, as ((name, reason), ...)."""
+        node = self.doc.get(key)
+        if node is None or (isinstance(node, YScalar) and node.value is None):  # absent, or deleted by a patch
+            return ()
+        if not isinstance(node, YMap):
+            raise InputError(node.span, f"`{key}` must map {kinds[0]} or {kinds[1]} names to a reason")
+        out = []
+        for name, reason in node.items.items():
+            span = node.keys[name]
+            if name not in known:
+                a, b = (("an " if k[0] in "aeiou" else "a ") + k for k in kinds)
+                raise InputError(span, f"{key} names {name!r}, which is neither {a} nor {b}",
+                                 suggest(name, sorted(known)))
+            if not isinstance(reason, YScalar) or not isinstance(reason.value, str) or not reason.value.strip():
+                raise InputError(reason.span, f"{key} {name}: give the reason as a sentence")
+            out.append((name, " ".join(reason.value.split())))
+        return tuple(out)
+
+    def _check_name(self, name: str, span: Span, what: str) -> None:
+        if not name.isidentifier() or name in ("True", "False", "None"):
+            raise InputError(span, f"{what} name {name!r} is not an identifier")
+
+    def _member_index(self) -> dict:
+        index: dict[str, list[str]] = {}
+        for name, node in list(self.type_nodes.items()) + list(self.const_nodes.items()):
+            if isinstance(node, YMap) and "enum" in node.items:
+                members = node.items["enum"]
+                if isinstance(members, YSeq):
+                    for m in members.items:
+                        if isinstance(m, YScalar) and m.value is not None:
+                            index.setdefault(str(m.value), []).append(name)
+        return index
+
+    def check_init(self) -> tuple:
+        init = self.section("init")
+        for name, span in init.keys.items():
+            if name not in self.variables:
+                raise InputError(span, f"initial value for unknown variable {name!r}", suggest(name, self.variables))
+        out = []
+        for name, t in self.variables.items():
+            if name not in init.items:
+                raise InputError(self.doc.keys.get("init", self.doc.span), f"variable {name!r} has no initial value")
+            loc = parse_expr(init.items[name], f"init of {name}")
+            scope = Scope(self, loc, {}, state=False, what=f"the initial value of {name}")
+            e = self.check(loc.tree, t, scope)
+            out.append((name, coerce(e, t)))
+        return tuple(out)
+
+    def check_actions(self) -> tuple:
+        actions = self.section("actions")
+        out = []
+        total = 0
+        for name, node in actions.items.items():
+            span = actions.keys[name]
+            self._check_name(name, span, "action")
+            if isinstance(node, YScalar) and node.value is None:
+                node = YMap({}, {}, span)
+            if not isinstance(node, YMap):
+                raise InputError(node.span, f"action {name} must be a mapping with params, when, then")
+            check_keys(node, ("params", "when", "then", "doc"), f"action {name}")
+            params = []
+            pnode = node.get("params")
+            count = 1
+            if pnode is not None:
+                if not isinstance(pnode, YMap):
+                    raise InputError(pnode.span, f"params of {name} must map names to types")
+                for pname, ptnode in pnode.items.items():
+                    pspan = pnode.keys[pname]
+                    self._check_name(pname, pspan, "parameter")
+                    if pname in self.variables:
+                        raise InputError(pspan, f"parameter {pname!r} hides the variable of the same name")
+                    pt = self.resolve_type(parse_type(ptnode, f"parameter {pname}"))
+                    self.check_storable(pt, ptnode.span, f"parameter {pname}")
+                    check_finite(pt, ptnode.span, f"parameter {pname}", MAX_INSTANCES)
+                    count *= domain_size(pt)
+                    params.append((pname, pt))
+            total += count
+            if total > MAX_INSTANCES:
+                raise InputError(span, f"the actions have more than {MAX_INSTANCES} parameter combinations; "
+                                       "use smaller parameter types")
+            local = dict(params)
+            guard: Expr = Lit(True, BOOL)
+            if node.get("when") is not None:
+                loc = parse_expr(node.get("when"), f"guard of {name}")
+                guard = self.check(loc.tree, BOOL, Scope(self, loc, local, True, f"the guard of {name}"))
+            updates = []
+            then = node.get("then")
+            if then is not None and not (isinstance(then, YScalar) and then.value is None):
+                if not isinstance(then, YMap):
+                    raise InputError(then.span, f"`then` of {name} must map variables to new values")
+                for var, enode in then.items.items():
+                    vspan = then.keys[var]
+                    if var not in self.variables:
+                        raise InputError(vspan, f"action {name} assigns unknown variable {var!r}",
+                                         suggest(var, self.variables))
+                    loc = parse_expr(enode, f"update of {var}")
+                    t = self.variables[var]
+                    e = self.check(loc.tree, t, Scope(self, loc, local, True, f"the update of {var} in {name}"))
+                    updates.append((var, coerce(e, t)))
+            out.append(Action(name, tuple(params), guard, tuple(updates), span))
+        return tuple(out)
+
+    def check_invariants(self) -> tuple:
+        invs = self.section("invariants")
+        out = []
+        for name, node in invs.items.items():
+            span = invs.keys[name]
+            self._check_name(name, span, "invariant")
+            loc = parse_expr(node, f"invariant {name}")
+            e = self.check(loc.tree, BOOL, Scope(self, loc, {}, True, f"invariant {name}"))
+            out.append(Invariant(name, e, loc.text, span))
+        if not out and not self.section("properties").items:
+            raise InputError(self.doc.keys.get("invariants", self.doc.span),
+                             "the claim has no invariants or properties to check")
+        return tuple(out)
+
+    def check_properties(self, invariants: tuple) -> tuple:
+        """`name: eventually(P)` or `name: leads_to(P, Q)`; P and Q are state predicates.
+        A temporal operator is the whole property: it cannot be nested or negated."""
+        props = self.section("properties")
+        taken = {i.name for i in invariants}
+        out = []
+        for name, node in props.items.items():
+            span = props.keys[name]
+            self._check_name(name, span, "property")
+            if name in taken:
+                raise InputError(span, f"property {name!r} has the name of an invariant")
+            loc = parse_expr(node, f"property {name}")
+            tree = loc.tree
+            fn = tree.func.id if isinstance(tree, ast.Call) and isinstance(tree.func, ast.Name) else None
+            if fn not in TEMPORAL or not isinstance(tree, ast.Call):  # fn is None unless tree is a call
+                raise InputError(loc.span_of(tree), f"property {name} must be eventually(P) or leads_to(P, Q)",
+                                 "a state predicate that must hold in every state is an invariant")
+            if tree.keywords or len(tree.args) != TEMPORAL[fn]:
+                n = TEMPORAL[fn]
+                raise InputError(loc.span_of(tree), f"{fn}() takes {n} state predicate{'s' if n > 1 else ''}")
+            scope = Scope(self, loc, {}, True, f"property {name}")
+            args = tuple(self.check(a, BOOL, scope) for a in tree.args)
+            out.append(Property(name, fn, args, loc.text, span))
+        return tuple(out)
+
+    def check_fairness(self, actions: tuple) -> tuple:
+        """`fairness: {weak: [a, [b, c]]}`: a name alone is weakly fair for each of its
+        parameter values; a list is one constraint for the whole group."""
+        node = self.section("fairness")
+        if "strong" in node.items:
+            raise InputError(node.keys["strong"], "strong fairness is not supported", "use weak fairness: weak: [...]")
+        check_keys(node, ("weak",), "fairness")
+        weak = node.get("weak")
+        if weak is None or (isinstance(weak, YScalar) and weak.value is None):
+            return ()
+        if not isinstance(weak, YSeq):
+            raise InputError(weak.span, "`weak` must be a list of action names (or lists of them, one per group)")
+        names = [a.name for a in actions]
+        out = []
+        for item in weak.items:
+            group = item.items if isinstance(item, YSeq) else [item]
+            if not group:
+                raise InputError(item.span, "an empty fairness group")
+            for member in group:
+                if not isinstance(member, YScalar) or not isinstance(member.value, str):
+                    raise InputError(member.span, "a fairness entry is an action name or a list of action names")
+                if member.value not in names:
+                    raise InputError(member.span, f"fairness names unknown action {member.value!r}",
+                                     suggest(member.value, names))
+            out.append(Fairness(tuple(m.value for m in group), not isinstance(item, YSeq), item.span))
+        return tuple(out)
+
+
+def check_variant(variant: Variant) -> Model:
+    model = ClaimChecker(variant).run()
+    check_size(model)
+    return model

@@ -1,0 +1,1 @@
+"""Reporting: text, JSON, explanations of violations, the claim catalog."""

@@ -1,0 +1,278 @@
+"""Symbolic values: how a value of each finite type is a small structure of Z3 terms
+(a set is one Boolean per element of its domain, a sequence a length plus slots, a
+record or tuple its fields, a map one value per key), and the operations every type
+needs: lifting a concrete value, equality, if-then-else, decoding from a Z3 model, and
+the conditions that a value lies in its type or domain."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import z3
+
+from symcheck.front.ir import BoolT, EnumT, IntT, MapT, RecordT, SeqT, SetT, TupleT, Type
+from symcheck.front.values import domain, render
+
+
+@dataclass
+class SSet:
+    bits: dict  # concrete element -> z3 Bool, in domain order
+
+
+@dataclass
+class SSeq:
+    length: z3.ArithRef
+    items: list
+
+
+@dataclass
+class STup:
+    items: list  # records and tuples
+
+
+@dataclass
+class SMap:
+    entries: list  # [(concrete key, value)] in key-domain order
+
+
+def lift(v, t: Type):
+    """A concrete value as a symbolic one."""
+    if isinstance(t, BoolT):
+        return z3.BoolVal(bool(v))
+    if isinstance(t, IntT):
+        return z3.IntVal(v)
+    if isinstance(t, EnumT):
+        return z3.IntVal(t.members.index(v))
+    if isinstance(t, SetT):
+        return SSet({d: z3.BoolVal(d in v) for d in domain(t.elem)})
+    if isinstance(t, SeqT):
+        items = [lift(x, t.elem) for x in v]
+        return SSeq(z3.IntVal(len(v)), items + [default(t.elem) for _ in range(t.maxlen - len(v))])
+    if isinstance(t, RecordT):
+        return STup([lift(x, ft) for (_, ft), x in zip(t.fields, v, strict=False)])
+    if isinstance(t, TupleT):
+        return STup([lift(x, et) for et, x in zip(t.elems, v, strict=False)])
+    if isinstance(t, MapT):
+        return SMap([(k, lift(x, t.val)) for k, x in v])
+    raise TypeError(t)
+
+
+def default(t: Type):
+    if isinstance(t, BoolT):
+        return z3.BoolVal(False)
+    if isinstance(t, (IntT, EnumT)):
+        return z3.IntVal(t.lo if isinstance(t, IntT) and t.bounded else 0)
+    if isinstance(t, SetT):
+        return SSet({d: z3.BoolVal(False) for d in domain(t.elem)})
+    if isinstance(t, SeqT):
+        return SSeq(z3.IntVal(0), [default(t.elem) for _ in range(t.maxlen)])
+    if isinstance(t, RecordT):
+        return STup([default(ft) for _, ft in t.fields])
+    if isinstance(t, TupleT):
+        return STup([default(et) for et in t.elems])
+    if isinstance(t, MapT):
+        return SMap([(k, default(t.val)) for k in domain(t.key)])
+    raise TypeError(t)
+
+
+def fresh(name: str, t: Type, extra_slot: bool = False):
+    """A fresh symbolic value; sequences get one spare slot so that an overflow by one
+    append is visible in the trace."""
+    if isinstance(t, BoolT):
+        return z3.Bool(name)
+    if isinstance(t, (IntT, EnumT)):
+        return z3.Int(name)
+    if isinstance(t, SetT):
+        return SSet({d: z3.Bool(f"{name}[{i}]") for i, d in enumerate(domain(t.elem))})
+    if isinstance(t, SeqT):
+        n = t.maxlen + (1 if extra_slot else 0)
+        return SSeq(z3.Int(f"{name}.len"), [fresh(f"{name}[{i}]", t.elem) for i in range(n)])
+    if isinstance(t, RecordT):
+        return STup([fresh(f"{name}.{f}", ft) for f, ft in t.fields])
+    if isinstance(t, TupleT):
+        return STup([fresh(f"{name}.{i}", et) for i, et in enumerate(t.elems)])
+    if isinstance(t, MapT):
+        return SMap([(k, fresh(f"{name}[{i}]", t.val)) for i, k in enumerate(domain(t.key))])
+    raise TypeError(t)
+
+
+def labels(name: str, t: Type, extra_slot: bool = False) -> list:
+    """Readable names of the leaves of `fresh(name, t)`, in the same order."""
+    if isinstance(t, SetT):
+        return [f"{render(d, t.elem)} in {name}" for d in domain(t.elem)]
+    if isinstance(t, SeqT):
+        n = t.maxlen + (1 if extra_slot else 0)
+        return [f"len({name})"] + [x for i in range(n) for x in labels(f"{name}[{i}]", t.elem)]
+    if isinstance(t, RecordT):
+        return [x for f, ft in t.fields for x in labels(f"{name}.{f}", ft)]
+    if isinstance(t, TupleT):
+        return [x for i, et in enumerate(t.elems) for x in labels(f"{name}[{i}]", et)]
+    if isinstance(t, MapT):
+        return [x for k in domain(t.key) for x in labels(f"{name}[{render(k, t.key)}]", t.val)]
+    if isinstance(t, EnumT):
+        return [f"{name}#"]  # an enum is its member's index; the proof printer names the members
+    return [name]
+
+
+def leaves(v) -> list:
+    if isinstance(v, SSet):
+        return list(v.bits.values())
+    if isinstance(v, SSeq):
+        return [v.length] + [x for i in v.items for x in leaves(i)]
+    if isinstance(v, STup):
+        return [x for i in v.items for x in leaves(i)]
+    if isinstance(v, SMap):
+        return [x for _, i in v.entries for x in leaves(i)]
+    return [v]
+
+
+def eq(a, b, t: Type):
+    if isinstance(t, (BoolT, IntT, EnumT)):
+        return a == b
+    if isinstance(t, SetT):
+        keys = list(dict.fromkeys(list(a.bits) + list(b.bits)))
+        f = z3.BoolVal(False)
+        return z3.And([a.bits.get(k, f) == b.bits.get(k, f) for k in keys])
+    if isinstance(t, SeqT):
+        parts = [a.length == b.length]
+        n = max(len(a.items), len(b.items))
+        for i in range(n):
+            if i < len(a.items) and i < len(b.items):
+                parts.append(z3.Implies(a.length > i, eq(a.items[i], b.items[i], t.elem)))
+            else:
+                parts.append(a.length <= i)
+        return z3.And(parts)
+    if isinstance(t, (RecordT, TupleT)):
+        ts = [ft for _, ft in t.fields] if isinstance(t, RecordT) else list(t.elems)
+        return z3.And([eq(x, y, ft) for x, y, ft in zip(a.items, b.items, ts, strict=False)])
+    if isinstance(t, MapT):
+        return z3.And([eq(x, y, t.val) for (_, x), (_, y) in zip(a.entries, b.entries, strict=False)])
+    raise TypeError(t)
+
+
+def ite(c, a, b, t: Type):
+    if isinstance(t, (BoolT, IntT, EnumT)):
+        return z3.If(c, a, b)
+    if isinstance(t, SetT):
+        f = z3.BoolVal(False)
+        keys = list(dict.fromkeys(list(a.bits) + list(b.bits)))
+        return SSet({k: z3.If(c, a.bits.get(k, f), b.bits.get(k, f)) for k in keys})
+    if isinstance(t, SeqT):
+        n = max(len(a.items), len(b.items))
+        items = []
+        for i in range(n):
+            x = a.items[i] if i < len(a.items) else default(t.elem)
+            y = b.items[i] if i < len(b.items) else default(t.elem)
+            items.append(ite(c, x, y, t.elem))
+        return SSeq(z3.If(c, a.length, b.length), items)
+    if isinstance(t, (RecordT, TupleT)):
+        ts = [ft for _, ft in t.fields] if isinstance(t, RecordT) else list(t.elems)
+        return STup([ite(c, x, y, ft) for x, y, ft in zip(a.items, b.items, ts, strict=False)])
+    if isinstance(t, MapT):
+        return SMap([(k, ite(c, x, y, t.val)) for (k, x), (_, y) in zip(a.entries, b.entries, strict=False)])
+    raise TypeError(t)
+
+
+def decode(m: z3.ModelRef, v, t: Type):
+    """A symbolic value's concrete value in a Z3 model."""
+    if isinstance(t, BoolT):
+        return z3.is_true(m.evaluate(v, model_completion=True))
+    if isinstance(t, IntT):
+        return m.evaluate(v, model_completion=True).as_long()
+    if isinstance(t, EnumT):
+        i = m.evaluate(v, model_completion=True).as_long()
+        return t.members[i] if 0 <= i < len(t.members) else f"<bad {t.name} #{i}>"
+    if isinstance(t, SetT):
+        return frozenset(k for k, b in v.bits.items() if z3.is_true(m.evaluate(b, model_completion=True)))
+    if isinstance(t, SeqT):
+        n = m.evaluate(v.length, model_completion=True).as_long()
+        return tuple(decode(m, x, t.elem) for x in v.items[:max(0, n)])
+    if isinstance(t, RecordT):
+        return tuple(decode(m, x, ft) for x, (_, ft) in zip(v.items, t.fields, strict=False))
+    if isinstance(t, TupleT):
+        return tuple(decode(m, x, et) for x, et in zip(v.items, t.elems, strict=False))
+    if isinstance(t, MapT):
+        return tuple((k, decode(m, x, t.val)) for k, x in v.entries)
+    raise TypeError(t)
+
+
+def type_ok(v, t: Type):
+    """Z3 condition: the value lies in its declared type (int ranges, sequence bounds)."""
+    if isinstance(t, BoolT):
+        return z3.BoolVal(True)
+    if isinstance(t, IntT):
+        return z3.And(v >= t.lo, v <= t.hi) if t.bounded else z3.BoolVal(True)
+    if isinstance(t, EnumT):
+        return z3.BoolVal(True)
+    if isinstance(t, SetT):
+        return z3.BoolVal(True)
+    if isinstance(t, SeqT):
+        parts = [v.length >= 0, v.length <= t.maxlen]
+        for i, x in enumerate(v.items[:t.maxlen]):
+            parts.append(z3.Implies(v.length > i, type_ok(x, t.elem)))
+        return z3.And(parts)
+    if isinstance(t, (RecordT, TupleT)):
+        ts = [ft for _, ft in t.fields] if isinstance(t, RecordT) else list(t.elems)
+        return z3.And([type_ok(x, ft) for x, ft in zip(v.items, ts, strict=False)])
+    if isinstance(t, MapT):
+        return z3.And([type_ok(x, t.val) for _, x in v.entries])
+    raise TypeError(t)
+
+
+def well_shaped(v, t: Type):
+    """Z3 condition for the representation itself: enum indexes in range, lengths >= 0."""
+    if isinstance(t, EnumT):
+        return z3.And(v >= 0, v < len(t.members))
+    if isinstance(t, SeqT):
+        return z3.And([v.length >= 0, v.length <= len(v.items)] + [well_shaped(x, t.elem) for x in v.items])
+    if isinstance(t, (RecordT, TupleT)):
+        ts = [ft for _, ft in t.fields] if isinstance(t, RecordT) else list(t.elems)
+        return z3.And([well_shaped(x, ft) for x, ft in zip(v.items, ts, strict=False)])
+    if isinstance(t, MapT):
+        return z3.And([well_shaped(x, t.val) for _, x in v.entries])
+    return z3.BoolVal(True)
+
+
+def member(x, dom_value, t: Type):
+    """Z3 condition: symbolic x equals the concrete value dom_value."""
+    return eq(x, lift(dom_value, t), t)
+
+
+def in_domain(x, t: Type):
+    """Z3 condition: a symbolic value lies in the finite domain of t (for set elements)."""
+    if isinstance(t, IntT):
+        return z3.And(x >= t.lo, x <= t.hi)
+    if isinstance(t, (BoolT, EnumT, SetT, MapT)):
+        return z3.BoolVal(True)
+    if isinstance(t, (RecordT, TupleT)):
+        ts = [ft for _, ft in t.fields] if isinstance(t, RecordT) else list(t.elems)
+        return z3.And([in_domain(y, ft) for y, ft in zip(x.items, ts, strict=False)])
+    if isinstance(t, SeqT):
+        return z3.And([x.length <= t.maxlen] + [z3.Implies(x.length > i, in_domain(y, t.elem))
+                                               for i, y in enumerate(x.items[:t.maxlen])])
+    raise TypeError(t)
+
+
+def convert(v, src: Type, dst: Type, oblige):
+    """Change representation from src to dst (widen/narrow ranges, resize sequences)."""
+    if src == dst:
+        return v
+    if isinstance(dst, SetT):
+        bits = {}
+        for d in domain(dst.elem):
+            bits[d] = v.bits.get(d, z3.BoolVal(False))
+        lost = [b for d, b in v.bits.items() if d not in bits]
+        if lost:
+            oblige(z3.Not(z3.Or(lost)), f"a set element lies outside {dst.elem}")
+        return SSet(bits)
+    if isinstance(dst, SeqT):
+        items = [convert(x, src.elem, dst.elem, oblige) for x in v.items]
+        while len(items) < dst.maxlen:
+            items.append(default(dst.elem))
+        return SSeq(v.length, items)
+    if isinstance(dst, (RecordT, TupleT)):
+        sts = [ft for _, ft in src.fields] if isinstance(src, RecordT) else list(src.elems)
+        dts = [ft for _, ft in dst.fields] if isinstance(dst, RecordT) else list(dst.elems)
+        return STup([convert(x, a, b, oblige) for x, a, b in zip(v.items, sts, dts, strict=False)])
+    if isinstance(dst, MapT):
+        return SMap([(k, convert(x, src.val, dst.val, oblige)) for k, x in v.entries])
+    return v

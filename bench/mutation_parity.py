@@ -65,7 +65,7 @@ class Outcome:
             return f"violated {self.invariant} in {self.steps}"
         return self.detail or self.verdict
 
-    def same(self, other: "Outcome") -> bool:
+    def same(self, other: Outcome) -> bool:
         return (self.verdict, self.invariant, self.steps) == (other.verdict, other.invariant, other.steps)
 
 
@@ -205,7 +205,7 @@ def run_tlc(m: Mutant, reference: Path, make: dict) -> Outcome:
     return Outcome("error", detail="TLC error: " + (lines[-1] if lines else "no output"))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def claim_catalog() -> dict:
     """Every claim variant by name (read once)."""
     from symcheck.front.claims import catalog

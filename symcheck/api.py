@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from symcheck.front.claims import claims_dir, load_model, resolve, variant_in
-from symcheck.errors import InputError
+from symcheck.errors import InputError, suggest
 from symcheck.front.ir import Model, premises
 from symcheck.trace import UNKNOWN, Coverage, Result, Trace
 
@@ -112,12 +112,10 @@ def witness(claim: Model | str, action: str | None = None, premise: str | None =
 
 
 def _check_target(model: Model, kind: str, name: str) -> None:
-    import difflib
     names = [a.name for a in model.actions] if kind == "action" else [i.name for i in model.invariants]
     if name not in names:
-        close = difflib.get_close_matches(name, names, n=1)
         what = "action" if kind == "action" else "invariant"
-        hint = f"did you mean {close[0]!r}?" if close else f"its {what}s: {', '.join(names) or 'none'}"
+        hint = suggest(name, names, otherwise=f"its {what}s: {', '.join(names) or 'none'}")
         raise InputError(None, f"claim {model.name} ({model.file}) has no {what} {name!r}", hint)
     if kind == "premise" and name not in premises(model):
         inv = next(i for i in model.invariants if i.name == name)

@@ -35,10 +35,10 @@ class Ty:
     hi: int = 0
     name: str = ""  # enum and record name
     members: tuple = ()  # enum members
-    elem: "Ty | None" = None  # set and sequence element, map value
+    elem: Ty | None = None  # set and sequence element, map value
     bound: int = 0  # sequence bound
     fields: tuple = ()  # record: ((field, Ty), ...); tuple: ((index, Ty), ...)
-    key: "Ty | None" = None  # map key (an enum)
+    key: Ty | None = None  # map key (an enum)
 
     def size(self) -> int:
         if self.kind == "bool":
@@ -92,7 +92,7 @@ class GenClaim:
         return head + yaml.safe_dump(doc, sort_keys=False, width=10_000, allow_unicode=True)
 
     @classmethod
-    def from_text(cls, text: str) -> "GenClaim":
+    def from_text(cls, text: str) -> GenClaim:
         """Read back a claim written by `yaml()` (a regression file)."""
         domains = {}
         first = text.splitlines()[0] if text else ""
@@ -109,7 +109,7 @@ class Scope:
         self.state = state
         self.fresh = 0
 
-    def bind(self, ty: Ty) -> tuple[str, "Scope"]:
+    def bind(self, ty: Ty) -> tuple[str, Scope]:
         name = f"x{len([n for n in self.names if n.startswith('x')])}"
         inner = Scope({**self.names, name: ty}, self.state)
         return name, inner

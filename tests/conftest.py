@@ -38,7 +38,7 @@ SEED_VARIANTS = [
 ]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def suite_result(name: str):
     """The default (auto engine) result of a claim variant of the suite, computed once
     per test run: the parity and cross-check tests both read it."""

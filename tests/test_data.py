@@ -289,5 +289,5 @@ variants:
 """)
     green, red = symcheck.load_claims(str(tmp_path / "c.yaml"))
     assert symcheck.prove(green).holds
-    assert dict((c.name, c.value) for c in red.constants)["Limit"] == (("p", 1), ("q", 3))
+    assert {c.name: c.value for c in red.constants}["Limit"] == (("p", 1), ("q", 3))
     assert symcheck.prove(red).violated

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, note, settings
 
 from claimgen import GenClaim, claims
 from conftest import ROOT
-from differential import check_case, kind, load, make_case
+from differential import check_case, load, make_case
 from symcheck.explicit.evaluator import search
 
 EXAMPLES = 300

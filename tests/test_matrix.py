@@ -69,7 +69,7 @@ def test_matrix_equals_the_explicit_search_of_each_configuration(matrices, name)
 
 def test_unsafe_matrix_reproduces_the_reference_exposure_matrix(matrices):
     m = matrices["gateway-exposure-matrix-unsafe"]
-    none = dict(HasToken=False, HasPassword=False, HasCredential=False)
+    none = {"HasToken": False, "HasPassword": False, "HasCredential": False}
     # unsafe: lan, custom, tailnet, auto with auth none: the attacker connects, then invokes
     for bind in ("lan", "custom", "tailnet", "auto"):
         r = row_of(m, BindMode=bind, ModeConfig="none", **none)

@@ -29,7 +29,6 @@ from symcheck.explicit.evaluator import Evaluator, StateCapReached, freeze
 from symcheck.front.actions import fair_groups, instances
 from symcheck.front.ir import Model, Property
 from symcheck.trace import STUTTER, Step, Trace
-from symcheck.front.values import render
 
 
 @dataclass
@@ -123,8 +122,8 @@ def find_lasso(model: Model, graph: Graph, prop: Property, consts: dict | None =
     starts = [(0, True)] if (trigger is None and bad[0]) or (trigger is not None and trigger[0]) else []
     if trigger is not None:
         starts.insert(0, (0, False))
-    dist = {node: 0 for node in starts}
-    parent = {node: None for node in starts}
+    dist = dict.fromkeys(starts, 0)
+    parent = dict.fromkeys(starts)
     queue = deque(starts)
     while queue:
         s, armed = node = queue.popleft()

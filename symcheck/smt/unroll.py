@@ -112,9 +112,10 @@ def canonical_config(u: Unroller, found: z3.ModelRef) -> tuple[Config, z3.ModelR
     enc = u.enc
     config: Config = {}
     for c in enc.symbolic:
-        for i, v in enumerate(c.domain):
+        values = c.domain or ()  # symbolic: a domain by definition
+        for i, v in enumerate(values):
             fixed = enc.config_is({c.name: v})
-            answer = u.check(fixed) if i < len(c.domain) - 1 else None
+            answer = u.check(fixed) if i < len(values) - 1 else None
             if answer is not None and answer.unknown:
                 rest = {n: x for n, x in enc.decode_config(found).items() if n not in config}
                 u.add(enc.config_is(rest))

@@ -134,7 +134,8 @@ PIPELINE = ["errors", "trace",
             "smt.encode", "smt.solve",
             "engines.bmc", "engines.kind", "engines.pdr", "engines.auto", "engines.matrix", "engines.liveness",
             "engines.vacuity", "engines.multitrace",
-            "report.explain", "report.text", "report.catalog",
+            "report.explain", "report.text", "report.itf", "report.junit", "report.sarif", "report.artifacts",
+            "report.catalog",
             "limits", "api", "cli", "__main__"]
 Z3_USERS = ["engines.bmc", "engines.kind", "engines.liveness", "engines.matrix", "engines.multitrace", "engines.pdr",
             "engines.vacuity", "smt.encode", "smt.solve"]

@@ -3,7 +3,6 @@ expected, 1 when some verdict is not, 2 for bad input or usage."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -154,7 +153,8 @@ def _select(names, directory) -> list[Entry]:
               help="Per-variant time limit (verdict unknown when hit).")
 @memory_option
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "junit", "sarif"]), default="text",
-              show_default=True, help="json: versioned (schema symcheck-result/1); junit: JUnit XML; sarif: SARIF 2.1.0.")
+              show_default=True,
+              help="json: versioned (schema symcheck-result/1); junit: JUnit XML; sarif: SARIF 2.1.0.")
 @click.option("--results", "results_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
               help="Also write the artifacts for CI into DIR: results.json, itf/*.itf.json (counterexamples), "
                    "junit.xml, results.sarif, summary.md, run.log, and each variant's JSON result and text report.")

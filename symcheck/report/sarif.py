@@ -125,7 +125,8 @@ def _flow(model: Model, r: Result) -> list:
             changed = ", ".join(f"{n} = {render(step.state[n], t)}" for n, t in types.items()
                                 if prev is not None and step.state[n] != prev[n]) or "no variable changed"
             label = "no action (stuttering)" if step.action == STUTTER else f"{step.action}({params})"
-            back = f" -> back to State {r.loop_start}" if r.loop_start is not None and i == len(r.trace.steps) - 1 else ""
+            closes_loop = r.loop_start is not None and i == len(r.trace.steps) - 1
+            back = f" -> back to State {r.loop_start}" if closes_loop else ""
             loc = _location(actions.get(step.action), model.file, f"Step {i}: {label}{back}: {changed}")
         steps.append({"location": loc, "executionOrder": i, "nestingLevel": 0})
         prev = step.state

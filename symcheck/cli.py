@@ -67,7 +67,9 @@ def main():
 @click.argument("target")
 @click.option("--depth", "-k", type=click.IntRange(0, 1000), default=None,
               help="Number of steps to explore (default: the claim's depth).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "sarif"]), default="text",
+              show_default=True,
+              help="json: versioned (schema symcheck-result/1); junit: JUnit XML; sarif: SARIF 2.1.0.")
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=None, metavar="SECONDS",
               help="Give up with verdict unknown after this many seconds.")
 @click.option("--max-traces", type=click.IntRange(1, 1000), default=None, metavar="N",
@@ -81,17 +83,21 @@ def main():
 def prove(target, depth, fmt, timeout, max_traces, coverage, engine, prove_timeout, memory,
           claims):
     """Check one claim variant (NAME, or FILE:VARIANT) or every variant of a claim FILE."""
+    if max_traces is not None and fmt in ("junit", "sarif"):
+        click.echo(f"error: --max-traces writes text or json, not {fmt} (one report per variant)", err=True)
+        sys.exit(EXIT_INPUT)
     try:
         entries = resolve(target, claims_dir(claims))
         models = [load_model(e) for e in entries]
     except InputError as exc:
         _fail(exc)
     ok = True
-    outputs = []
+    outputs, checked = [], []
     for model in models:
         if max_traces is not None:
             ok &= _prove_many(model, depth, timeout, max_traces, fmt, outputs)
             continue
+        t0 = time.perf_counter()
         try:
             r = _run(model, depth, timeout, engine, prove_timeout, memory)
         except KeyboardInterrupt:
@@ -101,12 +107,15 @@ def prove(target, depth, fmt, timeout, max_traces, coverage, engine, prove_timeo
             from symcheck.api import cover
             r.coverage = cover(model, model.depth if depth is None else depth, timeout=timeout)
         ok &= r.as_expected
+        checked.append((model, r, time.perf_counter() - t0))
         if fmt == "json":
             outputs.append(as_json(model, r))
-        else:
+        elif fmt == "text":
             click.echo(text(model, r) + (coverage_text(r.coverage) if r.coverage is not None else ""))
     if fmt == "json":
         click.echo(json.dumps(result_document(outputs), indent=2))
+    elif fmt in ("junit", "sarif"):
+        _echo_report(fmt, checked)
     sys.exit(EXIT_OK if ok else EXIT_UNEXPECTED)
 
 
@@ -127,6 +136,17 @@ def _prove_many(model, depth, timeout, max_traces, fmt, outputs) -> bool:
     else:
         click.echo(text(model, results[0]))
     return results[0].as_expected
+
+
+def _echo_report(fmt: str, results: list) -> None:
+    """Print (model, result, seconds) triples as a JUnit XML or SARIF document."""
+    if fmt == "junit":
+        from symcheck.report.junit import junit_xml
+        click.echo(junit_xml(results), nl=False)
+    else:
+        from symcheck.report.artifacts import symcheck_version
+        from symcheck.report.sarif import sarif_log
+        click.echo(json.dumps(sarif_log(results, version=symcheck_version()), indent=2))
 
 
 def _select(names, directory) -> list[Entry]:
@@ -205,13 +225,8 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, eng
     unproved = [m.name for m, r, _ in results if proof_flags(r, m)]
     if fmt == "json":
         click.echo(json.dumps(result_document([as_json(m, r) for m, r, _ in results]), indent=2))
-    elif fmt == "junit":
-        from symcheck.report.junit import junit_xml
-        click.echo(junit_xml(results), nl=False)
-    elif fmt == "sarif":
-        from symcheck.report.artifacts import symcheck_version
-        from symcheck.report.sarif import sarif_log
-        click.echo(json.dumps(sarif_log(results, version=symcheck_version()), indent=2))
+    elif fmt in ("junit", "sarif"):
+        _echo_report(fmt, results)
     elif fmt == "markdown":
         click.echo(markdown_table(rows, headers))
     else:

@@ -322,3 +322,17 @@ def test_unknown_results_follow_the_schema():
     data = valid_result_json(json.loads(run("check", "pairing-cap", "--timeout", "0.001", "--no-coverage",
                                             "--format", "json").output))
     assert "unknown" in {r["verdict"] for r in data["results"]}
+
+
+def test_prove_prints_junit_and_sarif_too(write_claim):
+    path = write_claim(WRONG, "lamp.yaml")
+    p = run("prove", str(path), "--format", "junit")
+    assert p.exit_code == 1
+    [case] = [c for s in junitparser.JUnitXml.fromstring(p.output) for c in s]
+    assert case.name == "lamp" and not case.is_passed
+    p = run("prove", str(path), "--format", "sarif")
+    assert p.exit_code == 1
+    [result] = json.loads(p.output)["runs"][0]["results"]
+    assert result["ruleId"] == "green-violated"
+    p = run("prove", str(path), "--format", "sarif", "--max-traces", "2")
+    assert p.exit_code == 2 and "--max-traces writes text or json" in p.output

@@ -3,7 +3,6 @@ expected, 1 when some verdict is not, 2 for bad input or usage."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -12,8 +11,10 @@ import click
 
 from symcheck.front.claims import Entry, catalog, claims_dir, load_model, resolve
 from symcheck.errors import InputError
-from symcheck.report.text import (as_json, coverage_flags, coverage_note, coverage_text, depth_cell, describe, markdown_table,
-                     proof_flags, proof_note, table, text, witness_json, witness_text)
+from symcheck.report.artifacts import atomic_write as _atomic_write, write_artifacts
+from symcheck.report.text import (as_json, coverage_flags, coverage_note, coverage_text, depth_cell, describe,
+                                  markdown_table, proof_flags, proof_note, result_document, table, text, witness_json,
+                                  witness_text)
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT = 0, 1, 2
 EXIT_INTERRUPTED = 130
@@ -66,12 +67,14 @@ def main():
 @click.argument("target")
 @click.option("--depth", "-k", type=click.IntRange(0, 1000), default=None,
               help="Number of steps to explore (default: the claim's depth).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "sarif"]), default="text",
+              show_default=True,
+              help="json: versioned (schema symcheck-result/1); junit: JUnit XML; sarif: SARIF 2.1.0.")
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=None, metavar="SECONDS",
               help="Give up with verdict unknown after this many seconds.")
 @click.option("--max-traces", type=click.IntRange(1, 1000), default=None, metavar="N",
               help="Up to N counterexamples that differ in their action sequence, shortest first, "
-                   "grouped by invariant (JSON: a list).")
+                   "grouped by invariant (JSON: one result per counterexample, numbered).")
 @click.option("--coverage", is_flag=True,
               help="Also report the first step each action fires and the first state each premise is true.")
 @engine_options
@@ -80,17 +83,21 @@ def main():
 def prove(target, depth, fmt, timeout, max_traces, coverage, engine, prove_timeout, memory,
           claims):
     """Check one claim variant (NAME, or FILE:VARIANT) or every variant of a claim FILE."""
+    if max_traces is not None and fmt in ("junit", "sarif"):
+        click.echo(f"error: --max-traces writes text or json, not {fmt} (one report per variant)", err=True)
+        sys.exit(EXIT_INPUT)
     try:
         entries = resolve(target, claims_dir(claims))
         models = [load_model(e) for e in entries]
     except InputError as exc:
         _fail(exc)
     ok = True
-    outputs = []
+    outputs, checked = [], []
     for model in models:
         if max_traces is not None:
             ok &= _prove_many(model, depth, timeout, max_traces, fmt, outputs)
             continue
+        t0 = time.perf_counter()
         try:
             r = _run(model, depth, timeout, engine, prove_timeout, memory)
         except KeyboardInterrupt:
@@ -100,12 +107,15 @@ def prove(target, depth, fmt, timeout, max_traces, coverage, engine, prove_timeo
             from symcheck.api import cover
             r.coverage = cover(model, model.depth if depth is None else depth, timeout=timeout)
         ok &= r.as_expected
+        checked.append((model, r, time.perf_counter() - t0))
         if fmt == "json":
             outputs.append(as_json(model, r))
-        else:
+        elif fmt == "text":
             click.echo(text(model, r) + (coverage_text(r.coverage) if r.coverage is not None else ""))
     if fmt == "json":
-        click.echo(json.dumps(outputs[0] if len(outputs) == 1 else outputs, indent=2))
+        click.echo(json.dumps(result_document(outputs), indent=2))
+    elif fmt in ("junit", "sarif"):
+        _echo_report(fmt, checked)
     sys.exit(EXIT_OK if ok else EXIT_UNEXPECTED)
 
 
@@ -114,7 +124,8 @@ def _prove_many(model, depth, timeout, max_traces, fmt, outputs) -> bool:
     from symcheck.api import counterexamples
     results = counterexamples(model, max_traces, depth=depth, timeout=timeout)
     if fmt == "json":
-        outputs.append([as_json(model, r) for r in results])
+        for i, r in enumerate(results, 1):
+            outputs.append({**as_json(model, r), **({"counterexample": i} if r.violated else {})})
     elif results[0].violated:
         click.echo(f"{model.name}: {len(results)} counterexample{'s' if len(results) != 1 else ''} "
                    f"(up to {max_traces}), shortest first, grouped by invariant\n")
@@ -125,6 +136,17 @@ def _prove_many(model, depth, timeout, max_traces, fmt, outputs) -> bool:
     else:
         click.echo(text(model, results[0]))
     return results[0].as_expected
+
+
+def _echo_report(fmt: str, results: list) -> None:
+    """Print (model, result, seconds) triples as a JUnit XML or SARIF document."""
+    if fmt == "junit":
+        from symcheck.report.junit import junit_xml
+        click.echo(junit_xml(results), nl=False)
+    else:
+        from symcheck.report.artifacts import symcheck_version
+        from symcheck.report.sarif import sarif_log
+        click.echo(json.dumps(sarif_log(results, version=symcheck_version()), indent=2))
 
 
 def _select(names, directory) -> list[Entry]:
@@ -150,9 +172,12 @@ def _select(names, directory) -> list[Entry]:
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=None, metavar="SECONDS",
               help="Per-variant time limit (verdict unknown when hit).")
 @memory_option
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json", "junit", "sarif"]), default="text",
+              show_default=True,
+              help="json: versioned (schema symcheck-result/1); junit: JUnit XML; sarif: SARIF 2.1.0.")
 @click.option("--results", "results_dir", type=click.Path(file_okay=False), default=None, metavar="DIR",
-              help="Also write each variant's JSON result and text trace, and summary.md, into DIR.")
+              help="Also write the artifacts for CI into DIR: results.json, itf/*.itf.json (counterexamples), "
+                   "junit.xml, results.sarif, summary.md, run.log, and each variant's JSON result and text report.")
 @click.option("--coverage/--no-coverage", default=True, show_default=True,
               help="Check each green for dead actions and vacuous invariants (column `coverage`).")
 @click.option("--strict", is_flag=True,
@@ -199,7 +224,9 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, eng
     flagged = [m.name for m, r, _ in results if _flagged(r, m)]
     unproved = [m.name for m, r, _ in results if proof_flags(r, m)]
     if fmt == "json":
-        click.echo(json.dumps([as_json(m, r) for m, r, _ in results], indent=2))
+        click.echo(json.dumps(result_document([as_json(m, r) for m, r, _ in results]), indent=2))
+    elif fmt in ("junit", "sarif"):
+        _echo_report(fmt, results)
     elif fmt == "markdown":
         click.echo(markdown_table(rows, headers))
     else:
@@ -241,18 +268,6 @@ def _strict_ok(r, model) -> bool:
     return not _flagged(r, model) and not proof_flags(r, model)
 
 
-def _atomic_write(path: Path, content: str) -> None:
-    """Write a temporary file beside `path`, then rename it into place: an interrupted
-    run leaves the old file or the new one, never half of one."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(content, encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def _command_line() -> str:
     """The command that is running, as typed (`symcheck` for the program, whether it ran
     as the installed script or as `python -m symcheck.cli`): results name what made them."""
@@ -261,33 +276,8 @@ def _command_line() -> str:
 
 
 def write_results(directory: Path, results: list, command: str = "symcheck check --results DIR") -> None:
-    """Per variant `<name>.json` and `<name>.txt` (no timings: reproducible), and
-    summary.md with the table, timings and the command that wrote them."""
-    directory.mkdir(parents=True, exist_ok=True)
-    rows = []
-    for model, r, secs in results:
-        _atomic_write(directory / f"{model.name}.json", json.dumps(as_json(model, r, timings=False), indent=2) + "\n")
-        _atomic_write(directory / f"{model.name}.txt", text(model, r))
-        rows.append([model.name, model.expect, r.verdict, depth_cell(r), r.engine, r.invariant or "-",
-                     "yes" if r.as_expected else "**NO**", f"{secs:.2f}", coverage_note(r.coverage, model),
-                     proof_note(r, model)])
-    total = sum(s for _, _, s in results)
-    summary = ["# symcheck results", "",
-               f"Generated by `{command}`. Trace files hold no "
-               "timings; seconds below vary from run to run.", "",
-               markdown_table(rows, ["variant", "expected", "verdict", "depth", "engine", "invariant", "as expected",
-                                     "seconds", "coverage", "proof"]),
-               "", f"{len(results)} variants, {sum(1 for _, r, _ in results if r.as_expected)} as expected, "
-                   f"{total:.1f} s in all.", ""]
-    flagged = [(m, r) for m, r, _ in results if _flagged(r, m)]
-    if flagged:
-        summary += ["## Greens flagged by the coverage check", "",
-                    "Within the claim's bound, these greens have actions that never fire (dead) or "
-                    "invariants whose premise is never true (vacuous): they hold without exercising that "
-                    "part. `symcheck witness NAME ACTION` and `--premise INVARIANT` show the first trace "
-                    "that reaches one.", ""]
-        summary += [f"- `{m.name}`: {coverage_note(r.coverage, m)}" for m, r in flagged] + [""]
-    _atomic_write(directory / "summary.md", "\n".join(summary))
+    """The artifacts for CI (see symcheck.report.artifacts)."""
+    write_artifacts(directory, results, command=command)
 
 
 @main.command(name="matrix")

@@ -62,7 +62,7 @@ def test_check_table_and_results(tmp_path):
     p = cli("check", "ingress-gating", "routing-isolation", "--results", str(tmp_path))
     assert p.returncode == 0
     assert "4 variants checked, 4 as expected" in p.stdout
-    data = json.loads((tmp_path / "ingress-gating-negative.json").read_text())
+    [data] = json.loads((tmp_path / "ingress-gating-negative.json").read_text())["results"]
     assert data["verdict"] == "violated" and data["trace"][1]["action"] == "step"
     assert "seconds" not in data
     assert "| ingress-gating |" in (tmp_path / "summary.md").read_text()
@@ -104,7 +104,7 @@ def test_strict_accepts_an_acknowledged_bounded_green_and_flags_a_stale_entry(wr
     path = write_claim(BOUNDED + 'unproved:\n  in_range: "checked to the bound on purpose"\n', "lamp.yaml")
     p = strict(path, "--engine", "bmc", "--format", "json")
     assert p.returncode == 0, p.stdout
-    [data] = json.loads(p.stdout)
+    [data] = json.loads(p.stdout)["results"]
     assert data["proof_check"] == {"note": "bounded: acknowledged"}
     p = strict(path)  # k-induction proves it: the acknowledgement is stale
     assert p.returncode == 1 and "proved after all: in_range" in p.stdout
@@ -113,7 +113,7 @@ def test_strict_accepts_an_acknowledged_bounded_green_and_flags_a_stale_entry(wr
 def test_unknown_never_counts_as_holding_under_strict(write_claim):
     path = write_claim(BOUNDED + 'unproved:\n  in_range: "checked to the bound on purpose"\n', "lamp.yaml")
     p = strict(path, "--timeout", "0.001", "--format", "json")
-    [data] = json.loads(p.stdout)
+    [data] = json.loads(p.stdout)["results"]
     assert p.returncode == 1 and data["verdict"] == "unknown" and "proof_check" not in data
 
 

@@ -90,7 +90,7 @@ def test_check_flags_the_green_and_strict_fails_it(write_claim, tmp_path):
     assert "flagged: door: dead: alarm; vacuous: no_intruder" in p.stdout
     summary = (tmp_path / "out" / "summary.md").read_text()
     assert "## Greens flagged by the coverage check" in summary and "`door`: dead: alarm" in summary
-    data = json.loads((tmp_path / "out" / "door.json").read_text())
+    [data] = json.loads((tmp_path / "out" / "door.json").read_text())["results"]
     assert data["coverage"]["vacuous_invariants"] == ["no_intruder"]
     strict = cli("check", "--strict", "--claims", str(path.parent))
     assert strict.returncode == 1 and "FAIL" in strict.stdout
@@ -155,7 +155,7 @@ def test_prove_coverage_lists_every_first_depth():
     p = cli("prove", "nodes-pipeline", "--coverage")
     assert p.returncode == 0
     assert "action expire_approval: step 3" in p.stdout and "premise of shared_nodes_run_safe: state 4" in p.stdout
-    data = json.loads(cli("prove", "two-worker-dedupe", "--coverage", "--format", "json").stdout)
+    [data] = json.loads(cli("prove", "two-worker-dedupe", "--coverage", "--format", "json").stdout)["results"]
     assert data["coverage"]["actions"] == {"emit_atomic": 1, "stutter": 1}
     assert data["coverage"]["vacuous_invariants"] == ["at_most_once"]
 
@@ -250,16 +250,16 @@ def test_max_traces_returns_distinct_action_sequences_shortest_first(write_claim
     assert sorted(r.length for r in few) == sorted(r.length for r in results)[:3]
 
 
-def test_max_traces_cli_renders_every_trace_and_json_is_a_list(write_claim):
+def test_max_traces_cli_renders_every_trace_and_json_numbers_each(write_claim):
     path = write_claim(COUNTER)
     p = cli("prove", str(path), "--max-traces", "3")
     assert p.returncode == 0
     assert "3 counterexamples (up to 3)" in p.stdout and p.stdout.count("=== counterexample") == 3
     p = cli("prove", str(path), "--max-traces", "2", "--format", "json")
-    data = json.loads(p.stdout)
-    assert isinstance(data, list) and len(data) == 2 and data[0]["length"] <= data[1]["length"]
+    data = json.loads(p.stdout)["results"]
+    assert len(data) == 2 and data[0]["length"] <= data[1]["length"] and [d["counterexample"] for d in data] == [1, 2]
     holds = cli("prove", "ingress-gating", "--max-traces", "2", "--format", "json")
-    assert holds.returncode == 0 and [d["verdict"] for d in json.loads(holds.stdout)] == ["holds"]
+    assert holds.returncode == 0 and [d["verdict"] for d in json.loads(holds.stdout)["results"]] == ["holds"]
 
 
 ADD = """\

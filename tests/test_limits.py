@@ -61,7 +61,7 @@ def test_cli_limits_exit_1_and_print_the_reason():
     assert "UNKNOWN: timeout after 0.05 s" in p.stdout and "NOT AS EXPECTED" in p.stdout
     p = cli("prove", "pairing-cap", "--memory", "1", "--format", "json")
     assert p.returncode == 1
-    data = json.loads(p.stdout)
+    [data] = json.loads(p.stdout)["results"]
     assert data["verdict"] == "unknown" and "memory limit of 1 MB" in data["reason"]
     p = cli("check", "pairing-cap", "ingress-gating", "--timeout", "0.05")
     assert p.returncode == 1 and "unknown" in p.stdout

@@ -100,7 +100,7 @@ def test_cli_names_the_engine():
     runner = CliRunner()
     res = runner.invoke(main, ["prove", "routing-isolation", "--format", "json"])
     assert res.exit_code == 0, res.output
-    out = json.loads(res.output)
+    [out] = json.loads(res.output)["results"]
     assert out["verdict"] == "proved" and out["engine"] in ("kind", "pdr") and out["proof"]
     res = runner.invoke(main, ["prove", "routing-isolation", "--engine", "bmc"])
     assert res.exit_code == 0 and "HOLDS to depth" in res.output
@@ -113,11 +113,13 @@ def test_each_number_is_reported_under_its_own_name():
     runner = CliRunner()
     res = runner.invoke(main, ["prove", "routing-isolation", "--depth", "12"])
     assert res.exit_code == 0 and "(k = 0)" in res.output and "BMC covered depths 0..12" in res.output
-    out = json.loads(runner.invoke(main, ["prove", "routing-isolation", "--depth", "12", "--format", "json"]).output)
+    [out] = json.loads(runner.invoke(main, ["prove", "routing-isolation", "--depth", "12",
+                                            "--format", "json"]).output)["results"]
     assert (out["verdict"], out["bound"], out["k"], out["length"]) == ("proved", 12, 0, None) and "depth" not in out
-    out = json.loads(runner.invoke(main, ["prove", "routing-isolation-negative", "--format", "json"]).output)
+    [out] = json.loads(runner.invoke(main, ["prove", "routing-isolation-negative",
+                                            "--format", "json"]).output)["results"]
     assert out["verdict"] == "violated" and out["length"] == len(out["trace"]) - 1
     assert out["bound"] is None and out["k"] is None
-    out = json.loads(runner.invoke(main, ["prove", "routing-isolation", "--engine", "bmc", "-k", "5",
-                                          "--format", "json"]).output)
+    [out] = json.loads(runner.invoke(main, ["prove", "routing-isolation", "--engine", "bmc", "-k", "5",
+                                            "--format", "json"]).output)["results"]
     assert (out["verdict"], out["bound"], out["k"], out["length"]) == ("holds", 5, None, None)

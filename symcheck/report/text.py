@@ -193,11 +193,29 @@ def as_json(model: Model, r: Result, timings: bool = True) -> dict:
 
 
 def trace_json(model: Model, trace: Trace) -> list:
+    """Each state in full, with the action and parameters that led to it and the
+    variables that action changed (state 0: none)."""
     types = dict(model.variables)
-    return [{"step": i, "action": s.action,
-             "params": {p: _json_value(v, t) for p, v, t in s.params},
-             "state": {n: _json_value(s.state[n], types[n]) for n in types}}
-            for i, s in enumerate(trace.steps)]
+    out, prev = [], None
+    for i, s in enumerate(trace.steps):
+        changed: list[str] = [] if prev is None else [n for n in types if s.state[n] != prev[n]]
+        out.append({"step": i, "action": s.action,
+                    "params": {p: _json_value(v, t) for p, v, t in s.params},
+                    "changed": changed,
+                    "state": {n: _json_value(s.state[n], types[n]) for n in types}})
+        prev = s.state
+    return out
+
+
+# The one top-level shape of every JSON result symcheck writes (prove, check,
+# --max-traces, --results): versioned so that tools can tell which fields to expect.
+# The JSON Schema is symcheck/report/schemas/result-1.json.
+RESULT_SCHEMA = "symcheck-result/1"
+
+
+def result_document(results: list) -> dict:
+    """Wrap result objects (from `as_json`) in the versioned top-level shape."""
+    return {"schema": RESULT_SCHEMA, "results": list(results)}
 
 
 # ---------------------------------------------------------------- coverage and witnesses

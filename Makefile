@@ -18,8 +18,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# CHECK_ARGS adds options, e.g. make check CHECK_ARGS="--results ci-results" (the CI workflow)
 check: $(STAMP)
-	$(SYMCHECK) check --strict
+	$(SYMCHECK) check --strict $(CHECK_ARGS)
 
 # the tests on every core (pytest-xdist); Hypothesis runs its quick profile unless CI is
 # set or HYPOTHESIS_PROFILE=thorough. test-fast skips the tests marked slow.

@@ -299,17 +299,18 @@ def test_the_workflow_publishes_what_check_results_writes(tmp_path):
     flow = yaml.safe_load((ROOT / WORKFLOW).read_text())
     assert set(flow[True]) == {"push", "pull_request"}  # YAML 1.1 reads the key `on` as True
     steps = flow["jobs"]["check"]["steps"]
-    run = next(s["run"] for s in steps if "--results" in s.get("run", ""))
-    folder = run.split("--results", 1)[1].split()[0]
-    assert "--strict" in run
+    import shlex
+    run = next(s["run"] for s in steps if s.get("run", "").startswith("make check"))
+    extra = next(a.split("=", 1)[1] for a in shlex.split(run) if a.startswith("CHECK_ARGS=")).split()
+    folder = extra[extra.index("--results") + 1]
+    recipe = (ROOT / "Makefile").read_text().split("\ncheck: $(STAMP)\n", 1)[1].splitlines()[0]
+    assert recipe.strip() == "$(SYMCHECK) check --strict $(CHECK_ARGS)"  # what `make check` runs
     uploads = {s["uses"].split("@")[0]: s.get("with", {}) for s in steps if "uses" in s}
     assert uploads["actions/upload-artifact"]["path"].rstrip("/") == folder
     assert uploads["github/codeql-action/upload-sarif"]["sarif_file"] == f"{folder}/results.sarif"
     assert any(f"{folder}/summary.md" in s.get("run", "") and "GITHUB_STEP_SUMMARY" in s["run"] for s in steps)
     out = tmp_path / folder
-    run_ = run.split()
-    assert run_[:2] == [".venv/bin/symcheck", "check"]
-    p = CliRunner().invoke(main, ["check", "ingress-gating", *[a if a != folder else str(out) for a in run_[2:]]])
+    p = CliRunner().invoke(main, ["check", "ingress-gating", "--strict", *[a if a != folder else str(out) for a in extra]])
     assert p.exit_code == 0, p.output
     assert (out / "results.sarif").is_file() and (out / "summary.md").is_file()
 

@@ -40,7 +40,7 @@ test-fast: $(STAMP)
 	$(PY) -m pytest -q -n auto --dist loadgroup -m "not slow"
 
 results: $(STAMP)
-	rm -f results/*.json results/*.txt
+	rm -rf results/*.json results/*.txt results/itf results/junit.xml results/results.sarif results/run.log
 	$(SYMCHECK) check --results results
 
 bench: $(STAMP)

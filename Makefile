@@ -63,6 +63,7 @@ CLAIM_TARGETS := \
   delivery-route-stability-negative \
   discord-interaction-idempotency \
   discord-interaction-idempotency-negative \
+  discord-interaction-idempotency-at-most-once \
   discord-interaction-role-thread \
   discord-interaction-role-thread-negative \
   discord-pluralkit \
@@ -143,6 +144,7 @@ CLAIM_TARGETS := \
   pairing-refresh-negative \
   pairing \
   pairing-negative \
+  pairing-cap-and-ttl \
   pairing-cap \
   pairing-cap-negative \
   policy-hot-reload \

@@ -3,15 +3,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .claims import claims_dir, load_model, resolve
+from .claims import claims_dir, load_model, resolve, variant_in
 from .errors import InputError
 from .ir import Model, premises
 from .trace import HOLDS, UNKNOWN, Coverage, Result, Trace
 
 
-def load_claim(name_or_path: str, claims: str | Path | None = None) -> Model:
-    """A checked claim variant by name (`pairing-negative`) or file (its green claim)."""
+def load_claim(name_or_path: str, claims: str | Path | None = None, variant: str | None = None) -> Model:
+    """One checked claim variant: by name (`pairing-negative`), by `FILE:VARIANT`, or by a
+    claim (a name or a file) and `variant=` (`negative` or `pairing-negative`). A file
+    that defines several variants, given without one, is an InputError rather than
+    silently its green claim: pass `variant=`, or use `load_claims` for all of them."""
     entries = resolve(str(name_or_path), Path(claims) if claims else claims_dir())
+    if variant is not None:
+        return load_model(variant_in(entries[0].file, variant))
+    if len(entries) > 1:
+        names = ", ".join(e.name for e in entries)
+        raise InputError(None, f"{name_or_path} defines {len(entries)} variants ({names})",
+                         f"pass variant= (e.g. load_claim({str(name_or_path)!r}, variant={entries[1].variant.suffix!r})), "
+                         "or use load_claims for every variant")
     return load_model(entries[0])
 
 
@@ -44,13 +54,15 @@ def _prove(model: Model, bound: int, timeout: float | None, progress, engine: st
            coverage: bool) -> Result:
     from .engine import run
     from .explain import explain
+    from .solve import Deadline
+    deadline = Deadline(timeout)  # one limit for the whole run: each phase gets what is left
     result = run(model, bound, engine=engine, timeout=timeout, prove_timeout=prove_timeout, progress=progress)
     if result.violated:
         result.explanation = explain(model, result)
     elif model.properties and result.holds:
-        result = _prove_liveness(model, result, bound, timeout, progress)
+        result = _prove_liveness(model, result, bound, deadline, progress)
     if coverage and result.verdict != UNKNOWN:
-        result.coverage = cover(model, bound, timeout=timeout)
+        result.coverage = cover(model, bound, timeout=deadline)
     return result
 
 
@@ -63,16 +75,15 @@ def check_matrix(claim: Model | str, depth: int | None = None, timeout: float | 
     return matrix(model, depth, timeout=timeout, prover=prover, prove_timeout=prove_timeout)
 
 
-def _prove_liveness(model: Model, safety: Result, depth: int, timeout: float | None, progress) -> Result:
+def _prove_liveness(model: Model, safety: Result, depth: int, deadline, progress) -> Result:
     """Safety first, then the lasso engine on the properties, to the same depth. When
     both hold, the verdict is `holds` to the bound: a safety proof does not prove the
     properties."""
     from .explain import explain_lasso
     from .liveness import check_lasso
-    spent = sum(safety.timings.values())
-    if timeout and spent >= timeout:
-        return Result(model.name, UNKNOWN, 0, model.expect, reason=f"timeout after {timeout:g} s", engine="lasso")
-    live = check_lasso(model, depth, timeout=timeout - spent if timeout else None, progress=progress)
+    if deadline.expired():
+        return Result(model.name, UNKNOWN, 0, model.expect, reason=deadline.timeout_text(), engine="lasso")
+    live = check_lasso(model, depth, timeout=deadline, progress=progress)
     live.timings = {k: safety.timings.get(k, 0.0) + v for k, v in live.timings.items()}
     if live.violated:
         live.explanation = explain_lasso(model, live)
@@ -81,7 +92,7 @@ def _prove_liveness(model: Model, safety: Result, depth: int, timeout: float | N
     if safety.proved:  # the invariants are proved; the properties only hold to the bound
         safety.reason = (f"the invariants are proved for every depth by {safety.engine}; the properties hold "
                          f"to depth {depth} (no fair lasso of up to {depth + 1} states violates one)")
-        safety.verdict, safety.depth = HOLDS, depth
+        safety.verdict, safety.bound = HOLDS, depth
     safety.timings, safety.engine = live.timings, f"{safety.engine}+lasso"
     return safety
 
@@ -100,7 +111,7 @@ def counterexamples(claim: Model | str, max_traces: int, depth: int | None = Non
     return results
 
 
-def cover(claim: Model | str, depth: int | None = None, timeout: float | None = None) -> Coverage:
+def cover(claim: Model | str, depth: int | None = None, timeout=None) -> Coverage:
     """Which actions can fire, and which invariant premises can be true, within `depth`
     steps (default: the claim's), with the first depth of each."""
     from .vacuity import coverage

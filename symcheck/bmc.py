@@ -11,26 +11,28 @@ import z3
 
 from .encode import Encoding
 from .ir import Model
+from .solve import Deadline, check
 from .trace import HOLDS, UNKNOWN, VIOLATED, Result, Step, Trace
 
 SEED = 0
 
 
-def new_solver(timeout_ms: int | None = None) -> z3.Solver:
+def new_solver() -> z3.Solver:
+    """Every query's time limit is set by solve.check from its deadline."""
     s = z3.SolverFor("QF_LIA")
     s.set("random_seed", SEED)
-    if timeout_ms:
-        s.set("timeout", int(timeout_ms))
     return s
 
 
-def check_bmc(model: Model, depth: int, timeout: float | None = None, progress=None,
+def check_bmc(model: Model, depth: int, timeout: Deadline | float | None = None, progress=None,
               enc: Encoding | None = None) -> Result:
-    """`enc`: an encoding of `model` to reuse (the engines share one)."""
+    """`timeout`: seconds or a Deadline for the whole search; `enc`: an encoding of
+    `model` to reuse (the engines share one)."""
     t0 = time.perf_counter()
+    deadline = Deadline.of(timeout)
     enc = enc or Encoding.of(model)
     t_enc = time.perf_counter() - t0
-    solver = new_solver(timeout * 1000 if timeout else None)
+    solver = new_solver()
     start = time.perf_counter()
     init, init_wf = enc.init()
     solver.add(init)
@@ -39,29 +41,20 @@ def check_bmc(model: Model, depth: int, timeout: float | None = None, progress=N
         if d > 0:
             solver.add(enc.trans(d - 1))
         for name, bad in depth_checks(model, enc, d, init_wf):
-            if timeout and time.perf_counter() - start > timeout:
-                return _unknown(model, d, f"timeout after {timeout:g} s at depth {d}", t_enc, start)
-            if timeout:  # each query gets the time that is left, not the whole limit
-                solver.set("timeout", max(1, int((timeout - (time.perf_counter() - start)) * 1000)))
-            r = solver.check(bad)
-            if r == z3.sat:
+            answer = check(solver, deadline, bad)
+            if answer.sat:
                 found = solver.model()
                 solver.push()
                 solver.add(bad)
-                config = canonical_config(solver, enc)
-                trace = _canonical_trace(solver, enc, d, found, start + timeout if timeout else None)
+                config, found = canonical_config(solver, enc, found, deadline)
+                trace = _canonical_trace(solver, enc, d, found, deadline)
                 solver.pop()
-                res = Result(model.name, VIOLATED, d, model.expect, invariant=name, trace=trace,
-                             config=config or None)
+                res = Result(model.name, VIOLATED, None, model.expect, invariant=name, trace=trace,
+                             config=config or None, length=d)
                 res.timings = {"encode": t_enc, "solve": time.perf_counter() - start}
                 return res
-            if r == z3.unknown:
-                why = solver.reason_unknown()
-                if why == "canceled" and not _out_of_time(start + timeout if timeout else None):
-                    raise KeyboardInterrupt  # Z3 answers Ctrl-C by cancelling the query
-                if timeout and why in ("timeout", "canceled"):
-                    return _unknown(model, d, f"timeout after {timeout:g} s at depth {d}", t_enc, start)
-                return _unknown(model, d, f"solver returned unknown ({why}) at depth {d}", t_enc, start)
+            if answer.unknown:
+                return _unknown(model, d, f"{answer.reason} at depth {d}", t_enc, start)
             solver.add(z3.Not(bad))  # proved unreachable at this depth: keep as a lemma
         if progress:
             progress(d, time.perf_counter() - start)
@@ -83,72 +76,61 @@ def depth_checks(model: Model, enc: Encoding, d: int, init_wf) -> list:
     return checks
 
 
-def check_within(solver: z3.Solver, deadline: float | None, *assumptions):
-    """solver.check with the time left before `deadline` (unknown when none is left).
-    Z3 answers Ctrl-C by cancelling the query: a cancelled query before the deadline
-    is an interrupt, raised as KeyboardInterrupt, never an `unknown` verdict."""
-    if deadline is not None:
-        left = deadline - time.perf_counter()
-        if left <= 0:
-            return z3.unknown
-        solver.set("timeout", max(1, int(left * 1000)))
-    r = solver.check(*assumptions)
-    if r == z3.unknown and solver.reason_unknown() == "canceled" and not _out_of_time(deadline):
-        raise KeyboardInterrupt
-    return r
-
-
-def _out_of_time(deadline) -> bool:
-    """Was a cancelled query the time limit (rather than Ctrl-C)? Z3's timer may fire a
-    little before the deadline on our clock."""
-    return deadline is not None and time.perf_counter() >= deadline - 0.05
-
-
 def _unknown(model, d, reason, t_enc, start) -> Result:
-    res = Result(model.name, UNKNOWN, d, model.expect, reason=reason)
+    res = Result(model.name, UNKNOWN, d, model.expect, reason=reason)  # bound: the depth it had reached
     res.timings = {"encode": t_enc, "solve": time.perf_counter() - start}
     return res
 
 
-def canonical_config(solver: z3.Solver, enc: Encoding) -> dict:
+def canonical_config(solver: z3.Solver, enc: Encoding, found: z3.ModelRef,
+                     deadline: Deadline | None = None) -> tuple[dict, z3.ModelRef]:
     """Fix the symbolic constants, first to last, each to its first domain value that
-    keeps the query satisfiable: the first violating configuration in domain order."""
+    keeps the query satisfiable: the first violating configuration in domain order.
+    Returns it with a model of the query under it. Should the solver give up (a time
+    limit), the constants not yet fixed take their values in the last model found: a
+    real violating configuration, only not the first."""
     config = {}
     for c in enc.symbolic:
         for i, v in enumerate(c.domain):
-            if i == len(c.domain) - 1 or solver.check(enc.config_is({c.name: v})) == z3.sat:
+            fixed = enc.config_is({c.name: v})
+            answer = check(solver, deadline, fixed) if i < len(c.domain) - 1 else None
+            if answer is not None and answer.unknown:
+                rest = {n: x for n, x in enc.decode_config(found).items() if n not in config}
+                solver.add(enc.config_is(rest))
+                return {**config, **rest}, found
+            if answer is None or answer.sat:
+                if answer is not None:
+                    found = solver.model()
                 config[c.name] = v
-                solver.add(enc.config_is({c.name: v}))
+                solver.add(fixed)
                 break
-    return config
+    return config, found
 
 
-def _canonical_trace(solver: z3.Solver, enc: Encoding, d: int, found: z3.ModelRef, deadline=None) -> Trace:
+def _canonical_trace(solver: z3.Solver, enc: Encoding, d: int, found: z3.ModelRef,
+                     deadline: Deadline | None = None) -> Trace:
     """Fix each step's action instance to the smallest index that keeps the query
     satisfiable (binary search), making the trace independent of solver heuristics.
     Should the solver give up (a time limit), the trace of `found`, the model that
     showed the violation, is just as real, only not canonical."""
-    def check(*assumptions):
-        return check_within(solver, deadline, *assumptions)
-
     n = len(enc.insts)
     for i in range(d):
         sel = enc.selector(i)
         lo, hi = 0, n - 1
         while lo < hi:
             mid = (lo + hi) // 2
-            r = check(sel <= mid)
-            if r == z3.unknown:
+            answer = check(solver, deadline, sel <= mid)
+            if answer.unknown:
                 return _decode(enc, found, d)
-            if r == z3.sat:
+            if answer.sat:
                 hi = mid
             else:
                 lo = mid + 1
         solver.add(sel == lo)
-    r = check()
-    if r == z3.unknown:
+    answer = check(solver, deadline)
+    if answer.unknown:
         return _decode(enc, found, d)
-    assert r == z3.sat, "canonical trace lost satisfiability"
+    assert answer.sat, "canonical trace lost satisfiability"
     return _decode(enc, solver.model(), d)
 
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import ast
-import difflib
 import re
 
-from .errors import InputError, Span
+from .errors import InputError, Span, suggest
 from .ir import (BOOL, INT, Action, BoolT, Comp, Constant, DefCall, EnumT, Expr, Fairness, Gen, IntT,
                  Invariant, Lit, MapT, Model, Op, Property, RecordT, Ref, SeqT, SetT, TupleT, Type)
 from .source import (Located, TypeSyntax, YMap, YNode, YScalar, YSeq, parse_expr, parse_type, parse_type_text)
@@ -26,11 +25,6 @@ TEMPORAL = {"eventually": 1, "leads_to": 2}  # operator -> number of state predi
 
 class NeedsType(InputError):
     """An expression whose type depends on its context (`{}`, `[]`, an ambiguous name)."""
-
-
-def _suggest(name: str, names) -> str | None:
-    close = difflib.get_close_matches(name, list(names), n=1)
-    return f"did you mean {close[0]!r}?" if close else None
 
 
 def _value_kind(v) -> str | None:
@@ -215,6 +209,7 @@ class ClaimChecker:
         if deadlock not in ("check", "ignore"):
             raise InputError(self.doc.get("deadlock").span, f"deadlock must be check or ignore, not {deadlock!r}")
         unexercised = self.check_unexercised(actions, invariants)
+        unproved = self.check_unproved(invariants, properties)
         from .variants import render_patch
         return Model(
             name=self.variant.name, family=self.text("claim"), title=self.text("title"),
@@ -223,27 +218,38 @@ class ClaimChecker:
             constants=tuple(self.consts[n] for n in self.const_nodes),
             variables=tuple(self.variables.items()), init=init, actions=actions, invariants=invariants,
             patch_text=render_patch(self.variant.changes), deadlock=deadlock == "check",
-            properties=properties, fairness=fairness, unexercised=unexercised)
+            properties=properties, fairness=fairness, unexercised=unexercised, unproved=unproved)
 
     def check_unexercised(self, actions, invariants) -> tuple:
         """`unexercised: {name: reason}`: actions the claim expects never to fire and
         invariants whose premise it expects never to be true (coverage acknowledges
         them instead of flagging; one that is exercised after all is flagged)."""
-        node = self.doc.get("unexercised")
+        known = {a.name for a in actions} | {i.name for i in invariants}
+        return self._reasons("unexercised", known, ("action", "invariant"))
+
+    def check_unproved(self, invariants, properties) -> tuple:
+        """`unproved: {name: reason}`: invariants and liveness properties the claim
+        expects to hold only to the bound, not proved for every depth (`check
+        --strict` accepts such a green; an entry that is proved after all is flagged)."""
+        known = {i.name for i in invariants} | {p.name for p in properties}
+        return self._reasons("unproved", known, ("invariant", "property"))
+
+    def _reasons(self, key: str, known: set, kinds: tuple) -> tuple:
+        """A `key: {name: reason}` mapping over the names in `known`, as ((name, reason), ...)."""
+        node = self.doc.get(key)
         if node is None or (isinstance(node, YScalar) and node.value is None):  # absent, or deleted by a patch
             return ()
         if not isinstance(node, YMap):
-            raise InputError(node.span, "`unexercised` must map action or invariant names to a reason")
-        known = {a.name for a in actions} | {i.name for i in invariants}
+            raise InputError(node.span, f"`{key}` must map {kinds[0]} or {kinds[1]} names to a reason")
         out = []
         for name, reason in node.items.items():
             span = node.keys[name]
             if name not in known:
-                close = difflib.get_close_matches(name, sorted(known), n=1)
-                raise InputError(span, f"unexercised names {name!r}, which is neither an action nor an invariant",
-                                 f"did you mean {close[0]!r}?" if close else None)
+                a, b = (("an " if k[0] in "aeiou" else "a ") + k for k in kinds)
+                raise InputError(span, f"{key} names {name!r}, which is neither {a} nor {b}",
+                                 suggest(name, sorted(known)))
             if not isinstance(reason, YScalar) or not isinstance(reason.value, str) or not reason.value.strip():
-                raise InputError(reason.span, f"unexercised {name}: give the reason as a sentence")
+                raise InputError(reason.span, f"{key} {name}: give the reason as a sentence")
             out.append((name, " ".join(reason.value.split())))
         return tuple(out)
 
@@ -276,7 +282,7 @@ class ClaimChecker:
             node = self.const_nodes[name]
         if node is None:
             known = list(self.type_nodes) + list(self.enum_consts) + ["bool"]
-            raise InputError(span, f"unknown type {name!r}", _suggest(name, known))
+            raise InputError(span, f"unknown type {name!r}", suggest(name, known))
         if ("type", name) in self.resolving:
             raise InputError(span, f"type {name!r} is defined in terms of itself")
         self.resolving.append(("type", name))
@@ -366,7 +372,7 @@ class ClaimChecker:
         if e[0] == "name":
             name, nspan = e[1], e[2]
             if name not in self.const_nodes:
-                raise InputError(nspan, f"unknown integer constant {name!r}", _suggest(name, self.const_nodes))
+                raise InputError(nspan, f"unknown integer constant {name!r}", suggest(name, self.const_nodes))
             c = self.constant(name)
             if c.symbolic:
                 raise InputError(nspan, f"constant {name} is symbolic (one of {len(c.domain)} values), but a type "
@@ -498,7 +504,7 @@ class ClaimChecker:
             mine = set(self.member_index.get(item.value, []))
             if not mine:
                 raise InputError(item.span, f"{what}: {item.value!r} is not a member of any enum",
-                                 _suggest(item.value, self.member_index))
+                                 suggest(item.value, self.member_index))
             owners = mine if owners is None else owners & mine
         if len(owners) != 1:
             which = "no enum has" if not owners else f"several enums ({', '.join(sorted(owners))}) have"
@@ -533,7 +539,7 @@ class ClaimChecker:
                 bad("an enum member")
             if str(node.value) not in t.members:
                 raise InputError(node.span, f"{what}: {node.value!r} is not a member of {t.name}",
-                                 _suggest(str(node.value), t.members))
+                                 suggest(str(node.value), t.members))
             return str(node.value)
         if isinstance(t, (SetT, SeqT, TupleT)):
             if not isinstance(node, YSeq):
@@ -578,7 +584,7 @@ class ClaimChecker:
         init = self.section("init")
         for name, span in init.keys.items():
             if name not in self.variables:
-                raise InputError(span, f"initial value for unknown variable {name!r}", _suggest(name, self.variables))
+                raise InputError(span, f"initial value for unknown variable {name!r}", suggest(name, self.variables))
         out = []
         for name, t in self.variables.items():
             if name not in init.items:
@@ -635,7 +641,7 @@ class ClaimChecker:
                     vspan = then.keys[var]
                     if var not in self.variables:
                         raise InputError(vspan, f"action {name} assigns unknown variable {var!r}",
-                                         _suggest(var, self.variables))
+                                         suggest(var, self.variables))
                     loc = parse_expr(enode, f"update of {var}")
                     t = self.variables[var]
                     e = self.check(loc.tree, t, Scope(self, loc, local, True, f"the update of {var} in {name}"))
@@ -705,7 +711,7 @@ class ClaimChecker:
                     raise InputError(member.span, "a fairness entry is an action name or a list of action names")
                 if member.value not in names:
                     raise InputError(member.span, f"fairness names unknown action {member.value!r}",
-                                     _suggest(member.value, names))
+                                     suggest(member.value, names))
             out.append(Fairness(tuple(m.value for m in group), not isinstance(item, YSeq), item.span))
         return tuple(out)
 
@@ -721,7 +727,7 @@ class ClaimChecker:
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and isinstance(expected, EnumT):
             if node.value not in expected.members:
                 self.err(scope, node, f"{node.value!r} is not a member of {expected.name}",
-                         _suggest(node.value, expected.members))
+                         suggest(node.value, expected.members))
             return Lit(node.value, expected, sp)
         if isinstance(node, ast.Name) and isinstance(expected, EnumT) and node.id in expected.members \
                 and not self._is_bound_name(node.id, scope):
@@ -791,7 +797,7 @@ class ClaimChecker:
                 self.err(scope, node, f"{v!r} is a member of several enums ({', '.join(owners)}); "
                                       "compare it with a typed value", cls=NeedsType)
             self.err(scope, node, f"{v!r} is not a member of any enum",
-                     _suggest(v, self.member_index))
+                     suggest(v, self.member_index))
         self.err(scope, node, f"unsupported literal {v!r}")
 
     def infer_Name(self, node, scope):
@@ -821,7 +827,10 @@ class ClaimChecker:
             self.err(scope, node, f"{name!r} is a member of several enums ({', '.join(owners)}); "
                                   "compare it with a typed value", cls=NeedsType)
         known = list(scope.locals) + list(self.variables) + list(self.defs) + list(self.const_nodes)
-        self.err(scope, node, f"undefined name {name!r} in {scope.what}", _suggest(name, known))
+        hint = suggest(name, known)
+        if name.lower() in ("true", "false"):  # YAML spells booleans in lower case; expressions are Python's
+            hint = f"did you mean {name.capitalize()}?"
+        self.err(scope, node, f"undefined name {name!r} in {scope.what}", hint)
 
     def infer_Attribute(self, node, scope):
         base = self.infer(node.value, scope)
@@ -830,7 +839,7 @@ class ClaimChecker:
         ft = base.type.field_type(node.attr)
         if ft is None:
             self.err(scope, node, f"record {base.type.name} has no field {node.attr!r}",
-                     _suggest(node.attr, base.type.field_names))
+                     suggest(node.attr, base.type.field_names))
         return Op("field", (base,), ft, attr=node.attr, span=scope.loc.span_of(node))
 
     def infer_Subscript(self, node, scope):
@@ -1076,7 +1085,7 @@ class ClaimChecker:
             self.err(scope, node, f"{fn}() may only be a whole property under `properties:`",
                      "write it as `properties: {name: " + fn + "(...)}`; invariants and definitions are state predicates")
         known = list(self.defs) + list(BUILTINS) + [n for n, t in self.types.items() if isinstance(t, RecordT)]
-        self.err(scope, node, f"unknown function {fn!r}", _suggest(fn, known))
+        self.err(scope, node, f"unknown function {fn!r}", suggest(fn, known))
 
     def _arity(self, fn, node, table, scope):
         if fn in table and len(node.args) != table[fn]:
@@ -1096,7 +1105,7 @@ class ClaimChecker:
         for kw in node.keywords:
             ft = t.field_type(kw.arg or "")
             if ft is None:
-                self.err(scope, kw.value, f"record {name} has no field {kw.arg!r}", _suggest(kw.arg or "", t.field_names))
+                self.err(scope, kw.value, f"record {name} has no field {kw.arg!r}", suggest(kw.arg or "", t.field_names))
             if kw.arg in values:
                 self.err(scope, kw.value, f"field {kw.arg} given twice")
             values[kw.arg] = coerce(self.check(kw.value, ft, scope), ft)

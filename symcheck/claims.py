@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .check import check_variant
-from .errors import InputError
+from .errors import InputError, suggest
 from .ir import Model
 from .source import load_yaml
 from .variants import Variant, expand
@@ -47,7 +47,12 @@ def catalog(directory: Path) -> dict[str, Entry]:
 
 
 def resolve(name_or_path: str, directory: Path | None = None) -> list[Entry]:
-    """A claim name, or a file (all its variants), or FILE:VARIANT."""
+    """A claim name, or a file (all its variants), or FILE:VARIANT (one variant, named by
+    its suffix, `negative`, or its full name, `pairing-negative`; the family name is the
+    green claim)."""
+    file, colon, variant = name_or_path.rpartition(":")
+    if colon and Path(file).suffix in (".yaml", ".yml"):
+        return [variant_in(Path(file), variant)]
     p = Path(name_or_path)
     if p.suffix in (".yaml", ".yml") or p.is_file():
         if not p.is_file():
@@ -55,11 +60,24 @@ def resolve(name_or_path: str, directory: Path | None = None) -> list[Entry]:
         return variants_of(p)
     table = catalog(directory or claims_dir())
     if name_or_path not in table:
-        import difflib
-        close = difflib.get_close_matches(name_or_path, list(table), n=3)
-        hint = ("did you mean " + ", ".join(close) + "?") if close else "run `symcheck list` to see every claim"
+        hint = suggest(name_or_path, table, n=3) or "run `symcheck list` to see every claim"
         raise InputError(None, f"no claim named {name_or_path!r} in {directory or claims_dir()}", hint)
     return [table[name_or_path]]
+
+
+def variant_in(path: Path, variant: str) -> Entry:
+    """The variant named after `FILE:`; an unknown one is an error listing those there are."""
+    if not path.is_file():
+        raise InputError(None, f"no such claim file: {path}")
+    entries = variants_of(path)
+    for e in entries:
+        if variant and variant in (e.variant.suffix, e.name):
+            return e
+    listing = ", ".join(f"{e.variant.suffix} ({e.name})" if e.variant.suffix else f"{e.name} (the green claim)"
+                        for e in entries)
+    close = suggest(variant, [e.variant.suffix for e in entries if e.variant.suffix] + [e.name for e in entries])
+    what = f"no variant {variant!r}" if variant else "no variant named after the colon"
+    raise InputError(None, f"{path} has {what}", (close + " " if close else "") + f"its variants: {listing}")
 
 
 def load_model(entry: Entry) -> Model:

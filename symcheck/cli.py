@@ -12,8 +12,8 @@ import click
 
 from .claims import Entry, catalog, claims_dir, load_model, resolve
 from .errors import InputError
-from .report import (as_json, coverage_flags, coverage_note, coverage_text, describe, markdown_table, table, text, witness_json,
-                     witness_text)
+from .report import (as_json, coverage_flags, coverage_note, coverage_text, depth_cell, describe, markdown_table,
+                     proof_flags, proof_note, table, text, witness_json, witness_text)
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT = 0, 1, 2
 EXIT_INTERRUPTED = 130
@@ -79,7 +79,7 @@ def main():
 @claims_option
 def prove(target, depth, fmt, timeout, max_traces, coverage, engine, prove_timeout, memory,
           claims):
-    """Check one claim variant (NAME) or every variant of a claim FILE."""
+    """Check one claim variant (NAME, or FILE:VARIANT) or every variant of a claim FILE."""
     try:
         entries = resolve(target, claims_dir(claims))
         models = [load_model(e) for e in entries]
@@ -119,8 +119,8 @@ def _prove_many(model, depth, timeout, max_traces, fmt, outputs) -> bool:
         click.echo(f"{model.name}: {len(results)} counterexample{'s' if len(results) != 1 else ''} "
                    f"(up to {max_traces}), shortest first, grouped by invariant\n")
         for i, r in enumerate(results, 1):
-            click.echo(f"=== counterexample {i} of {len(results)}: {r.invariant}, {r.depth} "
-                       f"step{'s' if r.depth != 1 else ''}")
+            click.echo(f"=== counterexample {i} of {len(results)}: {r.invariant}, {r.length} "
+                       f"step{'s' if r.length != 1 else ''}")
             click.echo(text(model, r))
     else:
         click.echo(text(model, results[0]))
@@ -155,7 +155,9 @@ def _select(names, directory) -> list[Entry]:
               help="Also write each variant's JSON result and text trace, and summary.md, into DIR.")
 @click.option("--coverage/--no-coverage", default=True, show_default=True,
               help="Check each green for dead actions and vacuous invariants (column `coverage`).")
-@click.option("--strict", is_flag=True, help="A green with dead actions or a vacuous invariant is a failure.")
+@click.option("--strict", is_flag=True,
+              help="A green with dead actions or a vacuous invariant, or one that holds only to the bound "
+                   "where its claim does not acknowledge it (`unproved:`), is a failure.")
 @engine_options
 @claims_option
 def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, engine, prove_timeout,
@@ -163,15 +165,16 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, eng
     """Check every claim variant against its expected verdict and print a table.
 
     NAMES restrict the run: a family name (the `claim:` id) selects its green claim
-    and all its variants; a variant name selects that variant. For each green that
+    and all its variants; a variant name, or FILE:VARIANT, selects that variant. For each green that
     holds, the `coverage` column flags actions that never fire and invariants whose
-    premise is never true within the bound (`--strict`: a failure)."""
+    premise is never true within the bound, and the `proof` column what holds only to
+    the bound without an `unproved:` entry (`--strict`: a failure)."""
     try:
         entries = _select(names, claims_dir(claims))
         models = [load_model(e) for e in entries]
     except InputError as exc:
         _fail(exc)
-    headers = ["variant", "expected", "verdict", "depth", "engine", "invariant", "seconds", "ok", "coverage"]
+    headers = ["variant", "expected", "verdict", "depth", "engine", "invariant", "seconds", "ok", "coverage", "proof"]
     rows, results = [], []
     interrupted = False
     width = max(len(m.name) for m in models) if models else 10
@@ -184,15 +187,17 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, eng
                 r.coverage = cover(model, model.depth if depth is None else depth, timeout=timeout)
             secs = time.perf_counter() - t0
             results.append((model, r, secs))
-            good = r.as_expected and not (strict and _flagged(r, model))
-            rows.append([model.name, model.expect, r.verdict, r.depth, r.engine, r.invariant or "-", f"{secs:.2f}",
-                         "ok" if good else "FAIL", coverage_note(r.coverage, model)])
+            good = r.as_expected and not (strict and not _strict_ok(r, model))
+            rows.append([model.name, model.expect, r.verdict, depth_cell(r), r.engine, r.invariant or "-",
+                         f"{secs:.2f}", "ok" if good else "FAIL", coverage_note(r.coverage, model),
+                         proof_note(r, model)])
             if fmt == "text" and sys.stderr.isatty():
                 click.echo(f"  {model.name:<{width}}  {r.verdict:<8} {'ok' if good else 'FAIL'}", err=True)
     except KeyboardInterrupt:
         interrupted = True
     failed = [m.name for m, r, _ in results if not r.as_expected]
     flagged = [m.name for m, r, _ in results if _flagged(r, m)]
+    unproved = [m.name for m, r, _ in results if proof_flags(r, m)]
     if fmt == "json":
         click.echo(json.dumps([as_json(m, r) for m, r, _ in results], indent=2))
     elif fmt == "markdown":
@@ -209,6 +214,13 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, eng
             for m, r, _ in results:
                 if _flagged(r, m):
                     click.echo(f"  flagged: {m.name}: {coverage_note(r.coverage, m)}")
+        if unproved:
+            click.echo(f"{len(unproved)} green{'s' if len(unproved) != 1 else ''} flagged by the proof check (held "
+                       f"only to the bound without an `unproved:` entry, or an entry proved after all"
+                       f"{'; a failure under --strict' if strict else ''}):")
+            for m, r, _ in results:
+                if proof_flags(r, m):
+                    click.echo(f"  flagged: {m.name}: {proof_note(r, m)}")
     if results_dir:
         try:
             write_results(Path(results_dir), results)
@@ -216,11 +228,17 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, eng
             interrupted = True
     if interrupted:
         sys.exit(EXIT_INTERRUPTED)
-    sys.exit(EXIT_OK if not failed and not (strict and flagged) and results else EXIT_UNEXPECTED)
+    sys.exit(EXIT_OK if not failed and not (strict and (flagged or unproved)) and results else EXIT_UNEXPECTED)
 
 
 def _flagged(r, model) -> bool:
     return bool(coverage_flags(r.coverage, model))
+
+
+def _strict_ok(r, model) -> bool:
+    """Under --strict a green must also be covered and either proved or acknowledged as
+    bounded; `unknown` never counts as holding (it is not as expected)."""
+    return not _flagged(r, model) and not proof_flags(r, model)
 
 
 def _atomic_write(path: Path, content: str) -> None:
@@ -243,14 +261,15 @@ def write_results(directory: Path, results: list) -> None:
     for model, r, secs in results:
         _atomic_write(directory / f"{model.name}.json", json.dumps(as_json(model, r, timings=False), indent=2) + "\n")
         _atomic_write(directory / f"{model.name}.txt", text(model, r))
-        rows.append([model.name, model.expect, r.verdict, r.depth, r.engine, r.invariant or "-",
-                     "yes" if r.as_expected else "**NO**", f"{secs:.2f}", coverage_note(r.coverage, model)])
+        rows.append([model.name, model.expect, r.verdict, depth_cell(r), r.engine, r.invariant or "-",
+                     "yes" if r.as_expected else "**NO**", f"{secs:.2f}", coverage_note(r.coverage, model),
+                     proof_note(r, model)])
     total = sum(s for _, _, s in results)
     summary = ["# symcheck results", "",
                "Generated by `make results` (`symcheck check --results results`). Trace files hold no "
                "timings; seconds below vary from run to run.", "",
                markdown_table(rows, ["variant", "expected", "verdict", "depth", "engine", "invariant", "as expected",
-                                     "seconds", "coverage"]),
+                                     "seconds", "coverage", "proof"]),
                "", f"{len(results)} variants, {sum(1 for _, r, _ in results if r.as_expected)} as expected, "
                    f"{total:.1f} s in all.", ""]
     flagged = [(m, r) for m, r, _ in results if _flagged(r, m)]
@@ -361,8 +380,8 @@ def witness(name, action, invariant, depth, fmt, claims):
 @click.argument("target")
 @claims_option
 def show(target, claims):
-    """Show a claim variant in brief: constants, variables, actions, invariants and,
-    for a variant, its patch against the green claim."""
+    """Show a claim variant (NAME, or FILE:VARIANT; a FILE: each of its variants) in brief:
+    constants, variables, actions, invariants and, for a variant, its patch against the green claim."""
     try:
         for e in resolve(target, claims_dir(claims)):
             click.echo(describe(load_model(e)))

@@ -784,11 +784,6 @@ class Encoding:
     def bad_state(self, i: int):
         return self.at(self.bad_t, i)
 
-    def same_state(self, i: int, j: int):
-        """States i and j hold equal values (spare sequence slots ignored)."""
-        a, b = self.state(i), self.state(j)
-        return z3.And([eq(a[n], b[n], t) for n, t in self.model.variables])
-
     def leaves(self, tag: str = "cur") -> list:
         """The Z3 variables of the current (or next) state template, in a fixed order."""
         vec = self.cur if tag == "cur" else self.nxt
@@ -852,7 +847,8 @@ class Encoding:
         return cache[key]
 
     def same_state(self, i: int, j: int):
-        """States i and j are equal (a lasso's loop closes on an equal state)."""
+        """States i and j hold equal values, spare sequence slots ignored (a lasso's loop
+        closes on an equal state; k-induction asks for distinct states)."""
         return z3.And([eq(self.state(i)[n], self.state(j)[n], t) for n, t in self.model.variables])
 
     def selected(self, i: int, indexes):

@@ -2,6 +2,7 @@
 evaluating a model (ill-formed operations, reported as violations with a trace)."""
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 
@@ -37,6 +38,13 @@ class InputError(Exception):
         if self.hint:
             text += f"\n{where}note: {self.hint}"
         return text
+
+
+def suggest(name: str, names, n: int = 1) -> str | None:
+    """The hint for a misspelt name: `did you mean 'x'?` with the closest of `names`
+    (up to `n` of them), or None when none is close."""
+    close = difflib.get_close_matches(name, list(names), n=n)
+    return "did you mean " + ", ".join(repr(c) for c in close) + "?" if close else None
 
 
 class ModelError(Exception):

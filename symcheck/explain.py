@@ -186,9 +186,8 @@ def explain(model: Model, result: Result) -> list:
     if name and name.startswith("type("):
         var = name[5:-1]
         t = model.var_type(var)
-        shown = render(last[var], t) if _renderable(last[var], t) else repr(last[var])
-        return [(0, f"{var} = {shown} "
-                    f"is outside its declared type {t}")]
+        # a value outside its type keeps the type's shape (see report._show): it renders
+        return [(0, f"{var} = {render(last[var], t)} is outside its declared type {t}")]
     if name == "deadlock":
         return [(0, "no action is enabled in this state (deadlock checking is on for this claim)")]
     if name == "well-formed":
@@ -200,14 +199,6 @@ def explain(model: Model, result: Result) -> list:
         return [(0, f"evaluating the invariant failed: {v.message}")]
     ex.why(inv.expr, {}, False, 0, [200])
     return ex.lines
-
-
-def _renderable(v, t) -> bool:
-    try:
-        render(v, t)
-        return True
-    except Exception:  # noqa: BLE001 - a value outside its type may not render
-        return False
 
 
 def _replay_error(model: Model, result: Result) -> str:

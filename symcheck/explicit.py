@@ -217,6 +217,19 @@ def type_violations(model: Model, state: dict) -> list[str]:
 # ---------------------------------------------------------------- search
 
 
+class StateCapReached(Exception):
+    """The search met its state cap (`max_states`) before it finished: its result would
+    be incomplete. Not a MemoryError, so a caller can tell "more than N states" from the
+    process running out of memory."""
+
+    def __init__(self, cap: int, depth: int | None = None):
+        where = f" by depth {depth}" if depth is not None else ""
+        super().__init__(f"more than {cap} states{where}: the search is incomplete "
+                         "(raise max_states, or lower the depth)")
+        self.cap = cap
+        self.depth = depth
+
+
 @dataclass(frozen=True)
 class Found:
     """What the breadth-first search found: `invariant` is None when nothing is violated
@@ -274,7 +287,8 @@ def successors(model: Model, ev: Evaluator, state: dict, insts):
 def search(model: Model, depth: int, consts: dict | None = None, max_states: int = 2_000_000) -> Found:
     """Breadth-first search up to `depth` steps. Level by level, invariants are checked
     in declaration order, so the reported invariant and depth match the BMC engine's.
-    Symbolic constants not fixed by `consts` are enumerated: see search_configurations."""
+    Symbolic constants not fixed by `consts` are enumerated: see search_configurations.
+    More than `max_states` states raises StateCapReached."""
     if any(c.name not in (consts or {}) for c in model.symbolic):
         return search_configurations(model, depth, consts, max_states)
     ev = Evaluator(model, consts)
@@ -310,7 +324,7 @@ def search(model: Model, depth: int, consts: dict | None = None, max_states: int
                     parent[key] = (freeze(model, s), label)
                     nxt_level.append(nxt)
                     if len(parent) > max_states:
-                        raise MemoryError(f"more than {max_states} states")
+                        raise StateCapReached(max_states, d + 1)
         d += 1
         if errors:
             s, label = errors[0]
@@ -388,7 +402,7 @@ def coverage_search(model: Model, depth: int, consts: dict | None = None,
     through well-typed states (invariants not checked), the first step at which each action fires and the first
     state in which each invariant premise (`ir.premises`) is true; None if not within
     `depth`. Cross-checks the cover engine. With symbolic constants: the first depth
-    over every configuration."""
+    over every configuration. More than `max_states` states raises StateCapReached."""
     if model.symbolic and consts is None:
         runs = [coverage_search(with_constants(model, c), depth, max_states=max_states)
                 for c in configurations(model)]
@@ -403,8 +417,8 @@ def coverage_search(model: Model, depth: int, consts: dict | None = None,
         level = [{name: ev.evaluate(e, {}, {}) for name, e in model.init}]
     except ModelError:
         return actions, reached
-    level = [s for s in level if not type_violations(model, s)]
-    seen = {freeze(model, level[0])}
+    level = [s for s in level if not type_violations(model, s)]  # an ill-typed initial state reaches nothing
+    seen = {freeze(model, s) for s in level}
     insts = instances(model)
     for d in range(depth + 1):
         for state in level:
@@ -429,6 +443,6 @@ def coverage_search(model: Model, depth: int, consts: dict | None = None,
                     seen.add(key)
                     nxt_level.append(nxt)
                     if len(seen) > max_states:
-                        raise MemoryError(f"more than {max_states} states")
+                        raise StateCapReached(max_states, d + 1)
         level = nxt_level
     return actions, reached

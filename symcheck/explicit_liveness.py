@@ -25,7 +25,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from .errors import ModelError
-from .explicit import Evaluator, freeze, instances
+from .explicit import Evaluator, StateCapReached, freeze, instances
 from .ir import Model, Property
 from .trace import STUTTER, Step, Trace
 from .values import render
@@ -92,7 +92,7 @@ def reachable_graph(model: Model, consts: dict | None = None, max_states: int = 
             key = freeze(model, nxt)
             if key not in index:
                 if len(states) >= max_states:
-                    raise MemoryError(f"more than {max_states} states")
+                    raise StateCapReached(max_states)
                 index[key] = len(states)
                 states.append(nxt)
             out.append((k, index[key]))

@@ -252,6 +252,7 @@ class Model:
     properties: tuple = ()  # (Property, ...): checked on fair lassos (liveness)
     fairness: tuple = ()  # (Fairness, ...): weak fairness assumed by the properties
     unexercised: tuple = ()  # ((action or invariant name, reason), ...): coverage gaps the claim expects
+    unproved: tuple = ()  # ((invariant or property name, reason), ...): held only to the bound, on purpose
 
     def var_type(self, name: str) -> Type:
         for vname, vtype in self.variables:

@@ -14,14 +14,13 @@ queries on a differently configured solver, so a proof never rests on the increm
 solver's state alone."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import z3
 
-from .bmc import check_within
 from .encode import Encoding
 from .ir import Model
+from .solve import Deadline, check
 
 MAX_K = 200  # k-induction gives up beyond this k (time usually runs out first)
 INDUCTION = "induction"
@@ -41,12 +40,13 @@ def _bad_at(enc: Encoding, k: int, init_wf):
     return z3.Or(enc.bad_state(k), enc.step_bad(k - 1) if k > 0 else z3.Not(init_wf))
 
 
-def check_kind(model: Model, max_k: int, timeout: float | None = None, enc: Encoding | None = None,
+def check_kind(model: Model, max_k: int, timeout: Deadline | float | None = None, enc: Encoding | None = None,
                assume: tuple = ()) -> KindOutcome:
-    """`assume`: extra constraints on the symbolic constants (e.g. configurations
-    already known to be violating, excluded by the matrix)."""
+    """`timeout`: seconds or a Deadline; `assume`: extra constraints on the symbolic
+    constants (e.g. configurations already known to be violating, excluded by the
+    matrix)."""
     enc = enc or Encoding(model)
-    deadline = time.perf_counter() + timeout if timeout else None
+    deadline = Deadline.of(timeout)
     base, step = z3.SolverFor("QF_LIA"), z3.SolverFor("QF_LIA")
     for s in (base, step):
         s.set("random_seed", 0)
@@ -56,28 +56,25 @@ def check_kind(model: Model, max_k: int, timeout: float | None = None, enc: Enco
     for s in (base, step):
         s.add(enc.config_constraint(), *assume)
 
-    def ask(solver, *query):
-        return check_within(solver, deadline, *query)
-
     for k in range(max_k + 1):
         bad_k = _bad_at(enc, k, init_wf)
-        r = ask(base, bad_k)
-        if r == z3.sat:
+        answer = check(base, deadline, bad_k)
+        if answer.sat:
             return KindOutcome("violated", k)
-        if r == z3.unknown:
-            return KindOutcome("unknown", k, reason=_why(base, deadline, k))
+        if answer.unknown:
+            return KindOutcome("unknown", k, reason=_why(answer, k))
         base.add(z3.Not(bad_k))
-        r = ask(base)
-        if r == z3.unsat:
+        answer = check(base, deadline)
+        if answer.unsat:
             return KindOutcome("proved", k, DIAMETER)
-        if r == z3.unknown:
-            return KindOutcome("unknown", k, reason=_why(base, deadline, k))
+        if answer.unknown:
+            return KindOutcome("unknown", k, reason=_why(answer, k))
         step_bad = z3.Or(enc.bad_state(k), enc.step_bad(k - 1)) if k > 0 else enc.bad_state(0)
-        r = ask(step, step_bad)
-        if r == z3.unsat:
+        answer = check(step, deadline, step_bad)
+        if answer.unsat:
             return KindOutcome("proved", k, INDUCTION)
-        if r == z3.unknown:
-            return KindOutcome("unknown", k, reason=_why(step, deadline, k))
+        if answer.unknown:
+            return KindOutcome("unknown", k, reason=_why(answer, k))
         step.add(z3.Not(step_bad))
         if k == max_k:
             break
@@ -87,29 +84,29 @@ def check_kind(model: Model, max_k: int, timeout: float | None = None, enc: Enco
     return KindOutcome("open", max_k)
 
 
-def _why(solver, deadline, k) -> str:
-    if deadline is not None and time.perf_counter() >= deadline - 0.01:
+def _why(answer, k) -> str:
+    if answer.timed_out:
         return f"k-induction ran out of time at k = {k}"
-    return f"solver returned unknown ({solver.reason_unknown()}) at k = {k}"
+    return f"{answer.reason} at k = {k}"
 
 
-def recheck(model: Model, outcome: KindOutcome, timeout: float | None = None, assume_configs: tuple = (),
+def recheck(model: Model, outcome: KindOutcome, timeout: Deadline | float | None = None, assume_configs: tuple = (),
             enc: Encoding | None = None) -> bool:
     """Re-derive a k-induction proof from scratch: fresh solvers, configured differently,
     and one monolithic query per obligation (the encoding's templates may be shared).
-    `assume_configs`: configurations of the symbolic constants excluded from the proof."""
+    `assume_configs`: configurations of the symbolic constants excluded from the proof.
+    False unless every obligation is answered unsat within the deadline."""
     assert outcome.status == "proved"
     enc = enc or Encoding(model)
+    deadline = Deadline.of(timeout)
     k = outcome.k
     init, init_wf = enc.init()
 
     def unsat(*formulas) -> bool:
         s = z3.Solver()
         s.set("random_seed", 7)
-        if timeout:
-            s.set("timeout", int(timeout * 1000))
         s.add(enc.config_constraint(), *[z3.Not(enc.config_is(c)) for c in assume_configs], *formulas)
-        return s.check() == z3.unsat
+        return check(s, deadline).unsat
 
     path = [enc.trans(i) for i in range(k)]
     distinct = [z3.Not(enc.same_state(i, j)) for j in range(k + 1) for i in range(j)]

@@ -19,24 +19,27 @@ from .bmc import new_solver
 from .encode import Encoding
 from .explicit_liveness import fair_groups
 from .ir import Model, Property
+from .solve import Deadline, check
 from .trace import HOLDS, STUTTER, UNKNOWN, VIOLATED, Result, Step, Trace
 
 
-def check_lasso(model: Model, depth: int, timeout: float | None = None, progress=None,
+def check_lasso(model: Model, depth: int, timeout: Deadline | float | None = None, progress=None,
                 only: str | None = None) -> Result:
-    """Search lassos of up to depth + 1 states for every property (or only the one named)."""
+    """Search lassos of up to depth + 1 states for every property (or only the one named).
+    `timeout`: seconds or a Deadline."""
     t0 = time.perf_counter()
+    deadline = Deadline.of(timeout)
     enc = Encoding(model)
     groups = [g for _, g in fair_groups(model, enc.insts)]
     t_enc = time.perf_counter() - t0
-    solver = new_solver(timeout * 1000 if timeout else None)
+    solver = new_solver()
     start = time.perf_counter()
     init, init_wf = enc.init()
     solver.add(init, init_wf)
     props = [p for p in model.properties if only is None or p.name == only]
 
     def done(verdict, d, **kw) -> Result:
-        res = Result(model.name, verdict, d, model.expect, engine="lasso", **kw)
+        res = Result(model.name, verdict, d, model.expect, engine="lasso", **kw)  # d: the bound (or None)
         res.timings = {"encode": t_enc, "solve": time.perf_counter() - start}
         return res
 
@@ -44,19 +47,16 @@ def check_lasso(model: Model, depth: int, timeout: float | None = None, progress
         if d > 0:
             solver.add(enc.trans(d - 1), z3.Not(enc.step_bad(d - 1)))
         for prop in props:
-            if timeout and time.perf_counter() - start > timeout:
-                return done(UNKNOWN, d, reason=f"timeout after {timeout:g} s at lasso depth {d}")
             solver.push()
             loop, stutter = _lasso(solver, enc, groups, prop, d)
-            r = solver.check()
-            if r == z3.sat:
-                trace, loop_start = _canonical_lasso(solver, enc, d, loop, stutter)
+            answer = check(solver, deadline)
+            if answer.sat:
+                trace, loop_start = _canonical_lasso(solver, enc, d, loop, stutter, deadline)
                 solver.pop()
-                return done(VIOLATED, d + 1, invariant=prop.name, trace=trace, loop_start=loop_start)
+                return done(VIOLATED, None, invariant=prop.name, trace=trace, loop_start=loop_start, length=d + 1)
             solver.pop()
-            if r == z3.unknown:
-                return done(UNKNOWN, d, reason=f"solver returned unknown ({solver.reason_unknown()}) "
-                                               f"at lasso depth {d}")
+            if answer.unknown:
+                return done(UNKNOWN, d, reason=f"{answer.reason} at lasso depth {d}")
         if progress:
             progress(d, time.perf_counter() - start)
     return done(HOLDS, depth)
@@ -89,30 +89,42 @@ def _lasso(solver: z3.Solver, enc: Encoding, groups: list, prop: Property, d: in
     return loop, stutter
 
 
-def _smallest(solver: z3.Solver, term, lo: int, hi: int) -> int:
+class _GaveUp(Exception):
+    """The solver gave up (a time limit) while a lasso was being made canonical."""
+
+
+def _smallest(solver: z3.Solver, term, lo: int, hi: int, deadline: Deadline | None) -> int:
     """The smallest value of term in lo..hi that keeps the query satisfiable."""
     while lo < hi:
         mid = (lo + hi) // 2
-        if solver.check(term <= mid) == z3.sat:
+        answer = check(solver, deadline, term <= mid)
+        if answer.unknown:
+            raise _GaveUp
+        if answer.sat:
             hi = mid
         else:
             lo = mid + 1
     return lo
 
 
-def _canonical_lasso(solver: z3.Solver, enc: Encoding, d: int, loop, stutter):
-    n = len(enc.insts)
-    for i in range(d):
-        solver.add(enc.selector(i) == _smallest(solver, enc.selector(i), 0, n - 1))
-    closes_by_stutter = solver.check(stutter) == z3.sat
-    solver.add(stutter if closes_by_stutter else z3.Not(stutter))
-    if not closes_by_stutter:
-        solver.add(enc.selector(d) == _smallest(solver, enc.selector(d), 0, n - 1))
-    loop_start = -_smallest(solver, -loop, -d, 0)
-    solver.add(loop == loop_start)
-    r = solver.check()
-    assert r == z3.sat, "canonical lasso lost satisfiability"
-    m = solver.model()
+def _canonical_lasso(solver: z3.Solver, enc: Encoding, d: int, loop, stutter, deadline: Deadline | None = None):
+    """The canonical lasso; should the solver give up on the way (a time limit), the
+    lasso of the model that showed the violation, just as real, only not canonical."""
+    found = solver.model()
+    solver.push()
+    try:
+        try:
+            m = _canonical_model(solver, enc, d, loop, stutter, deadline)
+        except _GaveUp:
+            m = found
+        return _decode_lasso(enc, m, d, loop, stutter)
+    finally:
+        solver.pop()
+
+
+def _decode_lasso(enc: Encoding, m, d: int, loop, stutter):
+    closes_by_stutter = z3.is_true(m.evaluate(stutter, model_completion=True))
+    loop_start = m.evaluate(loop, model_completion=True).as_long()
     steps = [Step(None, (), enc.decode_state(m, 0))]
     for i in range(1, d + 2):
         state = enc.decode_state(m, i)
@@ -122,3 +134,23 @@ def _canonical_lasso(solver: z3.Solver, enc: Encoding, d: int, loop, stutter):
         action, params = enc.decode_step(m, i - 1)
         steps.append(Step(action.name, tuple((p, params[p], t) for p, t in action.params), state))
     return Trace(tuple(steps)), loop_start
+
+
+def _canonical_model(solver: z3.Solver, enc: Encoding, d: int, loop, stutter, deadline):
+    n = len(enc.insts)
+    for i in range(d):
+        solver.add(enc.selector(i) == _smallest(solver, enc.selector(i), 0, n - 1, deadline))
+    answer = check(solver, deadline, stutter)
+    if answer.unknown:
+        raise _GaveUp
+    closes_by_stutter = answer.sat
+    solver.add(stutter if closes_by_stutter else z3.Not(stutter))
+    if not closes_by_stutter:
+        solver.add(enc.selector(d) == _smallest(solver, enc.selector(d), 0, n - 1, deadline))
+    loop_start = -_smallest(solver, -loop, -d, 0, deadline)
+    solver.add(loop == loop_start)
+    answer = check(solver, deadline)
+    if answer.unknown:
+        raise _GaveUp
+    assert answer.sat, "canonical lasso lost satisfiability"
+    return solver.model()

@@ -17,18 +17,20 @@ from . import kind
 from .bmc import depth_checks, new_solver
 from .encode import Encoding
 from .ir import Model, configurations, with_constants
+from .solve import Deadline, check
 from .trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Matrix, MatrixRow, Result
 
 
-def matrix(model: Model, depth: int | None = None, timeout: float | None = None,
+def matrix(model: Model, depth: int | None = None, timeout: Deadline | float | None = None,
            prover: Callable[[Model], Result] | None = None, prove_timeout: float | None = None) -> Matrix:
     """Every configuration with its verdict. `prover(model)`, given the model fixed to
     one configuration that holds to the bound, may return a proof (or a deeper
     violation), which replaces that row's verdict."""
     depth = model.depth if depth is None else depth
     start = time.perf_counter()
+    deadline = Deadline.of(timeout)
     enc = Encoding(model)
-    solver = new_solver(timeout * 1000 if timeout else None)
+    solver = new_solver()
     solver.add(enc.init()[0], enc.config_constraint())
     found: dict = {}  # configuration key -> MatrixRow
     unknown = None
@@ -38,14 +40,11 @@ def matrix(model: Model, depth: int | None = None, timeout: float | None = None,
             solver.add(enc.trans(d - 1))
         for name, bad in depth_checks(model, enc, d, enc.init()[1]):
             while unknown is None:
-                if timeout and time.perf_counter() - start > timeout:
-                    unknown = f"timeout after {timeout:g} s at depth {d}"
+                answer = check(solver, deadline, bad)
+                if answer.unsat:
                     break
-                r = solver.check(bad)
-                if r == z3.unsat:
-                    break
-                if r == z3.unknown:
-                    unknown = f"solver returned unknown ({solver.reason_unknown()}) at depth {d}"
+                if answer.unknown:
+                    unknown = f"{answer.reason} at depth {d}"
                     break
                 config = enc.decode_config(solver.model())
                 found[_key(config)] = MatrixRow(config, VIOLATED, d, name)
@@ -59,9 +58,10 @@ def matrix(model: Model, depth: int | None = None, timeout: float | None = None,
     if prove_timeout and unknown is None:
         violating = tuple(row.config for row in found.values())
         kenc = Encoding(model)
-        out = kind.check_kind(model, kind.MAX_K, timeout=prove_timeout, enc=kenc,
+        budget = deadline.within(prove_timeout)  # within --timeout too: one deadline for the run
+        out = kind.check_kind(model, kind.MAX_K, timeout=budget, enc=kenc,
                               assume=tuple(z3.Not(kenc.config_is(c)) for c in violating))
-        if out.status == "proved" and kind.recheck(model, out, timeout=prove_timeout, assume_configs=violating):
+        if out.status == "proved" and kind.recheck(model, out, timeout=budget, assume_configs=violating):
             proof = out
     rows = []
     for config in configurations(model):
@@ -83,6 +83,8 @@ def _key(config: dict) -> tuple:
 
 
 def _upgrade(row: MatrixRow, r: Result) -> MatrixRow:
-    if r.verdict in (PROVED, VIOLATED):
-        return MatrixRow(row.config, r.verdict, r.depth, r.invariant, r.engine)
+    if r.verdict == VIOLATED:
+        return MatrixRow(row.config, r.verdict, r.length, r.invariant, r.engine)
+    if r.verdict == PROVED:
+        return MatrixRow(row.config, r.verdict, r.k if r.k is not None else 0, r.invariant, r.engine)
     return row

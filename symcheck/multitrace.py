@@ -8,22 +8,22 @@ first check it fails (in bmc's order), and a longer trace never passes through a
 shorter counterexample: every trace ends at its first violation."""
 from __future__ import annotations
 
-import time
-
 import z3
 
 from .bmc import _canonical_trace, canonical_config, depth_checks, new_solver
 from .encode import Encoding
 from .ir import Model
+from .solve import Deadline, check
 from .trace import HOLDS, UNKNOWN, VIOLATED, Result, Trace
 
 
-def check_bmc_traces(model: Model, depth: int, max_traces: int, timeout: float | None = None) -> list[Result]:
+def check_bmc_traces(model: Model, depth: int, max_traces: int,
+                     timeout: Deadline | float | None = None) -> list[Result]:
     """Up to `max_traces` violated Results (one per trace); a single holds or unknown
     Result when there is none."""
-    start = time.perf_counter()
+    deadline = Deadline.of(timeout)
     enc = Encoding.of(model)
-    solver = new_solver(timeout * 1000 if timeout else None)
+    solver = new_solver()
     init, init_wf = enc.init()
     solver.add(init, enc.config_constraint())
     found: list[Result] = []
@@ -33,21 +33,19 @@ def check_bmc_traces(model: Model, depth: int, max_traces: int, timeout: float |
         for name, bad in depth_checks(model, enc, d, init_wf):
             blocked: list = []
             while len(found) < max_traces:
-                if timeout and time.perf_counter() - start > timeout:
-                    return _done(model, found, d, f"timeout after {timeout:g} s at depth {d}")
-                r = solver.check(bad, *blocked)
-                if r == z3.unsat:
+                answer = check(solver, deadline, bad, *blocked)
+                if answer.unsat:
                     break
-                if r == z3.unknown:
-                    return _done(model, found, d, f"solver returned unknown ({solver.reason_unknown()}) at depth {d}")
+                if answer.unknown:  # the traces found so far are real; the search is cut short
+                    return _done(model, found, d, f"{answer.reason} at depth {d}")
                 found_model = solver.model()
                 solver.push()
                 solver.add(bad, *blocked)
-                config = canonical_config(solver, enc)
-                trace = _canonical_trace(solver, enc, d, found_model)
+                config, found_model = canonical_config(solver, enc, found_model, deadline)
+                trace = _canonical_trace(solver, enc, d, found_model, deadline)
                 solver.pop()
-                found.append(Result(model.name, VIOLATED, d, model.expect, invariant=name, trace=trace,
-                                    config=config or None))
+                found.append(Result(model.name, VIOLATED, None, model.expect, invariant=name, trace=trace,
+                                    config=config or None, length=d))
                 blocked.append(differs(enc, trace, config))
             if len(found) >= max_traces:
                 return _grouped(found)

@@ -10,13 +10,13 @@ re-checked with three plain SMT queries (initiation, consecution, safety) on a f
 solver before a proof is reported, and printed in model terms."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 
 import z3
 
 from .encode import Encoding
 from .ir import EnumT, Model
+from .solve import Deadline, check
 
 MAX_LINES = 40
 
@@ -29,7 +29,9 @@ class PdrOutcome:
     reason: str = ""
 
 
-def check_pdr(model: Model, timeout: float | None = None, enc: Encoding | None = None) -> PdrOutcome:
+def check_pdr(model: Model, timeout: Deadline | float | None = None, enc: Encoding | None = None) -> PdrOutcome:
+    """`timeout`: seconds or a Deadline."""
+    deadline = Deadline.of(timeout)
     enc = enc or Encoding(model)
     cs = enc.const_leaves()  # symbolic constants: arguments of Inv that never change
     xs, xn, sel = enc.leaves("cur") + cs, enc.leaves("nxt") + cs, enc.sel_cur
@@ -38,37 +40,34 @@ def check_pdr(model: Model, timeout: float | None = None, enc: Encoding | None =
     init_body = z3.And(init_body, enc.config_constraint())
     s = z3.SolverFor("HORN")
     s.set("random_seed", 0)
-    if timeout:
-        s.set("timeout", max(1, int(timeout * 1000)))
     every = enc.leaves("cur") + enc.leaves("nxt") + cs + [sel]
     s.add(_forall(xs, z3.Implies(init_body, inv(*xs))))
     s.add(_forall(xs, z3.Implies(z3.And(init_body, z3.Not(init_wf)), z3.BoolVal(False))))
     s.add(_forall(every, z3.Implies(z3.And(inv(*xs), enc.trans_t, z3.Not(enc.step_bad_t)), inv(*xn))))
     s.add(_forall(every, z3.Implies(z3.And(inv(*xs), z3.Or(enc.bad_t, enc.step_bad_t)), z3.BoolVal(False))))
-    started = time.perf_counter()
-    r = s.check()
-    if r == z3.unknown and s.reason_unknown() == "canceled" and (
-            not timeout or time.perf_counter() - started < timeout - 0.05):
-        raise KeyboardInterrupt  # Z3 answers Ctrl-C by cancelling the query
-    if r == z3.unsat:
+    answer = check(s, deadline)
+    if answer.unsat:
         return PdrOutcome("violated")
-    if r == z3.unknown:
-        return PdrOutcome("unknown", reason=f"spacer returned unknown ({s.reason_unknown()})")
+    if answer.unknown:
+        return PdrOutcome("unknown", reason=f"PDR ran out of time ({answer.reason})" if answer.timed_out
+                          else f"spacer: {answer.reason}")
     interp = s.model()[inv]
     if interp is None:
         return PdrOutcome("unknown", reason="spacer gave no interpretation of the invariant")
     body = interp.else_value() if isinstance(interp, z3.FuncInterp) else interp
     phi = z3.substitute_vars(body, *xs) if xs else body
-    return PdrOutcome("proved", phi, render_invariant(enc, phi))
+    return PdrOutcome("proved", phi, render_invariant(enc, phi, deadline))
 
 
 def _forall(vs, body):
     return z3.ForAll(vs, body) if vs else body
 
 
-def recheck(model: Model, phi, timeout: float | None = None, enc: Encoding | None = None) -> bool:
+def recheck(model: Model, phi, timeout: Deadline | float | None = None, enc: Encoding | None = None) -> bool:
     """Initiation, consecution and safety of `phi` as three plain queries on a fresh
-    solver (phi is over the template leaves, whose names every encoding shares)."""
+    solver (phi is over the template leaves, whose names every encoding shares); False
+    unless each is answered unsat within the deadline."""
+    deadline = Deadline.of(timeout)
     enc = enc or Encoding(model)
     xs, xn = enc.leaves("cur"), enc.leaves("nxt")
     phi_next = z3.substitute(phi, *zip(xs, xn))
@@ -77,10 +76,8 @@ def recheck(model: Model, phi, timeout: float | None = None, enc: Encoding | Non
     def unsat(*formulas) -> bool:
         s = z3.Solver()
         s.set("random_seed", 7)
-        if timeout:
-            s.set("timeout", int(timeout * 1000))
         s.add(enc.config_constraint(), *formulas)
-        return s.check() == z3.unsat
+        return check(s, deadline).unsat
 
     initiation = unsat(init_body, z3.Or(z3.Not(phi), z3.Not(init_wf)))
     consecution = unsat(phi, enc.shape_t, enc.trans_t, z3.Not(enc.step_bad_t), z3.Not(phi_next))
@@ -88,7 +85,7 @@ def recheck(model: Model, phi, timeout: float | None = None, enc: Encoding | Non
     return initiation and consecution and safety
 
 
-def render_invariant(enc: Encoding, phi) -> list:
+def render_invariant(enc: Encoding, phi, deadline: Deadline | None = None) -> list:
     """The invariant as lines in model terms, one conjunct per line, leaves named after
     the variables (`now`, `"a" in pending`, `len(log)`; `phase#` is an enum index).
     Conjuncts that only restate the declared types are left out."""
@@ -98,7 +95,7 @@ def render_invariant(enc: Encoding, phi) -> list:
     conjuncts = list(body.children()) if z3.is_and(body) else [body]
     typed = z3.Solver()
     typed.add(enc.shape_t, enc.config_constraint(), *enc.type_t.values())
-    kept = [c for c in conjuncts if typed.check(z3.Not(c)) == z3.sat]
+    kept = [c for c in conjuncts if not check(typed, deadline, z3.Not(c)).unsat]  # out of time: shown
     lines = [show(z3.substitute(c, *zip(cur, named))) for c in kept] or ["True (the declared types suffice)"]
     if len(lines) > MAX_LINES:
         lines = lines[:MAX_LINES] + [f"... and {len(lines) - MAX_LINES} more conjuncts"]

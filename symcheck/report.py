@@ -12,17 +12,17 @@ ENGINE_NAMES = {"kind": "k-induction", "pdr": "PDR", "bmc": "BMC"}
 def headline(model: Model, r: Result) -> str:
     if r.verdict == PROVED:
         what = f"PROVED for every depth by {ENGINE_NAMES.get(r.engine, r.engine)}" + (
-            f" (k = {r.depth})" if r.engine == "kind" else "")
+            f" (k = {r.k})" if r.k is not None else "")
     elif r.verdict == HOLDS:
-        lasso = f"; no fair lasso of up to {r.depth + 1} states violates a property" if model.properties else ""
-        what = f"HOLDS to depth {r.depth} (no path of up to {r.depth} steps violates an invariant{lasso})"
+        lasso = f"; no fair lasso of up to {r.bound + 1} states violates a property" if model.properties else ""
+        what = f"HOLDS to depth {r.bound} (no path of up to {r.bound} steps violates an invariant{lasso})"
     elif r.verdict == VIOLATED and r.loop_start is not None:
         last = r.trace.length - 1
         back = (f"State {last} repeats forever" if r.trace.steps[-1].action == STUTTER
                 else f"State {last} loops back to State {r.loop_start}")
         what = f"VIOLATED: {r.invariant} fails on a lasso of {last + 1} state{'s' if last else ''} ({back})"
     elif r.verdict == VIOLATED:
-        steps = "in the initial state" if r.depth == 0 else f"after {r.depth} step{'s' if r.depth != 1 else ''}"
+        steps = "in the initial state" if r.length == 0 else f"after {r.length} step{'s' if r.length != 1 else ''}"
         what = f"VIOLATED: {r.invariant} fails {steps}"
     else:
         what = f"UNKNOWN: {r.reason}"
@@ -143,17 +143,15 @@ def _lasso_step(lines: list, model: Model, r: Result, i: int, prev) -> None:
 
 
 def _show(v, t) -> str:
-    try:
-        return render(v, t)
-    except Exception:  # noqa: BLE001 - a value outside its declared type
-        return repr(v)
+    """A trace value as text. No fallback: a decoded value outside its declared type (an
+    integer out of range, a sequence too long, an enum index `<bad E #i>`) still has its
+    type's shape and renders; an error here is a bug to see, not to hide."""
+    return render(v, t)
 
 
 def _json_value(v, t):
-    try:
-        return to_json(v, t)
-    except Exception:  # noqa: BLE001 - a value outside its declared type
-        return repr(v)
+    """A trace value as JSON; no fallback, for the reason given in `_show`."""
+    return to_json(v, t)
 
 
 def as_json(model: Model, r: Result, timings: bool = True) -> dict:
@@ -164,7 +162,9 @@ def as_json(model: Model, r: Result, timings: bool = True) -> dict:
         "expected": model.expect,
         "verdict": r.verdict,
         "as_expected": r.as_expected,
-        "depth": r.depth,
+        "bound": r.bound,  # holds, proved: no violation at depths 0..bound; unknown: the depth reached
+        "length": r.length,  # violated: the trace's steps (a lasso: its states)
+        "k": r.k,  # proved by k-induction: the induction depth
         "engine": r.engine,
         "invariant": r.invariant,
         "reason": r.reason,
@@ -185,6 +185,8 @@ def as_json(model: Model, r: Result, timings: bool = True) -> dict:
             out["loop_start"] = r.loop_start
     if r.coverage is not None:
         out["coverage"] = coverage_json(r.coverage)
+    if model.expect == HOLDS and r.holds:
+        out["proof_check"] = {"note": proof_note(r, model), **proof_flags(r, model)}
     if timings:
         out["seconds"] = {k: round(v, 4) for k, v in r.timings.items()}
     return out
@@ -218,6 +220,61 @@ def coverage_flags(cov: Coverage | None, model: Model | None = None) -> dict:
              "exercised after all": [n for n in known if cov.actions.get(n) is not None
                                      or cov.premises.get(n) is not None]}
     return {k: v for k, v in flags.items() if v}
+
+
+def depth_cell(r: Result) -> str:
+    """The check table's `depth` cell: the number the verdict is about, named."""
+    if r.verdict == VIOLATED:
+        return f"length {r.length}"
+    if r.verdict == PROVED:
+        return f"k {r.k}" if r.k is not None else "-"
+    return f"bound {r.bound}" if r.bound is not None else "-"
+
+
+def bounded_names(r: Result, model: Model) -> tuple[list, list]:
+    """(bounded, proved): the invariants and properties of a green that holds only to
+    the bound, and those proved for every depth. The lasso engine never proves a
+    property; a `kind+lasso` or `pdr+lasso` result has its invariants proved."""
+    invariants = [i.name for i in model.invariants]
+    properties = [p.name for p in model.properties]
+    if r.verdict == PROVED:
+        return [], invariants + properties
+    if r.verdict != HOLDS:
+        return [], []
+    if r.engine.split("+")[0] in ("kind", "pdr"):
+        return properties, invariants
+    return invariants + properties, []
+
+
+def proof_flags(r: Result, model: Model) -> dict:
+    """What the proof check flags for a green that holds: invariants and properties
+    held only to the bound that the claim does not acknowledge (`unproved:`), and
+    acknowledgements that are stale (proved after all)."""
+    if model.expect != HOLDS or not r.holds:
+        return {}
+    known = dict(model.unproved)
+    bounded, proved = bounded_names(r, model)
+    flags = {"not acknowledged": [n for n in bounded if n not in known],
+             "proved after all": [n for n in known if n in proved]}
+    return {k: v for k, v in flags.items() if v}
+
+
+def proof_note(r: Result, model: Model) -> str:
+    """One cell for the check table: `-` (not a green that holds), `proved`, or
+    `bounded: acknowledged` / `bounded: not acknowledged (...)`, and stale entries."""
+    if model.expect != HOLDS or not r.holds:
+        return "-"
+    flags = proof_flags(r, model)
+    bounded, _ = bounded_names(r, model)
+    parts = []
+    if bounded:
+        missing = flags.get("not acknowledged")
+        parts.append(f"bounded: not acknowledged ({', '.join(missing)})" if missing else "bounded: acknowledged")
+    else:
+        parts.append("proved")
+    if "proved after all" in flags:
+        parts.append("proved after all: " + ", ".join(flags["proved after all"]))
+    return "; ".join(parts)
 
 
 def coverage_note(cov: Coverage | None, model: Model | None = None) -> str:

@@ -49,16 +49,18 @@ def _span(file: str, mark) -> Span:
     return Span(file, mark.line + 1, mark.column + 1)
 
 
-_constructor = yaml.constructor.SafeConstructor()
-
-
-def _convert(node, file: str, depth: int = 0):
+def _convert(node, file: str, depth: int = 0, constructor=None):
+    """The located tree of a composed YAML node. Scalars are read by a constructor made
+    for this one conversion: a constructor remembers every node it has built, so a shared
+    one would keep every claim ever loaded alive."""
+    if constructor is None:
+        constructor = yaml.constructor.SafeConstructor()
     if depth > MAX_NESTING:
         raise InputError(_span(file, node.start_mark), "the document is nested too deeply")
     span = _span(file, node.start_mark)
     if isinstance(node, yaml.ScalarNode):
         try:
-            value = _constructor.construct_object(node, deep=True)
+            value = constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             raise InputError(span, f"bad scalar: {exc}") from None
         if isinstance(value, float):
@@ -67,7 +69,7 @@ def _convert(node, file: str, depth: int = 0):
             raise InputError(span, f"unsupported value {node.value!r} (use a string, integer or boolean)")
         return YScalar(value, span, node.style)
     if isinstance(node, yaml.SequenceNode):
-        return YSeq([_convert(n, file, depth + 1) for n in node.value], span)
+        return YSeq([_convert(n, file, depth + 1, constructor) for n in node.value], span)
     if isinstance(node, yaml.MappingNode):
         items: dict = {}
         keys: dict = {}
@@ -76,7 +78,7 @@ def _convert(node, file: str, depth: int = 0):
             if not isinstance(knode, yaml.ScalarNode):
                 raise InputError(kspan, "a mapping key must be a plain name")
             try:
-                key = _constructor.construct_object(knode)
+                key = constructor.construct_object(knode)
             except yaml.YAMLError as exc:
                 raise InputError(kspan, f"bad key: {exc}") from None
             if isinstance(key, bool) or key is None:
@@ -84,7 +86,7 @@ def _convert(node, file: str, depth: int = 0):
             key = str(key)
             if key in items:
                 raise InputError(kspan, f"duplicate key {key!r} (first at {keys[key]})")
-            items[key] = _convert(vnode, file, depth + 1)
+            items[key] = _convert(vnode, file, depth + 1, constructor)
             keys[key] = kspan
         return YMap(items, keys, span)
     raise InputError(span, "unsupported YAML node (aliases and tags are not allowed)")
@@ -186,6 +188,12 @@ class Located:
 
 
 def expr_text(node: YNode, what: str) -> tuple[str, Span, int, bool]:
+    if isinstance(node, (YMap, YSeq)):  # `x: {}` or `x: [a]` unquoted: YAML read a mapping or a list
+        shown, kind = ("{...}", "mapping") if isinstance(node, YMap) else ("[...]", "list")
+        empty = not (node.items if isinstance(node, YMap) else node.items)
+        example = '"' + shown[0] + shown[-1] + '"' if empty else f'"{shown}"'
+        raise InputError(node.span, f"{what}: expected an expression, found a YAML {kind}",
+                         f"quote the expression so YAML keeps it as text: {example}")
     if not isinstance(node, YScalar) or node.value is None:
         raise InputError(node.span, f"{what}: expected an expression")
     value = node.value

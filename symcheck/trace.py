@@ -36,9 +36,14 @@ class Trace:
 
 @dataclass
 class Result:
+    """One verdict. Its numbers each have one meaning: `bound`, the depth the bounded
+    search covered (holds and proved: no violation at depths 0..bound; unknown: the
+    depth it had reached when it stopped); `length`, a violation's trace length; `k`,
+    a k-induction proof's induction depth. A liveness green whose invariants are proved
+    holds (its properties only to the bound), engine `kind+lasso` or `pdr+lasso`."""
     claim: str
     verdict: str  # proved | holds | violated | unknown
-    depth: int  # holds: the bound checked; violated: the trace length; proved: the engine's k
+    bound: int | None  # see above; None when the search never covered a bound (violated)
     expected: str
     invariant: str | None = None  # the violated invariant (or type(x), well-formed)
     trace: Trace | None = None
@@ -50,6 +55,27 @@ class Result:
     loop_start: int | None = None  # liveness: the trace's last state loops back here
     proof: list = field(default_factory=list)  # proved: lines describing the proof
     coverage: "Coverage | None" = None  # a green's vacuity check, when computed
+    length: int | None = None  # violated: steps in the trace (a lasso: its states)
+    k: int | None = None  # proved by k-induction (a liveness green: its invariants): the induction depth
+
+    @property
+    def depth(self) -> int | None:
+        """The one number the verdict is about (violated: `length`; proved by
+        k-induction: `k`; else `bound`), for callers that predate the split."""
+        if self.verdict == VIOLATED:
+            return self.length
+        if self.verdict == PROVED and self.k is not None:
+            return self.k
+        return self.bound
+
+    @depth.setter
+    def depth(self, value: int | None) -> None:
+        if self.verdict == VIOLATED:
+            self.length = value
+        elif self.verdict == PROVED and self.engine == "kind":
+            self.k = value
+        else:
+            self.bound = value
 
     @property
     def holds(self) -> bool:

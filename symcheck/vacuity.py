@@ -8,23 +8,22 @@ transition system with well-formed steps through well-typed states, whether or n
 satisfy the invariants. Witness traces are made canonical as bmc's counterexamples are."""
 from __future__ import annotations
 
-import time
-
 import z3
 
 from .bmc import _canonical_trace, new_solver
 from .encode import Encoding
 from .ir import Model, premises
+from .solve import Deadline, check
 from .trace import Coverage
 
 ACTION, PREMISE = "action", "premise"
 
 
 def coverage(model: Model, depth: int, targets=None, traces: bool = False,
-             timeout: float | None = None) -> Coverage:
+             timeout: Deadline | float | None = None) -> Coverage:
     """First depth of every action and premise (or only of `targets`, a list of
     (ACTION | PREMISE, name)); with `traces`, a canonical witness trace for each."""
-    start = time.perf_counter()
+    deadline = Deadline.of(timeout)
     enc = Encoding.of(model)
     prem = premises(model)
     if targets is None:
@@ -33,7 +32,7 @@ def coverage(model: Model, depth: int, targets=None, traces: bool = False,
     first: dict = {t: None for t in targets}
     found_traces: dict = {}
     reason = None
-    solver = new_solver(timeout * 1000 if timeout else None)
+    solver = new_solver()
     init, init_wf = enc.init()
     solver.add(init, init_wf, enc.config_constraint())
     for d in range(depth + 1):
@@ -43,15 +42,12 @@ def coverage(model: Model, depth: int, targets=None, traces: bool = False,
         goals = [(t, _goal(enc, templates, t, d)) for t in targets if first[t] is None]
         goals = [(t, g) for t, g in goals if g is not None]
         while goals and reason is None:
-            if timeout and time.perf_counter() - start > timeout:
-                reason = f"timeout after {timeout:g} s at depth {d}"
-                break
-            r = solver.check(z3.Or([g for _, g in goals]))
-            if r == z3.unsat:
+            answer = check(solver, deadline, z3.Or([g for _, g in goals]))
+            if answer.unsat:
                 solver.add(z3.Not(z3.Or([g for _, g in goals])))  # unreachable here: keep as a lemma
                 break
-            if r == z3.unknown:
-                reason = f"solver returned unknown ({solver.reason_unknown()}) at depth {d}"
+            if answer.unknown:
+                reason = f"{answer.reason} at depth {d}"
                 break
             m = solver.model()
             hit = [(t, g) for t, g in goals if z3.is_true(m.evaluate(g, model_completion=True))]
@@ -60,7 +56,7 @@ def coverage(model: Model, depth: int, targets=None, traces: bool = False,
                 if traces:
                     solver.push()
                     solver.add(g)
-                    found_traces[t] = _canonical_trace(solver, enc, d, m)
+                    found_traces[t] = _canonical_trace(solver, enc, d, m, deadline)
                     solver.pop()
             goals = [(t, g) for t, g in goals if first[t] is None]
         if reason is not None:

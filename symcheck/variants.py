@@ -14,10 +14,10 @@ from .source import YMap, YNode, YScalar, YSeq, load_data_file
 
 CLAIM_KEYS = ("claim", "title", "source", "statement", "constants", "types", "variables", "init",
               "defs", "actions", "invariants", "expect", "depth", "deadlock", "variants", "notes",
-              "properties", "fairness", "unexercised")
+              "properties", "fairness", "unexercised", "unproved")
 VARIANT_KEYS = ("bug", "expect", "depth", "patch", "extends", "title", "notes", "add")
 PATCHABLE = ("title", "statement", "constants", "types", "variables", "init", "defs", "actions",
-             "invariants", "depth", "deadlock", "notes", "properties", "fairness", "unexercised")
+             "invariants", "depth", "deadlock", "notes", "properties", "fairness", "unexercised", "unproved")
 ADDABLE = ("constants", "types", "variables", "init", "defs", "actions", "invariants", "properties")
 _DEF_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*(\(.*\))?\s*(->.*)?$")
 

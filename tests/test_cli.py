@@ -66,3 +66,80 @@ def test_check_table_and_results(tmp_path):
     assert data["verdict"] == "violated" and data["trace"][1]["action"] == "step"
     assert "seconds" not in data
     assert "| ingress-gating |" in (tmp_path / "summary.md").read_text()
+
+
+# --strict and greens that hold only to the bound (`unproved:`)
+BOUNDED = """\
+claim: lamp
+variables:
+  x: 0..7
+init:
+  x: 0
+actions:
+  step:
+    when: "True"
+    then:
+      x: (x + 2) % 8
+invariants:
+  in_range: x != 3
+"""  # in_range is k-inductive only for a k of several steps: a proof takes more than a millisecond
+
+
+def strict(path, *args):
+    return cli("check", "--strict", "--claims", str(path.parent), *args)
+
+
+def test_strict_fails_a_bounded_green_it_does_not_acknowledge(write_claim):
+    path = write_claim(BOUNDED, "lamp.yaml")
+    assert strict(path).returncode == 0  # proved: nothing to acknowledge
+    p = strict(path, "--engine", "bmc")  # only bounded
+    assert p.returncode == 1 and "FAIL" in p.stdout
+    assert "bounded: not acknowledged (in_range)" in p.stdout and "flagged by the proof check" in p.stdout
+    assert cli("check", "--claims", str(path.parent), "--engine", "bmc").returncode == 0  # not strict: a note only
+    p = strict(path, "--prove-timeout", "0.001")  # the proof runs out of time: bounded as well
+    assert p.returncode == 1 and "bounded: not acknowledged (in_range)" in p.stdout
+
+
+def test_strict_accepts_an_acknowledged_bounded_green_and_flags_a_stale_entry(write_claim):
+    path = write_claim(BOUNDED + 'unproved:\n  in_range: "checked to the bound on purpose"\n', "lamp.yaml")
+    p = strict(path, "--engine", "bmc", "--format", "json")
+    assert p.returncode == 0, p.stdout
+    [data] = json.loads(p.stdout)
+    assert data["proof_check"] == {"note": "bounded: acknowledged"}
+    p = strict(path)  # k-induction proves it: the acknowledgement is stale
+    assert p.returncode == 1 and "proved after all: in_range" in p.stdout
+
+
+def test_unknown_never_counts_as_holding_under_strict(write_claim):
+    path = write_claim(BOUNDED + 'unproved:\n  in_range: "checked to the bound on purpose"\n', "lamp.yaml")
+    p = strict(path, "--timeout", "0.001", "--format", "json")
+    [data] = json.loads(p.stdout)
+    assert p.returncode == 1 and data["verdict"] == "unknown" and "proof_check" not in data
+
+
+def test_liveness_greens_acknowledge_their_bounded_properties():
+    p = cli("check", "--strict", "queue-drain", "retry-termination")
+    assert p.returncode == 0, p.stdout
+    assert p.stdout.count("bounded: acknowledged") == 2 and "not acknowledged" not in p.stdout
+
+
+def test_unproved_names_must_exist_and_give_a_reason(write_claim):
+    path = write_claim(BOUNDED + 'unproved:\n  in_rnge: "typo"\n', "lamp.yaml")
+    p = cli("prove", str(path))
+    assert p.returncode == 2
+    assert p.stderr.startswith(f"{path}:14:3: error: unproved names 'in_rnge', which is neither an invariant "
+                               "nor a property"), p.stderr
+    assert "did you mean 'in_range'?" in p.stderr
+    p = cli("prove", str(write_claim(BOUNDED + 'unproved:\n  in_range: ""\n', "lamp.yaml")))
+    assert p.returncode == 2 and "unproved in_range: give the reason as a sentence" in p.stderr
+    p = cli("prove", str(write_claim(BOUNDED + 'unproved: [in_range]\n', "lamp.yaml")))
+    assert p.returncode == 2 and "`unproved` must map invariant or property names to a reason" in p.stderr
+
+
+def test_a_variant_may_patch_unproved(write_claim):
+    text = BOUNDED + ('unproved:\n  in_range: "bounded on purpose"\n'
+                      'variants:\n  strict:\n    patch:\n      unproved: null\n')
+    path = write_claim(text, "lamp.yaml")
+    p = strict(path, "--engine", "bmc")
+    assert p.returncode == 1
+    assert "lamp-strict: bounded: not acknowledged (in_range)" in p.stdout and "lamp: " not in p.stdout

@@ -164,7 +164,7 @@ def test_witness_cli_exit_codes_and_errors():
     assert "Step 2: approve(" in p.stdout
     p = cli("witness", "pairing-cap", "approve", "--depth", "1")
     assert p.returncode == 1 and "never fires within 1 steps" in p.stdout
-    p = cli("witness", "pairing-cap", "--premise", "no_approve_expired", "--format", "json")
+    p = cli("witness", "pairing-cap-and-ttl", "--premise", "no_approve_expired", "--format", "json")
     data = json.loads(p.stdout)
     assert p.returncode == 0 and data["found"] and data["depth"] == 2 and data["trace"][2]["action"] == "approve"
     p = cli("witness", "pairing-cap", "aprove")
@@ -237,14 +237,14 @@ def test_max_traces_returns_distinct_action_sequences_shortest_first(write_claim
     runs = [inv for inv, _ in itertools.groupby(r.invariant for r in results)]
     assert len(runs) == len(set(runs)) == 2  # grouped by invariant
     for _, group in itertools.groupby(results, key=lambda r: r.invariant):
-        depths = [r.depth for r in group]
+        depths = [r.length for r in group]
         assert depths == sorted(depths)  # shortest first
     for r in results:
         assert r.violated and r.explanation
         replay(model, r.trace)
     few = symcheck.counterexamples(model, 3)
     assert len(few) == 3 and all(r.trace in [x.trace for x in results] for r in few)
-    assert sorted(r.depth for r in few) == sorted(r.depth for r in results)[:3]
+    assert sorted(r.length for r in few) == sorted(r.length for r in results)[:3]
 
 
 def test_max_traces_cli_renders_every_trace_and_json_is_a_list(write_claim):
@@ -254,7 +254,7 @@ def test_max_traces_cli_renders_every_trace_and_json_is_a_list(write_claim):
     assert "3 counterexamples (up to 3)" in p.stdout and p.stdout.count("=== counterexample") == 3
     p = cli("prove", str(path), "--max-traces", "2", "--format", "json")
     data = json.loads(p.stdout)
-    assert isinstance(data, list) and len(data) == 2 and data[0]["depth"] <= data[1]["depth"]
+    assert isinstance(data, list) and len(data) == 2 and data[0]["length"] <= data[1]["length"]
     holds = cli("prove", "ingress-gating", "--max-traces", "2", "--format", "json")
     assert holds.returncode == 0 and [d["verdict"] for d in json.loads(holds.stdout)] == ["holds"]
 
@@ -297,7 +297,7 @@ def test_a_variant_adds_variables_defs_and_actions(write_claim):
     assert [n for n, _ in red.variables] == ["deny", "ran", "cached"]
     assert symcheck.prove(green).holds
     r = symcheck.prove(red)
-    assert r.violated and r.depth == 1
+    assert r.violated and r.length == 1
     assert "add:" in red.patch_text and "cached: bool" in red.patch_text
 
 

@@ -44,7 +44,7 @@ def run(write_claim, text, depth=None):
 
 def test_first_violation_is_shortest_and_canonical(write_claim):
     model, r = run(write_claim, COUNTER)
-    assert r.violated and r.invariant == "small" and r.depth == 4
+    assert r.violated and r.invariant == "small" and r.length == 4
     assert [s.action for s in r.trace.steps[1:]] == ["inc"] * 4
     assert search(model, 12).depth == 4
 
@@ -55,7 +55,7 @@ def test_path_may_stop_early(write_claim):
     text = COUNTER.replace("small: x <= 3", "never_stuck: not stuck").replace(
         "  note:\n    when: len(log) < 3\n    then:\n      log: append(log, x)\n", "")
     model, r = run(write_claim, text)
-    assert r.violated and r.depth == 2
+    assert r.violated and r.length == 2
     assert [s.action for s in r.trace.steps[1:]] == ["inc", "jam"]
 
 
@@ -63,7 +63,7 @@ def test_deadlock_checking(write_claim):
     text = COUNTER.replace("small: x <= 3", "small: x <= 9").replace(
         "  note:\n    when: len(log) < 3\n    then:\n      log: append(log, x)\n", "") + "deadlock: check\n"
     model, r = run(write_claim, text)
-    assert r.violated and r.invariant == "deadlock" and r.depth == 2
+    assert r.violated and r.invariant == "deadlock" and r.length == 2
     assert search(model, 12).invariant == "deadlock"
     _, r2 = run(write_claim, text.replace("deadlock: check", "deadlock: ignore"))
     assert r2.holds
@@ -72,7 +72,7 @@ def test_deadlock_checking(write_claim):
 def test_sequence_overflow_is_a_type_violation(write_claim):
     text = COUNTER.replace("when: len(log) < 3", "when: True").replace("small: x <= 3", "small: True")
     model, r = run(write_claim, text)
-    assert r.violated and r.invariant == "type(log)" and r.depth == 4
+    assert r.violated and r.invariant == "type(log)" and r.length == 4
     assert r.trace.steps[-1].state["log"] == (0, 0, 0, 0)
     assert search(model, 12).invariant == "type(log)"
 
@@ -80,7 +80,7 @@ def test_sequence_overflow_is_a_type_violation(write_claim):
 def test_head_of_empty_sequence_is_ill_formed(write_claim):
     text = COUNTER.replace("log: append(log, x)", "x: head(log)").replace("small: x <= 3", "small: True")
     model, r = run(write_claim, text)
-    assert r.violated and r.invariant == "well-formed" and r.depth == 1
+    assert r.violated and r.invariant == "well-formed" and r.length == 1
     assert "head of an empty sequence" in r.explanation[0][1]
     assert search(model, 12).invariant == "well-formed"
 
@@ -95,7 +95,7 @@ def test_short_circuit_guards_are_not_ill_formed(write_claim):
 def test_holds_to_the_bound_only(write_claim):
     model = symcheck.load_claim(str(write_claim(COUNTER)))
     r = symcheck.prove(model, depth=3, engine="bmc")
-    assert r.holds and not r.proved and r.depth == 3
+    assert r.holds and not r.proved and r.bound == 3 and r.length is None and r.k is None
 
 
 def test_proof_attempt_finds_the_violation_beyond_the_bound(write_claim):
@@ -103,7 +103,7 @@ def test_proof_attempt_finds_the_violation_beyond_the_bound(write_claim):
     # BMC then gives the canonical trace for it
     model = symcheck.load_claim(str(write_claim(COUNTER)))
     r = symcheck.prove(model, depth=3)
-    assert r.violated and r.depth == 4 and r.trace.length == 4 and r.invariant == "small"
+    assert r.violated and r.length == 4 and r.trace.length == 4 and r.invariant == "small"
 
 
 def test_timeout_gives_unknown_never_holds(write_claim):
@@ -129,14 +129,15 @@ def test_only_the_encoder_and_engines_import_z3():
     import pathlib
     root = pathlib.Path(symcheck.__file__).parent
     users = sorted(p.name for p in root.glob("*.py") if "import z3" in p.read_text())
-    assert users == ["bmc.py", "encode.py", "kind.py", "liveness.py", "matrix.py", "multitrace.py", "pdr.py", "vacuity.py"]
+    assert users == ["bmc.py", "encode.py", "kind.py", "liveness.py", "matrix.py", "multitrace.py", "pdr.py", "solve.py",
+                     "vacuity.py"]
 
 
 def test_pipeline_imports_flow_one_way():
     import pathlib
     import re
     order = ["errors", "ir", "source", "values", "variants", "check", "claims", "explicit", "explicit_liveness",
-             "encode", "bmc", "kind", "pdr", "engine", "matrix", "liveness", "vacuity", "multitrace", "trace",
+             "encode", "solve", "bmc", "kind", "pdr", "engine", "matrix", "liveness", "vacuity", "multitrace", "trace",
              "explain", "report", "catalog", "limits", "api", "cli"]
     rank = {m: i for i, m in enumerate(order)}
     root = pathlib.Path(symcheck.__file__).parent
@@ -172,4 +173,4 @@ variants:
     green, red = symcheck.load_claims(str(write_claim(text)))
     assert symcheck.prove(green).holds
     r = symcheck.prove(red)
-    assert r.violated and r.depth == 0
+    assert r.violated and r.length == 0

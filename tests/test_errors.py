@@ -67,6 +67,16 @@ CASES = [
      "c.yaml:19:13: error: 'carol' is not a member of Peers"),
     ("eval is never used", BASE.replace("bounded: count <= Max", "bounded: __import__('os') == 1"),
      "c.yaml:19:12: error: unknown function '__import__'"),
+    ("lower-case boolean", BASE.replace("when: count < Max", "when: count < Max and true"),
+     "c.yaml:14:27: error: undefined name 'true' in the guard of add\nc.yaml:14:27: note: did you mean True?"),
+    ("lower-case false", BASE.replace("bounded: count <= Max", "bounded: (count <= Max) == false"),
+     "c.yaml:19:30: error: undefined name 'false' in invariant bounded\nc.yaml:19:30: note: did you mean False?"),
+    ("unquoted YAML mapping", BASE.replace('  seen: "{}"\n', "  seen: {}\n"),
+     "c.yaml:10:9: error: init of seen: expected an expression, found a YAML mapping\n"
+     'c.yaml:10:9: note: quote the expression so YAML keeps it as text: "{}"'),
+    ("unquoted YAML mapping with items", BASE.replace('  seen: "{}"\n', "  seen: {alice: 1}\n"),
+     "c.yaml:10:9: error: init of seen: expected an expression, found a YAML mapping\n"
+     'c.yaml:10:9: note: quote the expression so YAML keeps it as text: "{...}"'),
 ]
 
 

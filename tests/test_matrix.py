@@ -150,7 +150,7 @@ def test_bmc_and_explicit_agree_on_a_small_symbolic_claim(write_claim):
     found = search(model, 6)
     # fast with N=1 breaks both invariants at depth 1: `below` only if Strict, `even_when_fast`
     # always; `below` comes first in check order, so Strict=True is the configuration
-    assert (r.invariant, r.depth, r.config) == (found.invariant, found.depth, found.config) == \
+    assert (r.invariant, r.length, r.config) == (found.invariant, found.depth, found.config) == \
         ("below", 1, {"N": 1, "M": "fast", "Strict": True})
     m = matrix(model, 6)
     for row in m.rows:
@@ -169,7 +169,7 @@ def test_prover_hook_upgrades_holding_rows(write_claim):
     def exhaustive(m):  # the explicit search explored every reachable state: a proof
         found = search(m, 50)
         if found.invariant is None and found.complete:
-            return Result(m.name, PROVED, found.depth, m.expect, engine="explicit")
+            return Result(m.name, PROVED, 50, m.expect, engine="explicit")
         return Result(m.name, "holds", 50, m.expect)
 
     m = matrix(model, 6, prover=exhaustive)
@@ -280,5 +280,5 @@ def test_several_counterexamples_differ_in_their_configuration():
     m = symcheck.check_matrix("gateway-exposure-matrix-unsafe")
     violating = {tuple(sorted(row.config.items())): row for row in m.rows if row.verdict == "violated"}
     for r, key in zip(results, configs):  # each is a violating row, with that row's shortest length
-        assert key in violating and violating[key].depth == r.depth
+        assert key in violating and violating[key].depth == r.length
     assert results[0].config == symcheck.prove("gateway-exposure-matrix-unsafe", engine="bmc").config

@@ -40,7 +40,7 @@ invariants:
 def test_kinduction_needs_more_than_one_step(write_claim):
     model = symcheck.load_claim(str(write_claim(STRIDE)))
     r = symcheck.prove(model, depth=2, engine="kind")
-    assert r.proved and r.engine == "kind" and r.depth >= 2
+    assert r.proved and r.engine == "kind" and r.k >= 2 and r.bound == 2
     full = search(model, 100)
     assert full.complete and full.invariant is None and full.states == 4
 
@@ -48,7 +48,7 @@ def test_kinduction_needs_more_than_one_step(write_claim):
 def test_pdr_prints_an_invariant_in_model_terms(write_claim):
     model = symcheck.load_claim(str(write_claim(STRIDE)))
     r = symcheck.prove(model, depth=1, engine="pdr")
-    assert r.proved and r.engine == "pdr"
+    assert r.proved and r.engine == "pdr" and r.k is None and r.bound == 1
     assert any("x" in line for line in r.proof[1:])
     out = render(model, r)
     assert "PROVED for every depth by PDR" in out and "inductive invariant" in out
@@ -57,7 +57,7 @@ def test_pdr_prints_an_invariant_in_model_terms(write_claim):
 def test_bounded_engine_never_claims_a_proof(write_claim):
     model = symcheck.load_claim(str(write_claim(STRIDE)))
     r = symcheck.prove(model, depth=3, engine="bmc")
-    assert r.verdict == "holds" and not r.proved and r.depth == 3
+    assert r.verdict == "holds" and not r.proved and r.bound == 3 and r.k is None
 
 
 @pytest.mark.parametrize("name", REDS)
@@ -103,3 +103,18 @@ def test_cli_names_the_engine():
     assert res.exit_code == 0 and "HOLDS to depth" in res.output
     res = runner.invoke(main, ["check", "routing-isolation", "--engine", "pdr"])
     assert res.exit_code == 0 and "pdr" in res.output
+
+
+def test_each_number_is_reported_under_its_own_name():
+    """routing-isolation is 0-inductive: the proof's k is 0, but BMC covered the bound."""
+    runner = CliRunner()
+    res = runner.invoke(main, ["prove", "routing-isolation", "--depth", "12"])
+    assert res.exit_code == 0 and "(k = 0)" in res.output and "BMC covered depths 0..12" in res.output
+    out = json.loads(runner.invoke(main, ["prove", "routing-isolation", "--depth", "12", "--format", "json"]).output)
+    assert (out["verdict"], out["bound"], out["k"], out["length"]) == ("proved", 12, 0, None) and "depth" not in out
+    out = json.loads(runner.invoke(main, ["prove", "routing-isolation-negative", "--format", "json"]).output)
+    assert out["verdict"] == "violated" and out["length"] == len(out["trace"]) - 1
+    assert out["bound"] is None and out["k"] is None
+    out = json.loads(runner.invoke(main, ["prove", "routing-isolation", "--engine", "bmc", "-k", "5",
+                                          "--format", "json"]).output)
+    assert (out["verdict"], out["bound"], out["k"], out["length"]) == ("holds", 5, None, None)

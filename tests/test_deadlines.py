@@ -1,0 +1,242 @@
+"""One deadline and one cancellation rule for every engine (symcheck/solve.py): a query
+gets the time that is left, a query cancelled by Ctrl-C is an interrupt, and an engine
+out of time answers `unknown` with the reason (or, where a partial answer is sound,
+that answer): never `holds`, never `proved`, never a crash."""
+import time
+
+import pytest
+import z3
+
+import symcheck
+from symcheck import engine, kind, pdr
+from symcheck.bmc import _canonical_trace, check_bmc, new_solver
+from symcheck.encode import Encoding
+from symcheck.explicit_liveness import lasso_problem
+from symcheck.liveness import _canonical_lasso, _lasso, check_lasso
+from symcheck.matrix import matrix
+from symcheck.multitrace import check_bmc_traces
+from symcheck.solve import Deadline, check
+from symcheck.vacuity import coverage
+
+# holds (x stays below 4 within 3 steps of a bound of 3); violated at depth 4
+COUNTER = """\
+claim: counter
+variables:
+  x: 0..9
+init:
+  x: 0
+actions:
+  inc:
+    when: x < 9
+    then:
+      x: x + 1
+  reset:
+    when: x > 2
+    then:
+      x: 0
+invariants:
+  small: x <= 3
+  guarded: implies(x > 2, x >= 3)
+depth: 3
+"""
+
+# a symbolic constant: every configuration is checked at once
+SYMBOLIC = """\
+claim: knob
+constants:
+  N: {domain: [1, 2, 3]}
+variables:
+  x: 0..5
+init:
+  x: 0
+actions:
+  inc:
+    when: x < 5
+    then:
+      x: x + 1
+invariants:
+  below: x <= N + 2
+depth: 5
+"""
+
+# a request that may wait forever: `eventually(served)` has a fair violating lasso
+WAITS = """\
+claim: waits
+variables:
+  waiting: bool
+  served: bool
+init:
+  waiting: false
+  served: false
+actions:
+  arrive:
+    when: not waiting and not served
+    then: {waiting: true}
+  serve:
+    when: waiting
+    then: {waiting: false, served: true}
+properties:
+  served_eventually: eventually(served)
+depth: 4
+"""
+
+EXPIRED = 0.0  # seconds: the deadline has passed before the first query
+
+
+def load(write_claim, text):
+    return symcheck.load_claim(str(write_claim(text)))
+
+
+# ---------------------------------------------------------------- the helper itself
+
+
+def test_deadline_counts_down_and_a_phase_never_outlives_the_run():
+    none = Deadline(None)
+    assert none.remaining() is None and not none.expired()
+    d = Deadline(30)
+    assert 29 < d.remaining() <= 30 and not d.expired()
+    assert Deadline(EXPIRED).expired() and Deadline(EXPIRED).remaining() == 0
+    assert d.within(1000).at == d.at and d.within(1).at < d.at  # the earlier of the two
+    assert none.within(None).at is None and none.within(5).remaining() <= 5
+    assert Deadline.of(d) is d and Deadline.of(None).at is None
+
+
+def test_an_expired_deadline_answers_unknown_without_asking():
+    s = z3.Solver()
+    s.add(z3.Int("x") > 0)
+    answer = check(s, Deadline(EXPIRED))
+    assert answer.unknown and answer.timed_out and "timeout" in answer.reason
+    assert check(s, Deadline(10)).sat and check(s, None).sat
+    s.add(z3.Int("x") < 0)
+    assert check(s, Deadline(10)).unsat
+
+
+class _Cancelled:
+    """A solver whose query was cancelled (what Z3 does on Ctrl-C), or that gave up."""
+
+    def __init__(self, why):
+        self.why = why
+
+    def set(self, *args):
+        pass
+
+    def check(self, *assumptions):
+        return z3.unknown
+
+    def reason_unknown(self):
+        return self.why
+
+
+def test_a_cancelled_query_before_the_deadline_is_an_interrupt():
+    with pytest.raises(KeyboardInterrupt):
+        check(_Cancelled("canceled"), Deadline(60))
+    with pytest.raises(KeyboardInterrupt):
+        check(_Cancelled("canceled"), None)
+    answer = check(_Cancelled("(incomplete quantifiers)"), Deadline(60))
+    assert answer.unknown and not answer.timed_out and "incomplete quantifiers" in answer.reason
+
+
+# ---------------------------------------------------------------- every engine out of time
+
+
+def test_bmc_out_of_time_is_unknown(write_claim):
+    model = load(write_claim, COUNTER)
+    r = check_bmc(model, 3, timeout=Deadline(EXPIRED))
+    assert r.verdict == "unknown" and not r.holds and "timeout" in r.reason and r.trace is None
+    assert check_bmc(model, 3).verdict == "holds"
+
+
+def test_bmc_trace_stays_real_when_canonicalising_runs_out_of_time(write_claim):
+    """The violation was found; out of time while making it canonical, the found trace
+    is reported (sound), not dropped and not a crash."""
+    model = load(write_claim, COUNTER)
+    enc = Encoding.of(model)
+    s = new_solver()
+    init, _ = enc.init()
+    s.add(init, *[enc.trans(i) for i in range(4)])
+    bad = enc.inv_bad("small", 4)
+    assert s.check(bad) == z3.sat
+    found = s.model()
+    s.add(bad)
+    trace = _canonical_trace(s, enc, 4, found, Deadline(EXPIRED))
+    assert trace.length == 4 and trace.steps[-1].state["x"] > 3
+    assert [step.action for step in trace.steps[1:]] == ["inc"] * 4  # the only way there
+
+
+def test_kind_and_pdr_out_of_time_are_unknown_and_prove_nothing(write_claim):
+    model = load(write_claim, COUNTER.replace("small: x <= 3", "small: x <= 9"))
+    out = kind.check_kind(model, kind.MAX_K, timeout=Deadline(EXPIRED))
+    assert out.status == "unknown" and "out of time" in out.reason
+    assert kind.check_kind(model, kind.MAX_K).status == "proved"
+    out = pdr.check_pdr(model, timeout=Deadline(EXPIRED))
+    assert out.status == "unknown" and "out of time" in out.reason
+    proved = pdr.check_pdr(model)
+    assert proved.status == "proved"
+    assert not pdr.recheck(model, proved.invariant, timeout=Deadline(EXPIRED))
+    assert not kind.recheck(model, kind.check_kind(model, kind.MAX_K), timeout=Deadline(EXPIRED))
+
+
+def test_engine_proof_phase_out_of_time_stays_bounded(write_claim):
+    model = load(write_claim, COUNTER.replace("small: x <= 3", "small: x <= 9"))
+    r = engine.run(model, 3, prove_timeout=1e-6)
+    assert r.verdict == "holds" and not r.proved and r.bound == 3 and "not proved" in r.reason
+    assert engine.run(model, 3).proved
+
+
+@pytest.mark.parametrize("timeout", [1e-6, 0.001])
+def test_prove_with_a_tiny_timeout_is_unknown(write_claim, timeout):
+    for text in (COUNTER, WAITS):
+        model = load(write_claim, text)
+        r = symcheck.prove(model, timeout=timeout)
+        assert r.verdict == "unknown" and not r.holds and not r.as_expected and r.reason
+
+
+def test_matrix_out_of_time_is_unknown(write_claim):
+    model = load(write_claim, SYMBOLIC)
+    m = matrix(model, timeout=EXPIRED)
+    assert m.verdict == "unknown" and all(r.verdict == "unknown" and "timeout" in r.reason for r in m.rows)
+    m = matrix(model, prove_timeout=1e-6)  # enumeration done, the proof out of time: bounded rows
+    assert m.verdict == "violated" and m.count("holds") + m.count("violated") == 3 and not m.count("proved")
+
+
+def test_several_traces_out_of_time_are_unknown(write_claim):
+    model = load(write_claim, COUNTER.replace("depth: 3", "depth: 6"))
+    [r] = check_bmc_traces(model, 6, 5, timeout=EXPIRED)
+    assert r.verdict == "unknown" and "timeout" in r.reason
+    assert all(x.violated for x in check_bmc_traces(model, 6, 5))
+
+
+def test_coverage_out_of_time_flags_nothing(write_claim):
+    model = load(write_claim, COUNTER)
+    cov = coverage(model, 3, timeout=EXPIRED)
+    assert cov.reason and "timeout" in cov.reason and not cov.flagged
+    assert coverage(model, 3).flagged and coverage(model, 4).actions == {"inc": 1, "reset": 4}
+
+
+def test_lasso_engine_out_of_time_is_unknown(write_claim):
+    model = load(write_claim, WAITS)
+    r = check_lasso(model, 4, timeout=Deadline(EXPIRED))
+    assert r.verdict == "unknown" and "timeout" in r.reason
+    assert check_lasso(model, 4).violated
+
+
+def test_lasso_stays_real_when_canonicalising_runs_out_of_time(write_claim):
+    """The binary search of the canonical lasso used to read `unknown` as unsat and
+    then fail an assertion; now the lasso found is kept."""
+    model = load(write_claim, WAITS)
+    enc = Encoding(model)
+    s = new_solver()
+    init, init_wf = enc.init()
+    s.add(init, init_wf)
+    s.push()
+    loop, stutter = _lasso(s, enc, [], model.properties[0], 0)
+    assert s.check() == z3.sat
+    trace, loop_start = _canonical_lasso(s, enc, 0, loop, stutter, Deadline(EXPIRED))
+    assert lasso_problem(model, trace, loop_start, "served_eventually") is None
+
+
+def test_a_timeout_is_never_slow_to_take_effect(write_claim):
+    model = load(write_claim, COUNTER.replace("depth: 3", "depth: 40"))
+    t0 = time.perf_counter()
+    r = engine.run(model, 40, timeout=0.05)
+    assert r.verdict in ("unknown", "violated") and time.perf_counter() - t0 < 5

@@ -1,8 +1,8 @@
 """Random well-typed claims for differential testing.
 
-`claims()` is a Hypothesis strategy drawing a small transition system: variables of
-random types (bool, integer ranges, enums, sets, records, sequences), integer and
-Boolean constants, definitions, actions with parameters and guards, and invariants.
+`any_claims()` mixes two strategies. `claims()` draws a small transition system:
+variables of random types (bool, integer ranges, enums, sets, records, sequences),
+integer and Boolean constants, definitions, actions with parameters and guards, and invariants.
 It yields a `GenClaim`, rendered as claim YAML by `GenClaim.yaml()`, so every example
 goes through the real front end (YAML, expression parser, type checker).
 
@@ -14,7 +14,11 @@ empty sequence, a set element outside its domain) and variables leaving their ra
 
 Each constant records the other values it may take (`GenClaim.domains`): the claim is
 well-typed for every one of them, so `GenClaim.yaml(constants={...})` renders the
-same claim in another configuration (for symbolic-constant and matrix checks)."""
+same claim in another configuration (for symbolic-constant and matrix checks).
+
+`shaped_claims()` assembles the shapes of the real suite (clocks and TTLs, bounded
+queues, races between actors, tokens) so that counterexamples are long and holding
+claims need more than 1-induction (see its section below)."""
 from __future__ import annotations
 
 import json
@@ -95,9 +99,11 @@ class GenClaim:
     def from_text(cls, text: str) -> "GenClaim":
         """Read back a claim written by `yaml()` (a regression file)."""
         domains = {}
-        first = text.splitlines()[0] if text else ""
-        if first.startswith("# domains: "):
-            domains = json.loads(first[len("# domains: "):])
+        for line in text.splitlines():  # the header comment (a regression file's starts with how to run it)
+            if not line.startswith("#"):
+                break
+            if line.startswith("# domains: "):
+                domains = json.loads(line[len("# domains: "):])
         return cls(yaml.safe_load(text), domains)
 
 
@@ -662,6 +668,7 @@ class Shape:
     measures: list = field(default_factory=list)  # (expression, largest value it may reach)
     liveness: list = field(default_factory=list)  # (property text, actions that make it hold when fair)
     fixed: bool = False  # some guard reads the Boolean constant FIXED
+    combined: bool = False  # more than one module: each keeps its state space smaller
 
 
 def _fix(draw, shape: Shape, good: str, bad: str) -> str:
@@ -674,7 +681,7 @@ def _fix(draw, shape: Shape, good: str, bad: str) -> str:
 
 
 def _clock(draw, s: Shape, actors: list) -> None:
-    t = draw(st.integers(2, 5 - len(actors) // 2))
+    t = draw(st.integers(2, 3 if s.combined else 5 - len(actors) // 2))
     s.constants["MaxTime"] = t
     s.variables["now"] = "0..MaxTime"
     s.init["now"] = "0"
@@ -708,7 +715,7 @@ def _requests(draw, s: Shape, actors: list) -> None:
         s.actions["revoke"] = {"params": {"a": "Actor"}, "when": "a in approved",
                                "then": {"approved": "approved - {a}"}}
     s.safety += ["live(now) <= Cap", "all(r.at <= now for r in pending)"]
-    if "expired" in fresh:  # approvals only ever happen while a request is live
+    if "expired" in fresh and not s.combined:  # approvals only ever happen while a request is live
         s.variables["grants"] = "0..3"
         s.init["grants"] = "0"
         s.actions["approve"]["then"]["grants"] = "min(grants + 1, 3)"
@@ -718,9 +725,10 @@ def _requests(draw, s: Shape, actors: list) -> None:
 
 
 def _queue(draw, s: Shape, actors: list) -> None:
-    b = draw(st.integers(1, 3))
+    b = draw(st.integers(1, 2 if s.combined else 3))
+    top = 2 if s.combined else 4
     s.constants["Bound"] = b
-    s.variables.update({"queue": "seq[Actor, Bound]", "seen": "set[Actor]", "served": "0..4"})
+    s.variables.update({"queue": "seq[Actor, Bound]", "seen": "set[Actor]", "served": f"0..{top}"})
     s.init.update({"queue": "[]", "seen": "{}", "served": "0"})
     # the first position of x in the queue, or its length (later positions are out of range)
     s.defs["pos(x)"] = f"choose(i for i in range({b + 1}) if i == len(queue) or queue[i] == x)"
@@ -730,11 +738,11 @@ def _queue(draw, s: Shape, actors: list) -> None:
                          "then": {"queue": "append(queue, a)"}}
     s.actions["handle"] = {"when": "len(queue) > 0",
                            "then": {"queue": "tail(queue)", "seen": "seen | {head(queue)}",
-                                    "served": draw(st.sampled_from(["min(served + 1, 4)", "served + 1"]))}}
+                                    "served": draw(st.sampled_from([f"min(served + 1, {top})", "served + 1"]))}}
     s.safety += ["all(pos(x) <= len(queue) for x in Actor)"]
     if once:
         s.safety.append(f"len(queue) <= {len(actors)}")
-    s.measures += [("served", 4), ("len(seen)", len(actors)), ("len(queue)", b)]
+    s.measures += [("served", top), ("len(seen)", len(actors)), ("len(queue)", b)]
     s.liveness.append(("leads_to(len(queue) > 0, len(queue) == 0)", ["handle"]))
 
 
@@ -788,7 +796,7 @@ def shaped_claims(draw, max_depth: int = 14) -> GenClaim:
     names = draw(st.lists(st.sampled_from(sorted(MODULES)), min_size=1, max_size=2, unique=True))
     n = draw(st.integers(1, 3 if len(names) == 1 and names != ["requests"] else 2))
     actors = [f"a{i + 1}" for i in range(n)]
-    s = Shape(types={"Actor": {"enum": actors}})
+    s = Shape(types={"Actor": {"enum": actors}}, combined=len(names) > 1)
     if "requests" in names or draw(st.booleans()):
         _clock(draw, s, actors)
     for name in names:
@@ -825,3 +833,8 @@ def shaped_claims(draw, max_depth: int = 14) -> GenClaim:
     if draw(st.integers(0, 9)) == 0:
         doc["deadlock"] = "check"
     return GenClaim(doc, domains)
+
+
+def any_claims() -> st.SearchStrategy:
+    """Random formulas (breadth of operators) and shaped claims (depth), half and half."""
+    return st.one_of(claims(), shaped_claims())

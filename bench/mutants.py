@@ -41,8 +41,10 @@ MUTANTS = [
     ("append has no slot for the new item", "items = list(s.items) + [default(at.elem)]", "items = list(s.items)"),
     ("sum() counts unselected bindings as 1", "return z3.Sum([z3.If(s, v, 0) for _, s, v in rows]) if rows",
      "return z3.Sum([z3.If(s, v, 1) for _, s, v in rows]) if rows"),
-    ("min(S) of a set starts from the largest element", "acc = z3.IntVal(keys[0] if keys else 0)",
-     "acc = z3.IntVal(keys[-1] if keys else 0)"),
+    # (an earlier mutant here, "min(S) starts its fold from the largest element", was
+    # equivalent: the start value shows only for an empty set, which is ill-formed)
+    ("min(S) of a set returns the largest element",
+     'keys = list(s.bits) if o == "maxset" else list(reversed(list(s.bits)))', "keys = list(s.bits)"),
     ("a state has no room for a sequence overflowing by two", "self.room = capacities(model)",
      "self.room = dict(model.variables)"),
     ("the guard's ill-formedness is ignored", "bad = z3.Or(z3.Not(guard_wf), z3.And(guard, z3.Not(upd_wf)))",

@@ -686,7 +686,7 @@ def _clock(draw, s: Shape, actors: list) -> None:
     s.variables["now"] = "0..MaxTime"
     s.init["now"] = "0"
     s.actions["tick"] = {"when": "now < MaxTime", "then": {"now": "now + 1"}}
-    s.measures.append(("now", t))
+    s.measures += [("now", t), ("(0 - now) // -2", t // 2)]  # whole periods of two ticks (floor division)
     s.liveness.append(("eventually(now == MaxTime)", ["tick"]))
 
 

@@ -255,6 +255,7 @@ PROPERTIES = [bmc_trace_replays, exhaustive_search_extends_bounded, encoding_mat
 
 PROVE_SECONDS = 1.0  # budget of each proof engine on one generated claim
 KIND_MAX_K = 20  # k-induction gives up beyond this k (generated claims need far less)
+RECHECK_SECONDS = 60.0  # a re-check must not fail merely for want of time on a busy machine
 PROVED, VIOLATED, HOLDS, UNDECIDED, CRASHED = "proved", "violated", "holds", "undecided", "crashed"
 
 
@@ -306,7 +307,8 @@ def engine_kind(case: Case) -> Run:
     out = kind.check_kind(case.model, KIND_MAX_K, timeout=PROVE_SECONDS)
     if out.status == "proved":
         confirmed = _proof_is_sound(case)
-        assert kind.recheck(case.model, out, timeout=4 * PROVE_SECONDS), f"k-induction's proof at k = {out.k} fails its re-check"
+        assert kind.recheck(case.model, out, timeout=RECHECK_SECONDS), \
+            f"k-induction's proof at k = {out.k} fails its re-check"
         return Run(PROVED, k=out.k, how=out.how, confirmed=confirmed)
     if out.status == "violated":
         return Run(VIOLATED, length=out.k, confirmed=_deeper_violation_is_real(case, out.k))
@@ -335,7 +337,7 @@ def engine_pdr(case: Case) -> Run:
         return _render_crash(exc)
     if out.status == "proved":
         confirmed = _proof_is_sound(case)
-        assert pdr.recheck(case.model, out.invariant, timeout=4 * PROVE_SECONDS), "PDR's invariant fails its re-check"
+        assert pdr.recheck(case.model, out.invariant, timeout=RECHECK_SECONDS), "PDR's invariant fails its re-check"
         return Run(PROVED, confirmed=confirmed)
     if out.status == "violated":
         assert case.violated_anywhere is not False, "PDR reports a violation the evaluator never reaches"

@@ -815,9 +815,10 @@ def shaped_claims(draw, max_depth: int = 14) -> GenClaim:
     doc["actions"] = s.actions
     invariants = {}
     for i in range(draw(st.integers(1, 2))):
-        if draw(st.integers(0, 2)) == 0 or not s.safety:  # a goal several modules must reach
-            goals = draw(st.lists(st.sampled_from(s.measures), min_size=1, max_size=3, unique=True))
-            text = " and ".join(f"({m}) >= {draw(st.integers(1, top))}" for m, top in goals)
+        if draw(st.booleans()) or not s.safety:  # a goal several measures must reach
+            goals = draw(st.lists(st.sampled_from(s.measures), min_size=min(2, len(s.measures)), max_size=3,
+                                  unique=True))
+            text = " and ".join(f"({m}) >= {draw(st.integers(max(1, top // 2), top))}" for m, top in goals)
             invariants[f"goal{i}"] = f"not ({text})"
         else:
             invariants[f"safe{i}"] = draw(st.sampled_from(s.safety))

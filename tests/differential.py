@@ -31,7 +31,7 @@ from symcheck.source import parse_yaml
 from symcheck.trace import Result
 from symcheck.variants import expand
 
-MAX_STATES = 20_000  # exhaustive search gives up beyond this (the generators stay far below)
+MAX_STATES = 8_000  # exhaustive search gives up beyond this (the generators stay far below)
 BOUNDED_TOO = 2_000  # up to this many reachable states, the bounded search runs too (a cross-check of the evaluator)
 
 
@@ -158,7 +158,7 @@ def outcome(case: Case) -> str:
 
 # ---------------------------------------------------------------- state by state
 
-STATE_SAMPLE = 24  # reachable states whose encoding is compared with the evaluator
+STATE_SAMPLE = 12  # reachable states whose encoding is compared with the evaluator
 
 
 def reachable_states(model: Model, limit: int) -> list:
@@ -253,8 +253,9 @@ PROPERTIES = [bmc_trace_replays, exhaustive_search_extends_bounded, encoding_mat
 # the soak's engine table. A new engine adds one function to ENGINES; when the engine
 # layer is restructured, only these functions are re-pointed.
 
-PROVE_SECONDS = 1.0  # budget of each proof engine on one generated claim
-KIND_MAX_K = 20  # k-induction gives up beyond this k (generated claims need far less)
+PROVE_SECONDS = 0.5  # budget of each proof engine on one generated claim
+KIND_MAX_K = 16  # k-induction gives up beyond this k (generated claims need far less)
+LASSO_DEPTH = 8  # lassos of up to 9 states (the lasso search is the costliest engine per depth)
 RECHECK_SECONDS = 60.0  # a re-check must not fail merely for want of time on a busy machine
 PROVED, VIOLATED, HOLDS, UNDECIDED, CRASHED = "proved", "violated", "holds", "undecided", "crashed"
 
@@ -405,7 +406,7 @@ def engine_lasso(case: Case) -> Run | None:
         exact = {p.name: find_lasso(case.model, graph, p) for p in case.model.properties}
     except StateCapReached:
         exact = None
-    depth = case.model.depth
+    depth = min(case.model.depth, LASSO_DEPTH)
     runs = []
     for prop in case.model.properties:
         r = check_lasso(case.model, depth, only=prop.name)

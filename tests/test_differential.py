@@ -31,9 +31,14 @@ REGRESSIONS = sorted((ROOT / "tests" / "data" / "differential").glob("*.yaml"))
 
 
 @pytest.mark.parametrize("path", REGRESSIONS, ids=lambda p: p.stem)
-def test_regression(path):
-    """A claim on which the engines once disagreed with the evaluator (or crashed)."""
+def test_regression(path, request):
+    """A claim on which the engines once disagreed with the evaluator (or crashed). A
+    header line `# known bug: ...` marks one still open: it must fail until fixed
+    (strict xfail), and the fix removes the line."""
     text = path.read_text()
+    known = [line for line in text.splitlines() if line.startswith("# known bug:")]
+    if known:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=known[0][2:]))
     case = make_case(GenClaim.from_text(text), text)
     check_case(case)
     assert not [name for name, run in case.runs.items() if run.decided == CRASHED], case.runs

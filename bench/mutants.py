@@ -17,32 +17,35 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# (what the bug is, the text in symcheck/encode.py, what it becomes)
+# (what the bug is, the text in the encoder, symcheck/smt/*.py, found exactly once, what it becomes)
 MUTANTS = [
     ("sequence membership counts the slot after the end", "z3.And(coll.length > i, eq(x, item, ct.elem))",
      "z3.And(coll.length >= i, eq(x, item, ct.elem))"),
     ("floor division rounds like C for negative divisors", "q = z3.If(y > 0, x / y, (-x) / (-y))", "q = x / y"),
-    ("tail of an empty sequence is not ill-formed", 'self.oblige(s.length > 0, "tail of an empty sequence")',
+    ("tail of an empty sequence is not ill-formed", 'ctx.oblige(s.length > 0, "tail of an empty sequence")',
      "pass"),
-    ("head of an empty sequence is not ill-formed", 'self.oblige(s.length > 0, "head of an empty sequence")',
+    ("head of an empty sequence is not ill-formed", 'ctx.oblige(s.length > 0, "head of an empty sequence")',
      "pass"),
     ("a map read of the last key returns the first key's value", "acc = m.entries[-1][1]",
      "acc = m.entries[0][1]"),
-    ("min(a, b) returns the larger", 'acc = z3.If(v < acc, v, acc) if o == "min"',
-     'acc = z3.If(v <= acc, acc, v) if o == "min"'),
+    ("min(a, b) returns the larger", "acc = z3.If(v < acc, v, acc) if e.op is Opcode.MIN",
+     "acc = z3.If(v <= acc, acc, v) if e.op is Opcode.MIN"),
     ("S <= T tests T <= S", "return z3.And([z3.Implies(x, b.bits[k]) for k, x in a.bits.items()])",
      "return z3.And([z3.Implies(b.bits[k], x) for k, x in a.bits.items()])"),
-    ("S - T computes T - S", '"diff": lambda p, q: z3.And(p, z3.Not(q))', '"diff": lambda p, q: z3.And(q, z3.Not(p))'),
+    ("S - T computes T - S", "Opcode.DIFFERENCE: lambda p, q: z3.And(p, z3.Not(q))",
+     "Opcode.DIFFERENCE: lambda p, q: z3.And(q, z3.Not(p))"),
     ("choose is not lazy: later candidates may be ill-formed", "prev = z3.And(prev, z3.Not(sel))", "prev = prev"),
     ("all() is not lazy: later bindings may be ill-formed", "prev = z3.And(prev, z3.Implies(sel, val))",
      "prev = prev"),
-    ("len of a sequence is capped at 1", "            return vals[0].length\n",
-     "            return z3.If(vals[0].length > 1, 1, vals[0].length)\n"),
+    ("len of a sequence is capped at 1", "    return vals[0].length\n",
+     "    return z3.If(vals[0].length > 1, 1, vals[0].length)\n"),
     ("append has no slot for the new item", "items = list(s.items) + [default(at.elem)]", "items = list(s.items)"),
     ("sum() counts unselected bindings as 1", "return z3.Sum([z3.If(s, v, 0) for _, s, v in rows]) if rows",
      "return z3.Sum([z3.If(s, v, 1) for _, s, v in rows]) if rows"),
-    ("min(S) of a set starts from the largest element", "acc = z3.IntVal(keys[0] if keys else 0)",
-     "acc = z3.IntVal(keys[-1] if keys else 0)"),
+    # (an earlier mutant here, "min(S) starts its fold from the largest element", was
+    # equivalent: the start value shows only for an empty set, which is ill-formed)
+    ("min(S) of a set returns the largest element",
+     "keys = list(s.bits) if e.op is Opcode.SET_MAX else list(reversed(list(s.bits)))", "keys = list(s.bits)"),
     ("a state has no room for a sequence overflowing by two", "self.room = capacities(model)",
      "self.room = dict(model.variables)"),
     ("the guard's ill-formedness is ignored", "bad = z3.Or(z3.Not(guard_wf), z3.And(guard, z3.Not(upd_wf)))",
@@ -54,17 +57,21 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--examples", type=int, default=300)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--only", default="", help="only the mutants whose description contains this text")
     args = ap.parse_args()
-    source = (ROOT / "symcheck" / "encode.py").read_text()
+    sources = {p: p.read_text() for p in sorted((ROOT / "symcheck" / "smt").glob("*.py"))}
     caught = 0
     t0 = time.perf_counter()
-    for what, old, new in MUTANTS:
-        if source.count(old) != 1:
-            print(f"  (stale mutant, text not found once: {what})")
-            continue
+    chosen = [m for m in MUTANTS if args.only in m[0]]
+    for what, old, new in chosen:
+        where = [p for p, text in sources.items() if old in text]
+        if len(where) != 1 or sources[where[0]].count(old) != 1:
+            print(f"  (stale mutant, text not found exactly once in symcheck/smt: {what})")
+            return 2
+        path = where[0]
         with tempfile.TemporaryDirectory() as tmp:
             shutil.copytree(ROOT / "symcheck", Path(tmp) / "symcheck")
-            (Path(tmp) / "symcheck" / "encode.py").write_text(source.replace(old, new))
+            (Path(tmp) / path.relative_to(ROOT)).write_text(sources[path].replace(old, new))
             env = {**os.environ, "PYTHONPATH": tmp + os.pathsep + os.environ.get("PYTHONPATH", "")}
             proc = subprocess.run([sys.executable, str(ROOT / "bench" / "soak.py"), "--examples", str(args.examples),
                                    "--seed", str(args.seed), "--no-shrink"], capture_output=True, text=True, env=env,
@@ -72,9 +79,9 @@ def main() -> int:
         found = proc.returncode != 0
         caught += found
         print(f"  {'caught' if found else 'MISSED'}  {what}", flush=True)
-    print(f"{caught} of {len(MUTANTS)} planted bugs caught with {args.examples} claims (seed {args.seed}) "
+    print(f"{caught} of {len(chosen)} planted bugs caught with {args.examples} claims (seed {args.seed}) "
           f"in {time.perf_counter() - t0:.0f} s")
-    return 0 if caught == len(MUTANTS) else 1
+    return 0 if caught == len(chosen) else 1
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """Random well-typed claims for differential testing.
 
-`claims()` is a Hypothesis strategy drawing a small transition system: variables of
-random types (bool, integer ranges, enums, sets, records, sequences), integer and
-Boolean constants, definitions, actions with parameters and guards, and invariants.
+`any_claims()` mixes two strategies. `claims()` draws a small transition system:
+variables of random types (bool, integer ranges, enums, sets, records, sequences),
+integer and Boolean constants, definitions, actions with parameters and guards, and invariants.
 It yields a `GenClaim`, rendered as claim YAML by `GenClaim.yaml()`, so every example
 goes through the real front end (YAML, expression parser, type checker).
 
@@ -14,7 +14,11 @@ empty sequence, a set element outside its domain) and variables leaving their ra
 
 Each constant records the other values it may take (`GenClaim.domains`): the claim is
 well-typed for every one of them, so `GenClaim.yaml(constants={...})` renders the
-same claim in another configuration (for symbolic-constant and matrix checks)."""
+same claim in another configuration (for symbolic-constant and matrix checks).
+
+`shaped_claims()` assembles the shapes of the real suite (clocks and TTLs, bounded
+queues, races between actors, tokens) so that counterexamples are long and holding
+claims need more than 1-induction (see its section below)."""
 from __future__ import annotations
 
 import json
@@ -95,9 +99,11 @@ class GenClaim:
     def from_text(cls, text: str) -> GenClaim:
         """Read back a claim written by `yaml()` (a regression file)."""
         domains = {}
-        first = text.splitlines()[0] if text else ""
-        if first.startswith("# domains: "):
-            domains = json.loads(first[len("# domains: "):])
+        for line in text.splitlines():  # the header comment (a regression file's starts with how to run it)
+            if not line.startswith("#"):
+                break
+            if line.startswith("# domains: "):
+                domains = json.loads(line[len("# domains: "):])
         return cls(yaml.safe_load(text), domains)
 
 
@@ -633,3 +639,204 @@ def claims(draw, constants: bool = True, max_depth: int = 8) -> GenClaim:
     if draw(st.integers(0, 6)) == 0:
         doc["deadlock"] = "check"
     return GenClaim(doc, domains)
+
+
+# ---------------------------------------------------------------- shaped claims
+#
+# Random formulas make shallow claims: most violations come within a step or two, and
+# every holding claim is 1-inductive. `shaped_claims()` instead assembles the shapes of
+# the real suite from a few modules, each with randomly drawn sizes, guards and planted
+# bugs: a ticking clock, requests with a creation time and a TTL (pairing), a bounded
+# queue that actors send to and a handler drains (approvals), a check-then-commit race
+# between actors (pairing-race), and tokens issued and redeemed oldest first. Invariants
+# are the modules' own safety claims (some hold without being 1-inductive, some are
+# broken by the planted bug) and "goal" invariants that fail only after several modules
+# have made progress (deep counterexamples). Some claims add liveness properties under
+# drawn fairness. A Boolean constant FIXED may toggle a bug fix, for matrix checks.
+
+
+@dataclass
+class Shape:
+    """What the modules of one shaped claim contribute, merged into one claim."""
+    types: dict = field(default_factory=dict)
+    constants: dict = field(default_factory=dict)
+    defs: dict = field(default_factory=dict)
+    variables: dict = field(default_factory=dict)
+    init: dict = field(default_factory=dict)
+    actions: dict = field(default_factory=dict)
+    safety: list = field(default_factory=list)  # candidate invariant texts
+    measures: list = field(default_factory=list)  # (expression, largest value it may reach)
+    liveness: list = field(default_factory=list)  # (property text, actions that make it hold when fair)
+    fixed: bool = False  # some guard reads the Boolean constant FIXED
+    combined: bool = False  # more than one module: each keeps its state space smaller
+
+
+def _fix(draw, shape: Shape, good: str, bad: str) -> str:
+    """A guard that is right, planted wrong, or switched by the constant FIXED."""
+    how = draw(st.sampled_from(["good", "good", "bad", "toggle"]))
+    if how == "toggle":
+        shape.fixed = True
+        return f"({good}) if FIXED else ({bad})"
+    return good if how == "good" else bad
+
+
+def _clock(draw, s: Shape, actors: list) -> None:
+    t = draw(st.integers(2, 3 if s.combined else 5 - len(actors) // 2))
+    s.constants["MaxTime"] = t
+    s.variables["now"] = "0..MaxTime"
+    s.init["now"] = "0"
+    s.actions["tick"] = {"when": "now < MaxTime", "then": {"now": "now + 1"}}
+    s.measures += [("now", t), ("(0 - now) // -2", t // 2)]  # whole periods of two ticks (floor division)
+    s.liveness.append(("eventually(now == MaxTime)", ["tick"]))
+
+
+def _requests(draw, s: Shape, actors: list) -> None:
+    t = s.constants["MaxTime"]
+    s.constants["TTL"] = draw(st.integers(1, 3))
+    s.constants["Cap"] = cap = draw(st.integers(1, 2))
+    s.types["Req"] = {"record": {"who": "Actor", "at": "0..MaxTime"}}
+    s.defs["expired(r, t)"] = "t - r.at >= TTL"
+    s.defs["live(t)"] = draw(st.sampled_from(["sum(1 for r in pending if not expired(r, t))",
+                                              "len({r for r in pending if not expired(r, t)})"]))
+    s.variables.update({"pending": "set[Req]", "approved": "set[Actor]"})
+    s.init.update({"pending": "{}", "approved": "{}"})
+    once = " and not any(r.who == a for r in pending)" if len(actors) > 1 or draw(st.booleans()) else ""
+    s.actions["request"] = {"params": {"a": "Actor"},
+                            "when": _fix(draw, s, "live(now) < Cap", "live(now) <= Cap") + once,
+                            "then": {"pending": "pending | {Req(a, now)}"}}
+    fresh = _fix(draw, s, "r.who == a and not expired(r, now)", "r.who == a")
+    s.actions["approve"] = {"params": {"a": "Actor"}, "when": f"any({fresh} for r in pending)",
+                            "then": {"approved": "approved | {a}",
+                                     "pending": "{r for r in pending if r.who != a}"}}
+    if draw(st.booleans()):
+        s.actions["prune"] = {"when": "any(expired(r, now) for r in pending)",
+                              "then": {"pending": "{r for r in pending if not expired(r, now)}"}}
+    if draw(st.booleans()):
+        s.actions["revoke"] = {"params": {"a": "Actor"}, "when": "a in approved",
+                               "then": {"approved": "approved - {a}"}}
+    s.safety += ["live(now) <= Cap", "all(r.at <= now for r in pending)"]
+    if "expired" in fresh and not s.combined:  # approvals only ever happen while a request is live
+        s.variables["grants"] = "0..3"
+        s.init["grants"] = "0"
+        s.actions["approve"]["then"]["grants"] = "min(grants + 1, 3)"
+        s.safety.append("len(approved) <= grants")
+    s.measures += [("len(approved)", len(actors)), ("live(now)", cap + 1), ("len(pending)", min(t + 1, 4))]
+    s.liveness.append(("leads_to(len(pending) > 0, len(pending) == 0)", ["approve", "prune"]))
+
+
+def _queue(draw, s: Shape, actors: list) -> None:
+    b = draw(st.integers(1, 2 if s.combined else 3))
+    top = 2 if s.combined else 4
+    s.constants["Bound"] = b
+    s.variables.update({"queue": "seq[Actor, Bound]", "seen": "set[Actor]", "served": f"0..{top}"})
+    s.init.update({"queue": "[]", "seen": "{}", "served": "0"})
+    # the first position of x in the queue, or its length (later positions are out of range)
+    s.defs["pos(x)"] = f"choose(i for i in range({b + 1}) if i == len(queue) or queue[i] == x)"
+    once = draw(st.booleans())
+    s.actions["send"] = {"params": {"a": "Actor"},
+                         "when": "len(queue) < Bound" + (" and pos(a) == len(queue)" if once else ""),
+                         "then": {"queue": "append(queue, a)"}}
+    s.actions["handle"] = {"when": "len(queue) > 0",
+                           "then": {"queue": "tail(queue)", "seen": "seen | {head(queue)}",
+                                    "served": draw(st.sampled_from([f"min(served + 1, {top})", "served + 1"]))}}
+    s.safety += ["all(pos(x) <= len(queue) for x in Actor)"]
+    if once:
+        s.safety.append(f"len(queue) <= {len(actors)}")
+    s.measures += [("served", top), ("len(seen)", len(actors)), ("len(queue)", b)]
+    s.liveness.append(("leads_to(len(queue) > 0, len(queue) == 0)", ["handle"]))
+
+
+def _race(draw, s: Shape, actors: list) -> None:
+    cap = draw(st.integers(1, 2))
+    s.constants["Slots"] = cap
+    s.types["Phase"] = {"enum": ["idle", "checked", "done"]}
+    s.variables.update({"phase": "map[Actor, Phase]", "taken": draw(st.sampled_from(["0..Slots + 1", "0..3"]))})
+    s.init.update({"phase": "{a: 'idle' for a in Actor}", "taken": "0"})
+    style = draw(st.sampled_from(["locked", "unlocked", "reserve", "recheck"]))
+    checked = "sum(1 for b in Actor if phase[b] == 'checked')"
+    if style == "locked":
+        s.actions["grab"] = {"params": {"a": "Actor"}, "when": "phase[a] == 'idle' and taken < Slots",
+                             "then": {"phase": "phase.put(a, 'done')", "taken": "taken + 1"}}
+    else:
+        room = f"taken + {checked} < Slots" if style == "reserve" else "taken < Slots"
+        s.actions["check"] = {"params": {"a": "Actor"}, "when": f"phase[a] == 'idle' and {room}",
+                              "then": {"phase": "phase.put(a, 'checked')"}}
+        again = _fix(draw, s, "taken < Slots", "True") if style == "recheck" else "True"
+        s.actions["commit"] = {"params": {"a": "Actor"}, "when": f"phase[a] == 'checked' and {again}",
+                               "then": {"phase": "phase.put(a, 'done')", "taken": "taken + 1"}}
+        s.liveness.append(("leads_to(phase[a1] == 'checked', phase[a1] != 'checked')", ["commit"]))
+    if draw(st.booleans()):
+        s.actions["release"] = {"params": {"a": "Actor"}, "when": "phase[a] == 'done'",
+                                "then": {"phase": "phase.put(a, 'idle')", "taken": "taken - 1"}}
+    s.safety += ["taken <= Slots", "taken == sum(1 for a in Actor if phase[a] == 'done')"]
+    s.measures += [("taken", cap + 1), ("sum(1 for a in Actor if phase[a] != 'idle')", len(actors))]
+
+
+def _tokens(draw, s: Shape, actors: list) -> None:
+    k = draw(st.integers(2, 3))
+    s.constants["Tokens"] = k
+    s.variables.update({"issued": f"set[0..{k}]", "next_id": f"0..{k + 1}", "redeemed": f"0..{k + 1}"})
+    s.init.update({"issued": "{}", "next_id": "0", "redeemed": "0"})
+    s.actions["issue"] = {"when": "next_id <= Tokens",
+                          "then": {"issued": "issued | {next_id}", "next_id": "next_id + 1"}}
+    oldest = draw(st.sampled_from(["min(issued)", "min(issued)", "max(issued)"]))
+    s.actions["redeem"] = {"when": "len(issued) > 0",
+                           "then": {"issued": f"issued - {{{oldest}}}", "redeemed": "redeemed + 1"}}
+    s.safety += ["all(t < next_id for t in issued)", "redeemed + len(issued) == next_id",
+                 "len(issued) == 0 or min(issued) >= redeemed"]
+    s.measures += [("redeemed", k + 1), ("next_id", k + 1), ("max(t for t in issued) if len(issued) > 0 else 0", k)]
+
+
+MODULES = {"requests": _requests, "queue": _queue, "race": _race, "tokens": _tokens}
+
+
+@st.composite
+def shaped_claims(draw, max_depth: int = 14) -> GenClaim:
+    """A claim built from the modules above (see the section comment)."""
+    names = draw(st.lists(st.sampled_from(sorted(MODULES)), min_size=1, max_size=2, unique=True))
+    n = draw(st.integers(1, 3 if len(names) == 1 and names != ["requests"] else 2))
+    actors = [f"a{i + 1}" for i in range(n)]
+    s = Shape(types={"Actor": {"enum": actors}}, combined=len(names) > 1)
+    if "requests" in names or draw(st.booleans()):
+        _clock(draw, s, actors)
+    for name in names:
+        MODULES[name](draw, s, actors)
+    doc: dict = {"claim": "shaped"}
+    domains = {}
+    if s.fixed:
+        s.constants["FIXED"] = draw(st.booleans())
+        domains["FIXED"] = [False, True]
+    doc["constants"] = s.constants
+    doc["types"] = s.types
+    if s.defs:
+        doc["defs"] = s.defs
+    doc["variables"] = s.variables
+    doc["init"] = s.init
+    doc["actions"] = s.actions
+    invariants = {}
+    for i in range(draw(st.integers(1, 2))):
+        if draw(st.booleans()) or not s.safety:  # a goal several measures must reach
+            goals = draw(st.lists(st.sampled_from(s.measures), min_size=min(2, len(s.measures)), max_size=3,
+                                  unique=True))
+            text = " and ".join(f"({m}) >= {draw(st.integers(max(1, top // 2), top))}" for m, top in goals)
+            invariants[f"goal{i}"] = f"not ({text})"
+        else:
+            invariants[f"safe{i}"] = draw(st.sampled_from(s.safety))
+    doc["invariants"] = invariants
+    if s.liveness and draw(st.integers(0, 2)) == 0:
+        prop, helpers = draw(st.sampled_from(s.liveness))
+        doc["properties"] = {"live": prop}
+        fair = draw(st.lists(st.sampled_from(sorted(s.actions)), max_size=2, unique=True))
+        if draw(st.booleans()):
+            fair = sorted(set(fair) | {h for h in helpers if h in s.actions})
+        doc["fairness"] = {"weak": fair}
+    doc["depth"] = draw(st.integers(8, max_depth))
+    if draw(st.integers(0, 9)) == 0:
+        doc["deadlock"] = "check"
+    return GenClaim(doc, domains)
+
+
+def any_claims() -> st.SearchStrategy:
+    """Random formulas (breadth of operators) for two claims in five, shaped claims
+    (depth) for the other three."""
+    return st.integers(0, 4).flatmap(lambda i: claims() if i < 2 else shaped_claims())

@@ -2,12 +2,14 @@
 
 A `Case` is one claim taken through the real front end, checked by bounded model
 checking and searched breadth-first by the explicit evaluator (to the claim's depth,
-and to exhaustion). `PROPERTIES` lists what must hold of every case; the tests and
-`bench/soak.py` run each of them on every generated claim. To check a new engine, add
-one function `def prop(case: Case) -> None` that asserts, and append it to PROPERTIES
-(e.g. "proved is never returned for a claim the evaluator finds violated at any depth":
-`assert not (result.proved and case.violated_anywhere)`; "a matrix row equals the
-single-configuration run": render `case.claim.yaml(constants=...)` per configuration).
+and to exhaustion). `PROPERTIES` lists what must hold of every case (trace replay,
+state-by-state agreement of encoder and evaluator); `ENGINES` has one function per
+engine (BMC, k-induction, PDR, the default orchestrator, the matrix, the lasso engine)
+that runs it on the case, asserts that it agrees with the evaluator and returns a
+`Run` for the soak's table. The tests and `bench/soak.py` run all of them on every
+generated claim. To check a new engine, add one `def engine_x(case: Case) -> Run`
+to ENGINES: a proof must never meet a reachable bad state (`_proof_is_sound`), a
+violation must be the evaluator's shortest (`_deeper_violation_is_real`).
 """
 from __future__ import annotations
 
@@ -17,18 +19,20 @@ import z3
 
 import symcheck
 from claimgen import GenClaim
+from symcheck.engines.bmc import check_bmc
 from symcheck.smt.encode import Encoding
 from symcheck.smt.symbolic import default, leaves, lift
 from symcheck.front.check import check_variant
 from symcheck.errors import ModelError
-from symcheck.explicit.evaluator import (Evaluator, Found, check_state, freeze, instances, search, successors,
+from symcheck.explicit.evaluator import (Evaluator, Found, StateCapReached, check_state, freeze, instances, search, successors,
                                type_violations)
 from symcheck.front.ir import MapT, Model, RecordT, SeqT, TupleT
 from symcheck.front.source import parse_yaml
 from symcheck.trace import Result
 from symcheck.front.variants import expand
 
-MAX_STATES = 50_000  # exhaustive search gives up beyond this (the generator stays far below)
+MAX_STATES = 8_000  # exhaustive search gives up beyond this (the generators stay far below)
+BOUNDED_TOO = 2_000  # up to this many reachable states, the bounded search runs too (a cross-check of the evaluator)
 
 
 @dataclass
@@ -40,6 +44,7 @@ class Case:
     explicit: Found  # breadth-first search to the claim's depth
     reachable: Found | None  # search to exhaustion (None: too many states)
     notes: dict = field(default_factory=dict)  # properties may leave numbers for the soak report
+    runs: dict = field(default_factory=dict)  # engine name -> Run (check_case fills it)
 
     @property
     def violated_anywhere(self) -> bool | None:
@@ -56,12 +61,13 @@ def load(text: str, file: str = "generated.yaml") -> Model:
 def make_case(claim: GenClaim, text: str | None = None) -> Case:
     text = claim.yaml() if text is None else text
     model = load(text)
-    bmc = symcheck.prove(model, engine="bmc")
-    explicit = search(model, model.depth)
-    try:
-        reachable = search(model, 10 ** 9, max_states=MAX_STATES)
-    except MemoryError:
-        reachable = None
+    bmc = check_bmc(model, model.depth)  # safety only (prove() would go on to the liveness properties)
+    reachable = _exhaust(model)
+    if reachable is None or reachable.states <= BOUNDED_TOO:
+        explicit = search(model, model.depth)
+    else:  # the whole state space is known: the bounded search would only repeat its first levels
+        shallow = reachable.invariant is not None and reachable.depth <= model.depth
+        explicit = reachable if shallow else Found(None, model.depth, (), reachable.states, False)
     return Case(claim, text, model, bmc, explicit, reachable)
 
 
@@ -137,11 +143,12 @@ def _raises(fn) -> None:
     raise AssertionError("BMC reports an ill-formed operation the evaluator does not raise")
 
 
-def kind(case: Case) -> str:
-    """How a case came out, for the soak report."""
+def outcome(case: Case) -> str:
+    """How a case came out (its bounded verdict), for the soak report."""
     inv = case.bmc.invariant
     if case.bmc.holds:
-        return "holds" + ("" if case.violated_anywhere is False else " (violated deeper)")
+        return {False: "holds", True: "holds to the bound, violated deeper"}.get(
+            case.violated_anywhere, "holds to the bound (too many states to exhaust)")
     if inv in ("well-formed", "deadlock"):
         return f"violated: {inv}"
     if inv.startswith("type("):
@@ -151,7 +158,7 @@ def kind(case: Case) -> str:
 
 # ---------------------------------------------------------------- state by state
 
-STATE_SAMPLE = 24  # reachable states whose encoding is compared with the evaluator
+STATE_SAMPLE = 12  # reachable states whose encoding is compared with the evaluator
 
 
 def reachable_states(model: Model, limit: int) -> list:
@@ -214,7 +221,7 @@ def encoding_matches_evaluator(case: Case) -> None:
             got = z3.simplify(z3.substitute(enc.inv_t[inv.name], *cur))
             assert z3.is_true(got) == bad and z3.is_bool(got) and (z3.is_true(got) or z3.is_false(got)), \
                 f"invariant {inv.name} in {s}: encoder {got}, evaluator bad={bad}"
-        for k, ((a, params), (label, nxt)) in enumerate(_all_steps(model, ev, s, insts)):
+        for k, ((a, params), (_label, nxt)) in enumerate(_all_steps(model, ev, s, insts)):
             if nxt is None:
                 continue  # disabled
             sel = [(enc.sel_cur, z3.IntVal(k))]
@@ -236,43 +243,189 @@ def _all_steps(model, ev, state, insts):
         yield (a, params), (out[0] if out else (None, None))
 
 
-def proofs_are_sound(case: Case) -> None:
-    """The default engine (BMC, then k-induction and PDR) never proves a claim that the
-    evaluator finds violated at any depth; a violation it finds beyond the bound is the
-    shortest one (the exhaustive search's); a bounded `holds` stays only where no proof
-    came within the budget."""
-    r = symcheck.prove(case.model, prove_timeout=10)
-    case.notes["proof"] = r.verdict if not r.proved else f"proved ({r.engine})"
-    assert r.verdict != "unknown", r.reason
-    if case.violated_anywhere:
-        assert not r.proved
+PROPERTIES = [bmc_trace_replays, exhaustive_search_extends_bounded, encoding_matches_evaluator]
+
+
+# ---------------------------------------------------------------- every engine on every claim
+#
+# One function per engine: it runs the engine on the case, asserts that the engine
+# agrees with the explicit evaluator, and returns a `Run` (what the engine decided) for
+# the soak's engine table. A new engine adds one function to ENGINES; when the engine
+# layer is restructured, only these functions are re-pointed.
+
+PROVE_SECONDS = 0.5  # budget of each proof engine on one generated claim
+KIND_MAX_K = 16  # k-induction gives up beyond this k (generated claims need far less)
+LASSO_DEPTH = 8  # lassos of up to 9 states (the lasso search is the costliest engine per depth)
+RECHECK_SECONDS = 60.0  # a re-check must not fail merely for want of time on a busy machine
+PROVED, VIOLATED, HOLDS, UNDECIDED = "proved", "violated", "holds", "undecided"
+
+
+@dataclass
+class Run:
+    """What one engine decided about one claim: proved, violated (with the counterexample
+    length), holds (to the bound), undecided (open, unknown, out of time) or crashed (a
+    known engine bug, counted rather than hidden). `confirmed`: the explicit evaluator
+    could check the verdict (a proof needs the whole state space)."""
+    decided: str
+    length: int | None = None  # violated: steps (a lasso: its states)
+    k: int | None = None  # proved by k-induction: the induction depth
+    how: str = ""  # kind: induction | diameter; auto: the engine that decided
+    confirmed: bool = True
+
+
+def _proof_is_sound(case: Case) -> bool:
+    """A proof may stand only where no reachable state is bad; True when that is known."""
+    assert case.violated_anywhere is not True, "an engine proves a claim the evaluator finds violated"
+    return case.violated_anywhere is False
+
+
+def _deeper_violation_is_real(case: Case, length: int) -> bool:
+    """A violation an engine finds at any depth is the evaluator's shortest one."""
+    if case.reachable is None:
+        return False
+    assert case.reachable.invariant is not None, f"an engine finds a violation at depth {length} the evaluator does not"
+    assert case.reachable.depth == length, (case.reachable.depth, length)
+    return True
+
+
+def engine_bmc(case: Case) -> Run:
+    """Bounded model checking: same verdict, invariant and shortest length as the
+    breadth-first search to the claim's depth (the trace replays: `bmc_trace_replays`)."""
+    bmc, bfs = case.bmc, case.explicit
+    assert bmc.verdict in ("holds", "violated"), bmc.reason
+    assert bmc.invariant == bfs.invariant, (bmc.invariant, bfs.invariant)
+    if bfs.invariant is None:
+        assert bmc.holds and bmc.bound == case.model.depth
+        return Run(HOLDS)
+    assert bmc.violated and bmc.length == bfs.depth == bmc.trace.length
+    return Run(VIOLATED, length=bmc.length)
+
+
+def engine_kind(case: Case) -> Run:
+    """k-induction alone (no BMC first): a proof never meets a reachable bad state and
+    passes its re-check; a violation is at the evaluator's shortest depth."""
+    from symcheck.engines import kind
+    out = kind.check_kind(case.model, KIND_MAX_K, timeout=PROVE_SECONDS)
+    if out.verdict == "proved":
+        confirmed = _proof_is_sound(case)
+        assert kind.recheck(case.model, out, timeout=RECHECK_SECONDS), \
+            f"k-induction's proof at k = {out.k} fails its re-check"
+        return Run(PROVED, k=out.k, how=out.how, confirmed=confirmed)
+    if out.verdict == "violated":
+        return Run(VIOLATED, length=out.length, confirmed=_deeper_violation_is_real(case, out.length))
+    return Run(UNDECIDED, how=out.reason or f"open at k = {out.bound}")
+
+
+def engine_pdr(case: Case) -> Run:
+    """PDR alone: an invariant it finds passes initiation, consecution and safety and
+    never meets a reachable bad state; a violation it reports is reachable."""
+    from symcheck.engines import pdr
+    out = pdr.check_pdr(case.model, timeout=PROVE_SECONDS)
+    if out.verdict == "proved":
+        confirmed = _proof_is_sound(case)
+        assert pdr.recheck(case.model, out.certificate, timeout=RECHECK_SECONDS), "PDR's invariant fails its re-check"
+        return Run(PROVED, confirmed=confirmed)
+    if out.verdict == "violated":
+        assert case.violated_anywhere is not False, "PDR reports a violation the evaluator never reaches"
+        return Run(VIOLATED, confirmed=case.violated_anywhere is True)
+    return Run(UNDECIDED, how=out.reason)
+
+
+def engine_auto(case: Case) -> Run:
+    """The default engine (BMC, then k-induction and PDR, liveness last): never proves a
+    claim the evaluator finds violated; a violation beyond the bound is the shortest."""
+    r = symcheck.prove(case.model, prove_timeout=PROVE_SECONDS)
+    if r.verdict == "unknown":
+        return Run(UNDECIDED, how=r.reason or "")
     if r.proved:
-        assert case.violated_anywhere is not True
-    if r.violated and case.reachable is not None:
-        assert (r.invariant, r.depth) == (case.reachable.invariant, case.reachable.depth)
+        return Run(PROVED, k=r.k, how=r.engine, confirmed=_proof_is_sound(case))
+    if r.violated and r.invariant in {p.name for p in case.model.properties}:
+        return Run(VIOLATED, length=r.length, how="lasso", confirmed=False)  # compared by engine_lasso
+    if r.violated:
+        assert case.reachable is None or (r.invariant, r.length) == (case.reachable.invariant, case.reachable.depth)
+        return Run(VIOLATED, length=r.length, how=r.engine, confirmed=case.reachable is not None)
+    return Run(HOLDS, how=r.engine)
 
 
-def matrix_rows_match_single_runs(case: Case) -> None:
-    """With the generated constants made symbolic (each over its alternatives), every row
-    of the matrix equals the bounded check of that one configuration."""
+def engine_matrix(case: Case) -> Run | None:
+    """With the generated Boolean constants made symbolic (each over its alternatives),
+    every row of the matrix equals the bounded check of that one configuration, and a
+    row proved for every depth is violated nowhere in the evaluator's search of it."""
     # integer constants may bound types (which must be fixed numbers); Booleans never do
     domains = {c: vs for c, vs in case.claim.domains.items() if all(isinstance(v, bool) for v in vs)}
     if not domains:
-        return
+        return None
     from symcheck.front.ir import configurations
     model = load(case.claim.yaml({c: {"domain": values} for c, values in domains.items()}))
-    matrix = symcheck.check_matrix(model, model.depth)
+    matrix = symcheck.check_matrix(model, model.depth, prove_timeout=PROVE_SECONDS)
     assert len(matrix.rows) == len(configurations(model))
     case.notes["matrix rows"] = len(matrix.rows)
+    confirmed = True
     for row in matrix.rows:
-        single = symcheck.prove(load(case.claim.yaml(dict(row.config))), engine="bmc")
+        single_model = load(case.claim.yaml(dict(row.config)))
+        single = check_bmc(single_model, single_model.depth)
+        if row.verdict == PROVED:
+            assert single.holds, row
+            full = _exhaust(single_model)
+            assert full is None or full.invariant is None, f"matrix row {row.config} proved but violated"
+            confirmed &= full is not None
+            continue
         assert (row.verdict, row.invariant, row.depth) == (single.verdict, single.invariant, single.depth), row
+    verdicts = {row.verdict for row in matrix.rows}
+    return Run(VIOLATED if VIOLATED in verdicts else PROVED if verdicts == {PROVED} else HOLDS, confirmed=confirmed)
 
 
-PROPERTIES = [bmc_matches_explicit, bmc_trace_replays, exhaustive_search_extends_bounded, encoding_matches_evaluator,
-              proofs_are_sound, matrix_rows_match_single_runs]
+def engine_lasso(case: Case) -> Run | None:
+    """The lasso engine on each liveness property: the same verdict and the same
+    shortest lasso as the explicit fair-lasso search of the whole state graph, and its
+    lasso replays as a fair lasso violating the property."""
+    if not case.model.properties:
+        return None
+    from symcheck.explicit.liveness import find_lasso, lasso_problem, reachable_graph
+    from symcheck.engines.liveness import check_lasso
+    try:
+        graph = reachable_graph(case.model, max_states=MAX_STATES)
+        exact = {p.name: find_lasso(case.model, graph, p) for p in case.model.properties}
+    except StateCapReached:
+        exact = None
+    depth = min(case.model.depth, LASSO_DEPTH)
+    runs = []
+    for prop in case.model.properties:
+        r = check_lasso(case.model, depth, only=prop.name)
+        if r.verdict == "unknown":
+            runs.append(Run(UNDECIDED, how=r.reason or ""))
+            continue
+        if exact is None:
+            runs.append(Run(VIOLATED if r.violated else HOLDS, length=r.length, confirmed=False))
+            continue
+        lasso = exact[prop.name]
+        if lasso is not None and lasso.length <= depth + 1:
+            assert r.violated and r.invariant == prop.name, (prop.name, r.verdict, lasso.length)
+            assert r.length == lasso.length == r.trace.length, (r.length, lasso.length)
+            assert lasso_problem(case.model, r.trace, r.loop_start, prop.name) is None
+            runs.append(Run(VIOLATED, length=r.length))
+        else:
+            assert r.holds, (prop.name, r.length, lasso)
+            runs.append(Run(HOLDS))
+    return next((x for x in runs if x.decided != HOLDS), runs[0])
+
+
+def _exhaust(model: Model) -> Found | None:
+    try:
+        return search(model, 10 ** 9, max_states=MAX_STATES)
+    except StateCapReached:
+        return None
+
+
+ENGINES = {"bmc": engine_bmc, "kind": engine_kind, "pdr": engine_pdr, "auto": engine_auto,
+           "matrix": engine_matrix, "lasso": engine_lasso}
 
 
 def check_case(case: Case) -> None:
+    """Every property, then every engine (its `Run` lands in `case.runs`)."""
     for prop in PROPERTIES:
         prop(case)
+    for name, engine in ENGINES.items():
+        run = engine(case)
+        if run is not None:
+            case.runs[name] = run

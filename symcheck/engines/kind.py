@@ -54,7 +54,7 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, max_k: int = MAX_K
         if answer.unknown:
             return out(UNKNOWN, bound=k, reason=_why(answer, k))
         step_bad = bad_after_step(enc, k)
-        answer = step.check(step_bad)
+        answer = step.check(_step_obligation(enc, k))
         if answer.unsat:
             return out(PROVED, k=k, how=INDUCTION)
         if answer.unknown:
@@ -101,7 +101,16 @@ def recheck(model: Model, outcome: Outcome, timeout: Deadline | float | None = N
         return unsat(init, *path, *distinct, *good)
     # step: k good states along a simple path are never followed by a bad one
     premises = [neg(enc.bad_state(0))] + [neg(bad_at(enc, i)) for i in range(1, k)]
-    return unsat(enc.shape(0), *path, *distinct, *(premises if k > 0 else []), bad_after_step(enc, k))
+    return unsat(enc.shape(0), *path, *distinct, *(premises if k > 0 else []), _step_obligation(enc, k))
+
+
+def _step_obligation(enc: Encoding, k: int) -> Formula:
+    """What the inductive step must rule out at k. From k = 1 on, a bad state k or an
+    ill-formed step into it, after k good states. At k = 0 there is no step into state 0,
+    so "no state is bad" alone would leave the steps unchecked: a 0-inductive proof must
+    also show that no step out of a good state is ill formed. (The premise added for
+    k >= 1 stays "state 0 is good": step 0 is checked by the k = 1 obligation.)"""
+    return bad_after_step(enc, k) if k > 0 else any_of([enc.bad_state(0), enc.step_bad(0)])
 
 
 def _any_bad(enc: Encoding, k: int) -> Formula:

@@ -119,6 +119,12 @@ def show(e: z3.ExprRef) -> str:
         return f"implies({show(e.arg(0))}, {show(e.arg(1))})"
     if k in _CMP:
         return f"{_term(e.arg(0))} {_CMP[k]} {_term(e.arg(1))}"
+    if k == z3.Z3_OP_ITE:  # a Boolean if-then-else
+        return f"({show(e.arg(1))} if {show(e.arg(0))} else {show(e.arg(2))})"
+    if k == z3.Z3_OP_XOR:
+        return f"({show(e.arg(0))}) != ({show(e.arg(1))})"
+    if z3.is_bool(e) and z3.is_app(e) and e.num_args() > 0:
+        return str(e)  # any other connective: Z3's own notation (`_term` would come back here)
     return _term(e)
 
 

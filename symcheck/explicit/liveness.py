@@ -173,14 +173,19 @@ def find_lasso(model: Model, graph: Graph, prop: Property, consts: dict | None =
     if best is None:
         return None
     _, node, walk = best
-    prefix = []  # [(label, state)] from the initial state to the loop's first state
+    prefix = _path_to(parent, node)
+    path = prefix + walk
+    return Lasso(prop.name, tuple(s for _, s in path), tuple(k for k, _ in path), len(prefix) - 1)
+
+
+def _path_to(parent: dict, node) -> list:
+    """[(label, state)] from the initial state to `node`'s state, along BFS parents."""
+    prefix = []
     while node is not None:
         entry = parent[node]
         prefix.append((entry[1] if entry else None, node[0]))
         node = entry[0] if entry else None
-    prefix.reverse()
-    path = prefix + walk
-    return Lasso(prop.name, tuple(s for _, s in path), tuple(k for k, _ in path), len(prefix) - 1)
+    return prefix[::-1]
 
 
 def check_properties(model: Model, consts: dict | None = None) -> dict:

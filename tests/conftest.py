@@ -23,6 +23,14 @@ def examples(n: int) -> int:
     return n if HYPOTHESIS_PROFILE == "thorough" else max(10, round(n * HYPOTHESIS_PROFILES[HYPOTHESIS_PROFILE]))
 
 
+
+def stride_claim(claim: str, name: str, invariant: str) -> str:
+    """A small claim several tests share: x steps by 2 modulo 8 from 0 (so it visits
+    0, 2, 4, 6), with one invariant `name: invariant`."""
+    return (f"claim: {claim}\nvariables:\n  x: 0..7\ninit:\n  x: 0\nactions:\n  step:\n    when: \"True\"\n"
+            f"    then:\n      x: (x + 2) % 8\ninvariants:\n  {name}: {invariant}\n")
+
+
 ROOT = Path(__file__).resolve().parent.parent
 CLAIMS = ROOT / "claims"
 

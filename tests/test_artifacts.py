@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 import symcheck
+from conftest import stride_claim
 from symcheck.cli import main
 from symcheck.front.claims import catalog, load_model
 from symcheck.front.ir import BoolT, EnumT, IntT, MapT, RecordT, SeqT, SetT, TupleT
@@ -25,20 +26,7 @@ RESULT_SCHEMA = json.loads(SCHEMA_FILE.read_text())
 TRACED = ["pairing-negative", "message-lifecycle-session-key-negative", "retry-termination-negative"]
 
 # A green that is violated: its expectation is wrong, so every report shows a failure.
-WRONG = """\
-claim: lamp
-variables:
-  x: 0..7
-init:
-  x: 0
-actions:
-  step:
-    when: "True"
-    then:
-      x: (x + 2) % 8
-invariants:
-  small: x < 4
-"""
+WRONG = stride_claim("lamp", "small", "x < 4")
 
 
 def model_of(name):

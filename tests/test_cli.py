@@ -3,7 +3,7 @@ import json
 import subprocess
 import sys
 
-from conftest import SEED_VARIANTS
+from conftest import SEED_VARIANTS, stride_claim
 
 
 def cli(*args, **kw):
@@ -69,20 +69,8 @@ def test_check_table_and_results(tmp_path):
 
 
 # --strict and greens that hold only to the bound (`unproved:`)
-BOUNDED = """\
-claim: lamp
-variables:
-  x: 0..7
-init:
-  x: 0
-actions:
-  step:
-    when: "True"
-    then:
-      x: (x + 2) % 8
-invariants:
-  in_range: x != 3
-"""  # in_range is k-inductive only for a k of several steps: a proof takes more than a millisecond
+# in_range is k-inductive only for a k of several steps: a proof takes more than a millisecond
+BOUNDED = stride_claim("lamp", "in_range", "x != 3")
 
 
 def strict(path, *args):

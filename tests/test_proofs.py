@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 import symcheck
-from conftest import CLAIMS
+from conftest import CLAIMS, stride_claim
 from symcheck.engines import kind
 from symcheck.engines import pdr
 from symcheck.front.claims import catalog, load_model
@@ -23,20 +23,7 @@ REDS = [n for n, e in ENTRIES.items() if load_model(e).expect == "violated" and 
 
 # reachable x: 0, 2, 4, 6; "x != 3" is not 1-inductive (1 -> 3), but it is k-inductive
 # for a k that rules out every simple path of good odd states
-STRIDE = """\
-claim: stride
-variables:
-  x: 0..7
-init:
-  x: 0
-actions:
-  step:
-    when: "True"
-    then:
-      x: (x + 2) % 8
-invariants:
-  not_three: x != 3
-"""
+STRIDE = stride_claim("stride", "not_three", "x != 3")
 
 
 def test_kinduction_needs_more_than_one_step(write_claim):

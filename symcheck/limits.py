@@ -34,6 +34,9 @@ def run_limited(run, model, timeout: float | None = None, memory: int | None = N
     (and its expectation) in an `unknown` result."""
     if not supported():  # pragma: no cover - Windows: the engine's own timeout only
         return run(progress)
+    # Load Z3's shared library before the worker limits its address space: loading it
+    # under a small --memory fails, and Z3's loader then prints to stdout (into JSON).
+    import symcheck.smt.solve  # noqa: F401
     sys.stdout.flush()
     sys.stderr.flush()
     recv, send = Pipe(duplex=False)

@@ -208,6 +208,6 @@ def run_target(reference: Path, target: Target, *, drop_checks: bool = False, ch
 
 def snake(name: str) -> str:
     """TLC's `Inv_DenyWins` / `Live_EventuallyDone` as the claims name it (`deny_wins`,
-    `eventually_done`): the same mapping as tests/test_seed_claims.snake."""
+    `eventually_done`); the parity tests use it too."""
     name = re.sub(r"^(Inv|Live)_", "", name)
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()

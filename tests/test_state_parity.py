@@ -117,12 +117,6 @@ def test_tlc_output_is_parsed():
     assert (tlc.parse_output(done, []).outcome, tlc.parse_output(done, []).distinct_states) == ("holds", 301)
 
 
-def test_tlc_names_map_like_the_parity_test():
-    from test_seed_claims import snake
-    for name in {row["violated"] for row in TLC.values() if row["violated"]}:
-        assert tlc.snake(name) == snake(name)
-
-
 def test_an_edit_must_locate_exactly_one_place():
     assert tlc.replace_once("a < b", "<", "<=", "x.tla") == "a <= b"
     with pytest.raises(tlc.TextNotFound, match="x.tla: the text `>` is not found"):

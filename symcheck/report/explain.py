@@ -154,7 +154,7 @@ def explain(model: Model, result: Result) -> list:
     if name and name.startswith("type("):
         var = name[5:-1]
         t = model.var_type(var)
-        # a value outside its type keeps the type's shape (see report._show): it renders
+        # a value outside its type keeps the type's shape (values.render needs no fallback): it renders
         return [(0, f"{var} = {render(last[var], t)} is outside its declared type {t}")]
     if name == "deadlock":
         return [(0, "no action is enabled in this state (deadlock checking is on for this claim)")]

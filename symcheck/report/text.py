@@ -88,7 +88,7 @@ def trace_lines(model: Model, trace: Trace, r: Result | None = None) -> list:
             if not types:
                 lines.append("  (the claim has no variables)")
             for name, t in model.variables:
-                lines.append(f"  {name} = {_show(step.state[name], t)}")
+                lines.append(f"  {name} = {render(step.state[name], t)}")
         else:
             params = ", ".join(f"{p}={render(v, t)}" for p, v, t in step.params)
             lines.append(f"Step {i}: {step.action}({params})")
@@ -116,7 +116,7 @@ def constant_text(c) -> str:
 def _changes(model: Model, prev: dict, state: dict) -> list:
     """The variables a step changed, one line each (or a line saying none did)."""
     changed = [(n, t) for n, t in model.variables if state[n] != prev[n]]
-    return [f"  {n} = {_show(state[n], t)}" for n, t in changed] or ["  (no variable changed)"]
+    return [f"  {n} = {render(state[n], t)}" for n, t in changed] or ["  (no variable changed)"]
 
 
 def _lasso_step(lines: list, model: Model, r: Result, i: int, prev) -> None:
@@ -127,7 +127,7 @@ def _lasso_step(lines: list, model: Model, r: Result, i: int, prev) -> None:
     if step.action is None:
         lines.append(f"State 0 (initial):{here}")
         for name, t in model.variables:
-            lines.append(f"  {name} = {_show(step.state[name], t)}")
+            lines.append(f"  {name} = {render(step.state[name], t)}")
         return
     first = f"State {r.loop_start}" if r.loop_start == last - 1 else f"States {r.loop_start} .. {last - 1}"
     if step.action == STUTTER:
@@ -140,18 +140,6 @@ def _lasso_step(lines: list, model: Model, r: Result, i: int, prev) -> None:
     else:
         lines.append(f"Step {i}: {step.action}({params}) -> State {i}{here}")
     lines += _changes(model, prev, step.state)
-
-
-def _show(v, t) -> str:
-    """A trace value as text. No fallback: a decoded value outside its declared type (an
-    integer out of range, a sequence too long, an enum index `<bad E #i>`) still has its
-    type's shape and renders; an error here is a bug to see, not to hide."""
-    return render(v, t)
-
-
-def _json_value(v, t):
-    """A trace value as JSON; no fallback, for the reason given in `_show`."""
-    return to_json(v, t)
 
 
 def as_json(model: Model, r: Result, timings: bool = True) -> dict:
@@ -174,10 +162,10 @@ def as_json(model: Model, r: Result, timings: bool = True) -> dict:
     if r.proof:
         out["proof"] = list(r.proof)
     if model.symbolic:
-        out["symbolic_constants"] = {c.name: [_json_value(v, c.type) for v in c.domain] for c in model.symbolic}
+        out["symbolic_constants"] = {c.name: [to_json(v, c.type) for v in c.domain] for c in model.symbolic}
     if r.trace is not None:
         config = {**{c.name: c.value for c in model.constants}, **(r.config or {})}
-        out["configuration"] = {c.name: _json_value(config[c.name], c.type) for c in model.constants
+        out["configuration"] = {c.name: to_json(config[c.name], c.type) for c in model.constants
                                 if config[c.name] is not None}
         out["trace"] = trace_json(model, r.trace)
         out["explanation"] = ["  " * indent + line for indent, line in r.explanation]
@@ -200,9 +188,9 @@ def trace_json(model: Model, trace: Trace) -> list:
     for i, s in enumerate(trace.steps):
         changed: list[str] = [] if prev is None else [n for n in types if s.state[n] != prev[n]]
         out.append({"step": i, "action": s.action,
-                    "params": {p: _json_value(v, t) for p, v, t in s.params},
+                    "params": {p: to_json(v, t) for p, v, t in s.params},
                     "changed": changed,
-                    "state": {n: _json_value(s.state[n], types[n]) for n in types}})
+                    "state": {n: to_json(s.state[n], types[n]) for n in types}})
         prev = s.state
     return out
 
@@ -439,9 +427,9 @@ def matrix_json(m, timings: bool = True) -> dict:
         "verdict": m.verdict,
         "as_expected": m.as_expected,
         "depth": m.depth,
-        "constants": {c.name: [_json_value(v, c.type) for v in c.domain] for c in m.constants},
+        "constants": {c.name: [to_json(v, c.type) for v in c.domain] for c in m.constants},
         "counts": {v: m.count(v) for v in (VIOLATED, PROVED, HOLDS, UNKNOWN)},
-        "rows": [{"config": {n: _json_value(v, types[n]) for n, v in r.config.items()}, "verdict": r.verdict,
+        "rows": [{"config": {n: to_json(v, types[n]) for n, v in r.config.items()}, "verdict": r.verdict,
                   "depth": r.depth, "invariant": r.invariant, "engine": r.engine, "reason": r.reason}
                  for r in m.rows],
     }

@@ -56,7 +56,7 @@ def _prove(model: Model, bound: int, timeout: float | None, progress, engine: st
     from symcheck.report.explain import explain, explain_lasso
     from symcheck.smt.solve import Deadline
     deadline = Deadline(timeout)  # one limit for the whole run: each phase gets what is left
-    result = run_engines(model, bound, engine=engine, timeout=timeout, prove_timeout=prove_timeout, progress=progress)
+    result = run_engines(model, bound, engine=engine, timeout=deadline, prove_timeout=prove_timeout, progress=progress)
     if result.violated:
         result.explanation = explain_lasso(model, result) if result.loop_start is not None else explain(model, result)
     if coverage and result.verdict != UNKNOWN:

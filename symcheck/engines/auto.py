@@ -21,13 +21,13 @@ PROVE_TIMEOUT = 60.0  # seconds for the proof phase, by default (a safety net: p
 MAX_K = kind.MAX_K
 
 
-def prove(model: Model, depth: int, engine: str = "auto", timeout: float | None = None,
+def prove(model: Model, depth: int, engine: str = "auto", timeout: Deadline | float | None = None,
           prove_timeout: float | None = None, progress: Progress | None = None) -> Outcome:
     """Safety (`run`), then the liveness properties when it holds, on one encoding and
-    one deadline: `timeout` seconds for everything."""
+    one deadline: `timeout` (seconds, or the caller's Deadline) for everything."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    whole = Deadline(timeout)
+    whole = Deadline.of(timeout)
     t0 = time.perf_counter()
     enc = Encoding.of(model)
     t_enc = time.perf_counter() - t0

@@ -77,15 +77,6 @@ class Outcome:
             return self.k
         return self.bound
 
-    @depth.setter
-    def depth(self, value: int | None) -> None:
-        if self.verdict == VIOLATED:
-            self.length = value
-        elif self.verdict == PROVED and self.engine == "kind":
-            self.k = value
-        else:
-            self.bound = value
-
     @property
     def holds(self) -> bool:
         """No violation found: holds to the bound, or proved for every depth."""

@@ -44,7 +44,6 @@ class ClaimItem(pytest.Item):
     def __init__(self, *, entry: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.entry = entry
-        self.report_text = ""
 
     def runtest(self) -> None:
         import symcheck
@@ -55,13 +54,10 @@ class ClaimItem(pytest.Item):
         result = symcheck.prove(model, depth=config.getoption("symcheck_depth"),
                                 timeout=config.getoption("symcheck_timeout"))
         if not result.as_expected:
-            self.report_text = text(model, result)
-            raise UnexpectedVerdict(self.report_text)
+            raise UnexpectedVerdict(text(model, result))
 
     def repr_failure(self, excinfo: Any, style: Any = None) -> Any:
-        if isinstance(excinfo.value, UnexpectedVerdict):
-            return str(excinfo.value)
-        if isinstance(excinfo.value, InputError):
+        if isinstance(excinfo.value, (UnexpectedVerdict, InputError)):  # the report, no traceback
             return str(excinfo.value)
         return super().repr_failure(excinfo, style)
 

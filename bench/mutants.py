@@ -1,7 +1,7 @@
 """How sharp is the differential test? Plant one small bug at a time in a copy of the
 encoder and run the differential soak on it: a good test fails on every mutant.
 
-    python bench/mutants.py [--examples 300] [--seed 0]
+    python bench/mutants.py [--examples 300] [--seed 0] [--jobs 2] [--only TEXT]
 
 Prints each mutant and whether the soak caught it (and after how many claims)."""
 from __future__ import annotations
@@ -57,6 +57,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--examples", type=int, default=300)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--jobs", type=int, default=2, help="parallel processes of each soak")
     ap.add_argument("--only", default="", help="only the mutants whose description contains this text")
     args = ap.parse_args()
     sources = {p: p.read_text() for p in sorted((ROOT / "symcheck" / "smt").glob("*.py"))}
@@ -74,8 +75,8 @@ def main() -> int:
             (Path(tmp) / path.relative_to(ROOT)).write_text(sources[path].replace(old, new))
             env = {**os.environ, "PYTHONPATH": tmp + os.pathsep + os.environ.get("PYTHONPATH", "")}
             proc = subprocess.run([sys.executable, str(ROOT / "bench" / "soak.py"), "--examples", str(args.examples),
-                                   "--seed", str(args.seed), "--no-shrink"], capture_output=True, text=True, env=env,
-                                  cwd=tmp)
+                                   "--seed", str(args.seed), "--jobs", str(args.jobs), "--no-shrink"],
+                                  capture_output=True, text=True, env=env, cwd=tmp)
         found = proc.returncode != 0
         caught += found
         print(f"  {'caught' if found else 'MISSED'}  {what}", flush=True)

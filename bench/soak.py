@@ -8,7 +8,7 @@ k-induction proved the holding claims.
     python bench/soak.py [--examples 5000] [--seed 0] [--jobs 2]
 
 Exit status 0 when no property failed. A failure is shrunk by Hypothesis and written
-as a claim file under tests/data/differential/ (its header says how to reproduce it),
+as a claim file under tests/regressions/ (its header says how to reproduce it),
 where tests/test_differential.py keeps it as a regression test."""
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from claimgen import any_claims  # noqa: E402
 from differential import (ENGINES, HOLDS, PROPERTIES, PROVED, UNDECIDED, VIOLATED,  # noqa: E402
                           check_case, make_case, outcome)
 
-REGRESSIONS = ROOT / "tests" / "data" / "differential"
+REGRESSIONS = ROOT / "tests" / "regressions"
 DECIDED = (PROVED, VIOLATED, HOLDS)
 
 
@@ -101,16 +101,26 @@ def histogram(counts: Counter, key=lambda k: k) -> str:
     return ", ".join(f"{k}: {n}" for k, n in sorted(counts.items(), key=lambda kv: key(kv[0])))
 
 
-def save_failure(text: str, job_seed: int, examples: int) -> Path:
-    """The shrunk claim as a regression file whose header says how to reproduce it."""
+def save_failure(text: str, error: str, job_seed: int, total: int, jobs: int) -> Path:
+    """The shrunk claim as a regression file (never over an earlier one) whose header says
+    what failed, how to reproduce it alone, and which soak found it."""
     REGRESSIONS.mkdir(parents=True, exist_ok=True)
     path = REGRESSIONS / f"soak-{job_seed}.yaml"
+    n = 1
+    while path.exists():
+        n += 1
+        path = REGRESSIONS / f"soak-{job_seed}-{n}.yaml"
     body = "\n".join(line for line in text.splitlines() if not line.startswith("# domains:"))
     domains = [line for line in text.splitlines() if line.startswith("# domains:")]
-    head = ["# Found by the differential soak and shrunk by Hypothesis (job seed "
-            f"{job_seed}, {examples} claims). Reproduce:",
+    failed = [line.strip() for line in error.strip().splitlines() if line.strip()][-1:]
+    head = ["# Found by the differential soak and shrunk by Hypothesis:",
+            f"#   python bench/soak.py --examples {total} --seed {job_seed // 1000} --jobs {jobs}"
+            f"  (job seed {job_seed})",
+            f"# Failed: {failed[0][:200] if failed else '?'}",
+            "# Reproduce:",
             f"#   pytest tests/test_differential.py -k {path.stem}",
-            "# Describe the bug here once it is understood."] + domains
+            "# Describe the bug here once it is understood (a `# known bug: ...` line keeps it as a strict xfail"
+            " until fixed)."] + domains
     path.write_text("\n".join(head) + "\n" + body + "\n")
     return path
 
@@ -165,10 +175,10 @@ def main() -> int:
     print("    " + histogram(induct, key=lambda k: (0, int(k[4:])) if k.startswith("k = ") else (1, k)))
     for k, n in sorted(notes.items()):
         print(f"  {k:<50} {n}")
-    for job_seed, examples, r in failures:
+    for job_seed, _examples, r in failures:
         print(f"\nFAILURE (job seed {job_seed}):\n{r['error']}")
         if r["failure"] and not args.no_shrink:
-            path = save_failure(r["failure"], job_seed, examples)
+            path = save_failure(r["failure"], r["error"], job_seed, args.examples, args.jobs)
             print(f"shrunk claim written to {path.relative_to(ROOT)} (kept as a regression test)")
     return 1 if failures else 0
 

@@ -281,7 +281,8 @@ class Builder:
         if any(t.kind == "tup" and any(compatible(ty, ft) for _, ft in t.fields) for t in scope.names.values()):
             forms += ["tindex"]
         if k == "bool":
-            forms += ["not", "andor", "implies", "cmp_int", "cmp_int", "eq", "eq", "in", "in", "quant", "quant"]
+            forms += ["not", "andor", "implies", "cmp_int", "cmp_int", "eq", "eq", "in", "in", "quant", "quant",
+                      "protected", "protected"]
             forms += ["def0"] if "d0" in self.defs and scope.state else []
             forms += ["def1"] if "d1" in self.defs and self.defs["d1"][1].kind == "bool" and scope.state else []
         elif k == "int":
@@ -372,6 +373,65 @@ class Builder:
     def f_def1(self, ty, scope, d, mode):
         param, _ = self.defs["d1"]
         return f"d1({self.expr(param, scope, d)})"
+
+    def f_protected(self, ty, scope, d, mode):
+        """An operation that may be ill-formed (division, index, head, map read) behind the
+        condition that makes it well-formed, joined lazily: by `and`, `implies`, an
+        if-expression, or all()/any() stopping at their first decisive binding. Such a
+        formula is well-formed in every state only if the encoder is as lazy as the evaluator."""
+        guard, risky = self.risky_operation(scope, d)
+        form = self.pick(["and", "all", "implies", "ite", "all", "any"])
+        if form == "and":
+            return f"({guard}) and ({risky})"
+        if form == "implies":
+            return f"implies({guard}, {risky})"
+        if form == "ite":
+            return f"({risky}) if ({guard}) else ({self.expr(BOOL, scope, d)})"
+        x, _ = scope.bind(Ty("int", "0..1", 0, 1))
+        if form == "all":  # all() stops at the first false binding: the guard, then the operation
+            return f"all(({guard}) if {x} == 0 else ({risky}) for {x} in range(2))"
+        return f"any((not ({guard})) if {x} == 0 else ({risky}) for {x} in range(2))"
+
+    def risky_operation(self, scope: Scope, d: int) -> tuple[str, str]:
+        """(condition, Boolean formula with an operation that is well-formed when it holds)."""
+        small = Ty("int", "int", 0, 2)
+        ints = [n for n, t in scope.names.items() if t.kind == "int" and t.lo <= 0 <= t.hi and not n.startswith("x")]
+        divisor = self.pick(ints) if ints and self.chance(0.7) else f"({self.expr(small, scope, d)})"
+        options = [(f"{divisor} != 0", f"({self.expr(small, scope, d)}) {self.pick(['//', '%'])} {divisor} "
+                                        f"{self.pick(['==', '>=', '<'])} {self.pick(['0', '1'])}")]
+        for name, t in scope.names.items():
+            if t.kind == "seq":
+                j = self.draw(st.integers(0, t.bound - 1))
+                item = self.literal(t.elem)
+                options.append((f"len({name}) > 0", f"head({name}) {self.pick(['==', '!='])} {item}"))
+                options.append((f"len({name}) > {j}", f"{name}[{j}] {self.pick(['==', '!='])} {item}"))
+            elif t.kind == "map" and t.elem.kind == "int":  # a map read as the divisor
+                read = f"{name}[{self.literal(t.key)}]"
+                options.append((f"{read} != 0", f"({self.expr(small, scope, d)}) // {read} >= 1"))
+        return self.pick(options)
+
+    def law(self, scope: Scope) -> str:
+        """An identity that holds in every state, between two ways of writing one thing: a
+        sequence's membership and its slots up to its length (slots past the length hold
+        stale values), a subset test and the for-all it abbreviates, a lazily protected
+        operation and the same written with all(). An encoder that gets either side wrong
+        breaks it somewhere."""
+        laws = []
+        for name, t in scope.names.items():
+            if t.kind == "seq" and not name.startswith("x"):
+                x = self.literal(t.elem)
+                laws.append(f"({x} in {name}) == any({name}[i] == {x} for i in range(len({name})))")
+                laws.append(f"({x} not in {name}) or len({name}) > 0")
+            if t.kind == "set" and not name.startswith("x"):
+                others = [n for n in scope.of(t) if n != name and not n.startswith("x")]
+                other = self.pick(others) if others and self.chance(0.5) else \
+                    f"({name} {self.pick(['|', '-'])} {{{self.literal(t.elem)}}})"
+                a, b = (name, other) if self.chance(0.5) else (other, name)
+                laws.append(f"({a} <= {b}) == all(y in {b} for y in {a})")
+                laws.append(f"({a} >= {b}) == all(y in {a} for y in {b})")
+        guard, risky = self.risky_operation(scope, 1)
+        laws.append(f"(({guard}) and ({risky})) == all(({guard}) if i == 0 else ({risky}) for i in range(2))")
+        return self.pick(laws)
 
     # int
     def f_arith(self, ty, scope, d, mode):
@@ -626,8 +686,10 @@ def claims(draw, constants: bool = True, max_depth: int = 8) -> GenClaim:
         targets = {v: [x for x in reversed(b.literals(variables[v])) if x != doc["init"][v]] or
                    [doc["init"][v]] for v in picked}
         target = " and ".join(f"{v} == {b.pick(targets[v])}" for v in picked)
-        form = draw(st.sampled_from(["unreachable", "guarded", "unreachable", "random"]))
-        if form == "random":
+        form = draw(st.sampled_from(["unreachable", "guarded", "unreachable", "random", "law"]))
+        if form == "law":
+            text = b.law(state_scope)
+        elif form == "random":
             text = b.expr(BOOL, state_scope, 3)
         elif form == "guarded":
             text = f"implies({target}, {b.expr(BOOL, state_scope, 3)})"
@@ -667,8 +729,22 @@ class Shape:
     safety: list = field(default_factory=list)  # candidate invariant texts
     measures: list = field(default_factory=list)  # (expression, largest value it may reach)
     liveness: list = field(default_factory=list)  # (property text, actions that make it hold when fair)
+    laws: list = field(default_factory=list)  # identities that hold in every state (see `Builder.law`)
     fixed: bool = False  # some guard reads the Boolean constant FIXED
     combined: bool = False  # more than one module: each keeps its state space smaller
+
+
+def _lazily(draw, guard: str, risky: str) -> str:
+    """`guard and risky`, where risky is well-formed only when guard holds: with `and`,
+    or with all(), which stops at its first false binding."""
+    if draw(st.booleans()):
+        return f"({guard}) and ({risky})"
+    return f"all(({guard}) if i == 0 else ({risky}) for i in range(2))"
+
+
+def _same_lazily(guard: str, risky: str) -> str:
+    """A law: the two lazy ways of writing `guard and risky` agree (both well-formed)."""
+    return f"(({guard}) and ({risky})) == all(({guard}) if i == 0 else ({risky}) for i in range(2))"
 
 
 def _fix(draw, shape: Shape, good: str, bad: str) -> str:
@@ -688,6 +764,7 @@ def _clock(draw, s: Shape, actors: list) -> None:
     s.actions["tick"] = {"when": "now < MaxTime", "then": {"now": "now + 1"}}
     s.measures += [("now", t), ("(0 - now) // -2", t // 2)]  # whole periods of two ticks (floor division)
     s.liveness.append(("eventually(now == MaxTime)", ["tick"]))
+    s.laws.append(_same_lazily("now != 0", "MaxTime // now >= 1"))
 
 
 def _requests(draw, s: Shape, actors: list) -> None:
@@ -715,6 +792,8 @@ def _requests(draw, s: Shape, actors: list) -> None:
         s.actions["revoke"] = {"params": {"a": "Actor"}, "when": "a in approved",
                                "then": {"approved": "approved - {a}"}}
     s.safety += ["live(now) <= Cap", "all(r.at <= now for r in pending)"]
+    s.laws += ["approved <= (approved | {r.who for r in pending})", "{r.who for r in pending} >= {r.who for r in pending if "
+               "expired(r, now)}"]
     if "expired" in fresh and not s.combined:  # approvals only ever happen while a request is live
         s.variables["grants"] = "0..3"
         s.init["grants"] = "0"
@@ -739,7 +818,15 @@ def _queue(draw, s: Shape, actors: list) -> None:
     s.actions["handle"] = {"when": "len(queue) > 0",
                            "then": {"queue": "tail(queue)", "seen": "seen | {head(queue)}",
                                     "served": draw(st.sampled_from([f"min(served + 1, {top})", "served + 1"]))}}
+    if draw(st.booleans()):  # an actor withdraws its message when it is first in line
+        s.actions["cancel"] = {"params": {"a": "Actor"}, "when": _lazily(draw, "len(queue) > 0", "head(queue) == a"),
+                               "then": {"queue": "tail(queue)"}}
     s.safety += ["all(pos(x) <= len(queue) for x in Actor)"]
+    # slots past the queue's length keep stale values, which membership must ignore
+    s.laws += ["all((x in queue) == (pos(x) < len(queue)) for x in Actor)",
+               "len(queue) > 0 or all(x not in queue for x in Actor)",
+               "seen <= (seen | {x for x in Actor if x in queue})",
+               _same_lazily("len(queue) > 0", f"head(queue) == '{actors[-1]}'")]
     if once:
         s.safety.append(f"len(queue) <= {len(actors)}")
     s.measures += [("served", top), ("len(seen)", len(actors)), ("len(queue)", b)]
@@ -769,6 +856,8 @@ def _race(draw, s: Shape, actors: list) -> None:
         s.actions["release"] = {"params": {"a": "Actor"}, "when": "phase[a] == 'done'",
                                 "then": {"phase": "phase.put(a, 'idle')", "taken": "taken - 1"}}
     s.safety += ["taken <= Slots", "taken == sum(1 for a in Actor if phase[a] == 'done')"]
+    s.laws += ["{a for a in Actor if phase[a] == 'done'} <= {a for a in Actor if phase[a] != 'idle'}",
+               _same_lazily("taken != 0", "Slots // taken >= 1")]
     s.measures += [("taken", cap + 1), ("sum(1 for a in Actor if phase[a] != 'idle')", len(actors))]
 
 
@@ -784,6 +873,7 @@ def _tokens(draw, s: Shape, actors: list) -> None:
                            "then": {"issued": f"issued - {{{oldest}}}", "redeemed": "redeemed + 1"}}
     s.safety += ["all(t < next_id for t in issued)", "redeemed + len(issued) == next_id",
                  "len(issued) == 0 or min(issued) >= redeemed"]
+    s.laws += ["(issued - {0}) <= issued", _same_lazily("next_id != 0", "redeemed // next_id <= 1")]
     s.measures += [("redeemed", k + 1), ("next_id", k + 1), ("max(t for t in issued) if len(issued) > 0 else 0", k)]
 
 
@@ -822,6 +912,8 @@ def shaped_claims(draw, max_depth: int = 14) -> GenClaim:
             invariants[f"goal{i}"] = f"not ({text})"
         else:
             invariants[f"safe{i}"] = draw(st.sampled_from(s.safety))
+    if s.laws and draw(st.booleans()):
+        invariants["law"] = draw(st.sampled_from(s.laws))
     doc["invariants"] = invariants
     if s.liveness and draw(st.integers(0, 2)) == 0:
         prop, helpers = draw(st.sampled_from(s.liveness))

@@ -3,7 +3,7 @@ and shaped claims) go through the real front end and are checked by every engine
 k-induction, PDR, the default orchestrator, the matrix, the lasso engine) and by the
 explicit-state evaluator, which must agree (tests/differential.py). The examples are
 derandomized, so every run checks the same claims; `make soak` checks thousands more
-(bench/soak.py), and writes a shrunk failure under tests/data/differential/, where
+(bench/soak.py), and writes a shrunk failure under tests/regressions/, where
 test_regression keeps it."""
 from collections import Counter
 
@@ -28,7 +28,7 @@ def test_engines_agree_with_the_explicit_evaluator(claim):
     check_case(make_case(claim))
 
 
-REGRESSIONS = sorted((ROOT / "tests" / "data" / "differential").glob("*.yaml"))
+REGRESSIONS = sorted((ROOT / "tests" / "regressions").glob("*.yaml"))
 
 
 @pytest.mark.parametrize("path", REGRESSIONS, ids=lambda p: p.stem)

@@ -10,7 +10,11 @@ State spaces stay small (a few thousand states at most), so the explicit-state
 evaluator explores them completely. The invariants are a mix of random formulas and
 "this state is unreachable" targets, so some claims hold and others are violated at
 various depths, including by ill-formed operations (division by zero, head of an
-empty sequence, a set element outside its domain) and variables leaving their range.
+empty sequence, a set element outside its domain) and variables leaving their range;
+and of laws, identities true in every state between two ways of writing one thing
+(`Builder.law`), which an encoder slip on either side breaks. Formulas include
+operations that would be ill-formed behind the condition that protects them, joined
+lazily (`and`, `implies`, if, all() and any() stopping early).
 
 Each constant records the other values it may take (`GenClaim.domains`): the claim is
 well-typed for every one of them, so `GenClaim.yaml(constants={...})` renders the
@@ -712,8 +716,10 @@ def claims(draw, constants: bool = True, max_depth: int = 8) -> GenClaim:
 # queue that actors send to and a handler drains (approvals), a check-then-commit race
 # between actors (pairing-race), and tokens issued and redeemed oldest first. Invariants
 # are the modules' own safety claims (some hold without being 1-inductive, some are
-# broken by the planted bug) and "goal" invariants that fail only after several modules
-# have made progress (deep counterexamples). Some claims add liveness properties under
+# broken by the planted bug), "goal" invariants that fail only after several modules
+# have made progress (deep counterexamples), and the modules' laws (identities such as
+# membership in the queue, whose slots past its length hold stale values, against
+# its positions). Some claims add liveness properties under
 # drawn fairness. A Boolean constant FIXED may toggle a bug fix, for matrix checks.
 
 

@@ -75,7 +75,7 @@ def main() -> int:
             (Path(tmp) / path.relative_to(ROOT)).write_text(sources[path].replace(old, new))
             env = {**os.environ, "PYTHONPATH": tmp + os.pathsep + os.environ.get("PYTHONPATH", "")}
             proc = subprocess.run([sys.executable, str(ROOT / "bench" / "soak.py"), "--examples", str(args.examples),
-                                   "--seed", str(args.seed), "--jobs", str(args.jobs), "--no-shrink"],
+                                   "--seed", str(args.seed), "--jobs", str(args.jobs), "--no-shrink", "--fail-fast"],
                                   capture_output=True, text=True, env=env, cwd=tmp)
         found = proc.returncode != 0
         caught += found

@@ -82,6 +82,11 @@ def run_job(job: tuple) -> dict:
     return stats
 
 
+def _numbered_job(numbered: tuple) -> tuple:
+    i, job = numbered
+    return i, run_job(job)
+
+
 def engine_table(engines: Counter) -> list[str]:
     """engine x what it decided x how many the explicit evaluator confirmed."""
     cols = ("ran", PROVED, VIOLATED, "holds (bound)", UNDECIDED, "agreed", "confirmed")
@@ -131,20 +136,28 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--jobs", type=int, default=2, help="parallel processes, each with its own seed")
     ap.add_argument("--no-shrink", action="store_true", help="report a failure as found, without shrinking it")
+    ap.add_argument("--fail-fast", action="store_true",
+                    help="stop every job at the first failure (the mutant bench: only whether it fails counts)")
     args = ap.parse_args()
     jobs = [(args.examples // args.jobs + (1 if j < args.examples % args.jobs else 0), args.seed * 1000 + j,
              not args.no_shrink) for j in range(args.jobs)]
     t0 = time.perf_counter()
     if args.jobs == 1:
-        results = [run_job(jobs[0])]
+        results = [(jobs[0], run_job(jobs[0]))]
     else:
+        done = {}
         with multiprocessing.get_context("fork").Pool(args.jobs) as pool:
-            results = pool.map(run_job, jobs)
+            for i, r in pool.imap_unordered(_numbered_job, list(enumerate(jobs))):
+                done[i] = r
+                if args.fail_fast and r["error"]:  # the other jobs' claims no longer matter
+                    pool.terminate()
+                    break
+        results = [(jobs[i], done[i]) for i in sorted(done)]
     seconds = time.perf_counter() - t0
     kinds, engines, lengths, induct, notes = Counter(), Counter(), Counter(), Counter(), Counter()
     runs = 0
     failures = []
-    for (examples, job_seed, _), r in zip(jobs, results):
+    for (examples, job_seed, _), r in results:
         runs += r["runs"]
         for total, part in ((kinds, "kinds"), (engines, "engines"), (lengths, "lengths"), (induct, "induct"),
                             (notes, "notes")):

@@ -824,9 +824,11 @@ def _queue(draw, s: Shape, actors: list) -> None:
     s.actions["handle"] = {"when": "len(queue) > 0",
                            "then": {"queue": "tail(queue)", "seen": "seen | {head(queue)}",
                                     "served": draw(st.sampled_from([f"min(served + 1, {top})", "served + 1"]))}}
-    if draw(st.booleans()):  # an actor withdraws its message when it is first in line
-        s.actions["cancel"] = {"params": {"a": "Actor"}, "when": _lazily(draw, "len(queue) > 0", "head(queue) == a"),
-                               "then": {"queue": "tail(queue)"}}
+    if draw(st.booleans()):  # an actor first in line withdraws its message, or notes that it is next
+        effect = draw(st.sampled_from([{"queue": "tail(queue)"}, {"seen": "seen | {a}"}]))
+        # planted bug: the guard reads the head of a queue that may be empty
+        guard = _fix(draw, s, _lazily(draw, "len(queue) > 0", "head(queue) == a"), "head(queue) == a")
+        s.actions["cancel" if "queue" in effect else "notice"] = {"params": {"a": "Actor"}, "when": guard, "then": effect}
     s.safety += ["all(pos(x) <= len(queue) for x in Actor)"]
     # slots past the queue's length keep stale values, which membership must ignore
     s.laws += ["all((x in queue) == (pos(x) < len(queue)) for x in Actor)",

@@ -4,12 +4,13 @@ A `Case` is one claim taken through the real front end, checked by bounded model
 checking and searched breadth-first by the explicit evaluator (to the claim's depth,
 and to exhaustion). `PROPERTIES` lists what must hold of every case (trace replay,
 state-by-state agreement of encoder and evaluator); `ENGINES` has one function per
-engine (BMC, k-induction, PDR, the default orchestrator, the matrix, the lasso engine)
-that runs it on the case, asserts that it agrees with the evaluator and returns a
-`Run` for the soak's table. The tests and `bench/soak.py` run all of them on every
-generated claim. To check a new engine, write one `def engine_x(case: Case) -> Run`
-and add its row to ENGINE_TABLE: a proof must never meet a reachable bad state (`_proof_is_sound`), a
-violation must be the evaluator's shortest (`_deeper_violation_is_real`).
+engine (BMC, k-induction, PDR, the default orchestrator, the matrix, the lasso engine,
+the explicit-state engine) that runs it on the case, asserts that it agrees with the
+evaluator and returns a `Run` for the soak's table. The tests and `bench/soak.py` run
+all of them on every generated claim. To check a new engine, write one
+`def engine_x(case: Case) -> Run` and add its row to ENGINE_TABLE: a proof must never
+meet a reachable bad state (`_proof_is_sound`), a violation must be the evaluator's
+shortest (`_deeper_violation_is_real`).
 """
 from __future__ import annotations
 
@@ -259,6 +260,7 @@ PROPERTIES = [bmc_trace_replays, exhaustive_search_extends_bounded, encoding_mat
 # when the engine layer is restructured, only these functions are re-pointed.
 
 PROVE_SECONDS = 0.5  # budget of each proof engine on one generated claim
+EXPLICIT_SECONDS = 5.0  # the explicit engine's budget (generated state spaces are small; a busy machine is slow)
 KIND_MAX_K = 16  # k-induction gives up beyond this k (generated claims need far less)
 LASSO_DEPTH = 8  # lassos of up to 9 states (the lasso search is the costliest engine per depth)
 RECHECK_SECONDS = 60.0  # a re-check must not fail merely for want of time on a busy machine
@@ -415,6 +417,22 @@ def engine_lasso(case: Case) -> Run | None:
     return next((x for x in runs if x.decided != HOLDS), runs[0])
 
 
+def engine_explicit(case: Case) -> Run:
+    """The explicit-state engine (the model compiled to Python, not the evaluator): a
+    proof only where the evaluator's exhaustive search finds no bad state; a violation
+    with the evaluator's check and shortest depth."""
+    from symcheck.engines import explicit
+    from symcheck.smt.solve import Deadline
+    out = explicit.run(case.model, None, Deadline(EXPLICIT_SECONDS), max_states=MAX_STATES)
+    if out.verdict == PROVED:
+        return Run(PROVED, confirmed=_proof_is_sound(case))
+    if out.verdict == VIOLATED:
+        confirmed = _deeper_violation_is_real(case, out.length)
+        assert not confirmed or out.invariant == case.reachable.invariant, (out.invariant, case.reachable.invariant)
+        return Run(VIOLATED, length=out.length, confirmed=confirmed)
+    return Run(UNDECIDED, how=out.reason or "")
+
+
 def _exhaust(model: Model) -> Found | None:
     try:
         return search(model, 10 ** 9, max_states=MAX_STATES)
@@ -440,6 +458,7 @@ ENGINE_TABLE = [
     Engine("auto", engine_auto),
     Engine("matrix", engine_matrix),
     Engine("lasso", engine_lasso),
+    Engine("explicit", engine_explicit, needs="symcheck.engines.explicit"),
 ]
 ENGINES = {e.name: e.check for e in ENGINE_TABLE if not e.needs or importlib.util.find_spec(e.needs) is not None}
 

@@ -97,6 +97,9 @@ def test_a_list_makes_a_constant_symbolic_and_one_value_fixes_a_symbolic_one(cou
     m = api.load_claim(f"{counter}:counter", overrides=api.parse_overrides(["Limit=[1, 2, 3]", "Strict=true"]))
     assert m.constant("Limit").domain == (1, 2, 3) and not m.constant("Strict").symbolic
     assert api.load_claim(f"{counter}:counter", overrides={"Limit": "2..4"}).constant("Limit").domain == (2, 3, 4)
+    # an integer's range given as its domain is the claim's choice, not a type: any integer overrides it
+    [ranged] = api.load_text(COUNTER.replace("Limit: 3", "Limit: 1..3"), variant="counter", overrides={"Limit": 7})
+    assert ranged.constant("Limit").value == 7 and not ranged.constant("Limit").symbolic
     matrix = api.check_matrix(api.load_claim(f"{counter}:counter", overrides={"Limit": [2, 3], "Strict": [True]}))
     verdicts = [(r.config["Limit"], r.verdict) for r in matrix.rows]
     assert verdicts[0] == (2, "violated") and verdicts[1] in ((3, "holds"), (3, "proved")) and len(verdicts) == 2

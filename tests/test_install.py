@@ -102,9 +102,17 @@ def test_a_wheel_installed_in_a_fresh_venv_proves_a_bundled_claim_from_any_folde
     if not _can_build_offline():
         pytest.skip("building a wheel offline needs setuptools >= 70.1 or the wheel package")
     src = _source_copy(tmp_path)
+    # As `python -m build` does: an sdist, then the wheel built from the unpacked sdist
+    # (so the sdist must carry the claims too).
+    run(sys.executable, "-c", f"from setuptools import build_meta; build_meta.build_sdist({str(tmp_path / 'sdist')!r})",
+        cwd=src)
+    [sdist] = (tmp_path / "sdist").glob("symcheck-*.tar.gz")
+    shutil.unpack_archive(sdist, tmp_path / "unpacked")
+    [unpacked] = (tmp_path / "unpacked").iterdir()
     run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q",
-        "-w", tmp_path / "dist", src, cwd=tmp_path)
+        "-w", tmp_path / "dist", unpacked, cwd=tmp_path)
     [wheel_file] = (tmp_path / "dist").glob("symcheck-*.whl")
+    shutil.rmtree(unpacked)
     python, script, site = _fresh_venv(tmp_path)
     run(python, "-m", "pip", "install", "--no-deps", "--no-index", "-q", wheel_file, cwd=tmp_path)
     shutil.rmtree(src)  # the installed package must not lean on the source tree

@@ -97,6 +97,11 @@ def test_a_list_makes_a_constant_symbolic_and_one_value_fixes_a_symbolic_one(cou
     m = api.load_claim(f"{counter}:counter", overrides=api.parse_overrides(["Limit=[1, 2, 3]", "Strict=true"]))
     assert m.constant("Limit").domain == (1, 2, 3) and not m.constant("Strict").symbolic
     assert api.load_claim(f"{counter}:counter", overrides={"Limit": "2..4"}).constant("Limit").domain == (2, 3, 4)
+    # the claim's own value of an overridden constant is not checked: here u1 is no longer a member
+    first = COUNTER.replace("  Strict:", "  First: {type: Users, value: u1}\n  Strict:")
+    [m] = api.load_text(first, variant="counter", overrides={"Users": ["a", "b"], "First": "b"})
+    assert m.constant("First").value == "b"
+    assert "'u1' is not a member of Users" in error_of(lambda: api.load_text(first, overrides={"Users": ["a"]}))
     # an integer's range given as its domain is the claim's choice, not a type: any integer overrides it
     [ranged] = api.load_text(COUNTER.replace("Limit: 3", "Limit: 1..3"), variant="counter", overrides={"Limit": 7})
     assert ranged.constant("Limit").value == 7 and not ranged.constant("Limit").symbolic

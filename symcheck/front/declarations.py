@@ -18,8 +18,8 @@ MAX_SEQ = 64  # longest sequence bound
 MAX_CONFIGS = 4096  # configurations of the symbolic constants (the product of their domains)
 
 
-def _describe(t: Type, c: Constant) -> str:
-    """What kind of constant `c` is, for an override's error: `an integer constant`."""
+def _describe(t: Type, symbolic: bool) -> str:
+    """What kind of constant one of type t is, for an override's error: `an integer constant`."""
     if isinstance(t, BoolT):
         what = "a boolean constant"
     elif isinstance(t, IntT):
@@ -29,7 +29,7 @@ def _describe(t: Type, c: Constant) -> str:
         what = f"a constant of enum {t.name} ({shown})"
     else:
         what = f"a constant of type {t}"
-    return what + (" (symbolic: one value fixes it, a list gives its domain)" if c.symbolic else "")
+    return what + (" (symbolic: one value fixes it, a list gives its domain)" if symbolic else "")
 
 
 def _value_kind(v) -> str | None:
@@ -207,9 +207,10 @@ class Declarations:
             raise InputError(span, f"constant {name!r} is defined in terms of itself")
         self.resolving.append(("const", name))
         try:
-            c = self._constant_from_node(name, self.const_nodes[name], span)
             if name in self.overrides and name not in self.enum_consts:
-                c = self._overridden(c, self.const_nodes[name], self.overrides[name])
+                c = self._overridden(name, self.const_nodes[name], span, self.overrides[name])
+            else:
+                c = self._constant_from_node(name, self.const_nodes[name], span)
             if name in self.overrides:
                 self.applied[name] = c
         finally:
@@ -231,55 +232,58 @@ class Declarations:
                                  f"e.g. {name}=[a, b]")
             self.const_nodes[name] = YMap({"enum": o.node}, {"enum": o.span}, o.node.span)
 
-    def _declared_type(self, c: Constant, node: YNode) -> Type:
-        """The type an override of `c` must have: as declared, except that an integer
-        constant without a declared `type:` (a bare number, or a domain such as 1..3 or
-        [1, 2]) takes any integer: its range is what the claim chose, not a type."""
-        if isinstance(c.type, IntT) and not (isinstance(node, YMap) and "type" in node.items):
-            return INT
-        return c.type
+    def _declared_type(self, name: str, node: YNode, span: Span) -> tuple[Type, bool]:
+        """The type an override of constant `name` must have, and whether the claim's
+        constant is symbolic. The type is as declared (`type:`), else as the claim's value
+        implies it, except that an integer constant without a declared type (a number, or
+        a domain such as 1..3 or [1, 2]) takes any integer: its range is the claim's
+        choice, not a type. The claim's own value is not checked: the override replaces it."""
+        if isinstance(node, YMap) and "type" in node.items:
+            return self.resolve_type(parse_type(node.items["type"], f"constant {name}")), "domain" in node.items
+        c = self._constant_from_node(name, node, span)
+        return (INT if isinstance(c.type, IntT) else c.type), c.symbolic
 
-    def _overridden(self, c: Constant, node: YNode, o: Override) -> Constant:
-        """The constant `c` with the override's value, checked against c's type. A bool,
-        integer or enum constant takes one value (fixed) or a list of values, or for an
-        integer a range `lo..hi` (symbolic over them, as `domain:` in a claim)."""
-        t = self._declared_type(c, node)
-        kind = _describe(t, c)
+    def _overridden(self, name: str, node: YNode, span: Span, o: Override) -> Constant:
+        """Constant `name` with the override's value, checked against the constant's type.
+        A bool, integer or enum constant takes one value (fixed) or a list of values, or
+        for an integer a range `lo..hi` (symbolic over them, as `domain:` in a claim)."""
+        t, symbolic = self._declared_type(name, node, span)
+        kind = _describe(t, symbolic)
         claim = self.variant.name
         scalar = isinstance(t, (BoolT, IntT, EnumT))
         value = o.node
 
         def checked(n: YNode, as_type: Type):
             try:
-                return self.data_value(n, as_type, c.name)
+                return self.data_value(n, as_type, name)
             except InputError as exc:
-                problem = exc.message.removeprefix(f"{c.name}: ")
+                problem = exc.message.removeprefix(f"{name}: ")
                 if problem.startswith("expected ") and isinstance(n, YScalar):
                     problem = f"{problem.split(' for type ')[0]}, not {n.value!r}"
-                raise InputError(exc.span, f"{c.name} is {kind} of claim {claim}; {problem}", exc.hint) from None
+                raise InputError(exc.span, f"{name} is {kind} of claim {claim}; {problem}", exc.hint) from None
         if scalar and isinstance(value, YScalar) and isinstance(t, IntT) and isinstance(value.value, str) \
                 and ".." in value.value:
-            r = self.resolve_type(parse_type(value, f"the value of {c.name}"))
+            r = self.resolve_type(parse_type(value, f"the value of {name}"))
             if not isinstance(r, IntT) or (t.bounded and not (t.lo <= r.lo and r.hi <= t.hi)):
-                raise InputError(value.span, f"{c.name} is {kind} of claim {claim}; {value.value} is not within it")
-            return Constant(c.name, r, None, tuple(domain(r)))
+                raise InputError(value.span, f"{name} is {kind} of claim {claim}; {value.value} is not within it")
+            return Constant(name, r, None, tuple(domain(r)))
         if scalar and isinstance(value, YSeq):
             if not value.items:
-                raise InputError(value.span, f"{c.name} is {kind} of claim {claim}; give a value, or a non-empty "
+                raise InputError(value.span, f"{name} is {kind} of claim {claim}; give a value, or a non-empty "
                                              "list of values to check each")
             values: list = []
             for item in value.items:
                 v = checked(item, t)
                 if v in values:
-                    raise InputError(item.span, f"the values given for {c.name} list {v!r} twice")
+                    raise InputError(item.span, f"the values given for {name} list {v!r} twice")
                 values.append(v)
             if isinstance(t, IntT) and not t.bounded:
                 t = IntT(min(values), max(values))
-            return Constant(c.name, t, None, tuple(values))
+            return Constant(name, t, None, tuple(values))
         v = checked(value, t)
         if isinstance(t, IntT) and not t.bounded:
-            return Constant(c.name, IntT(v, v), v)
-        return Constant(c.name, t, v)
+            return Constant(name, IntT(v, v), v)
+        return Constant(name, t, v)
 
     def _constant_from_node(self, name: str, node: YNode, span: Span) -> Constant:
         if isinstance(node, YMap) and "enum" in node.items:

@@ -15,8 +15,7 @@ from symcheck.errors import InputError
 from symcheck.report.artifacts import atomic_write as _atomic_write, write_artifacts
 from symcheck.report.text import (as_json, coverage_flags, coverage_note, coverage_text, depth_cell, describe,
                                   markdown_table, overrides_summary, proof_flags, proof_note, result_document, table, text,
-                                  witness_json,
-                                  witness_text)
+                                  witness_json, witness_text)
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT = 0, 1, 2
 EXIT_INTERRUPTED = 130
@@ -48,7 +47,10 @@ def engine_options(f):
 
 
 claims_option = click.option("--claims", "claims", metavar="DIR", default=None,
-                             help="Claims directory (default: $SYMCHECK_CLAIMS, else ./claims).")
+                             help="Claims directory (default: $SYMCHECK_CLAIMS, else ./claims, else the claims "
+                                  "installed with symcheck).")
+
+
 def override_options(f):
     """`--set NAME=VALUE` and `--constants FILE`: constants fixed from outside the claim, as in a TLC cfg."""
     f = click.option("--constants", "constants_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",

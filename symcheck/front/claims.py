@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-
-from collections.abc import Mapping
 
 from symcheck.front.check import check_variant, unknown_constant
 from symcheck.errors import InputError, suggest
@@ -112,6 +111,7 @@ def load_models(entries: list[Entry], overrides: Mapping[str, Override] | None =
 
 
 def check_variants(variants: list[Variant], overrides: Mapping[str, Override] | None = None) -> list[Model]:
+    """As load_models, for variants (of a file, or of a text: api.load_text)."""
     if not overrides or len(variants) == 1:
         return [check_variant(v, overrides) for v in variants]
     declared: dict[str, None] = {}

@@ -181,8 +181,8 @@ def expand(doc: YMap, read_data: bool = True) -> list[Variant]:
 
 
 def _changed_constants(green: YMap, patched: YMap) -> frozenset:
-    """The constants a variant sets differently from the green claim (patched, added, or
-    deleted and so gone): an override of one of them replaces the variant's own value."""
+    """The constants a variant sets itself (patched or added, here or in a variant it
+    extends): an override of one of them replaces the variant's own value, not the claim's."""
     def section(doc: YMap) -> dict:
         node = doc.get("constants")
         return node.items if isinstance(node, YMap) else {}

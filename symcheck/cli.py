@@ -366,8 +366,9 @@ def _title(doc) -> str:
 @click.option("--depth", "-k", type=click.IntRange(0, 1000), default=None,
               help="Number of steps to explore (default: the claim's depth).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@override_options
 @claims_option
-def witness(name, action, invariant, depth, fmt, claims):
+def witness(name, action, invariant, depth, fmt, settings, constants_file, claims):
     """Print the shortest trace to the first firing of ACTION in claim variant NAME, or
     (--premise INVARIANT) to the first state where the invariant's premise is true.
     Exit status 0 when found, 1 when not within the bound, 2 for unknown names."""
@@ -380,7 +381,7 @@ def witness(name, action, invariant, depth, fmt, claims):
         if len(entries) != 1:
             raise InputError(None, f"{name} holds {len(entries)} variants; name one of them: "
                                    + ", ".join(e.name for e in entries))
-        model = load_model(entries[0])
+        model = load_model(entries[0], overrides_of(settings, constants_file))
         trace = find_witness(model, action=action, premise=invariant, depth=depth)
     except InputError as exc:
         _fail(exc)

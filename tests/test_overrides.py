@@ -263,6 +263,14 @@ def test_witness_json_is_versioned(counter):
     assert missing["results"][0]["trace"] is None
     with pytest.raises(jsonschema.ValidationError):
         valid({**data, "schema": "symcheck-result/1"}, "witness-1.json")
+    # witness takes overrides too: with Step = 3 the first bump takes x to 3
+    fast = cli("witness", f"{counter}:counter", "bump", "--set", "Step=3")
+    assert fast.exit_code == 0 and "constant overridden: Step = 3 (--set Step=3)" in fast.output
+    over = valid(json.loads(cli("witness", f"{counter}:counter", "bump", "--set", "Step=3", "--format", "json").output),
+                 "witness-1.json")
+    assert over["results"][0]["overrides"] == [{"constant": "Step", "value": 3, "from": "--set Step=3", "replaces": "claim"}]
+    assert over["results"][0]["trace"][1]["state"]["x"] == 3
+    assert cli("witness", f"{counter}:counter", "bump", "--set", "Stepp=3").exit_code == 2
 
 
 def test_the_artifacts_name_the_overrides(counter, tmp_path):

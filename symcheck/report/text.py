@@ -368,6 +368,7 @@ def witness_text(model: Model, kind: str, name: str, trace: Trace | None, depth:
     else:
         n = trace.length
         lines = [f"{model.name}: {what} is first true in state {n} (a witness of {n} step{'s' if n != 1 else ''})"]
+    lines += overrides_lines(model)
     if kind == "premise":
         lines.append(f"  premise: {pretty(premises(model)[name])}")
     if trace is not None:

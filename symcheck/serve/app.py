@@ -118,8 +118,8 @@ def create_app(claims: str | Path | None = None, workers: int = 2, time_limit: f
               Route("/api/run", run, methods=["POST"]), Route("/api/explore", explore_, methods=["POST"]),
               Route("/api/unshare", unshare, methods=["POST"]),
               Mount("/static", StaticFiles(directory=STATIC), name="static")]
-    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)], exception_handlers={InputError: _input_error, TooLarge: _too_large, Busy: _busy,
-                                                       Exception: _internal_error})
+    handlers = {InputError: _input_error, TooLarge: _too_large, Busy: _busy, Exception: _internal_error}
+    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)], exception_handlers=handlers)
     app.state.settings = settings
 
     return app
@@ -241,6 +241,8 @@ def result_json(model: Model, r: Result, depth: int, req: RunRequest, settings: 
     inv = next((i for i in model.invariants if i.name == r.invariant), None)
     if inv is not None:
         out["violated"] = {"name": inv.name, "text": inv.text, "where": str(inv.span) if inv.span else None}
+    if r.trace is not None:
+        out["rendered"] = [{n: render(step.state[n], t) for n, t in model.variables} for step in r.trace.steps]
     if r.trace is not None and r.violated:
         out["itf"] = itf_trace(model, r)
     return out

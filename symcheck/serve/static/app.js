@@ -219,11 +219,11 @@ function showStep() {
   page.step = i;
   const s = trace[i];
   $("step-label").textContent = `state ${i} of ${trace.length - 1}`;
-  const params = Object.entries(s.params).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(", ");
-  $("step-action").textContent = s.action === null ? "the initial state" : `after ${s.action}(${params})`;
-  $("state").replaceChildren(...Object.entries(s.state).map(([k, v]) =>
+  const params = Object.entries(s.params).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
+  $("step-action").textContent = s.action === null ? "the initial state" : `after ${s.action}(${params.join(", ")})`;
+  $("state").replaceChildren(...Object.entries(page.result.rendered[i]).map(([k, v]) =>
     el("tr", { class: s.changed.includes(k) ? "changed" : "", "data-var": k },
-      el("th", { text: k }), el("td", {}, el("code", { text: JSON.stringify(v) })))));
+      el("th", { text: k }), el("td", {}, el("code", { text: v })))));
   $("prev").disabled = i === 0;
   $("next").disabled = i === trace.length - 1;
 }
@@ -321,8 +321,19 @@ function highlightLine(line) {
 
 function highlightSource(errorLine) {
   const lines = $("source").value.split("\n");
-  $("highlight").innerHTML = lines.map((line, i) =>
-    `<span class="line${i + 1 === errorLine ? " error-line" : ""}">${highlightLine(line)}</span>`).join("\n") + "\n";
+  let block = null; // the indentation a block scalar's (key: > or |) text lines are deeper than
+  const html = lines.map((line, i) => {
+    const indent = line.search(/\S/);
+    let inner;
+    if (block !== null && (indent === -1 || indent > block)) {
+      inner = `<span class="y-text">${escapeHtml(line)}</span>`;
+    } else {
+      block = /:\s*[>|][+-]?\s*$/.test(line) ? Math.max(indent, 0) : null;
+      inner = highlightLine(line);
+    }
+    return `<span class="line${i + 1 === errorLine ? " error-line" : ""}">${inner}</span>`;
+  });
+  $("highlight").innerHTML = html.join("\n") + "\n";
   syncScroll();
 }
 

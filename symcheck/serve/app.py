@@ -38,6 +38,7 @@ from symcheck.front.values import render
 from symcheck.report.itf import itf_trace
 from symcheck.report.text import as_json, constant_text, headline, result_document
 from symcheck.serve import loading, share
+from symcheck.serve.explore import label
 from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Result
 
 STATIC = Path(__file__).with_name("static")
@@ -243,6 +244,9 @@ def result_json(model: Model, r: Result, depth: int, req: RunRequest, settings: 
         out["violated"] = {"name": inv.name, "text": inv.text, "where": str(inv.span) if inv.span else None}
     if r.trace is not None:
         out["rendered"] = [{n: render(step.state[n], t) for n, t in model.variables} for step in r.trace.steps]
+        out["labels"] = [None if step.action is None else label(step.action, {p: v for p, v, _ in step.params},
+                                                               {p: t for p, _, t in step.params})
+                         for step in r.trace.steps]
     if r.trace is not None and r.violated:
         out["itf"] = itf_trace(model, r)
     return out

@@ -224,17 +224,24 @@ function showStep() {
   $("state").replaceChildren(...Object.entries(page.result.rendered[i]).map(([k, v]) =>
     el("tr", { class: s.changed.includes(k) ? "changed" : "", "data-var": k },
       el("th", { text: k }), el("td", {}, el("code", { text: v })))));
+  const lasso = page.result.result.results[0].loop_start != null;
+  $("explore-here").hidden = lasso;
   $("prev").disabled = i === 0;
   $("next").disabled = i === trace.length - 1;
 }
 
 // ------------------------------------------------------------------ explore mode
 
-async function explore() {
+async function explore(from) {
   clearError();
   $("result").hidden = true;
-  page.path = [];
+  page.path = Array.isArray(from) ? from : [];
   await exploreStep();
+}
+
+function exploreFromHere() {
+  // the trace's actions up to the state shown, as explore mode's path
+  explore(page.result.labels.slice(1, page.step + 1));
 }
 
 async function exploreStep() {
@@ -352,7 +359,8 @@ function syncScroll() {
 document.addEventListener("DOMContentLoaded", () => {
   $("filter").addEventListener("input", filterCatalog);
   $("run-form").addEventListener("submit", run);
-  $("explore").addEventListener("click", explore);
+  $("explore").addEventListener("click", () => explore([]));
+  $("explore-here").addEventListener("click", exploreFromHere);
   $("prev").addEventListener("click", () => { page.step -= 1; showStep(); });
   $("next").addEventListener("click", () => { page.step += 1; showStep(); });
   $("ex-back").addEventListener("click", () => { page.path.pop(); exploreStep(); });

@@ -128,7 +128,7 @@ def test_same_command_twice_gives_identical_output(tmp_path):
 # The stages, lowest first: a module may import only modules before it. `errors` and
 # `trace` hold what every stage shares (bad input; solver-free result types).
 PIPELINE = ["errors", "trace",
-            "front.ir", "front.source", "front.values", "front.actions", "front.variants", "front.declarations",
+            "front.ir", "front.source", "front.overrides", "front.values", "front.actions", "front.variants", "front.declarations",
             "front.expressions", "front.calls", "front.size", "front.check",
             "front.claims",
             "explicit.evaluator", "explicit.liveness",

@@ -1,21 +1,21 @@
-"""Claims as the web page asks for them: a catalog name with a variant, or pasted text,
-with constant overrides from the form. The one place the server turns a request into a
-Model, so that moving to the API's own loaders (load_text, overrides=) is one edit here.
+"""Claims as the web page asks for them: a catalog name, or pasted text with a variant,
+with constant overrides from the form; loaded by the API (load_claim, load_text). The
+one place the server turns a request into a Model.
 
-A pasted claim may not read data files (`from:`): it has no directory of its own, and
-the server's files are not the page's to read."""
+A pasted claim may not read data files (`from:`; api.load_text refuses them): it has no
+directory of its own, and the server's files are not the page's to read."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 
+from symcheck import api
 from symcheck.errors import InputError, Span, suggest
-from symcheck.front.check import check_variant
 from symcheck.front.claims import Entry, catalog
 from symcheck.front.ir import Model
+from symcheck.front.overrides import Override
 from symcheck.front.source import YMap, YNode, YScalar, YSeq, parse_yaml
-from symcheck.front.variants import Variant, expand, is_data_ref
+from symcheck.front.variants import Variant
 
 NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")  # a claim or variant name: no paths, no dots
 CONSTANT = re.compile(r"[A-Za-z_][A-Za-z_0-9]{0,99}")
@@ -44,56 +44,27 @@ def entry(directory: Path, name: str) -> Entry:
 def load(directory: Path, name: str | None, text: str | None = None, overrides: dict | None = None) -> Model:
     """The checked variant `name` of the catalog, or of the pasted `text` (then `name`
     picks a variant of it: its full name or suffix; None: the green claim), with the
-    constants in `overrides` (name -> YAML text) replaced."""
+    constants in `overrides` (name -> YAML text, as the form gives them) replaced."""
+    given = form_overrides(overrides or {})
     if text is None:
-        variant = entry(directory, check_name(name)).variant
-    else:
-        variant = pasted_variant(text, name)
-    return check_variant(with_overrides(variant, overrides or {}))
+        e = entry(directory, check_name(name))
+        return api.load_claim(str(e.file), variant=e.name, overrides=given)
+    if name:
+        check_name(name, "variant")
+    return api.load_text(text, variant=name or None, overrides=given, name=PASTED)[0]
 
 
-def pasted_variant(text: str, name: str | None) -> Variant:
-    doc = parse_yaml(text, PASTED)
-    refuse_data_files(doc)
-    variants = expand(doc)
-    if not name:
-        return variants[0]
-    check_name(name, "variant")
-    for v in variants:
-        if name in (v.name, v.suffix):
-            return v
-    raise InputError(None, f"the pasted claim has no variant {name!r}",
-                     "its variants: " + ", ".join(v.name for v in variants))
-
-
-def refuse_data_files(node: YNode) -> None:
-    if is_data_ref(node):
-        raise InputError(node.span, "a pasted claim may not read data files (`from:`)",
-                         "write the values into the claim instead")
-    children = node.items.values() if isinstance(node, YMap) else node.items if isinstance(node, YSeq) else ()
-    for child in children:
-        refuse_data_files(child)
-
-
-def with_overrides(variant: Variant, overrides: dict) -> Variant:
-    """The variant with constants replaced by the form's values, each a YAML value
-    (`3`, `{enum: [a, b]}`, `0..2`) checked as if written in the claim."""
-    if not overrides:
-        return variant
+def form_overrides(overrides: dict) -> dict:
+    """The form's values (YAML text, one line each) as the API's located overrides."""
     if not isinstance(overrides, dict) or len(overrides) > MAX_OVERRIDES:
         raise InputError(None, f"overrides must map at most {MAX_OVERRIDES} constant names to values")
-    section = variant.doc.get("constants")
-    if not isinstance(section, YMap):
-        raise InputError(None, f"{variant.name} has no constants to override")
-    items = dict(section.items)
+    out = {}
     for cname, value in overrides.items():
-        if not isinstance(cname, str) or not CONSTANT.fullmatch(cname) or cname not in items:
-            raise InputError(None, f"{variant.name} has no constant {str(cname)[:60]!r}",
-                             suggest(str(cname), items, otherwise="its constants: " + ", ".join(items)))
-        items[cname] = override_node(cname, value)
-    doc = YMap({**variant.doc.items, "constants": YMap(items, section.keys, section.span)}, variant.doc.keys,
-               variant.doc.span)
-    return replace(variant, doc=doc)
+        if not isinstance(cname, str) or not CONSTANT.fullmatch(cname):
+            raise InputError(None, f"{str(cname)[:60]!r} is not a constant name")
+        node = override_node(cname, value)
+        out[cname] = Override(cname, node, node.span, f"the form's {cname}")
+    return out
 
 
 def override_node(cname: str, value: object) -> YNode:
@@ -108,7 +79,6 @@ def override_node(cname: str, value: object) -> YNode:
     except InputError as exc:
         span = exc.span.shift(0, dcol=-len("value: ")) if exc.span and exc.span.col > len("value: ") else exc.span
         raise InputError(span, exc.message, exc.hint) from None
-    refuse_data_files(node)
     return _shift(node, -len("value: "))
 
 

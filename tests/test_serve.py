@@ -14,7 +14,7 @@ import pytest
 pytest.importorskip("starlette")
 pytest.importorskip("httpx")
 with warnings.catch_warnings():  # starlette 1.x would rather have httpx2; httpx serves every version
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.filterwarnings("ignore", message=".*httpx2")
     from starlette.testclient import TestClient  # noqa: E402
 
 from conftest import CLAIMS  # noqa: E402

@@ -158,7 +158,9 @@ function runRequest() {
   if (depth !== "" && Number(depth) !== page.claim.depth) req.depth = Number(depth);
   if ($("source").value !== page.original) {
     req.text = $("source").value;
-    req.variant = page.claim.suffix || null;
+    // the variant shown, unless the text is another claim altogether (then its green claim)
+    const family = /^claim:\s*([a-z0-9-]+)\s*$/m.exec(req.text);
+    req.variant = family && family[1] !== page.claim.family ? null : page.claim.suffix || null;
   }
   return req;
 }

@@ -44,6 +44,14 @@ function showError(err) {
   const where = err.detail && err.detail.where;
   const match = where && /^<pasted>:(\d+):(\d+)$/.exec(where);
   highlightSource(match ? Number(match[1]) : null);
+  if (match) scrollToLine(Number(match[1]));
+}
+
+function scrollToLine(line) {
+  const source = $("source");
+  const height = parseFloat(getComputedStyle(source).lineHeight) || 19;
+  source.scrollTop = Math.max(0, (line - 6) * height);
+  syncScroll();
 }
 
 function clearError() {
@@ -340,9 +348,9 @@ function highlightSource(errorLine) {
       block = /:\s*[>|][+-]?\s*$/.test(line) ? Math.max(indent, 0) : null;
       inner = highlightLine(line);
     }
-    return `<span class="line${i + 1 === errorLine ? " error-line" : ""}">${inner}</span>`;
+    return `<span class="line${i + 1 === errorLine ? " error-line" : ""}">${line.length ? inner : " "}</span>`;
   });
-  $("highlight").innerHTML = html.join("\n") + "\n";
+  $("highlight").innerHTML = html.join("");
   syncScroll();
 }
 

@@ -61,6 +61,10 @@ class Settings:
     memory_limit: int = 512  # megabytes per run
     running: int = 0  # runs under way (changed on the event loop only)
 
+    def public(self, text: str) -> str:
+        """A claim file's place as the page shows it: under `claims/`, never the server's own path."""
+        return text.replace(str(self.claims).rstrip("/") + "/", "claims/", 1) if text else text
+
     @property
     def retry_after(self) -> int:
         return max(1, math.ceil(self.time_limit / 2))
@@ -239,9 +243,11 @@ def result_json(model: Model, r: Result, depth: int, req: RunRequest, settings: 
            "configuration": configuration(model, r, depth, req, settings),
            "explanation": ["  " * indent + line for indent, line in r.explanation],
            "proof": list(r.proof), "reason": r.reason, "share": share.encode(asdict(req))}
+    doc["results"][0]["file"] = settings.public(model.file)
     inv = next((i for i in model.invariants if i.name == r.invariant), None)
     if inv is not None:
-        out["violated"] = {"name": inv.name, "text": inv.text, "where": str(inv.span) if inv.span else None}
+        out["violated"] = {"name": inv.name, "text": inv.text,
+                           "where": settings.public(str(inv.span)) if inv.span else None}
     if r.trace is not None:
         out["rendered"] = [{n: render(step.state[n], t) for n, t in model.variables} for step in r.trace.steps]
         out["labels"] = [None if step.action is None else label(step.action, {p: v for p, v, _ in step.params},
@@ -249,6 +255,7 @@ def result_json(model: Model, r: Result, depth: int, req: RunRequest, settings: 
                          for step in r.trace.steps]
     if r.trace is not None and r.violated:
         out["itf"] = itf_trace(model, r)
+        out["itf"]["#meta"]["source"] = settings.public(model.file)
     return out
 
 
@@ -284,12 +291,14 @@ def explore_path(settings: Settings, req: RunRequest, path) -> dict:
 
     def work(progress):
         try:
-            return explore(model, path)
+            return explore(model, path, source=settings.public(model.file))
         except InputError as exc:
             return {"error": error_json(exc)}
     out = run_limited(work, model, settings.time_limit, settings.memory_limit)
     if isinstance(out, Result):  # a limit was hit
         raise InputError(None, f"exploring stopped: {out.reason}", "explore a smaller instance (override constants)")
+    if "error" in out:
+        out["error"] = {k: settings.public(v) if isinstance(v, str) else v for k, v in out["error"].items()}
     return out
 
 
@@ -329,7 +338,9 @@ def error_json(exc: InputError) -> dict:
 
 async def _input_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, InputError)
-    return JSONResponse({"error": error_json(exc)}, status_code=400, headers=SECURITY_HEADERS)
+    settings = request.app.state.settings
+    error = {k: settings.public(v) if isinstance(v, str) else v for k, v in error_json(exc).items()}
+    return JSONResponse({"error": error}, status_code=400, headers=SECURITY_HEADERS)
 
 
 async def _too_large(request: Request, exc: Exception) -> Response:

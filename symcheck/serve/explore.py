@@ -23,7 +23,8 @@ def label(action: str, params: dict, types: dict) -> str:
     return f"{action}({', '.join(f'{p}={render(v, types[p])}' for p, v in params.items())})"
 
 
-def explore(model: Model, path: list, cap: int = MAX_LISTED) -> dict:
+def explore(model: Model, path: list, cap: int = MAX_LISTED, source: str | None = None) -> dict:
+    """`source`: the claim file as the page names it."""
     if not isinstance(path, list) or len(path) > MAX_PATH or not all(isinstance(s, str) for s in path):
         raise InputError(None, f"a path is a list of at most {MAX_PATH} action labels")
     config = configurations(model)[0]  # explore one configuration of symbolic constants: the first
@@ -60,6 +61,7 @@ def explore(model: Model, path: list, cap: int = MAX_LISTED) -> dict:
     r = Result(model.name, VIOLATED if violated else HOLDS, len(path), model.expect, invariant=violated, trace=trace,
                engine="explore", config=config or None, length=len(path) if violated else None)
     itf = itf_trace(model, r)
+    itf["#meta"]["source"] = source or model.file
     itf["#meta"]["description"] = f"symcheck explore: a path of {len(path)} steps in {model.name}" + (
         f", violating {violated}" if violated else "")
     return {"claim": model.name, "states": states, "enabled": enabled[:cap], "enabled_total": len(enabled),

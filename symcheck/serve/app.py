@@ -67,7 +67,7 @@ class Settings:
 
     @property
     def retry_after(self) -> int:
-        return max(1, math.ceil(self.time_limit / 2))
+        return max(1, math.ceil(self.time_limit / 10))  # most small checks take about a second
 
 
 class TooLarge(Exception):

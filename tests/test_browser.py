@@ -33,6 +33,7 @@ if not CHROMIUM.exists():
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the `test` extra)")
 pytest.importorskip("uvicorn", reason="pip install 'symcheck[serve]'")
 expect = playwright_api.expect
+pytestmark = pytest.mark.xdist_group("browser")  # one server and one browser for the module (make test's --dist loadgroup)
 
 
 def free_port() -> int:

@@ -24,6 +24,7 @@ from symcheck.serve import loading, share  # noqa: E402
 from symcheck.serve.app import CSP, MAX_BODY, MAX_DEPTH, create_app  # noqa: E402
 
 RESULT_SCHEMA = json.loads(SCHEMA_FILE.read_text())
+pytestmark = pytest.mark.xdist_group("serve")  # one app for the module under make test's --dist loadgroup
 BROKEN = "claim: broken\nvariables:\n  x: 0..3\ninit:\n  x: 0\nactions:\n  inc:\n    then: {x: x + }\n"
 SMALL = """\
 claim: lamp
@@ -233,6 +234,15 @@ def test_bad_overrides_are_located_errors(client, overrides, expected):
 @pytest.mark.parametrize("body", [b"not json", b"[1, 2]", b'{"claim": 3}', b'{"engine": "z3", "claim": "pairing"}'])
 def test_malformed_requests_are_400_with_a_message(client, body):
     assert error_of(client.post("/api/run", content=body, headers={"content-type": "application/json"}))["message"]
+
+
+def test_the_serve_command_checks_its_claims_directory_first(tmp_path):
+    from click.testing import CliRunner
+
+    from symcheck.cli import main
+    result = CliRunner().invoke(main, ["serve", "--claims", str(tmp_path / "none")])
+    assert result.exit_code == 2 and "does not exist" in result.output and "Traceback" not in result.output
+    assert "--memory-limit" in CliRunner().invoke(main, ["serve", "--help"]).output
 
 
 def test_an_internal_error_is_a_message_not_a_traceback(monkeypatch):

@@ -115,7 +115,7 @@ def create_app(claims: str | Path | None = None, workers: int = 2, time_limit: f
 
     async def unshare(request: Request) -> Response:
         body = await read_json(request)
-        state = share.decode(body.get("s"))
+        state = share.decode(str(body.get("s") or ""))
         run_request(state)  # a link holds what a run accepts, or it is refused here
         return JSONResponse(state)
 
@@ -238,7 +238,7 @@ def check(settings: Settings, req: RunRequest) -> dict:
 
 def result_json(model: Model, r: Result, depth: int, req: RunRequest, settings: Settings) -> dict:
     doc = result_document([as_json(model, r)])
-    out = {"headline": headline(model, r), "verdict": r.verdict, "meaning": meaning(model, r, depth),
+    out: dict = {"headline": headline(model, r), "verdict": r.verdict, "meaning": meaning(model, r, depth),
            "as_expected": r.as_expected, "result": doc,
            "configuration": configuration(model, r, depth, req, settings),
            "explanation": ["  " * indent + line for indent, line in r.explanation],
@@ -254,8 +254,9 @@ def result_json(model: Model, r: Result, depth: int, req: RunRequest, settings: 
                                                                {p: t for p, _, t in step.params})
                          for step in r.trace.steps]
     if r.trace is not None and r.violated:
-        out["itf"] = itf_trace(model, r)
-        out["itf"]["#meta"]["source"] = settings.public(model.file)
+        itf = itf_trace(model, r)
+        itf["#meta"]["source"] = settings.public(model.file)
+        out["itf"] = itf
     return out
 
 

@@ -214,3 +214,17 @@ def test_explore_by_hand_to_the_violation(server, page):
     page.click("#ex-back")  # going back leaves the violation
     expect(page.locator("#ex-path li")).to_have_count(len(path))
     expect(page.locator("#ex-violation")).to_be_hidden()
+
+
+def test_a_busy_server_is_shown_with_its_retry_after(server, page):
+    """The server's 503 (tests/test_serve.py makes a real one) as the page shows it."""
+    import json
+    open_claim(page, server, "pairing-negative")
+    busy = {"error": {"message": "busy", "where": None, "hint": "retry after 7 s", "text": "error: busy"}}
+    page.route("**/api/run", lambda route: route.fulfill(status=503, headers={"Retry-After": "7"},
+                                                         content_type="application/json", body=json.dumps(busy)))
+    page.click("#run")
+    expect(page.locator("#busy")).to_be_visible()
+    expect(page.locator("#busy")).to_contain_text("Retry after 7 s")
+    expect(page.locator("#result")).to_be_hidden()
+    expect(page.locator("#run")).to_be_enabled()

@@ -214,6 +214,9 @@ def test_explore_by_hand_to_the_violation(server, page):
     page.click("#ex-back")  # going back leaves the violation
     expect(page.locator("#ex-path li")).to_have_count(len(path))
     expect(page.locator("#ex-violation")).to_be_hidden()
+    page.click("#ex-path li >> nth=0")  # back to the initial state
+    expect(page.locator("#ex-path li")).to_have_count(1)
+    expect(page.locator("#ex-back")).to_be_disabled()
 
 
 def test_a_busy_server_is_shown_with_its_retry_after(server, page):

@@ -269,8 +269,12 @@ async function exploreStep() {
   const symbolic = Object.entries(out.symbolic);
   $("ex-note").textContent = symbolic.length
     ? `(symbolic constants fixed: ${symbolic.map(([k, v]) => `${k} = ${JSON.stringify(v)}`).join(", ")})` : "";
-  $("ex-path").replaceChildren(...out.states.map((s, i) =>
-    el("li", { class: i === out.states.length - 1 ? "current" : "" }, s.label || "initial state")));
+  $("ex-path").replaceChildren(...out.states.map((s, i) => {
+    const item = el("li", { class: i === out.states.length - 1 ? "current" : "", title: "go back to this state" },
+      s.label || "initial state");
+    item.addEventListener("click", () => { page.path = page.path.slice(0, i); exploreStep(); });
+    return item;
+  }));
   const last = out.states[out.states.length - 1];
   $("ex-state").replaceChildren(...Object.entries(last.rendered).map(([k, v]) =>
     el("tr", { class: last.changed.includes(k) ? "changed" : "", "data-var": k },

@@ -9,11 +9,13 @@ from pathlib import Path
 
 import click
 
-from symcheck.front.claims import Entry, catalog, claims_dir, load_model, resolve
+from symcheck.front.claims import Entry, catalog, claims_dir, load_model, load_models, resolve
+from symcheck.front.overrides import command_line as overrides_of
 from symcheck.errors import InputError
 from symcheck.report.artifacts import atomic_write as _atomic_write, write_artifacts
 from symcheck.report.text import (as_json, coverage_flags, coverage_note, coverage_text, depth_cell, describe,
-                                  markdown_table, proof_flags, proof_note, result_document, table, text, witness_json,
+                                  markdown_table, overrides_summary, proof_flags, proof_note, result_document, table, text,
+                                  witness_json,
                                   witness_text)
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT = 0, 1, 2
@@ -47,6 +49,17 @@ def engine_options(f):
 
 claims_option = click.option("--claims", "claims", metavar="DIR", default=None,
                              help="Claims directory (default: $SYMCHECK_CLAIMS, else ./claims).")
+def override_options(f):
+    """`--set NAME=VALUE` and `--constants FILE`: constants fixed from outside the claim, as in a TLC cfg."""
+    f = click.option("--constants", "constants_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+                     help="A YAML mapping of constant names to values, applied like --set (which wins over it).")(f)
+    f = click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
+                     help="Override a constant (repeatable; the value is YAML: --set TTL=2 --set 'Senders=[a, b]'; "
+                          "a list for a bool, integer or enum constant checks each value). Applies to every selected "
+                          "variant that has the constant, over the variant's own patch of it.")(f)
+    return f
+
+
 memory_option = click.option("--memory", type=click.IntRange(min=1), default=None, metavar="MB",
                              help="Per-check memory limit in megabytes (verdict unknown when hit).")
 
@@ -79,16 +92,17 @@ def main():
               help="Also report the first step each action fires and the first state each premise is true.")
 @engine_options
 @memory_option
+@override_options
 @claims_option
-def prove(target, depth, fmt, timeout, max_traces, coverage, engine, prove_timeout, memory,
-          claims):
+def prove(target, depth, fmt, timeout, max_traces, coverage, engine, prove_timeout, memory, settings,
+          constants_file, claims):
     """Check one claim variant (NAME, or FILE:VARIANT) or every variant of a claim FILE."""
     if max_traces is not None and fmt in ("junit", "sarif"):
         click.echo(f"error: --max-traces writes text or json, not {fmt} (one report per variant)", err=True)
         sys.exit(EXIT_INPUT)
     try:
-        entries = resolve(target, claims_dir(claims))
-        models = [load_model(e) for e in entries]
+        overrides = overrides_of(settings, constants_file)
+        models = load_models(resolve(target, claims_dir(claims)), overrides)
     except InputError as exc:
         _fail(exc)
     ok = True
@@ -184,9 +198,10 @@ def _select(names, directory) -> list[Entry]:
               help="A green with dead actions or a vacuous invariant, or one that holds only to the bound "
                    "where its claim does not acknowledge it (`unproved:`), is a failure.")
 @engine_options
+@override_options
 @claims_option
-def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, engine, prove_timeout,
-          claims):
+def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, engine, prove_timeout, settings,
+          constants_file, claims):
     """Check every claim variant against its expected verdict and print a table.
 
     NAMES restrict the run: a family name (the `claim:` id) selects its green claim
@@ -195,8 +210,8 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, eng
     premise is never true within the bound, and the `proof` column what holds only to
     the bound without an `unproved:` entry (`--strict`: a failure)."""
     try:
-        entries = _select(names, claims_dir(claims))
-        models = [load_model(e) for e in entries]
+        overrides = overrides_of(settings, constants_file)
+        models = load_models(_select(names, claims_dir(claims)), overrides)
     except InputError as exc:
         _fail(exc)
     headers = ["variant", "expected", "verdict", "depth", "engine", "invariant", "seconds", "ok", "coverage", "proof"]
@@ -235,6 +250,8 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, eng
                    f"{len(failed)} not as expected" + (" (interrupted)" if interrupted else ""))
         for name in failed:
             click.echo(f"  not as expected: {name}")
+        for line in overrides_summary(models):
+            click.echo(line)
         if flagged:
             click.echo(f"{len(flagged)} green{'s' if len(flagged) != 1 else ''} flagged by the coverage check "
                        f"(dead actions or vacuous invariants{'; a failure under --strict' if strict else ''}):")
@@ -290,8 +307,9 @@ def write_results(directory: Path, results: list, command: str = "symcheck check
 @click.option("--prove-timeout", type=click.FloatRange(min=0), default=60.0, metavar="SECONDS", show_default=True,
               help="Time budget for proving every non-violating configuration at once by k-induction "
                    "(0: bounded only).")
+@override_options
 @claims_option
-def matrix_(target, depth, fmt, timeout, prove_timeout, claims):
+def matrix_(target, depth, fmt, timeout, prove_timeout, settings, constants_file, claims):
     """List every configuration of a claim's symbolic constants with its verdict.
 
     Violating configurations are enumerated (shortest violation first, each blocked
@@ -299,17 +317,17 @@ def matrix_(target, depth, fmt, timeout, prove_timeout, claims):
     the depth when the proof does not come within --prove-timeout. Exit status 0 when the
     overall verdict is as expected (a green expects every configuration to hold)."""
     from symcheck.api import check_matrix
-    from symcheck.report.text import matrix_json, matrix_text
+    from symcheck.report.text import matrix_document, matrix_json, matrix_text
     try:
-        models = [load_model(e) for e in resolve(target, claims_dir(claims))]
+        overrides = overrides_of(settings, constants_file)
+        models = load_models(resolve(target, claims_dir(claims)), overrides)
     except InputError as exc:
         _fail(exc)
     results = [check_matrix(m, depth, timeout=timeout, prove_timeout=prove_timeout or None) for m in models]
     if fmt == "json":
-        data = [matrix_json(m) for m in results]
-        click.echo(json.dumps(data[0] if len(data) == 1 else data, indent=2))
+        click.echo(json.dumps(matrix_document([matrix_json(r, model=m) for m, r in zip(models, results)]), indent=2))
     else:
-        click.echo("\n".join(matrix_text(m, fmt) for m in results), nl=False)
+        click.echo("\n".join(matrix_text(r, fmt, model=m) for m, r in zip(models, results)), nl=False)
     sys.exit(EXIT_OK if all(m.as_expected for m in results) else EXIT_UNEXPECTED)
 
 

@@ -67,9 +67,9 @@ class ClaimChecker(Calls):
             variables=tuple(self.variables.items()), init=init, actions=actions, invariants=invariants,
             patch_text=render_patch(self.variant.changes), deadlock=deadlock,
             properties=properties, fairness=fairness, unexercised=unexercised, unproved=unproved,
-            overrides=tuple(ConstantOverride(c, self.overrides[n].origin,
+            overrides=tuple(ConstantOverride(self.applied[n], self.overrides[n].origin,
                                              "variant" if n in self.variant.changed_constants else "claim")
-                            for n, c in self.applied.items()))
+                            for n in self.const_nodes if n in self.applied))
 
     def declare_types_and_constants(self) -> None:
         """Record the declared names first, then resolve them: a type or constant may

@@ -16,8 +16,26 @@ from symcheck.front.variants import Variant, expand
 
 
 def claims_dir(explicit: str | None = None) -> Path:
-    """--claims DIR, else $SYMCHECK_CLAIMS, else ./claims."""
-    return Path(explicit or os.environ.get("SYMCHECK_CLAIMS") or "claims")
+    """--claims DIR, else $SYMCHECK_CLAIMS, else ./claims when there is one, else the
+    claims shipped with symcheck (`bundled_claims`)."""
+    chosen = explicit or os.environ.get("SYMCHECK_CLAIMS")
+    if chosen:
+        return Path(chosen)
+    local = Path("claims")
+    if local.is_dir():
+        return local
+    return bundled_claims() or local
+
+
+def bundled_claims() -> Path | None:
+    """The claims that come with symcheck: installed from a wheel, the package's
+    `claims` folder (pyproject.toml maps the repository's claims/ there); run from a
+    source tree (an editable install, or PYTHONPATH), the tree's claims/."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "claims", package.parent / "claims"):
+        if candidate.is_dir() and any(candidate.glob("*.yaml")):
+            return candidate
+    return None
 
 
 @dataclass(frozen=True)

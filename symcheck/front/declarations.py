@@ -232,11 +232,10 @@ class Declarations:
             self.const_nodes[name] = YMap({"enum": o.node}, {"enum": o.span}, o.node.span)
 
     def _declared_type(self, c: Constant, node: YNode) -> Type:
-        """The type an override of `c` must have: as declared, except that a constant
-        written as a bare integer, or as a list of integers without a type, takes any integer."""
-        bare_int = isinstance(node, YScalar) and isinstance(node.value, int) and not isinstance(node.value, bool)
-        int_list = (isinstance(node, YMap) and "type" not in node.items and isinstance(node.items.get("domain"), YSeq))
-        if isinstance(c.type, IntT) and (bare_int or int_list):
+        """The type an override of `c` must have: as declared, except that an integer
+        constant without a declared `type:` (a bare number, or a domain such as 1..3 or
+        [1, 2]) takes any integer: its range is what the claim chose, not a type."""
+        if isinstance(c.type, IntT) and not (isinstance(node, YMap) and "type" in node.items):
             return INT
         return c.type
 

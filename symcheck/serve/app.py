@@ -244,7 +244,7 @@ def result_json(model: Model, r: Result, depth: int, req: RunRequest, settings: 
            "explanation": ["  " * indent + line for indent, line in r.explanation],
            "proof": list(r.proof), "reason": r.reason, "share": share.encode(asdict(req))}
     doc["results"][0]["file"] = settings.public(model.file)
-    inv = next((i for i in model.invariants if i.name == r.invariant), None)
+    inv = next((i for i in (*model.invariants, *model.properties) if i.name == r.invariant), None)
     if inv is not None:
         out["violated"] = {"name": inv.name, "text": inv.text,
                            "where": settings.public(str(inv.span)) if inv.span else None}
@@ -267,6 +267,9 @@ def meaning(model: Model, r: Result, depth: int) -> str:
     if r.verdict == HOLDS:
         return (f"No path of up to {r.bound} steps violates an invariant. Longer paths were not checked, or "
                 "the proof did not finish within the limits: this is a bounded result.")
+    if r.verdict == VIOLATED and r.loop_start is not None:
+        return (f"{r.invariant} fails on an infinite behaviour: the trace below ends by looping back to state "
+                f"{r.loop_start}, and repeats that loop forever.")
     if r.verdict == VIOLATED:
         steps = "the initial state" if r.length == 0 else f"a path of {r.length} step{'s' if r.length != 1 else ''}"
         return f"{r.invariant} is false in {steps}: the trace below reaches it."

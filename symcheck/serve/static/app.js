@@ -234,7 +234,11 @@ function showStep() {
   $("state").replaceChildren(...Object.entries(page.result.rendered[i]).map(([k, v]) =>
     el("tr", { class: s.changed.includes(k) ? "changed" : "", "data-var": k },
       el("th", { text: k }), el("td", {}, el("code", { text: v })))));
-  const lasso = page.result.result.results[0].loop_start != null;
+  const loopStart = page.result.result.results[0].loop_start;
+  const lasso = loopStart != null;
+  if (lasso && i === trace.length - 1) {
+    $("step-action").textContent += ` — back to state ${loopStart}: the loop repeats forever`;
+  }
   $("explore-here").hidden = lasso;
   $("prev").disabled = i === 0;
   $("next").disabled = i === trace.length - 1;

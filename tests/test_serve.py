@@ -130,6 +130,17 @@ def test_a_red_run_gives_the_engines_trace_explained_with_its_artifacts(client):
     assert out["labels"][0] is None and len(out["labels"]) == len(r["trace"])
 
 
+def test_a_lasso_is_shown_with_its_loop_and_its_property(client):
+    from symcheck.api import prove
+    out = client.post("/api/run", json={"claim": "retry-termination-negative"}).json()
+    direct = prove(model("retry-termination-negative"))
+    r = out["result"]["results"][0]
+    assert (out["verdict"], r["invariant"], r.get("loop_start")) == (direct.verdict, direct.invariant, direct.loop_start)
+    if direct.loop_start is not None:
+        assert f"looping back to state {direct.loop_start}" in out["meaning"]
+        assert out["violated"]["name"] == direct.invariant and out["violated"]["where"].startswith("claims/")
+
+
 def test_no_answer_shows_the_servers_own_paths(client):
     answers = [client.post("/api/run", json={"claim": "pairing-negative"}),
                client.post("/api/explore", json={"claim": "pairing-negative", "path": []}),

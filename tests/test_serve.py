@@ -188,6 +188,22 @@ def test_unknown_stays_unknown(client):
 # ---------------------------------------------------------------- limits and errors
 
 
+def test_loading_and_exploring_happen_under_the_limits():
+    import time
+
+    from symcheck.errors import InputError
+    from symcheck.serve.app import RunRequest, Settings, limited
+    settings = Settings(CLAIMS, time_limit=0.2)
+    req = RunRequest("pairing-negative", None, None, {}, None, "auto")
+    assert limited(settings, req, lambda m: m.name, "loading").startswith("pairing-negative")
+    t0 = time.monotonic()
+    with pytest.raises(InputError, match="exploring stopped: timeout after 0.2 s"):
+        limited(settings, req, lambda m: time.sleep(30), "exploring")
+    assert time.monotonic() - t0 < 5
+    with pytest.raises(InputError, match="memory limit"):
+        limited(Settings(CLAIMS, memory_limit=64), req, lambda m: bytearray(200 << 20), "exploring")
+
+
 def test_a_body_over_64_kb_is_refused_with_413(client):
     r = client.post("/api/run", json={"claim": "", "text": "#" * MAX_BODY})
     assert "larger than 64 KB" in error_of(r, 413)["message"]

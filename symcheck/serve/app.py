@@ -21,6 +21,7 @@ import logging
 import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -33,7 +34,7 @@ from starlette.staticfiles import StaticFiles
 
 from symcheck.errors import InputError
 from symcheck.front.claims import catalog, claims_dir
-from symcheck.front.ir import Model
+from symcheck.front.ir import Invariant, Model, Property
 from symcheck.front.values import render
 from symcheck.report.itf import itf_trace
 from symcheck.report.text import as_json, constant_text, headline, result_document
@@ -44,6 +45,7 @@ from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Result
 STATIC = Path(__file__).with_name("static")
 MAX_BODY = 64 * 1024
 MAX_DEPTH = 30
+LOAD_SECONDS = 5.0  # at least this long to load a claim (its own worker) before the run's time limit starts
 ENGINES = ("auto", "bmc", "kind", "pdr")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
@@ -110,8 +112,7 @@ def create_app(claims: str | Path | None = None, workers: int = 2, time_limit: f
         body = await read_json(request)
         req = run_request(body)
         async with _slot(settings):
-            out = await run_in_threadpool(explore_path, settings, req, body.get("path", []))
-        return JSONResponse(out, status_code=400 if "error" in out else 200)
+            return JSONResponse(await run_in_threadpool(explore_path, settings, req, body.get("path", [])))
 
     async def unshare(request: Request) -> Response:
         body = await read_json(request)
@@ -226,10 +227,30 @@ def load(settings: Settings, req: RunRequest) -> Model:
     return loading.load(settings.claims, req.variant, text=req.text, overrides=req.overrides)
 
 
+def limited(settings: Settings, req: RunRequest, work, what: str, seconds: float | None = None):
+    """`work(model)` on the request's claim, loaded (parsed and checked: a pasted claim is
+    untrusted) in a worker process under the run's memory limit and `seconds` (default:
+    the run's time limit)."""
+    from symcheck.limits import run_limited
+
+    def job(progress):
+        try:
+            return work(load(settings, req))
+        except InputError as exc:  # an exception's own pickling loses its place: send its parts
+            return ("error", exc.span, exc.message, exc.hint)
+    out = run_limited(job, SimpleNamespace(name=req.claim or loading.PASTED, expect=HOLDS),
+                      seconds or settings.time_limit, settings.memory_limit)
+    if isinstance(out, Result):  # a limit was hit
+        raise InputError(None, f"{what} stopped: {out.reason}", "try a smaller instance (override constants)")
+    if isinstance(out, tuple) and out[0] == "error":
+        raise InputError(*out[1:])
+    return out
+
+
 def check(settings: Settings, req: RunRequest) -> dict:
     """Load, then prove in a worker under the limits; the page's view of the result."""
     from symcheck.api import prove
-    model = load(settings, req)
+    model = limited(settings, req, lambda model: model, "loading the claim", max(settings.time_limit, LOAD_SECONDS))
     depth = min(model.depth, MAX_DEPTH) if req.depth is None else req.depth
     r = prove(model, depth=depth, timeout=settings.time_limit, memory=settings.memory_limit, engine=req.engine,
               prove_timeout=settings.time_limit / 2)
@@ -239,12 +260,13 @@ def check(settings: Settings, req: RunRequest) -> dict:
 def result_json(model: Model, r: Result, depth: int, req: RunRequest, settings: Settings) -> dict:
     doc = result_document([as_json(model, r)])
     out: dict = {"headline": headline(model, r), "verdict": r.verdict, "meaning": meaning(model, r, depth),
-           "as_expected": r.as_expected, "result": doc,
-           "configuration": configuration(model, r, depth, req, settings),
-           "explanation": ["  " * indent + line for indent, line in r.explanation],
-           "proof": list(r.proof), "reason": r.reason, "share": share.encode(asdict(req))}
+                 "as_expected": r.as_expected, "result": doc,
+                 "configuration": configuration(model, r, depth, req, settings),
+                 "explanation": ["  " * indent + line for indent, line in r.explanation],
+                 "proof": list(r.proof), "reason": r.reason, "share": share.encode(asdict(req))}
     doc["results"][0]["file"] = settings.public(model.file)
-    inv = next((i for i in (*model.invariants, *model.properties) if i.name == r.invariant), None)
+    checked: list[Invariant | Property] = [*model.invariants, *model.properties]
+    inv = next((i for i in checked if i.name == r.invariant), None)
     if inv is not None:
         out["violated"] = {"name": inv.name, "text": inv.text,
                            "where": settings.public(str(inv.span)) if inv.span else None}
@@ -289,21 +311,8 @@ def configuration(model: Model, r: Result, depth: int, req: RunRequest, settings
 
 def explore_path(settings: Settings, req: RunRequest, path) -> dict:
     """The exploration runs in a worker under the same limits as a check."""
-    from symcheck.limits import run_limited
     from symcheck.serve.explore import explore
-    model = load(settings, req)
-
-    def work(progress):
-        try:
-            return explore(model, path, source=settings.public(model.file))
-        except InputError as exc:
-            return {"error": error_json(exc)}
-    out = run_limited(work, model, settings.time_limit, settings.memory_limit)
-    if isinstance(out, Result):  # a limit was hit
-        raise InputError(None, f"exploring stopped: {out.reason}", "explore a smaller instance (override constants)")
-    if "error" in out:
-        out["error"] = {k: settings.public(v) if isinstance(v, str) else v for k, v in out["error"].items()}
-    return out
+    return limited(settings, req, lambda model: explore(model, path, source=settings.public(model.file)), "exploring")
 
 
 def catalog_json(entries: dict) -> list:

@@ -8,10 +8,10 @@
     POST /api/unshare       the run a share link encodes
 
 The input is untrusted. A request body is at most 64 KB and the depth at most 30; claim
-names are checked (no paths); a pasted claim may not read data files. Each run and each
-exploration happens in a worker process under hard time and memory limits (the one
-sandbox, symcheck.limits, via symcheck.api.prove); at most `workers` at once, beyond
-that 503 with Retry-After. Bad input answers 400 with the located message, never a
+names are checked (no paths); a pasted claim may not read data files. Loading a claim,
+each run and each exploration happen in worker processes under hard time and memory
+limits (the one sandbox, symcheck.limits; runs through symcheck.api.prove); at most
+`workers` requests at once, beyond that 503 with Retry-After. Bad input answers 400 with the located message, never a
 traceback; `unknown` stays `unknown`. Every response carries a Content-Security-Policy
 that allows only the server's own scripts, styles and fonts."""
 from __future__ import annotations

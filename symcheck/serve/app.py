@@ -357,17 +357,16 @@ async def _input_error(request: Request, exc: Exception) -> Response:
 
 
 async def _too_large(request: Request, exc: Exception) -> Response:
-    return JSONResponse({"error": {"message": f"the request is larger than {MAX_BODY // 1024} KB", "where": None,
-                                   "hint": "paste a smaller claim", "text": "error: request too large"}},
-                        status_code=413, headers=SECURITY_HEADERS)
+    error = InputError(None, f"the request is larger than {MAX_BODY // 1024} KB", "paste a smaller claim")
+    return JSONResponse({"error": error_json(error)}, status_code=413, headers=SECURITY_HEADERS)
 
 
 async def _busy(request: Request, exc: Exception) -> Response:
     seconds = exc.args[0] if exc.args else 1
-    return JSONResponse({"error": {"message": "the server is running as many checks as it may; try again shortly",
-                                   "where": None, "hint": f"retry after {seconds} s", "retry_after": seconds,
-                                   "text": "error: busy"}},
-                        status_code=503, headers={**SECURITY_HEADERS, "Retry-After": str(seconds)})
+    error = InputError(None, "the server is running as many checks as it may; try again shortly",
+                       f"retry after {seconds} s")
+    return JSONResponse({"error": {**error_json(error), "retry_after": seconds}}, status_code=503,
+                        headers={**SECURITY_HEADERS, "Retry-After": str(seconds)})
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:

@@ -442,5 +442,38 @@ def catalog_(output, check_only, claims):
     click.echo(f"wrote {path}")
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (the default serves this machine only).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Checks run at once; beyond that a request is answered 503 with Retry-After.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1, max=600), default=10.0, show_default=True,
+              metavar="SECONDS", help="Hard time limit of each check (verdict unknown when hit).")
+@click.option("--memory-limit", type=click.IntRange(64, 65536), default=512, show_default=True, metavar="MB",
+              help="Hard memory limit of each check's worker process (verdict unknown when hit).")
+@claims_option
+def serve(host, port, workers, time_limit, memory_limit, claims):
+    """Serve the web page for running claims: browse the catalog, edit a claim and its
+    constants, run it under hard limits, step through its trace, explore it by hand,
+    share a run by its link."""
+    try:
+        import uvicorn
+
+        from symcheck.serve.app import create_app
+    except ImportError as exc:
+        click.echo(f"error: symcheck serve needs {exc.name}: pip install 'symcheck[serve]'", err=True)
+        sys.exit(EXIT_INPUT)
+    try:
+        claims_path = claims_dir(claims)
+        catalog(claims_path)  # a bad claims directory is reported now, not on the first request
+    except InputError as exc:
+        _fail(exc)
+    app = create_app(claims_path, workers=workers, time_limit=time_limit, memory_limit=memory_limit)
+    click.echo(f"symcheck serve: http://{host}:{port}/ ({workers} checks at once, {time_limit:g} s and "
+               f"{memory_limit} MB each)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

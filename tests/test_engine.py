@@ -138,7 +138,8 @@ PIPELINE = ["errors", "trace",
             "engines.vacuity", "engines.multitrace", "engines.auto",
             "report.explain", "report.text", "report.itf", "report.junit", "report.sarif", "report.artifacts",
             "report.catalog",
-            "limits", "api", "cli", "pytest_plugin", "__main__"]
+            "limits", "api", "serve", "serve.share", "serve.loading", "serve.explore", "serve.app",
+            "cli", "pytest_plugin", "__main__"]
 Z3_USERS = ["smt.encode", "smt.expr", "smt.horn", "smt.lasso", "smt.solve", "smt.symbolic", "smt.unroll"]
 
 

@@ -27,6 +27,9 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-f
 SHOTS = ROOT / "docs" / "screenshots" if os.environ.get("SYMCHECK_SCREENSHOTS") == "1" else None
 TIMEOUT_MS = 60_000  # a run on a loaded machine: the server's own limit is 10 s, plus the queue
 
+if not CHROMIUM.exists() and os.environ.get("CI"):  # .ci/run installs it: missing there is a failure, not a skip
+    pytest.fail(f"no Chromium at {CHROMIUM} although CI is set: .ci/run installs the Debian package `chromium`",
+                pytrace=False)
 if not CHROMIUM.exists():
     pytest.skip(f"no Chromium at {CHROMIUM}: install the Debian package `chromium` (apt-get install -y chromium; "
                 ".ci/run does) or set SYMCHECK_CHROMIUM to its path", allow_module_level=True)

@@ -1,0 +1,632 @@
+"""The IR compiled to Python functions for the explicit-state engine: one function for
+every successor of a state, one for the first violation of a state, one for the
+initial state. Each is Python source generated from the typed IR and compiled once.
+
+The generated text never contains text from a claim: state variables, parameters and
+bound names become generated identifiers (`v0`, `p1`, `b2`), integers and booleans
+are written as numbers, and every other value (enum members, sets, records) is a
+reference to a pool of values (`K3`). The claim language's expressions were parsed
+and type-checked by the front end; this module only walks the IR.
+
+States are tuples of values in the order of `model.variables`, with the value
+representation of `front.values`. The semantics follow the IR's (and the independent
+evaluator's, which this module must not share code with): `and`, `or`, `implies` and
+`if` are lazy, other operators evaluate every operand in order, and an ill-formed
+operation raises ModelError."""
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from symcheck.errors import ModelError, Span
+from symcheck.front.actions import instances
+from symcheck.front.ir import (BoolT, Comp, DefCall, EnumT, Expr, Gen, IntT, Lit, MapT, Model, Op, Opcode, RecordT,
+                               Ref, SeqT, SetT, TupleT, Type)
+from symcheck.front.values import contains, domain
+
+# ---------------------------------------------------------------- runtime helpers
+# The operations that can be ill formed, called from the generated code.
+
+
+def _divide(x: int, y: int, span: Span | None) -> int:
+    if y == 0:
+        raise ModelError("division by zero", span)
+    return x // y
+
+
+def _modulo(x: int, y: int, span: Span | None) -> int:
+    if y == 0:
+        raise ModelError("division by zero", span)
+    return x % y
+
+
+def _set_min(s: frozenset, span: Span | None) -> Any:
+    if not s:
+        raise ModelError("min of an empty set", span)
+    return min(s)
+
+
+def _set_max(s: frozenset, span: Span | None) -> Any:
+    if not s:
+        raise ModelError("max of an empty set", span)
+    return max(s)
+
+
+def _head(q: tuple, span: Span | None) -> Any:
+    if not q:
+        raise ModelError("head of an empty sequence", span)
+    return q[0]
+
+
+def _tail(q: tuple, span: Span | None) -> tuple:
+    if not q:
+        raise ModelError("tail of an empty sequence", span)
+    return q[1:]
+
+
+def _index(q: tuple, i: int, span: Span | None) -> Any:
+    if not 0 <= i < len(q):
+        raise ModelError(f"index {i} outside a sequence of length {len(q)}", span)
+    return q[i]
+
+
+def _map_get(m: tuple, key: Any, slots: dict, span: Span | None) -> Any:
+    i = slots.get(key)
+    if i is not None and i < len(m) and m[i][0] == key:
+        return m[i][1]
+    for k, v in m:
+        if k == key:
+            return v
+    raise ModelError(f"key {key!r} outside the map's keys", span)
+
+
+def _map_put(m: tuple, key: Any, value: Any, span: Span | None) -> tuple:
+    if not any(k == key for k, _ in m):
+        raise ModelError(f"key {key!r} outside the map's keys", span)
+    return tuple((k, value if k == key else v) for k, v in m)
+
+
+def _replace(rec: tuple, slots: tuple, values: tuple) -> tuple:
+    out = list(rec)
+    for i, v in zip(slots, values, strict=True):
+        out[i] = v
+    return tuple(out)
+
+
+def _checked_set(elems: Iterable, ok: Callable[[Any], bool], what: str, span: Span | None) -> frozenset:
+    out = frozenset(elems)
+    for x in out:
+        if not ok(x):
+            raise ModelError(f"value {x!r} is outside {what}", span)
+    return out
+
+
+def _least(values: Iterable, span: Span | None) -> Any:
+    found = list(values)
+    if not found:
+        raise ModelError("min over no values", span)
+    return min(found)
+
+
+def _greatest(values: Iterable, span: Span | None) -> Any:
+    found = list(values)
+    if not found:
+        raise ModelError("max over no values", span)
+    return max(found)
+
+
+def _choose(values: Iterable, span: Span | None) -> Any:
+    for v in values:
+        return v
+    raise ModelError("choose found no value satisfying the condition", span)
+
+
+def _in_order(s: frozenset, rank: dict) -> list:
+    """The elements of a set in their type's domain order (what `choose` and maps see)."""
+    return sorted((x for x in s if x in rank), key=rank.__getitem__)
+
+
+HELPERS: dict[str, Any] = {"ModelError": ModelError, "_divide": _divide, "_modulo": _modulo, "_set_min": _set_min,
+                           "_set_max": _set_max, "_head": _head, "_tail": _tail, "_index": _index,
+                           "_map_get": _map_get, "_map_put": _map_put, "_replace": _replace,
+                           "_checked_set": _checked_set, "_least": _least, "_greatest": _greatest,
+                           "_choose": _choose, "_in_order": _in_order}
+
+# ---------------------------------------------------------------- membership of types
+
+
+def member_test(t: Type) -> Callable[[Any], bool]:
+    """A fast `values.contains(t, ·)` for one type, built once."""
+    if isinstance(t, BoolT):
+        return lambda v: v is True or v is False
+    if isinstance(t, IntT):
+        if not t.bounded:
+            return lambda v: type(v) is int
+        lo, hi = t.lo, t.hi
+        return lambda v: type(v) is int and lo <= v <= hi
+    if isinstance(t, EnumT):
+        members = frozenset(t.members)
+        return lambda v: type(v) is str and v in members
+    if isinstance(t, SetT):
+        elem = member_test(t.elem)
+        return lambda v: type(v) is frozenset and all(map(elem, v))
+    if isinstance(t, SeqT):
+        elem, n = member_test(t.elem), t.maxlen
+        return lambda v: type(v) is tuple and len(v) <= n and all(map(elem, v))
+    if isinstance(t, (RecordT, TupleT)):
+        parts = [member_test(ft) for ft in (t.elems if isinstance(t, TupleT) else [ft for _, ft in t.fields])]
+        width = len(parts)
+        return lambda v: type(v) is tuple and len(v) == width and all(p(x) for p, x in zip(parts, v, strict=True))
+    if isinstance(t, MapT):
+        keys, val = tuple(domain(t.key)), member_test(t.val)
+        return lambda v: (type(v) is tuple and tuple(k for k, _ in v) == keys and all(val(x) for _, x in v))
+    return lambda v: contains(t, v)
+
+
+def within(inner: Type, outer: Type) -> bool:
+    """Every value of `inner` is a value of `outer` (conservative: False when unsure)."""
+    if inner == outer:
+        return True
+    if isinstance(inner, IntT) and isinstance(outer, IntT):
+        return not outer.bounded or (inner.bounded and outer.lo <= inner.lo and inner.hi <= outer.hi)  # type: ignore
+    if isinstance(inner, SetT) and isinstance(outer, SetT):
+        return within(inner.elem, outer.elem)
+    if isinstance(inner, SeqT) and isinstance(outer, SeqT):
+        return inner.maxlen <= outer.maxlen and within(inner.elem, outer.elem)
+    if isinstance(inner, RecordT) and isinstance(outer, RecordT):
+        return inner.field_names == outer.field_names and all(
+            within(a, b) for (_, a), (_, b) in zip(inner.fields, outer.fields, strict=True))
+    if isinstance(inner, TupleT) and isinstance(outer, TupleT):
+        return len(inner.elems) == len(outer.elems) and all(
+            within(a, b) for a, b in zip(inner.elems, outer.elems, strict=True))
+    if isinstance(inner, MapT) and isinstance(outer, MapT):
+        return inner.key == outer.key and within(inner.val, outer.val)
+    return False
+
+
+# ---------------------------------------------------------------- the compiler
+
+RAISING = {Opcode.FLOOR_DIVIDE, Opcode.MODULO, Opcode.SET_MIN, Opcode.SET_MAX, Opcode.HEAD, Opcode.TAIL,
+           Opcode.INDEX, Opcode.MAP_GET, Opcode.MAP_PUT, Opcode.SET_LITERAL, Opcode.COERCE}
+
+
+def may_raise(e: Any) -> bool:
+    """Can evaluating e raise ModelError? (Conservative.) Where it cannot, the order in
+    which a comprehension meets the elements of a set makes no difference."""
+    if isinstance(e, (Lit, Ref)) or e is None:
+        return False
+    if isinstance(e, Op):
+        return e.op in RAISING or any(may_raise(a) for a in e.args)
+    if isinstance(e, DefCall):
+        return may_raise(e.body) or any(may_raise(a) for a in e.args)
+    if isinstance(e, Comp):
+        return e.kind in ("min", "max", "choose", "set") or may_raise(e.cond) or may_raise(e.elt) or \
+            any(may_raise(g.source) if g.kind != "range" else may_raise(g.limit) for g in e.gens)
+    return True
+
+
+@dataclass(frozen=True)
+class CompiledModel:
+    """One configuration of a model as Python functions over state tuples.
+
+    - `init()`: the initial state (raises ModelError when ill formed);
+    - `successors(state, out)`: appends (instance index, next state) for every enabled
+      action instance, in instance order; returns (instance index, ModelError) for the
+      first instance whose step is ill formed, or None;
+    - `violation(state)`: the index in `checks` of the state's first violation (a
+      variable outside its type, then the invariants in declaration order), or -1.
+    `checks` names them: `type(x)` and the invariant names; `insts` are the action
+    instances (action, parameter values) in the numbering every engine shares."""
+    init: Callable[[], tuple]
+    successors: Callable[[tuple, list], tuple[int, ModelError] | None]
+    violation: Callable[[tuple], int]
+    checks: tuple[str, ...]
+    insts: tuple[tuple[Any, dict], ...]
+    source: str  # the generated Python (for reading and debugging)
+
+
+class Compiler:
+    """Generates the Python text of one configuration of a model."""
+
+    def __init__(self, model: Model, consts: dict[str, Any]):
+        self.model = model
+        self.consts = consts
+        self.var_slot = {name: i for i, (name, _) in enumerate(model.variables)}
+        self.namespace: dict[str, Any] = dict(HELPERS)
+        self.pooled: dict[tuple[str, str], str] = {}
+        self.fresh = itertools.count()
+
+    # -- names and values
+    def pool(self, value: Any, kind: str = "value") -> str:
+        """A generated name for a value the code refers to (equal values are shared)."""
+        try:
+            hash(value)
+            key = (kind, repr(value))  # repr tells True from 1, even inside sets
+        except TypeError:
+            key = (kind, str(id(value)))
+        if key not in self.pooled:
+            name = f"K{len(self.pooled)}"
+            self.pooled[key] = name
+            self.namespace[name] = value
+        return self.pooled[key]
+
+    def literal(self, value: Any) -> str:
+        if value is True or value is False:
+            return repr(value)
+        if type(value) is int:
+            return f"({value})" if value < 0 else str(value)
+        return self.pool(value)
+
+    def name(self, prefix: str) -> str:
+        return f"{prefix}{next(self.fresh)}"
+
+    # -- expressions
+    def expr(self, e: Expr, env: dict[str, str]) -> str:
+        """Python text of e; env maps bound names to Python text (identifiers)."""
+        if isinstance(e, Lit):
+            return self.literal(e.value)
+        if isinstance(e, Ref):
+            if e.kind == "local":
+                return env[e.name]
+            if e.kind == "var":
+                return f"v{self.var_slot[e.name]}"
+            return self.literal(self.consts[e.name])
+        if isinstance(e, Op):
+            return self.op(e, env)
+        if isinstance(e, Comp):
+            return self.comp(e, env)
+        if isinstance(e, DefCall):
+            return self.call(e, env)
+        raise TypeError(f"unhandled expression {e!r}")
+
+    def call(self, e: DefCall, env: dict[str, str]) -> str:
+        """A definition's body sees only its parameters (and the state). Arguments that
+        are names or literals are substituted (evaluating them can neither fail nor
+        differ); others are evaluated first, in order, as a lambda's arguments."""
+        if all(isinstance(a, (Lit, Ref)) for a in e.args):
+            inner = {p: self.expr(a, env) for p, a in zip(e.params, e.args, strict=True)}
+            return self.expr(e.body, inner)
+        names = [self.name("a") for _ in e.params]
+        inner = dict(zip(e.params, names, strict=True))
+        args = ", ".join(self.expr(a, env) for a in e.args)
+        return f"(lambda {', '.join(names)}: {self.expr(e.body, inner)})({args})"
+
+    def span(self, e: Expr) -> str:
+        return "None" if e.span is None else self.pool(e.span, "span")
+
+    def op(self, e: Op, env: dict[str, str]) -> str:
+        o = e.op
+        a = [self.expr(x, env) for x in e.args]
+        sp = self.span(e)
+        if o is Opcode.AND:
+            return "(" + " and ".join(a) + ")"
+        if o is Opcode.OR:
+            return "(" + " or ".join(a) + ")"
+        if o is Opcode.IMPLIES:
+            return f"(not {a[0]} or {a[1]})"
+        if o is Opcode.NOT:
+            return f"(not {a[0]})"
+        if o is Opcode.IF:
+            return f"({a[1]} if {a[0]} else {a[2]})"
+        if o is Opcode.NEGATE:
+            return f"(-{a[0]})"
+        if o in INFIX:
+            return f"({a[0]} {INFIX[o]} {a[1]})"
+        if o is Opcode.FLOOR_DIVIDE:
+            return f"_divide({a[0]}, {a[1]}, {sp})"
+        if o is Opcode.MODULO:
+            return f"_modulo({a[0]}, {a[1]}, {sp})"
+        if o is Opcode.MIN:
+            return f"min({', '.join(a)})"
+        if o is Opcode.MAX:
+            return f"max({', '.join(a)})"
+        if o is Opcode.LENGTH:
+            return f"len({a[0]})"
+        if o is Opcode.SET_MIN:
+            return f"_set_min({a[0]}, {sp})"
+        if o is Opcode.SET_MAX:
+            return f"_set_max({a[0]}, {sp})"
+        if o is Opcode.APPEND:
+            return f"({a[0]} + ({a[1]},))"
+        if o is Opcode.HEAD:
+            return f"_head({a[0]}, {sp})"
+        if o is Opcode.TAIL:
+            return f"_tail({a[0]}, {sp})"
+        if o is Opcode.INDEX:
+            first, index = e.args
+            if isinstance(first.type, TupleT) and isinstance(index, Lit) and 0 <= index.value < len(first.type.elems):
+                return f"{a[0]}[{index.value}]"
+            return f"_index({a[0]}, {a[1]}, {sp})"
+        if o is Opcode.MAP_GET:
+            key_type = e.args[0].type.key  # type: ignore[attr-defined]
+            slots = self.pool({k: i for i, k in enumerate(domain(key_type))}, "slots")
+            return f"_map_get({a[0]}, {a[1]}, {slots}, {sp})"
+        if o is Opcode.MAP_PUT:
+            return f"_map_put({a[0]}, {a[1]}, {a[2]}, {sp})"
+        if o is Opcode.FIELD:
+            return f"{a[0]}[{e.args[0].type.field_names.index(e.attr)}]"  # type: ignore[attr-defined]
+        if o is Opcode.REPLACE_FIELDS:
+            names = e.args[0].type.field_names  # type: ignore[attr-defined]
+            slots = tuple(names.index(f) for f in e.attr)
+            return f"_replace({a[0]}, {slots!r}, ({''.join(x + ', ' for x in a[1:])}))"
+        if o in (Opcode.RECORD, Opcode.TUPLE, Opcode.SEQ_LITERAL):
+            return "(" + "".join(x + ", " for x in a) + ")"
+        if o is Opcode.SET_LITERAL:
+            elems = "(" + "".join(x + ", " for x in a) + ")"
+            return self.checked_set(elems, e.type.elem, e, sp)  # type: ignore[attr-defined]
+        if o is Opcode.COERCE:
+            return self.coerce(a[0], e.args[0].type, e.type, e, sp)
+        raise TypeError(f"unhandled operator {o}")
+
+    def checked_set(self, elems: str, elem: Type, e: Expr, sp: str) -> str:
+        ok = self.pool(member_test(elem), "test")
+        what = self.pool(str(elem), "text")
+        return f"_checked_set({elems}, {ok}, {what}, {sp})"
+
+    def coerce(self, value: str, src: Type, dst: Type, e: Expr, sp: str) -> str:
+        """Changing representation checks that set elements lie in the new element type
+        (recursively through maps' values); everything else is unchanged."""
+        if not _holds_sets(dst):
+            return value
+        fn = self.pool(_coercer(dst, e.span), "coerce")
+        return f"{fn}({value})"
+
+    def comp(self, e: Comp, env: dict[str, str]) -> str:
+        inner = dict(env)
+        clauses = []
+        ordered = e.kind in ("choose", "map") or (
+            e.kind in ("all", "any") and (may_raise(e.cond) or may_raise(e.elt) or any(
+                may_raise(g.source if g.kind != "range" else g.limit) for g in e.gens[1:])))
+        for g in e.gens:
+            source = self.gen_source(g, inner, ordered)
+            name = self.name("b")
+            inner[g.name] = name
+            clauses.append(f"for {name} in {source}")
+        if e.cond is not None:
+            clauses.append(f"if {self.expr(e.cond, inner)}")
+        loops = " ".join(clauses)
+        sp = self.span(e)
+        k = e.kind
+        if k == "map":
+            key = inner[e.gens[0].name]
+            return f"tuple(({key}, {self.expr(e.elt, inner)}) {loops})"
+        elt = self.expr(e.elt, inner)
+        if k == "all":
+            return f"all({elt} {loops})"
+        if k == "any":
+            return f"any({elt} {loops})"
+        if k == "sum":
+            return f"sum({elt} {loops})"
+        if k == "min":
+            return f"_least(({elt} {loops}), {sp})"
+        if k == "max":
+            return f"_greatest(({elt} {loops}), {sp})"
+        if k == "choose":
+            return f"_choose(({elt} {loops}), {sp})"
+        if k == "set":
+            return self.checked_set(f"({elt} {loops})", e.type.elem, e, sp)  # type: ignore[attr-defined]
+        raise TypeError(f"unhandled comprehension {k!r}")
+
+    def gen_source(self, g: Gen, env: dict[str, str], ordered: bool) -> str:
+        if g.kind == "set":
+            source = self.expr(g.source, env)
+            if not ordered:
+                return source
+            rank = self.pool({v: i for i, v in enumerate(domain(g.elem))}, "rank")
+            return f"_in_order({source}, {rank})"
+        if g.kind == "seq":
+            return self.expr(g.source, env)
+        lo, hi = g.source
+        if g.limit is not None:
+            return f"range({lo}, min({hi}, {self.expr(g.limit, env)}))"
+        return f"range({lo}, {hi})"
+
+    # -- the model
+    def unpack(self) -> str:
+        n = len(self.model.variables)
+        if n == 0:
+            return "    pass"
+        return "    " + ", ".join(f"v{i}" for i in range(n)) + ", = s"
+
+    def successors_source(self, insts: list) -> str:
+        """`def successors(s, out)`: every action's instances in order. The conjuncts at
+        the front of a guard that read no parameter are tested once per state."""
+        lines = ["def successors(s, out):", self.unpack(), "    error = None"]
+        start = 0
+        for action in self.model.actions:
+            count = sum(1 for a, _ in insts if a is action)
+            if count == 0:
+                continue
+            names = [self.name("p") for _ in action.params]
+            env = dict(zip((p for p, _ in action.params), names, strict=True))
+            params = set(env)
+            conjuncts = list(action.guard.args) if isinstance(action.guard, Op) and action.guard.op is Opcode.AND \
+                else [action.guard]
+            shared = []
+            while conjuncts and not (_reads(conjuncts[0]) & params):
+                shared.append(conjuncts.pop(0))
+            rows = self.pool(tuple((start + i, *(p[n] for n, _ in action.params))
+                                   for i, (_, p) in enumerate(x for x in insts if x[0] is action)), "rows")
+            start += count
+            first = start - count
+            pad = "    "
+            if shared:
+                # every instance fails alike when these do: report the first
+                flag = self.name("g")
+                lines += [f"{pad}try:", f"{pad}    {flag} = {' and '.join(self.expr(c, env) for c in shared)}",
+                          f"{pad}except ModelError as exc:", f"{pad}    {flag} = False",
+                          f"{pad}    if error is None:", f"{pad}        error = ({first}, exc)",
+                          f"{pad}if {flag}:"]
+                pad += "    "
+            if names:
+                lines.append(f"{pad}for {', '.join(['i', *names])} in {rows}:")
+            else:
+                lines.append(f"{pad}for i in ({first},):")
+            pad += "    "
+            guard = " and ".join(self.expr(c, env) for c in conjuncts) if conjuncts else "True"
+            lines += [f"{pad}try:", f"{pad}    if {guard}:"]
+            body = pad + "        "
+            updated = {}
+            for var, upd in action.updates:
+                tmp = self.name("u")
+                lines.append(f"{body}{tmp} = {self.expr(upd, env)}")
+                updated[self.var_slot[var]] = tmp
+            state = "".join(updated.get(i, f"v{i}") + ", " for i in range(len(self.model.variables)))
+            lines += [f"{body}out.append((i, ({state})))",
+                      f"{pad}except ModelError as exc:",
+                      f"{pad}    if error is None:",
+                      f"{pad}        error = (i, exc)"]
+        lines.append("    return error")
+        return "\n".join(lines)
+
+    def violation_source(self) -> tuple[str, tuple[str, ...]]:
+        """`def violation(s)`: the index of the state's first violation, or -1. Variables
+        whose every assignment stays within their type by construction are not tested."""
+        lines = ["def violation(s):", self.unpack()]
+        checks = []
+        for i, (name, t) in enumerate(self.model.variables):
+            checks.append(f"type({name})")
+            if self.always_within(name, t):
+                continue
+            ok = self.pool(member_test(t), "test")
+            lines.append(f"    if not {ok}(v{i}):\n        return {len(checks) - 1}")
+        for inv in self.model.invariants:
+            checks.append(inv.name)
+            lines += ["    try:", f"        if not {self.expr(inv.expr, {})}:", f"            return {len(checks) - 1}",
+                      "    except ModelError:", f"        return {len(checks) - 1}"]
+        lines.append("    return -1")
+        return "\n".join(lines), tuple(checks)
+
+    def init_source(self) -> str:
+        values = dict((name, self.expr(e, {})) for name, e in self.model.init)
+        lines = ["def init():"]
+        for name, _ in self.model.variables:
+            lines.append(f"    v{self.var_slot[name]} = {values[name]}")
+        lines.append("    return (" + "".join(f"v{i}, " for i in range(len(self.model.variables))) + ")")
+        return "\n".join(lines)
+
+    def always_within(self, var: str, t: Type) -> bool:
+        """Does every value assigned to `var` (initially and by every action) lie in its
+        type by construction? Then the state check can skip it."""
+        exprs = [e for name, e in self.model.init if name == var]
+        for action in self.model.actions:
+            bound = dict(action.params)
+            for name, e in action.updates:
+                if name == var and not _stays_within(e, t, bound, self.model):
+                    return False
+        return all(_stays_within(e, t, {}, self.model) for e in exprs)
+
+
+INFIX = {Opcode.ADD: "+", Opcode.SUBTRACT: "-", Opcode.MULTIPLY: "*", Opcode.EQUAL: "==", Opcode.NOT_EQUAL: "!=",
+         Opcode.LESS: "<", Opcode.LESS_EQUAL: "<=", Opcode.GREATER: ">", Opcode.GREATER_EQUAL: ">=",
+         Opcode.MEMBER: "in", Opcode.SUBSET: "<=", Opcode.UNION: "|", Opcode.INTERSECTION: "&",
+         Opcode.DIFFERENCE: "-"}
+
+
+def _stays_within(e: Expr, t: Type, params: dict[str, Type], model: Model) -> bool:
+    """Is every value of e (when it evaluates without error, from a well-typed state)
+    a value of t? Conservative: False when unsure."""
+    if isinstance(e, Lit):
+        return contains(t, e.value)
+    if isinstance(e, Ref):
+        if e.kind == "var":
+            return within(model.var_type(e.name), t)
+        if e.kind == "local" and e.name in params:
+            return within(params[e.name], t)
+        return False
+    if isinstance(e, Op):
+        o = e.op
+        if o is Opcode.UNION:
+            return all(_stays_within(a, t, params, model) for a in e.args)
+        if o in (Opcode.DIFFERENCE, Opcode.TAIL):
+            return _stays_within(e.args[0], t, params, model)
+        if o is Opcode.INTERSECTION:
+            return any(_stays_within(a, t, params, model) for a in e.args)
+        if o is Opcode.SET_LITERAL:
+            return isinstance(t, SetT) and within(e.type.elem, t.elem)  # type: ignore[attr-defined]
+        if o is Opcode.IF:
+            return _stays_within(e.args[1], t, params, model) and _stays_within(e.args[2], t, params, model)
+        if o is Opcode.MAP_PUT:
+            return isinstance(t, MapT) and _stays_within(e.args[0], t, params, model) and \
+                _stays_within(e.args[2], t.val, params, model)
+        if o in (Opcode.RECORD, Opcode.TUPLE):
+            parts = t.elems if isinstance(t, TupleT) else [ft for _, ft in t.fields] if isinstance(t, RecordT) else None
+            return parts is not None and len(parts) == len(e.args) and all(
+                _stays_within(a, pt, params, model) for a, pt in zip(e.args, parts, strict=True))
+        if o is Opcode.REPLACE_FIELDS and isinstance(t, RecordT):
+            return _stays_within(e.args[0], t, params, model) and all(
+                _stays_within(a, t.field_type(f) or t, params, model) for f, a in zip(e.attr, e.args[1:], strict=True))
+        if o is Opcode.COERCE and isinstance(t, SetT) and isinstance(e.type, SetT):
+            return within(e.type.elem, t.elem)
+        if o in (Opcode.EQUAL, Opcode.NOT_EQUAL, Opcode.LESS, Opcode.LESS_EQUAL, Opcode.GREATER,
+                 Opcode.GREATER_EQUAL, Opcode.MEMBER, Opcode.SUBSET, Opcode.AND, Opcode.OR, Opcode.NOT,
+                 Opcode.IMPLIES):
+            return isinstance(t, BoolT)
+        return False
+    if isinstance(e, Comp):
+        if e.kind == "set":
+            return isinstance(t, SetT) and within(e.type.elem, t.elem)  # type: ignore[attr-defined]
+        if e.kind in ("all", "any"):
+            return isinstance(t, BoolT)
+        return False
+    return False
+
+
+def _holds_sets(t: Type) -> bool:
+    if isinstance(t, SetT):
+        return True
+    if isinstance(t, MapT):
+        return _holds_sets(t.val)
+    return False
+
+
+def _coercer(t: Type, span: Span | None) -> Callable[[Any], Any]:
+    """Set elements must lie in the target's element type (maps: through their values)."""
+    if isinstance(t, SetT):
+        ok, what = member_test(t.elem), str(t.elem)
+        inner = _coercer(t.elem, span) if _holds_sets(t.elem) else None
+
+        def to_set(v: Any) -> frozenset:
+            for x in v:
+                if not ok(x):
+                    raise ModelError(f"value {x!r} is outside {what}", span)
+            return frozenset(map(inner, v)) if inner else frozenset(v)
+        return to_set
+    if isinstance(t, MapT):
+        val = _coercer(t.val, span)
+        return lambda m: tuple((k, val(x)) for k, x in m)
+    return lambda v: v
+
+
+def _reads(e: Any) -> set[str]:
+    """The local names an expression reads (a definition's body reads only its own)."""
+    if isinstance(e, Ref):
+        return {e.name} if e.kind == "local" else set()
+    if isinstance(e, Op):
+        return set().union(*(_reads(a) for a in e.args))
+    if isinstance(e, DefCall):
+        return set().union(*(_reads(a) for a in e.args))
+    if isinstance(e, Comp):
+        out = _reads(e.cond) | _reads(e.elt) | _reads(e.key)
+        for g in e.gens:
+            out |= _reads(g.source) if g.kind != "range" else _reads(g.limit)
+        return out - {g.name for g in e.gens}
+    return set()
+
+
+def compile_model(model: Model, consts: dict[str, Any]) -> CompiledModel:
+    """The model's functions for one configuration: `consts` gives every constant's
+    value (fixed ones and one value for each symbolic one)."""
+    c = Compiler(model, consts)
+    insts = instances(model)
+    succ = c.successors_source(insts)
+    viol, checks = c.violation_source()
+    init = c.init_source()
+    source = "\n\n".join([init, succ, viol]) + "\n"
+    code = compile(source, f"<compiled {model.name}>", "exec")
+    namespace = c.namespace
+    exec(code, namespace)  # noqa: S102 - text generated from the typed IR above, no claim text in it
+    return CompiledModel(namespace["init"], namespace["successors"], namespace["violation"], checks,
+                         tuple(insts), source)

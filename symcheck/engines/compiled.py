@@ -22,7 +22,7 @@ from typing import Any
 
 from symcheck.errors import ModelError, Span
 from symcheck.front.actions import instances
-from symcheck.front.ir import (BoolT, Comp, DefCall, EnumT, Expr, Gen, IntT, Lit, MapT, Model, Op, Opcode, RecordT,
+from symcheck.front.ir import (BOOL, BoolT, Comp, DefCall, EnumT, Expr, Gen, IntT, Lit, MapT, Model, Op, Opcode, RecordT,
                                Ref, SeqT, SetT, TupleT, Type)
 from symcheck.front.values import contains, domain
 
@@ -188,29 +188,31 @@ def within(inner: Type, outer: Type) -> bool:
 
 # ---------------------------------------------------------------- the compiler
 
-RAISING = {Opcode.FLOOR_DIVIDE, Opcode.MODULO, Opcode.SET_MIN, Opcode.SET_MAX, Opcode.HEAD, Opcode.TAIL,
-           Opcode.INDEX, Opcode.MAP_GET, Opcode.MAP_PUT, Opcode.SET_LITERAL, Opcode.COERCE}
+BOOLEAN = {Opcode.AND, Opcode.OR, Opcode.NOT, Opcode.IMPLIES, Opcode.EQUAL, Opcode.NOT_EQUAL, Opcode.LESS,
+           Opcode.LESS_EQUAL, Opcode.GREATER, Opcode.GREATER_EQUAL, Opcode.MEMBER, Opcode.SUBSET}
+INFIX = {Opcode.ADD: "+", Opcode.SUBTRACT: "-", Opcode.MULTIPLY: "*", Opcode.EQUAL: "==", Opcode.NOT_EQUAL: "!=",
+         Opcode.LESS: "<", Opcode.LESS_EQUAL: "<=", Opcode.GREATER: ">", Opcode.GREATER_EQUAL: ">=",
+         Opcode.MEMBER: "in", Opcode.SUBSET: "<=", Opcode.UNION: "|", Opcode.INTERSECTION: "&",
+         Opcode.DIFFERENCE: "-"}
+UNLIMITED = 1 << 30  # a sequence length no bound reaches
 
 
-def may_raise(e: Any) -> bool:
-    """Can evaluating e raise ModelError? (Conservative.) Where it cannot, the order in
-    which a comprehension meets the elements of a set makes no difference."""
-    if isinstance(e, (Lit, Ref)) or e is None:
-        return False
-    if isinstance(e, Op):
-        return e.op in RAISING or any(may_raise(a) for a in e.args)
-    if isinstance(e, DefCall):
-        return may_raise(e.body) or any(may_raise(a) for a in e.args)
-    if isinstance(e, Comp):
-        return e.kind in ("min", "max", "choose", "set") or may_raise(e.cond) or may_raise(e.elt) or \
-            any(may_raise(g.source) if g.kind != "range" else may_raise(g.limit) for g in e.gens)
-    return True
+@dataclass(frozen=True)
+class Local:
+    """A bound name in the generated code: its Python text, and the type its values
+    are known to lie in (None when unknown, such as an unbounded integer)."""
+    text: str
+    known: Type | None
+
+
+Env = dict[str, Local]
 
 
 @dataclass(frozen=True)
 class CompiledModel:
-    """One configuration of a model as Python functions over state tuples.
+    """A model as Python functions over state tuples.
 
+    - `configure(values)`: fixes the symbolic constants (name -> value) before a search;
     - `init()`: the initial state (raises ModelError when ill formed);
     - `successors(state, out)`: appends (instance index, next state) for every enabled
       action instance, in instance order; returns (instance index, ModelError) for the
@@ -219,20 +221,24 @@ class CompiledModel:
       variable outside its type, then the invariants in declaration order), or -1.
     `checks` names them: `type(x)` and the invariant names; `insts` are the action
     instances (action, parameter values) in the numbering every engine shares."""
-    init: Callable[[], tuple]
-    successors: Callable[[tuple, list], tuple[int, ModelError] | None]
-    violation: Callable[[tuple], int]
+    configure: Callable[[dict[str, Any]], None]
+    init: Callable[[], tuple[Any, ...]]
+    successors: Callable[[tuple[Any, ...], list[Any]], tuple[int, ModelError] | None]
+    violation: Callable[[tuple[Any, ...]], int]
     checks: tuple[str, ...]
-    insts: tuple[tuple[Any, dict], ...]
+    insts: tuple[tuple[Any, dict[str, Any]], ...]
     source: str  # the generated Python (for reading and debugging)
 
 
 class Compiler:
-    """Generates the Python text of one configuration of a model."""
+    """Generates the Python text of a model. Where the values of an expression are
+    known to lie in a type (`known`), the checks that could not fail are left out:
+    set elements stored into sets, map lookups, variables' types in each new state."""
 
-    def __init__(self, model: Model, consts: dict[str, Any]):
+    def __init__(self, model: Model):
         self.model = model
-        self.consts = consts
+        self.fixed = {c.name: c.value for c in model.constants if not c.symbolic}
+        self.symbolic = {c.name: f"S{i}" for i, c in enumerate(model.symbolic)}
         self.var_slot = {name: i for i, (name, _) in enumerate(model.variables)}
         self.namespace: dict[str, Any] = dict(HELPERS)
         self.pooled: dict[tuple[str, str], str] = {}
@@ -262,17 +268,147 @@ class Compiler:
     def name(self, prefix: str) -> str:
         return f"{prefix}{next(self.fresh)}"
 
+    def constant_values(self, name: str) -> list[Any]:
+        c = self.model.constant(name)
+        return list(c.domain or ()) if c.symbolic else [c.value]
+
+    # -- what is known of a value
+    def known(self, e: Any, env: Env) -> Type | None:
+        """A type every value of e lies in, when evaluating e succeeds from a
+        well-typed state; None when unknown. Conservative."""
+        if isinstance(e, Lit):
+            return e.type if contains(e.type, e.value) else None
+        if isinstance(e, Ref):
+            if e.kind == "local":
+                return env[e.name].known
+            if e.kind == "var":
+                return self.model.var_type(e.name)
+            return e.type if all(contains(e.type, v) for v in self.constant_values(e.name)) else None
+        if isinstance(e, DefCall):
+            return self.known(e.body, self.def_env(e, env, texts=None))
+        if isinstance(e, Comp):
+            if e.kind in ("all", "any"):
+                return BOOL
+            if e.kind == "set":
+                return e.type
+            inner = self.bind(e.gens, env)
+            if e.kind == "map":
+                return e.type if self.fits(e.elt, e.type.val, inner) else None  # type: ignore[attr-defined]
+            if e.kind == "choose":
+                return self.known(e.elt, inner)
+            return None
+        if not isinstance(e, Op):
+            return None
+        o, a, t = e.op, e.args, e.type
+        if o in BOOLEAN:
+            return BOOL
+        if o in (Opcode.SET_LITERAL, Opcode.COERCE) and isinstance(t, SetT):
+            return t
+        if o in (Opcode.FIELD, Opcode.MAP_GET, Opcode.INDEX, Opcode.HEAD, Opcode.TAIL):
+            k = self.known(a[0], env)
+            if o is Opcode.FIELD:
+                return k.field_type(e.attr) if isinstance(k, RecordT) else None
+            if o is Opcode.MAP_GET:
+                return k.val if isinstance(k, MapT) else None
+            if o is Opcode.TAIL:
+                return k if isinstance(k, SeqT) else None
+            if isinstance(k, SeqT):
+                return k.elem
+            if isinstance(k, TupleT) and o is Opcode.INDEX and isinstance(a[1], Lit):
+                return k.elems[a[1].value]
+            return None
+        if o is Opcode.UNION or o is Opcode.IF:
+            return t if all(self.fits(x, t, env) for x in (a if o is Opcode.UNION else a[1:])) else None
+        if o in (Opcode.DIFFERENCE, Opcode.COERCE):
+            return t if self.fits(a[0], t, env) else None
+        if o is Opcode.INTERSECTION:
+            return t if any(self.fits(x, t, env) for x in a) else None
+        if o in (Opcode.RECORD, Opcode.TUPLE):
+            parts = t.elems if isinstance(t, TupleT) else [ft for _, ft in t.fields]  # type: ignore[attr-defined]
+            return t if all(self.fits(x, pt, env) for x, pt in zip(a, parts, strict=True)) else None
+        if o is Opcode.SEQ_LITERAL and isinstance(t, SeqT):
+            return t if len(a) <= t.maxlen and all(self.fits(x, t.elem, env) for x in a) else None
+        if o is Opcode.REPLACE_FIELDS and isinstance(t, RecordT):
+            return t if self.fits(a[0], t, env) and all(
+                self.fits(x, t.field_type(f) or t, env) for f, x in zip(e.attr, a[1:], strict=True)) else None
+        if o is Opcode.APPEND:
+            k = self.known(a[0], env)
+            return SeqT(k.elem, k.maxlen + 1) if isinstance(k, SeqT) and self.fits(a[1], k.elem, env) else None
+        if o is Opcode.MAP_PUT and isinstance(t, MapT):
+            return t if self.fits(a[0], t, env) and self.fits(a[2], t.val, env) else None
+        return None
+
+    def fits(self, e: Any, t: Type, env: Env) -> bool:
+        k = self.known(e, env)
+        return k is not None and within(k, t)
+
+    def safe_lookup(self, e: Op, env: Env) -> bool:
+        """A map lookup that cannot fail: a map of known type (it holds every key) and
+        a key of its key type."""
+        k = self.known(e.args[0], env)
+        return isinstance(k, MapT) and self.fits(e.args[1], k.key, env)
+
+    def may_raise(self, e: Any, env: Env) -> bool:
+        """Can evaluating e raise ModelError? (Conservative.) Where it cannot, the order
+        in which a comprehension meets the elements of a set makes no difference."""
+        if e is None or isinstance(e, (Lit, Ref)):
+            return False
+        if isinstance(e, DefCall):
+            return any(self.may_raise(a, env) for a in e.args) or self.may_raise(e.body, self.def_env(e, env, None))
+        if isinstance(e, Comp):
+            inner = self.bind(e.gens, env)
+            if e.kind in ("min", "max", "choose") or (
+                    e.kind == "set" and not self.fits(e.elt, e.type.elem, inner)):  # type: ignore[attr-defined]
+                return True
+            sources = [g.source if g.kind != "range" else g.limit for g in e.gens]
+            return any(self.may_raise(x, inner) for x in [e.cond, e.elt, *sources])
+        if not isinstance(e, Op):
+            return True
+        o = e.op
+        if o in (Opcode.FLOOR_DIVIDE, Opcode.MODULO, Opcode.SET_MIN, Opcode.SET_MAX, Opcode.HEAD, Opcode.TAIL,
+                 Opcode.MAP_PUT):
+            return True
+        if o is Opcode.INDEX and not (isinstance(e.args[0].type, TupleT) and isinstance(e.args[1], Lit)):
+            return True
+        if o is Opcode.MAP_GET and not self.safe_lookup(e, env):
+            return True
+        if o is Opcode.SET_LITERAL and not all(self.fits(x, e.type.elem, env) for x in e.args):  # type: ignore
+            return True
+        if o is Opcode.COERCE and _holds_sets(e.type):
+            return True
+        return any(self.may_raise(a, env) for a in e.args)
+
+    def bind(self, gens: tuple[Gen, ...], env: Env, texts: list[str] | None = None) -> Env:
+        """The environment inside a comprehension's generators (with the names' texts
+        when generating code)."""
+        inner = dict(env)
+        for i, g in enumerate(gens):
+            if g.kind == "range":
+                elem: Type | None = g.elem
+            else:
+                k = self.known(g.source, inner)
+                elem = k.elem if isinstance(k, (SetT, SeqT)) else g.elem if g.kind == "set" else None
+            inner[g.name] = Local(texts[i] if texts else "", elem)
+        return inner
+
+    def def_env(self, e: DefCall, env: Env, texts: list[str] | None) -> Env:
+        """The environment of a definition's body: its parameters only."""
+        return {p: Local(texts[i] if texts else "", self.known(a, env))
+                for i, (p, a) in enumerate(zip(e.params, e.args, strict=True))}
+
     # -- expressions
-    def expr(self, e: Expr, env: dict[str, str]) -> str:
-        """Python text of e; env maps bound names to Python text (identifiers)."""
+    def expr(self, e: Expr, env: Env) -> str:
+        """Python text of e."""
         if isinstance(e, Lit):
             return self.literal(e.value)
         if isinstance(e, Ref):
             if e.kind == "local":
-                return env[e.name]
+                return env[e.name].text
             if e.kind == "var":
                 return f"v{self.var_slot[e.name]}"
-            return self.literal(self.consts[e.name])
+            if e.name in self.symbolic:
+                return self.symbolic[e.name]
+            return self.literal(self.fixed[e.name])
         if isinstance(e, Op):
             return self.op(e, env)
         if isinstance(e, Comp):
@@ -281,22 +417,20 @@ class Compiler:
             return self.call(e, env)
         raise TypeError(f"unhandled expression {e!r}")
 
-    def call(self, e: DefCall, env: dict[str, str]) -> str:
+    def call(self, e: DefCall, env: Env) -> str:
         """A definition's body sees only its parameters (and the state). Arguments that
         are names or literals are substituted (evaluating them can neither fail nor
         differ); others are evaluated first, in order, as a lambda's arguments."""
         if all(isinstance(a, (Lit, Ref)) for a in e.args):
-            inner = {p: self.expr(a, env) for p, a in zip(e.params, e.args, strict=True)}
-            return self.expr(e.body, inner)
+            return self.expr(e.body, self.def_env(e, env, [self.expr(a, env) for a in e.args]))
         names = [self.name("a") for _ in e.params]
-        inner = dict(zip(e.params, names, strict=True))
         args = ", ".join(self.expr(a, env) for a in e.args)
-        return f"(lambda {', '.join(names)}: {self.expr(e.body, inner)})({args})"
+        return f"(lambda {', '.join(names)}: {self.expr(e.body, self.def_env(e, env, names))})({args})"
 
     def span(self, e: Expr) -> str:
         return "None" if e.span is None else self.pool(e.span, "span")
 
-    def op(self, e: Op, env: dict[str, str]) -> str:
+    def op(self, e: Op, env: Env) -> str:
         o = e.op
         a = [self.expr(x, env) for x in e.args]
         sp = self.span(e)
@@ -336,12 +470,14 @@ class Compiler:
             return f"_tail({a[0]}, {sp})"
         if o is Opcode.INDEX:
             first, index = e.args
-            if isinstance(first.type, TupleT) and isinstance(index, Lit) and 0 <= index.value < len(first.type.elems):
-                return f"{a[0]}[{index.value}]"
+            if isinstance(first.type, TupleT) and isinstance(index, Lit):
+                return f"{a[0]}[{int(index.value)}]"
             return f"_index({a[0]}, {a[1]}, {sp})"
         if o is Opcode.MAP_GET:
             key_type = e.args[0].type.key  # type: ignore[attr-defined]
             slots = self.pool({k: i for i, k in enumerate(domain(key_type))}, "slots")
+            if self.safe_lookup(e, env):
+                return f"{a[0]}[{slots}[{a[1]}]][1]"
             return f"_map_get({a[0]}, {a[1]}, {slots}, {sp})"
         if o is Opcode.MAP_PUT:
             return f"_map_put({a[0]}, {a[1]}, {a[2]}, {sp})"
@@ -349,56 +485,48 @@ class Compiler:
             return f"{a[0]}[{e.args[0].type.field_names.index(e.attr)}]"  # type: ignore[attr-defined]
         if o is Opcode.REPLACE_FIELDS:
             names = e.args[0].type.field_names  # type: ignore[attr-defined]
-            slots = tuple(names.index(f) for f in e.attr)
-            return f"_replace({a[0]}, {slots!r}, ({''.join(x + ', ' for x in a[1:])}))"
+            slots = repr(tuple(names.index(f) for f in e.attr))
+            return f"_replace({a[0]}, {slots}, ({''.join(x + ', ' for x in a[1:])}))"
         if o in (Opcode.RECORD, Opcode.TUPLE, Opcode.SEQ_LITERAL):
             return "(" + "".join(x + ", " for x in a) + ")"
         if o is Opcode.SET_LITERAL:
             elems = "(" + "".join(x + ", " for x in a) + ")"
-            return self.checked_set(elems, e.type.elem, e, sp)  # type: ignore[attr-defined]
+            elem = e.type.elem  # type: ignore[attr-defined]
+            if all(self.fits(x, elem, env) for x in e.args):
+                return f"frozenset({elems})"
+            return self.checked_set(elems, elem, sp)
         if o is Opcode.COERCE:
-            return self.coerce(a[0], e.args[0].type, e.type, e, sp)
+            if not _holds_sets(e.type):
+                return a[0]
+            return f"{self.pool(_coercer(e.type, e.span), 'coerce')}({a[0]})"
         raise TypeError(f"unhandled operator {o}")
 
-    def checked_set(self, elems: str, elem: Type, e: Expr, sp: str) -> str:
+    def checked_set(self, elems: str, elem: Type, sp: str) -> str:
         ok = self.pool(member_test(elem), "test")
         what = self.pool(str(elem), "text")
         return f"_checked_set({elems}, {ok}, {what}, {sp})"
 
-    def coerce(self, value: str, src: Type, dst: Type, e: Expr, sp: str) -> str:
-        """Changing representation checks that set elements lie in the new element type
-        (recursively through maps' values); everything else is unchanged."""
-        if not _holds_sets(dst):
-            return value
-        fn = self.pool(_coercer(dst, e.span), "coerce")
-        return f"{fn}({value})"
-
-    def comp(self, e: Comp, env: dict[str, str]) -> str:
-        inner = dict(env)
+    def comp(self, e: Comp, env: Env) -> str:
+        names = [self.name("b") for _ in e.gens]
+        inner = self.bind(e.gens, env, names)
+        ordered = e.kind in ("choose", "map") or (e.kind in ("all", "any") and any(
+            self.may_raise(x, inner) for x in [e.cond, e.elt, *(
+                g.source if g.kind != "range" else g.limit for g in e.gens[1:])]))
         clauses = []
-        ordered = e.kind in ("choose", "map") or (
-            e.kind in ("all", "any") and (may_raise(e.cond) or may_raise(e.elt) or any(
-                may_raise(g.source if g.kind != "range" else g.limit) for g in e.gens[1:])))
-        for g in e.gens:
-            source = self.gen_source(g, inner, ordered)
-            name = self.name("b")
-            inner[g.name] = name
-            clauses.append(f"for {name} in {source}")
+        scope = dict(env)
+        for g, name in zip(e.gens, names, strict=True):
+            clauses.append(f"for {name} in {self.gen_source(g, scope, ordered)}")
+            scope[g.name] = inner[g.name]
         if e.cond is not None:
             clauses.append(f"if {self.expr(e.cond, inner)}")
         loops = " ".join(clauses)
         sp = self.span(e)
         k = e.kind
         if k == "map":
-            key = inner[e.gens[0].name]
-            return f"tuple(({key}, {self.expr(e.elt, inner)}) {loops})"
+            return f"tuple(({names[0]}, {self.expr(e.elt, inner)}) {loops})"
         elt = self.expr(e.elt, inner)
-        if k == "all":
-            return f"all({elt} {loops})"
-        if k == "any":
-            return f"any({elt} {loops})"
-        if k == "sum":
-            return f"sum({elt} {loops})"
+        if k in ("all", "any", "sum"):
+            return f"{k}({elt} {loops})"
         if k == "min":
             return f"_least(({elt} {loops}), {sp})"
         if k == "max":
@@ -406,16 +534,26 @@ class Compiler:
         if k == "choose":
             return f"_choose(({elt} {loops}), {sp})"
         if k == "set":
-            return self.checked_set(f"({elt} {loops})", e.type.elem, e, sp)  # type: ignore[attr-defined]
+            elem = e.type.elem  # type: ignore[attr-defined]
+            if self.fits(e.elt, elem, inner):
+                return f"frozenset({elt} {loops})"
+            return self.checked_set(f"({elt} {loops})", elem, sp)
         raise TypeError(f"unhandled comprehension {k!r}")
 
-    def gen_source(self, g: Gen, env: dict[str, str], ordered: bool) -> str:
+    def gen_source(self, g: Gen, env: Env, ordered: bool) -> str:
+        """A set is met in its element type's domain order where that matters, and only
+        its elements in that domain are met (always all of them, for a set of known
+        type); a set that is a constant is put in order once, here."""
         if g.kind == "set":
             source = self.expr(g.source, env)
-            if not ordered:
+            rank = {v: i for i, v in enumerate(domain(g.elem))}
+            if isinstance(g.source, Lit) or (isinstance(g.source, Ref) and g.source.kind == "const"
+                                             and g.source.name not in self.symbolic):
+                value = g.source.value if isinstance(g.source, Lit) else self.fixed[g.source.name]
+                return self.pool(tuple(sorted((x for x in value if x in rank), key=rank.__getitem__)), "ordered")
+            if not ordered and self.fits(g.source, SetT(g.elem), env):
                 return source
-            rank = self.pool({v: i for i, v in enumerate(domain(g.elem))}, "rank")
-            return f"_in_order({source}, {rank})"
+            return f"_in_order({source}, {self.pool(rank, 'rank')})"
         if g.kind == "seq":
             return self.expr(g.source, env)
         lo, hi = g.source
@@ -430,30 +568,26 @@ class Compiler:
             return "    pass"
         return "    " + ", ".join(f"v{i}" for i in range(n)) + ", = s"
 
-    def successors_source(self, insts: list) -> str:
+    def successors_source(self, insts: list[tuple[Any, dict[str, Any]]]) -> str:
         """`def successors(s, out)`: every action's instances in order. The conjuncts at
         the front of a guard that read no parameter are tested once per state."""
         lines = ["def successors(s, out):", self.unpack(), "    error = None"]
         start = 0
         for action in self.model.actions:
-            count = sum(1 for a, _ in insts if a is action)
-            if count == 0:
+            mine = [params for a, params in insts if a is action]
+            if not mine:
                 continue
+            first = start
+            start += len(mine)
             names = [self.name("p") for _ in action.params]
-            env = dict(zip((p for p, _ in action.params), names, strict=True))
-            params = set(env)
+            env = {p: Local(n, t) for (p, t), n in zip(action.params, names, strict=True)}
             conjuncts = list(action.guard.args) if isinstance(action.guard, Op) and action.guard.op is Opcode.AND \
                 else [action.guard]
             shared = []
-            while conjuncts and not (_reads(conjuncts[0]) & params):
+            while conjuncts and not (_reads(conjuncts[0]) & set(env)):
                 shared.append(conjuncts.pop(0))
-            rows = self.pool(tuple((start + i, *(p[n] for n, _ in action.params))
-                                   for i, (_, p) in enumerate(x for x in insts if x[0] is action)), "rows")
-            start += count
-            first = start - count
             pad = "    "
-            if shared:
-                # every instance fails alike when these do: report the first
+            if shared:  # every instance fails alike when these do: report the first
                 flag = self.name("g")
                 lines += [f"{pad}try:", f"{pad}    {flag} = {' and '.join(self.expr(c, env) for c in shared)}",
                           f"{pad}except ModelError as exc:", f"{pad}    {flag} = False",
@@ -461,6 +595,8 @@ class Compiler:
                           f"{pad}if {flag}:"]
                 pad += "    "
             if names:
+                rows = self.pool(tuple((first + i, *(params[p] for p, _ in action.params))
+                                       for i, params in enumerate(mine)), "rows")
                 lines.append(f"{pad}for {', '.join(['i', *names])} in {rows}:")
             else:
                 lines.append(f"{pad}for i in ({first},):")
@@ -482,16 +618,17 @@ class Compiler:
         return "\n".join(lines)
 
     def violation_source(self) -> tuple[str, tuple[str, ...]]:
-        """`def violation(s)`: the index of the state's first violation, or -1. Variables
-        whose every assignment stays within their type by construction are not tested."""
+        """`def violation(s)`: the index of the state's first violation, or -1. A
+        variable is tested only as far as an assignment to it may leave its type."""
         lines = ["def violation(s):", self.unpack()]
         checks = []
         for i, (name, t) in enumerate(self.model.variables):
             checks.append(f"type({name})")
-            if self.always_within(name, t):
-                continue
-            ok = self.pool(member_test(t), "test")
-            lines.append(f"    if not {ok}(v{i}):\n        return {len(checks) - 1}")
+            residual = self.residual_check(name, t)
+            if residual == "length":
+                lines.append(f"    if len(v{i}) > {t.maxlen}:\n        return {len(checks) - 1}")  # type: ignore
+            elif residual == "full":
+                lines.append(f"    if not {self.pool(member_test(t), 'test')}(v{i}):\n        return {len(checks) - 1}")
         for inv in self.model.invariants:
             checks.append(inv.name)
             lines += ["    try:", f"        if not {self.expr(inv.expr, {})}:", f"            return {len(checks) - 1}",
@@ -500,78 +637,39 @@ class Compiler:
         return "\n".join(lines), tuple(checks)
 
     def init_source(self) -> str:
-        values = dict((name, self.expr(e, {})) for name, e in self.model.init)
+        values = {name: self.expr(e, {}) for name, e in self.model.init}
         lines = ["def init():"]
         for name, _ in self.model.variables:
             lines.append(f"    v{self.var_slot[name]} = {values[name]}")
         lines.append("    return (" + "".join(f"v{i}, " for i in range(len(self.model.variables))) + ")")
         return "\n".join(lines)
 
-    def always_within(self, var: str, t: Type) -> bool:
-        """Does every value assigned to `var` (initially and by every action) lie in its
-        type by construction? Then the state check can skip it."""
-        exprs = [e for name, e in self.model.init if name == var]
+    def configure_source(self) -> str:
+        lines = ["def configure(values):"]
+        lines += [f"    global {name}" for name in self.symbolic.values()]
+        lines += [f"    {name} = values[{self.pool(c, 'name')}]" for c, name in self.symbolic.items()]
+        return "\n".join(lines + ["    return None"])
+
+    def residual_check(self, var: str, t: Type) -> str:
+        """What a new state must test of `var`: "none" when every assignment to it
+        (initial and by every action) lies in its type by construction, "length" when
+        only appending may overflow a sequence, else "full"."""
+        assigned = [(e, {}) for name, e in self.model.init if name == var]
         for action in self.model.actions:
-            bound = dict(action.params)
-            for name, e in action.updates:
-                if name == var and not _stays_within(e, t, bound, self.model):
-                    return False
-        return all(_stays_within(e, t, {}, self.model) for e in exprs)
-
-
-INFIX = {Opcode.ADD: "+", Opcode.SUBTRACT: "-", Opcode.MULTIPLY: "*", Opcode.EQUAL: "==", Opcode.NOT_EQUAL: "!=",
-         Opcode.LESS: "<", Opcode.LESS_EQUAL: "<=", Opcode.GREATER: ">", Opcode.GREATER_EQUAL: ">=",
-         Opcode.MEMBER: "in", Opcode.SUBSET: "<=", Opcode.UNION: "|", Opcode.INTERSECTION: "&",
-         Opcode.DIFFERENCE: "-"}
-
-
-def _stays_within(e: Expr, t: Type, params: dict[str, Type], model: Model) -> bool:
-    """Is every value of e (when it evaluates without error, from a well-typed state)
-    a value of t? Conservative: False when unsure."""
-    if isinstance(e, Lit):
-        return contains(t, e.value)
-    if isinstance(e, Ref):
-        if e.kind == "var":
-            return within(model.var_type(e.name), t)
-        if e.kind == "local" and e.name in params:
-            return within(params[e.name], t)
-        return False
-    if isinstance(e, Op):
-        o = e.op
-        if o is Opcode.UNION:
-            return all(_stays_within(a, t, params, model) for a in e.args)
-        if o in (Opcode.DIFFERENCE, Opcode.TAIL):
-            return _stays_within(e.args[0], t, params, model)
-        if o is Opcode.INTERSECTION:
-            return any(_stays_within(a, t, params, model) for a in e.args)
-        if o is Opcode.SET_LITERAL:
-            return isinstance(t, SetT) and within(e.type.elem, t.elem)  # type: ignore[attr-defined]
-        if o is Opcode.IF:
-            return _stays_within(e.args[1], t, params, model) and _stays_within(e.args[2], t, params, model)
-        if o is Opcode.MAP_PUT:
-            return isinstance(t, MapT) and _stays_within(e.args[0], t, params, model) and \
-                _stays_within(e.args[2], t.val, params, model)
-        if o in (Opcode.RECORD, Opcode.TUPLE):
-            parts = t.elems if isinstance(t, TupleT) else [ft for _, ft in t.fields] if isinstance(t, RecordT) else None
-            return parts is not None and len(parts) == len(e.args) and all(
-                _stays_within(a, pt, params, model) for a, pt in zip(e.args, parts, strict=True))
-        if o is Opcode.REPLACE_FIELDS and isinstance(t, RecordT):
-            return _stays_within(e.args[0], t, params, model) and all(
-                _stays_within(a, t.field_type(f) or t, params, model) for f, a in zip(e.attr, e.args[1:], strict=True))
-        if o is Opcode.COERCE and isinstance(t, SetT) and isinstance(e.type, SetT):
-            return within(e.type.elem, t.elem)
-        if o in (Opcode.EQUAL, Opcode.NOT_EQUAL, Opcode.LESS, Opcode.LESS_EQUAL, Opcode.GREATER,
-                 Opcode.GREATER_EQUAL, Opcode.MEMBER, Opcode.SUBSET, Opcode.AND, Opcode.OR, Opcode.NOT,
-                 Opcode.IMPLIES):
-            return isinstance(t, BoolT)
-        return False
-    if isinstance(e, Comp):
-        if e.kind == "set":
-            return isinstance(t, SetT) and within(e.type.elem, t.elem)  # type: ignore[attr-defined]
-        if e.kind in ("all", "any"):
-            return isinstance(t, BoolT)
-        return False
-    return False
+            env = {p: Local("", pt) for p, pt in action.params}
+            assigned += [(e, env) for name, e in action.updates if name == var]
+        worst = "none"
+        for e, env in assigned:
+            while isinstance(e, Op) and e.op is Opcode.COERCE and not _holds_sets(e.type):
+                e = e.args[0]  # a change of representation that checks nothing
+            if self.fits(e, t, env):
+                continue
+            if isinstance(e, Op) and e.op is Opcode.APPEND and isinstance(t, SeqT) and \
+                    self.fits(e.args[0], SeqT(t.elem, UNLIMITED), env) and self.fits(e.args[1], t.elem, env):
+                worst = "length"
+                continue
+            return "full"
+        return worst
 
 
 def _holds_sets(t: Type) -> bool:
@@ -616,17 +714,16 @@ def _reads(e: Any) -> set[str]:
     return set()
 
 
-def compile_model(model: Model, consts: dict[str, Any]) -> CompiledModel:
-    """The model's functions for one configuration: `consts` gives every constant's
-    value (fixed ones and one value for each symbolic one)."""
-    c = Compiler(model, consts)
+def compile_model(model: Model) -> CompiledModel:
+    """The model's functions, compiled once; `configure` fixes the symbolic constants
+    for each configuration."""
+    c = Compiler(model)
     insts = instances(model)
-    succ = c.successors_source(insts)
-    viol, checks = c.violation_source()
-    init = c.init_source()
-    source = "\n\n".join([init, succ, viol]) + "\n"
+    parts = [c.init_source(), c.successors_source(insts)]
+    violation, checks = c.violation_source()
+    source = "\n\n".join([c.configure_source(), *parts, violation]) + "\n"
     code = compile(source, f"<compiled {model.name}>", "exec")
     namespace = c.namespace
-    exec(code, namespace)  # noqa: S102 - text generated from the typed IR above, no claim text in it
-    return CompiledModel(namespace["init"], namespace["successors"], namespace["violation"], checks,
-                         tuple(insts), source)
+    exec(code, namespace)  # noqa: S102 - text generated from the typed IR above, with no claim text in it
+    return CompiledModel(namespace["configure"], namespace["init"], namespace["successors"], namespace["violation"],
+                         checks, tuple(insts), source)

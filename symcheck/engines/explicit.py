@@ -12,6 +12,7 @@ trace is the first shortest one in that order. The liveness properties of a clai
 are not checked here (a proof covers its invariants only)."""
 from __future__ import annotations
 
+import gc
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -43,6 +44,20 @@ class Search:
 
 def search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_states: int = MAX_STATES,
            depth: int | None = None) -> Search:
+    """`_search` with the cyclic garbage collector paused: states are tuples that form
+    no cycles, and the collector's passes over millions of them cost more than the
+    search itself."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _search(cm, deadlock, deadline, max_states, depth)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_states: int,
+            depth: int | None) -> Search:
     """Breadth-first search, level by level: a level's states are checked as they are
     found, and the first violation is reported in check order once the level is
     complete (so the state count, the trace and the order of checks match the
@@ -127,24 +142,23 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
     configuration) or the deadline. `depth`: a bounded search (holds to `depth`).
     The outcome's `states` counts the distinct states explored, over all configurations."""
     start = time.perf_counter()
-    fixed = {c.name: c.value for c in model.constants if not c.symbolic}
     order = ["well-formed"] + [f"type({n})" for n, _ in model.variables] + \
         [i.name for i in model.invariants] + ["deadlock"]
     best: tuple | None = None
-    states, deepest, compile_time = 0, 0, 0.0
+    states, deepest = 0, 0
+    cm = compile_model(model)
+    compile_time = time.perf_counter() - start
     unknown: str | None = None
     bounded = False  # some configuration's search stopped at `depth`
     for config in configurations(model):
-        t0 = time.perf_counter()
-        cm = compile_model(model, {**fixed, **config})
-        compile_time += time.perf_counter() - t0
+        cm.configure(config)
         found = search(cm, model.deadlock, deadline, max_states, depth)
         states += found.states
         deepest = max(deepest, found.depth)
         if found.verdict == VIOLATED:
             key = (found.depth, order.index(found.check or ""))
             if best is None or key < best[0]:
-                best = (key, found, config, cm)
+                best = (key, found, config)
         elif found.verdict == HOLDS:
             bounded = True
         elif found.verdict == UNKNOWN:
@@ -159,7 +173,7 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
         return res
 
     if best is not None:
-        _, found, config, cm = best
+        _, found, config = best
         trace = to_trace(model, cm, found.path)
         return out(VIOLATED, None, invariant=found.check, trace=trace, length=found.depth,
                    config=config or None, reason=found.error.message if found.error else None)

@@ -42,37 +42,37 @@ def _modulo(x: int, y: int, span: Span | None) -> int:
     return x % y
 
 
-def _set_min(s: frozenset, span: Span | None) -> Any:
+def _set_min(s: frozenset[Any], span: Span | None) -> Any:
     if not s:
         raise ModelError("min of an empty set", span)
     return min(s)
 
 
-def _set_max(s: frozenset, span: Span | None) -> Any:
+def _set_max(s: frozenset[Any], span: Span | None) -> Any:
     if not s:
         raise ModelError("max of an empty set", span)
     return max(s)
 
 
-def _head(q: tuple, span: Span | None) -> Any:
+def _head(q: tuple[Any, ...], span: Span | None) -> Any:
     if not q:
         raise ModelError("head of an empty sequence", span)
     return q[0]
 
 
-def _tail(q: tuple, span: Span | None) -> tuple:
+def _tail(q: tuple[Any, ...], span: Span | None) -> tuple[Any, ...]:
     if not q:
         raise ModelError("tail of an empty sequence", span)
     return q[1:]
 
 
-def _index(q: tuple, i: int, span: Span | None) -> Any:
+def _index(q: tuple[Any, ...], i: int, span: Span | None) -> Any:
     if not 0 <= i < len(q):
         raise ModelError(f"index {i} outside a sequence of length {len(q)}", span)
     return q[i]
 
 
-def _map_get(m: tuple, key: Any, slots: dict, span: Span | None) -> Any:
+def _map_get(m: tuple[Any, ...], key: Any, slots: dict[Any, Any], span: Span | None) -> Any:
     i = slots.get(key)
     if i is not None and i < len(m) and m[i][0] == key:
         return m[i][1]
@@ -82,20 +82,29 @@ def _map_get(m: tuple, key: Any, slots: dict, span: Span | None) -> Any:
     raise ModelError(f"key {key!r} outside the map's keys", span)
 
 
-def _map_put(m: tuple, key: Any, value: Any, span: Span | None) -> tuple:
+def _map_put(m: tuple[Any, ...], key: Any, value: Any, span: Span | None) -> tuple[Any, ...]:
     if not any(k == key for k, _ in m):
         raise ModelError(f"key {key!r} outside the map's keys", span)
     return tuple((k, value if k == key else v) for k, v in m)
 
 
-def _replace(rec: tuple, slots: tuple, values: tuple) -> tuple:
+def _map_set(m: tuple[Any, ...], i: int, value: Any) -> tuple[Any, ...]:
+    """A map of known type with its i-th key's value replaced."""
+    return m[:i] + ((m[i][0], value),) + m[i + 1:]
+
+
+def _replace_one(rec: tuple[Any, ...], i: int, value: Any) -> tuple[Any, ...]:
+    return rec[:i] + (value,) + rec[i + 1:]
+
+
+def _replace(rec: tuple[Any, ...], slots: tuple[Any, ...], values: tuple[Any, ...]) -> tuple[Any, ...]:
     out = list(rec)
     for i, v in zip(slots, values, strict=True):
         out[i] = v
     return tuple(out)
 
 
-def _checked_set(elems: Iterable, ok: Callable[[Any], bool], what: str, span: Span | None) -> frozenset:
+def _checked_set(elems: Iterable[Any], ok: Callable[[Any], bool], what: str, span: Span | None) -> frozenset[Any]:
     out = frozenset(elems)
     for x in out:
         if not ok(x):
@@ -103,34 +112,35 @@ def _checked_set(elems: Iterable, ok: Callable[[Any], bool], what: str, span: Sp
     return out
 
 
-def _least(values: Iterable, span: Span | None) -> Any:
+def _least(values: Iterable[Any], span: Span | None) -> Any:
     found = list(values)
     if not found:
         raise ModelError("min over no values", span)
     return min(found)
 
 
-def _greatest(values: Iterable, span: Span | None) -> Any:
+def _greatest(values: Iterable[Any], span: Span | None) -> Any:
     found = list(values)
     if not found:
         raise ModelError("max over no values", span)
     return max(found)
 
 
-def _choose(values: Iterable, span: Span | None) -> Any:
+def _choose(values: Iterable[Any], span: Span | None) -> Any:
     for v in values:
         return v
     raise ModelError("choose found no value satisfying the condition", span)
 
 
-def _in_order(s: frozenset, rank: dict) -> list:
+def _in_order(s: frozenset[Any], rank: dict[Any, Any]) -> list[Any]:
     """The elements of a set in their type's domain order (what `choose` and maps see)."""
     return sorted((x for x in s if x in rank), key=rank.__getitem__)
 
 
 HELPERS: dict[str, Any] = {"ModelError": ModelError, "_divide": _divide, "_modulo": _modulo, "_set_min": _set_min,
                            "_set_max": _set_max, "_head": _head, "_tail": _tail, "_index": _index,
-                           "_map_get": _map_get, "_map_put": _map_put, "_replace": _replace,
+                           "_map_get": _map_get, "_map_put": _map_put, "_map_set": _map_set,
+                           "_replace": _replace, "_replace_one": _replace_one,
                            "_checked_set": _checked_set, "_least": _least, "_greatest": _greatest,
                            "_choose": _choose, "_in_order": _in_order}
 
@@ -144,7 +154,7 @@ def member_test(t: Type) -> Callable[[Any], bool]:
     if isinstance(t, IntT):
         if not t.bounded:
             return lambda v: type(v) is int
-        lo, hi = t.lo, t.hi
+        lo, hi = t.lo or 0, t.hi or 0
         return lambda v: type(v) is int and lo <= v <= hi
     if isinstance(t, EnumT):
         members = frozenset(t.members)
@@ -276,14 +286,15 @@ class Compiler:
     def known(self, e: Any, env: Env) -> Type | None:
         """A type every value of e lies in, when evaluating e succeeds from a
         well-typed state; None when unknown. Conservative."""
-        if isinstance(e, Lit):
-            return e.type if contains(e.type, e.value) else None
+        if isinstance(e, Lit) or (isinstance(e, Ref) and e.kind == "const"):
+            values = [e.value] if isinstance(e, Lit) else self.constant_values(e.name)
+            if isinstance(e.type, IntT) and all(type(v) is int for v in values):
+                return IntT(min(values), max(values))  # an integer literal's type is any int
+            return e.type if all(contains(e.type, v) for v in values) else None
         if isinstance(e, Ref):
             if e.kind == "local":
                 return env[e.name].known
-            if e.kind == "var":
-                return self.model.var_type(e.name)
-            return e.type if all(contains(e.type, v) for v in self.constant_values(e.name)) else None
+            return self.model.var_type(e.name)
         if isinstance(e, DefCall):
             return self.known(e.body, self.def_env(e, env, texts=None))
         if isinstance(e, Comp):
@@ -315,7 +326,7 @@ class Compiler:
             if isinstance(k, SeqT):
                 return k.elem
             if isinstance(k, TupleT) and o is Opcode.INDEX and isinstance(a[1], Lit):
-                return k.elems[a[1].value]
+                return k.elems[int(a[1].value)]
             return None
         if o is Opcode.UNION or o is Opcode.IF:
             return t if all(self.fits(x, t, env) for x in (a if o is Opcode.UNION else a[1:])) else None
@@ -480,11 +491,16 @@ class Compiler:
                 return f"{a[0]}[{slots}[{a[1]}]][1]"
             return f"_map_get({a[0]}, {a[1]}, {slots}, {sp})"
         if o is Opcode.MAP_PUT:
+            if self.safe_lookup(e, env):
+                slots = self.pool({k: i for i, k in enumerate(domain(e.type.key))}, "slots")  # type: ignore
+                return f"_map_set({a[0]}, {slots}[{a[1]}], {a[2]})"
             return f"_map_put({a[0]}, {a[1]}, {a[2]}, {sp})"
         if o is Opcode.FIELD:
             return f"{a[0]}[{e.args[0].type.field_names.index(e.attr)}]"  # type: ignore[attr-defined]
         if o is Opcode.REPLACE_FIELDS:
             names = e.args[0].type.field_names  # type: ignore[attr-defined]
+            if len(e.attr) == 1:
+                return f"_replace_one({a[0]}, {names.index(e.attr[0])}, {a[1]})"
             slots = repr(tuple(names.index(f) for f in e.attr))
             return f"_replace({a[0]}, {slots}, ({''.join(x + ', ' for x in a[1:])}))"
         if o in (Opcode.RECORD, Opcode.TUPLE, Opcode.SEQ_LITERAL):
@@ -627,6 +643,9 @@ class Compiler:
             residual = self.residual_check(name, t)
             if residual == "length":
                 lines.append(f"    if len(v{i}) > {t.maxlen}:\n        return {len(checks) - 1}")  # type: ignore
+            elif residual == "full" and isinstance(t, IntT) and t.bounded:
+                lines.append(f"    if not (type(v{i}) is int and {t.lo} <= v{i} <= {t.hi}):\n"
+                             f"        return {len(checks) - 1}")
             elif residual == "full":
                 lines.append(f"    if not {self.pool(member_test(t), 'test')}(v{i}):\n        return {len(checks) - 1}")
         for inv in self.model.invariants:
@@ -654,7 +673,7 @@ class Compiler:
         """What a new state must test of `var`: "none" when every assignment to it
         (initial and by every action) lies in its type by construction, "length" when
         only appending may overflow a sequence, else "full"."""
-        assigned = [(e, {}) for name, e in self.model.init if name == var]
+        assigned: list[tuple[Expr, Env]] = [(e, {}) for name, e in self.model.init if name == var]
         for action in self.model.actions:
             env = {p: Local("", pt) for p, pt in action.params}
             assigned += [(e, env) for name, e in action.updates if name == var]
@@ -686,7 +705,7 @@ def _coercer(t: Type, span: Span | None) -> Callable[[Any], Any]:
         ok, what = member_test(t.elem), str(t.elem)
         inner = _coercer(t.elem, span) if _holds_sets(t.elem) else None
 
-        def to_set(v: Any) -> frozenset:
+        def to_set(v: Any) -> frozenset[Any]:
             for x in v:
                 if not ok(x):
                     raise ModelError(f"value {x!r} is outside {what}", span)

@@ -37,7 +37,7 @@ class Search:
     depth: int
     states: int
     check: str | None = None  # violated: the check's name
-    path: tuple = ()  # violated: ((instance index or None, state tuple), ...), the last step maybe ill formed
+    path: tuple[Any, ...] = ()  # violated: ((instance index or None, state tuple[Any, ...]), ...), the last step maybe ill formed
     error: ModelError | None = None  # violated by an ill-formed step: what failed
     reason: str | None = None  # unknown: why
 
@@ -67,7 +67,7 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
         init = cm.init()
     except ModelError as exc:
         return Search(VIOLATED, 0, 0, "well-formed", ((None, None),), error=exc)
-    parent: dict[tuple, Any] = {init: None}
+    parent: dict[tuple[Any, ...], Any] = {init: None}
     bad = cm.violation(init)
     if bad >= 0:
         return Search(VIOLATED, 0, 1, checks[bad], _path(parent, init))
@@ -76,10 +76,14 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
     d = 0
     expanded = 0
     while level:
-        if depth is not None and d >= depth:
+        if depth is not None and d >= depth:  # the last level: only deadlock is left to check
+            for s in level if deadlock else ():
+                found = []
+                if successors(s, found) is None and not found:
+                    return Search(VIOLATED, d, len(parent), "deadlock", _path(parent, s))
             return Search(HOLDS, d, len(parent))
         before = len(parent)
-        found: list = []
+        found: list[Any]
         worst, worst_state = len(checks), None
         first_error = None
         for s in level:
@@ -87,7 +91,7 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
             if expanded % CHECK_EVERY == 0 and deadline is not None and deadline.expired():
                 return Search(UNKNOWN, d, len(parent), reason=f"{deadline.timeout_text()} after {len(parent)} "
                                                               f"states, at depth {d}")
-            found.clear()
+            found = []
             error = successors(s, found)
             if error is not None and first_error is None:
                 first_error = (s, error)
@@ -105,15 +109,15 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
                                      "(raise max_states)")
         d += 1
         if first_error is not None:
-            s, (index, exc) = first_error
-            return Search(VIOLATED, d, len(parent), "well-formed", _path(parent, s) + ((index, None),), error=exc)
+            s, (index, failure) = first_error
+            return Search(VIOLATED, d, len(parent), "well-formed", _path(parent, s) + ((index, None),), error=failure)
         if worst_state is not None:
             return Search(VIOLATED, d, len(parent), checks[worst], _path(parent, worst_state))
         level = list(_new(parent, before))
     return Search(PROVED, d - 1, len(parent))
 
 
-def _new(parent: dict, before: int) -> Any:
+def _new(parent: dict[Any, Any], before: int) -> Any:
     """The states added to `parent` since it held `before` (dicts keep insertion order)."""
     it = iter(parent)
     for _ in range(before):
@@ -121,7 +125,7 @@ def _new(parent: dict, before: int) -> Any:
     return it
 
 
-def _path(parent: dict, state: tuple) -> tuple:
+def _path(parent: dict[Any, Any], state: tuple[Any, ...]) -> tuple[Any, ...]:
     out = []
     key: Any = state
     while True:
@@ -144,7 +148,7 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
     start = time.perf_counter()
     order = ["well-formed"] + [f"type({n})" for n, _ in model.variables] + \
         [i.name for i in model.invariants] + ["deadlock"]
-    best: tuple | None = None
+    best: tuple[Any, ...] | None = None
     states, deepest = 0, 0
     cm = compile_model(model)
     compile_time = time.perf_counter() - start
@@ -189,7 +193,7 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
         f"{rate:,.0f} states/s"])
 
 
-def to_trace(model: Model, cm: CompiledModel, path: tuple) -> Trace:
+def to_trace(model: Model, cm: CompiledModel, path: tuple[Any, ...]) -> Trace:
     """A path of (instance index, state tuple) as a `Trace` in model terms. An ill-formed
     last step (state None) repeats the state it leaves: it has no next state."""
     names = [n for n, _ in model.variables]

@@ -78,12 +78,10 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
     while level:
         if depth is not None and d >= depth:  # the last level: only deadlock is left to check
             for s in level if deadlock else ():
-                found = []
-                if successors(s, found) is None and not found:
+                if not _enabled(cm, s):
                     return Search(VIOLATED, d, len(parent), "deadlock", _path(parent, s))
             return Search(HOLDS, d, len(parent))
         before = len(parent)
-        found: list[Any]
         worst, worst_state = len(checks), None
         first_error = None
         for s in level:
@@ -91,7 +89,7 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
             if expanded % CHECK_EVERY == 0 and deadline is not None and deadline.expired():
                 return Search(UNKNOWN, d, len(parent), reason=f"{deadline.timeout_text()} after {len(parent)} "
                                                               f"states, at depth {d}")
-            found = []
+            found: list[Any] = []
             error = successors(s, found)
             if error is not None and first_error is None:
                 first_error = (s, error)
@@ -115,6 +113,11 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
             return Search(VIOLATED, d, len(parent), checks[worst], _path(parent, worst_state))
         level = list(_new(parent, before))
     return Search(PROVED, d - 1, len(parent))
+
+
+def _enabled(cm: CompiledModel, state: tuple[Any, ...]) -> bool:
+    found: list[Any] = []
+    return cm.successors(state, found) is not None or bool(found)
 
 
 def _new(parent: dict[Any, Any], before: int) -> Any:

@@ -139,6 +139,20 @@ def test_the_trace_carries_actions_parameters_and_model_values():
     assert [p for p, _, _ in step.params] == ["ch", "s"] and isinstance(step.state["pending"], frozenset)
 
 
+@pytest.mark.parametrize("variant", ["pairing-negative", "pairing-race-negative", "retry-termination"])
+def test_reports_read_the_outcome(variant):
+    """The explanation, the text report and the JSON read the engine's outcome as BMC's."""
+    from symcheck.report.explain import explain
+    from symcheck.report.text import as_json, text
+    model = load_model(ENTRIES[variant])
+    r = explicit.run(model, None, None)
+    if r.violated:
+        r.explanation = explain(model, r)
+        assert r.explanation
+    assert model.name in text(model, r)
+    assert as_json(model, r)["verdict"] == r.verdict
+
+
 COUNTER = """\
 claim: counter
 constants:

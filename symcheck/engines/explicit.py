@@ -193,7 +193,7 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
     return out(PROVED, deepest, proof=[
         f"explicit-state search explored all {states} reachable states{(' ' + how) if how else ''} "
         f"(diameter {deepest}) and none violates a check",
-        f"{rate:,.0f} states/s"])
+        f"{rate:,.0f} states/s"] + (["the liveness properties are not checked by this engine"] if model.properties else []))
 
 
 def to_trace(model: Model, cm: CompiledModel, path: tuple[Any, ...]) -> Trace:

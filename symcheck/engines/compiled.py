@@ -746,3 +746,138 @@ def compile_model(model: Model) -> CompiledModel:
     exec(code, namespace)  # noqa: S102 - text generated from the typed IR above, with no claim text in it
     return CompiledModel(namespace["configure"], namespace["init"], namespace["successors"], namespace["violation"],
                          checks, tuple(insts), source)
+
+
+# ---------------------------------------------------------------- symmetry
+
+
+def _mentions(t: Type, enum: EnumT) -> bool:
+    if t == enum:
+        return True
+    if isinstance(t, (SetT, SeqT)):
+        return _mentions(t.elem, enum)
+    if isinstance(t, MapT):
+        return _mentions(t.key, enum) or _mentions(t.val, enum)
+    if isinstance(t, RecordT):
+        return any(_mentions(ft, enum) for _, ft in t.fields)
+    if isinstance(t, TupleT):
+        return any(_mentions(et, enum) for et in t.elems)
+    return False
+
+
+def renamer(t: Type, enum: EnumT) -> Callable[[Any, dict[str, str]], Any] | None:
+    """A function applying a renaming of the enum's members (member -> member) to a
+    value of type t; None when t holds none of them."""
+    if not _mentions(t, enum):
+        return None
+    if t == enum:
+        return lambda v, m: m[v]
+    if isinstance(t, (SetT, SeqT)):
+        elem = renamer(t.elem, enum) or (lambda v, m: v)
+        if isinstance(t, SetT):
+            return lambda v, m: frozenset(elem(x, m) for x in v)
+        return lambda v, m: tuple(elem(x, m) for x in v)
+    if isinstance(t, (RecordT, TupleT)):
+        types = t.elems if isinstance(t, TupleT) else tuple(ft for _, ft in t.fields)
+        parts = [renamer(ft, enum) or (lambda v, m: v) for ft in types]
+        return lambda v, m: tuple(p(x, m) for p, x in zip(parts, v, strict=True))
+    if isinstance(t, MapT):
+        key, val = renamer(t.key, enum) or (lambda v, m: v), renamer(t.val, enum) or (lambda v, m: v)
+        rank = {k: i for i, k in enumerate(domain(t.key))}
+        return lambda v, m: tuple(sorted(((key(k, m), val(x, m)) for k, x in v), key=lambda kv: rank[kv[0]]))
+    raise TypeError(t)
+
+
+def order_key(t: Type) -> Callable[[Any], Any]:
+    """A total order on the values of t (enum members by declaration, sets by their
+    sorted elements), to pick the least of a state's renamings."""
+    if isinstance(t, EnumT):
+        rank = {m: i for i, m in enumerate(t.members)}
+        return lambda v: rank[v]
+    if isinstance(t, (BoolT, IntT)):
+        return lambda v: v
+    if isinstance(t, SetT):
+        elem = order_key(t.elem)
+        return lambda v: tuple(sorted(map(elem, v)))
+    if isinstance(t, SeqT):
+        elem = order_key(t.elem)
+        return lambda v: tuple(map(elem, v))
+    if isinstance(t, (RecordT, TupleT)):
+        parts = [order_key(ft) for ft in (t.elems if isinstance(t, TupleT) else tuple(ft for _, ft in t.fields))]
+        return lambda v: tuple(p(x) for p, x in zip(parts, v, strict=True))
+    if isinstance(t, MapT):
+        val = order_key(t.val)
+        return lambda v: tuple(val(x) for _, x in v)
+    raise TypeError(t)
+
+
+def symmetry_obstacle(model: Model, enum: EnumT) -> str | None:
+    """Why permuting the enum's members may change what the model does (a literal
+    naming a member, a `choose` among members, an order on them), or None. Only then
+    may the search identify states that differ by such a permutation."""
+    perms = [dict(zip(enum.members, p, strict=True)) for p in itertools.permutations(enum.members)]
+
+    def fixed(value: Any, t: Type) -> bool:
+        rename = renamer(t, enum)
+        return rename is None or all(rename(value, m) == value for m in perms)
+
+    def visit(e: Any) -> str | None:
+        if e is None:
+            return None
+        if isinstance(e, Lit) and not fixed(e.value, e.type):
+            return f"the value {e.value!r} names members of {enum.name}"
+        if isinstance(e, Ref) and e.kind == "const":
+            for value in [model.constant(e.name).value, *(model.constant(e.name).domain or ())]:
+                if value is not None and not fixed(value, e.type):
+                    return f"the constant {e.name} names members of {enum.name}"
+        if isinstance(e, Op):
+            if e.op in (Opcode.LESS, Opcode.LESS_EQUAL, Opcode.GREATER, Opcode.GREATER_EQUAL, Opcode.SET_MIN,
+                        Opcode.SET_MAX, Opcode.MIN, Opcode.MAX) and any(_mentions(a.type, enum) for a in e.args):
+                return f"an ordering compares members of {enum.name}"
+            return next((w for w in map(visit, e.args) if w), None)
+        if isinstance(e, DefCall):
+            return next((w for w in map(visit, [*e.args, e.body]) if w), None)
+        if isinstance(e, Comp):
+            if e.kind == "choose" and any(_mentions(g.elem, enum) for g in e.gens):
+                return f"choose picks the first member of {enum.name}"
+            parts = [e.cond, e.elt, e.key, *(g.source if g.kind != "range" else g.limit for g in e.gens)]
+            return next((w for w in map(visit, parts) if w), None)
+        return None
+
+    exprs = [e for _, e in model.init] + [i.expr for i in model.invariants]
+    for action in model.actions:
+        exprs += [action.guard, *(e for _, e in action.updates)]
+    return next((w for w in map(visit, exprs) if w), None)
+
+
+def canonicalizer(model: Model, enums: list[EnumT]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    """The least renaming of a state under every permutation of each enum's members
+    (all permutations of all the enums together): symmetric states get one
+    representative, so the search visits one state per class."""
+    slots = [i for i, (_, t) in enumerate(model.variables) if any(_mentions(t, e) for e in enums)]
+    renamings = [tuple(dict(zip(e.members, members, strict=True)) for e, members in zip(enums, combo, strict=True))
+                 for combo in itertools.product(*(itertools.permutations(e.members) for e in enums))]
+    renamings = [r for r in renamings if any(k != v for m in r for k, v in m.items())]  # not the identity
+    types = [model.variables[i][1] for i in slots]
+    rename_parts = [[renamer(t, e) for e in enums] for t in types]
+    key_parts = [order_key(t) for t in types]
+
+    def rename(v: Any, parts: list[Any], maps: tuple[dict[str, str], ...]) -> Any:
+        for r, m in zip(parts, maps, strict=True):
+            if r is not None:
+                v = r(v, m)
+        return v
+
+    def canon(state: tuple[Any, ...]) -> tuple[Any, ...]:
+        best = state
+        best_key = [k(state[i]) for k, i in zip(key_parts, slots, strict=True)]
+        for maps in renamings:
+            renamed = [rename(state[i], parts, maps) for parts, i in zip(rename_parts, slots, strict=True)]
+            key = [k(v) for k, v in zip(key_parts, renamed, strict=True)]
+            if key < best_key:
+                out = list(state)
+                for i, v in zip(slots, renamed, strict=True):
+                    out[i] = v
+                best, best_key = tuple(out), key
+        return best
+    return canon

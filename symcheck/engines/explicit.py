@@ -15,11 +15,13 @@ from __future__ import annotations
 import gc
 import time
 from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from symcheck.engines.compiled import CompiledModel, compile_model
+from symcheck.engines.compiled import CompiledModel, canonicalizer, compile_model, symmetry_obstacle
 from symcheck.errors import ModelError
-from symcheck.front.ir import Model, configurations
+from symcheck.front.ir import EnumT, Model, configurations
+from symcheck.front.values import leaves
 from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Outcome, Step, Trace
 
 if TYPE_CHECKING:  # the engine needs no solver; only the Deadline's type comes from smt
@@ -37,36 +39,43 @@ class Search:
     depth: int
     states: int
     check: str | None = None  # violated: the check's name
-    path: tuple[Any, ...] = ()  # violated: ((instance index or None, state tuple[Any, ...]), ...), the last step maybe ill formed
+    path: tuple[Any, ...] = ()  # violated: ((instance index or None, state), ...); the last step may be ill formed
     error: ModelError | None = None  # violated by an ill-formed step: what failed
     reason: str | None = None  # unknown: why
 
 
+Canon = Callable[[tuple[Any, ...]], tuple[Any, ...]]
+
+
 def search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_states: int = MAX_STATES,
-           depth: int | None = None) -> Search:
+           depth: int | None = None, canon: Canon | None = None) -> Search:
     """`_search` with the cyclic garbage collector paused: states are tuples that form
     no cycles, and the collector's passes over millions of them cost more than the
     search itself."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _search(cm, deadlock, deadline, max_states, depth)
+        return _search(cm, deadlock, deadline, max_states, depth, canon)
     finally:
         if was_enabled:
             gc.enable()
 
 
 def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_states: int,
-            depth: int | None) -> Search:
+            depth: int | None, canon: Canon | None) -> Search:
     """Breadth-first search, level by level: a level's states are checked as they are
     found, and the first violation is reported in check order once the level is
     complete (so the state count, the trace and the order of checks match the
-    independent evaluator's). `depth`: stop after that many steps (holds, not proved)."""
+    independent evaluator's). `depth`: stop after that many steps (holds, not proved).
+    `canon`: the representative of a state's symmetry class; the search then stores
+    and expands representatives only (its path is one of representatives)."""
     checks = cm.checks
     try:
         init = cm.init()
     except ModelError as exc:
         return Search(VIOLATED, 0, 0, "well-formed", ((None, None),), error=exc)
+    if canon is not None:
+        init = canon(init)
     parent: dict[tuple[Any, ...], Any] = {init: None}
     bad = cm.violation(init)
     if bad >= 0:
@@ -95,6 +104,8 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
                 first_error = (s, error)
             if not found and error is None and deadlock:
                 return Search(VIOLATED, d, before, "deadlock", _path(parent, s))
+            if canon is not None:
+                found = [(index, canon(nxt)) for index, nxt in found]
             for index, nxt in found:
                 if nxt not in parent:
                     parent[nxt] = (s, index)
@@ -143,11 +154,16 @@ def _path(parent: dict[Any, Any], state: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 def run(model: Model, encoding: object = None, deadline: Deadline | None = None, max_states: int = MAX_STATES,
-        depth: int | None = None) -> Outcome:
+        depth: int | None = None, symmetry: Sequence[str] = ()) -> Outcome:
     """Proved when every configuration's reachable states are all explored without a
     violation; violated with the shortest trace; unknown at the state cap (per
     configuration) or the deadline. `depth`: a bounded search (holds to `depth`).
-    The outcome's `states` counts the distinct states explored, over all configurations."""
+    `symmetry`: enums whose members are interchangeable (every permutation of them
+    maps behaviours to behaviours): states equal up to such a permutation are explored
+    once. A model that names a member of one (a literal, `choose`, an order) is
+    refused with ValueError. The outcome's `states` counts the distinct states
+    explored (with symmetry: the classes), over all configurations."""
+    canon = _symmetry(model, symmetry) if symmetry else None
     start = time.perf_counter()
     order = ["well-formed"] + [f"type({n})" for n, _ in model.variables] + \
         [i.name for i in model.invariants] + ["deadlock"]
@@ -159,7 +175,7 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
     bounded = False  # some configuration's search stopped at `depth`
     for config in configurations(model):
         cm.configure(config)
-        found = search(cm, model.deadlock, deadline, max_states, depth)
+        found = search(cm, model.deadlock, deadline, max_states, depth, canon)
         states += found.states
         deepest = max(deepest, found.depth)
         if found.verdict == VIOLATED:
@@ -181,6 +197,9 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
 
     if best is not None:
         _, found, config = best
+        if canon is not None:
+            cm.configure(config)
+            found = _concrete(cm, found, canon)
         trace = to_trace(model, cm, found.path)
         return out(VIOLATED, None, invariant=found.check, trace=trace, length=found.depth,
                    config=config or None, reason=found.error.message if found.error else None)
@@ -190,10 +209,50 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
         return out(HOLDS, depth)
     rate = states / elapsed if elapsed > 0 else float("inf")
     how = f"in {len(configurations(model))} configurations" if model.symbolic else ""
+    if symmetry:
+        how = (how + " " if how else "") + f"up to permutations of {', '.join(symmetry)}"
     return out(PROVED, deepest, proof=[
         f"explicit-state search explored all {states} reachable states{(' ' + how) if how else ''} "
         f"(diameter {deepest}) and none violates a check",
         f"{rate:,.0f} states/s"] + (["the liveness properties are not checked by this engine"] if model.properties else []))
+
+
+def _symmetry(model: Model, names: Sequence[str]) -> Canon:
+    enums: dict[str, EnumT] = {}
+    types = [t for _, t in model.variables] + [t for a in model.actions for _, t in a.params] + \
+        [c.type for c in model.constants]
+    for t in types:
+        for leaf in leaves(t):
+            if isinstance(leaf, EnumT):
+                enums[leaf.name] = leaf
+    chosen = []
+    for name in names:
+        if name not in enums:
+            raise ValueError(f"symmetry: {name} is not an enum of {model.name} (its enums: {', '.join(sorted(enums))})")
+        why = symmetry_obstacle(model, enums[name])
+        if why:
+            raise ValueError(f"symmetry: the members of {name} are not interchangeable in {model.name}: {why}")
+        chosen.append(enums[name])
+    return canonicalizer(model, chosen)
+
+
+def _concrete(cm: CompiledModel, found: Search, canon: Canon) -> Search:
+    """A real trace along a path of class representatives: from the initial state,
+    each step takes the first action instance whose next state is in the next class."""
+    state = cm.init()
+    path: list[tuple[int | None, tuple[Any, ...] | None]] = [(None, state)]
+    error = found.error
+    for _, target in found.path[1:]:
+        nexts: list[Any] = []
+        failure = cm.successors(state, nexts)
+        if target is None:  # the class's ill-formed step, taken from this state
+            assert failure is not None
+            path.append((failure[0], None))
+            error = failure[1]
+            break
+        index, state = next((i, n) for i, n in nexts if canon(n) == target)
+        path.append((index, state))
+    return Search(found.verdict, found.depth, found.states, found.check, tuple(path), error, found.reason)
 
 
 def to_trace(model: Model, cm: CompiledModel, path: tuple[Any, ...]) -> Trace:

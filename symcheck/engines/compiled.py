@@ -228,13 +228,17 @@ class CompiledModel:
       action instance, in instance order; returns (instance index, ModelError) for the
       first instance whose step is ill formed, or None;
     - `violation(state)`: the index in `checks` of the state's first violation (a
-      variable outside its type, then the invariants in declaration order), or -1.
+      variable outside its type, then the invariants in declaration order), or -1;
+      `violation_after[i]` the same for a state that instance i leads to from a state
+      that passed every check.
     `checks` names them: `type(x)` and the invariant names; `insts` are the action
     instances (action, parameter values) in the numbering every engine shares."""
     configure: Callable[[dict[str, Any]], None]
     init: Callable[[], tuple[Any, ...]]
     successors: Callable[[tuple[Any, ...], list[Any]], tuple[int, ModelError] | None]
     violation: Callable[[tuple[Any, ...]], int]
+    violation_after: tuple[Callable[[tuple[Any, ...]], int], ...]  # per action instance: `violation` of a state it
+    # leads to from a state that passed every check (only what its updates may break)
     checks: tuple[str, ...]
     insts: tuple[tuple[Any, dict[str, Any]], ...]
     source: str  # the generated Python (for reading and debugging)
@@ -633,14 +637,16 @@ class Compiler:
         lines.append("    return error")
         return "\n".join(lines)
 
-    def violation_source(self) -> tuple[str, tuple[str, ...]]:
+    def violation_source(self, name: str = "violation", changed: set[str] | None = None) -> tuple[str, tuple[str, ...]]:
         """`def violation(s)`: the index of the state's first violation, or -1. A
-        variable is tested only as far as an assignment to it may leave its type."""
-        lines = ["def violation(s):", self.unpack()]
+        variable is tested only as far as an assignment to it may leave its type.
+        `changed`: the variables an action assigns; the state it leads to is tested
+        only for what those may break (the state it left passed every check)."""
+        lines = [f"def {name}(s):", self.unpack()]
         checks = []
-        for i, (name, t) in enumerate(self.model.variables):
-            checks.append(f"type({name})")
-            residual = self.residual_check(name, t)
+        for i, (var, t) in enumerate(self.model.variables):
+            checks.append(f"type({var})")
+            residual = self.residual_check(var, t) if changed is None or var in changed else "none"
             if residual == "length":
                 lines.append(f"    if len(v{i}) > {t.maxlen}:\n        return {len(checks) - 1}")  # type: ignore
             elif residual == "full" and isinstance(t, IntT) and t.bounded:
@@ -650,6 +656,8 @@ class Compiler:
                 lines.append(f"    if not {self.pool(member_test(t), 'test')}(v{i}):\n        return {len(checks) - 1}")
         for inv in self.model.invariants:
             checks.append(inv.name)
+            if changed is not None and not (_state_reads(inv.expr) & changed):
+                continue
             lines += ["    try:", f"        if not {self.expr(inv.expr, {})}:", f"            return {len(checks) - 1}",
                       "    except ModelError:", f"        return {len(checks) - 1}"]
         lines.append("    return -1")
@@ -717,6 +725,22 @@ def _coercer(t: Type, span: Span | None) -> Callable[[Any], Any]:
     return lambda v: v
 
 
+def _state_reads(e: Any) -> set[str]:
+    """The state variables an expression reads (through definitions too)."""
+    if isinstance(e, Ref):
+        return {e.name} if e.kind == "var" else set()
+    if isinstance(e, Op):
+        return set().union(*(_state_reads(a) for a in e.args))
+    if isinstance(e, DefCall):
+        return _state_reads(e.body).union(*(_state_reads(a) for a in e.args))
+    if isinstance(e, Comp):
+        out = _state_reads(e.cond) | _state_reads(e.elt) | _state_reads(e.key)
+        for g in e.gens:
+            out |= _state_reads(g.source) if g.kind != "range" else _state_reads(g.limit)
+        return out
+    return set()
+
+
 def _reads(e: Any) -> set[str]:
     """The local names an expression reads (a definition's body reads only its own)."""
     if isinstance(e, Ref):
@@ -738,14 +762,18 @@ def compile_model(model: Model) -> CompiledModel:
     for each configuration."""
     c = Compiler(model)
     insts = instances(model)
-    parts = [c.init_source(), c.successors_source(insts)]
+    parts = [c.configure_source(), c.init_source(), c.successors_source(insts)]
     violation, checks = c.violation_source()
-    source = "\n\n".join([c.configure_source(), *parts, violation]) + "\n"
+    parts.append(violation)
+    for k, action in enumerate(model.actions):
+        parts.append(c.violation_source(f"violation_after_{k}", {var for var, _ in action.updates})[0])
+    source = "\n\n".join(parts) + "\n"
     code = compile(source, f"<compiled {model.name}>", "exec")
     namespace = c.namespace
     exec(code, namespace)  # noqa: S102 - text generated from the typed IR above, with no claim text in it
+    after = [namespace[f"violation_after_{model.actions.index(a)}"] for a, _ in insts]
     return CompiledModel(namespace["configure"], namespace["init"], namespace["successors"], namespace["violation"],
-                         checks, tuple(insts), source)
+                         tuple(after), checks, tuple(insts), source)
 
 
 # ---------------------------------------------------------------- symmetry

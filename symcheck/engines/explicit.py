@@ -80,7 +80,7 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
     bad = cm.violation(init)
     if bad >= 0:
         return Search(VIOLATED, 0, 1, checks[bad], _path(parent, init))
-    successors, violation = cm.successors, cm.violation
+    successors, violation_after = cm.successors, cm.violation_after
     level = [init]
     d = 0
     expanded = 0
@@ -109,7 +109,7 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
             for index, nxt in found:
                 if nxt not in parent:
                     parent[nxt] = (s, index)
-                    bad = violation(nxt)
+                    bad = violation_after[index](nxt)
                     if bad >= 0 and bad < worst:
                         worst, worst_state = bad, nxt
             if len(parent) > max_states:

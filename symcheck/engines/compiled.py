@@ -881,31 +881,41 @@ def symmetry_obstacle(model: Model, enum: EnumT) -> str | None:
 def canonicalizer(model: Model, enums: list[EnumT]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
     """The least renaming of a state under every permutation of each enum's members
     (all permutations of all the enums together): symmetric states get one
-    representative, so the search visits one state per class."""
+    representative, so the search visits one state per class. Each variable's
+    renamings (and their order keys) are computed once per value and remembered:
+    states share most of their variables' values."""
     slots = [i for i, (_, t) in enumerate(model.variables) if any(_mentions(t, e) for e in enums)]
+    # the identity first: min() keeps the first of equal keys, and equal keys mean equal states
     renamings = [tuple(dict(zip(e.members, members, strict=True)) for e, members in zip(enums, combo, strict=True))
                  for combo in itertools.product(*(itertools.permutations(e.members) for e in enums))]
-    renamings = [r for r in renamings if any(k != v for m in r for k, v in m.items())]  # not the identity
+    perms = range(len(renamings))
     types = [model.variables[i][1] for i in slots]
     rename_parts = [[renamer(t, e) for e in enums] for t in types]
     key_parts = [order_key(t) for t in types]
+    memo: list[dict[Any, tuple[list[Any], list[Any]]]] = [{} for _ in slots]
 
-    def rename(v: Any, parts: list[Any], maps: tuple[dict[str, str], ...]) -> Any:
-        for r, m in zip(parts, maps, strict=True):
-            if r is not None:
-                v = r(v, m)
-        return v
+    def renamings_of(j: int, value: Any) -> tuple[list[Any], list[Any]]:
+        values = []
+        for maps in renamings:
+            v = value
+            for r, m in zip(rename_parts[j], maps, strict=True):
+                if r is not None:
+                    v = r(v, m)
+            values.append(v)
+        return values, [key_parts[j](v) for v in values]
 
     def canon(state: tuple[Any, ...]) -> tuple[Any, ...]:
-        best = state
-        best_key = [k(state[i]) for k, i in zip(key_parts, slots, strict=True)]
-        for maps in renamings:
-            renamed = [rename(state[i], parts, maps) for parts, i in zip(rename_parts, slots, strict=True)]
-            key = [k(v) for k, v in zip(key_parts, renamed, strict=True)]
-            if key < best_key:
-                out = list(state)
-                for i, v in zip(slots, renamed, strict=True):
-                    out[i] = v
-                best, best_key = tuple(out), key
-        return best
+        entries = []
+        for j, i in enumerate(slots):
+            entry = memo[j].get(state[i])
+            if entry is None:
+                entry = memo[j][state[i]] = renamings_of(j, state[i])
+            entries.append(entry)
+        best = min(perms, key=lambda p: [e[1][p] for e in entries])
+        if best == 0:
+            return state
+        out = list(state)
+        for i, e in zip(slots, entries, strict=True):
+            out[i] = e[0][best]
+        return tuple(out)
     return canon

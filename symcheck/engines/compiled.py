@@ -24,7 +24,7 @@ from symcheck.errors import ModelError, Span
 from symcheck.front.actions import instances
 from symcheck.front.ir import (BOOL, BoolT, Comp, DefCall, EnumT, Expr, Gen, IntT, Lit, MapT, Model, Op, Opcode, RecordT,
                                Ref, SeqT, SetT, TupleT, Type)
-from symcheck.front.values import contains, domain
+from symcheck.front.values import contains, domain, leaves
 
 # ---------------------------------------------------------------- runtime helpers
 # The operations that can be ill formed, called from the generated code.
@@ -807,8 +807,14 @@ def renamer(t: Type, enum: EnumT) -> Callable[[Any, dict[str, str]], Any] | None
         return lambda v, m: tuple(elem(x, m) for x in v)
     if isinstance(t, (RecordT, TupleT)):
         types = t.elems if isinstance(t, TupleT) else tuple(ft for _, ft in t.fields)
-        parts = [renamer(ft, enum) or (lambda v, m: v) for ft in types]
-        return lambda v, m: tuple(p(x, m) for p, x in zip(parts, v, strict=True))
+        changing = [(k, r) for k, r in enumerate(renamer(ft, enum) for ft in types) if r is not None]
+
+        def rename_fields(v: Any, m: dict[str, str]) -> Any:
+            out = list(v)
+            for k, r in changing:
+                out[k] = r(out[k], m)
+            return tuple(out)
+        return rename_fields
     if isinstance(t, MapT):
         key, val = renamer(t.key, enum) or (lambda v, m: v), renamer(t.val, enum) or (lambda v, m: v)
         rank = {k: i for i, k in enumerate(domain(t.key))}
@@ -817,12 +823,10 @@ def renamer(t: Type, enum: EnumT) -> Callable[[Any, dict[str, str]], Any] | None
 
 
 def order_key(t: Type) -> Callable[[Any], Any]:
-    """A total order on the values of t (enum members by declaration, sets by their
-    sorted elements), to pick the least of a state's renamings."""
-    if isinstance(t, EnumT):
-        rank = {m: i for i, m in enumerate(t.members)}
-        return lambda v: rank[v]
-    if isinstance(t, (BoolT, IntT)):
+    """A total order on the values of t, to pick the least of a state's renamings:
+    the value itself (members, numbers and tuples of them compare), with every set
+    replaced by its sorted elements."""
+    if not any(isinstance(leaf, SetT) for leaf in leaves(t)):
         return lambda v: v
     if isinstance(t, SetT):
         elem = order_key(t.elem)
@@ -885,7 +889,7 @@ def canonicalizer(model: Model, enums: list[EnumT]) -> Callable[[tuple[Any, ...]
     renamings (and their order keys) are computed once per value and remembered:
     states share most of their variables' values."""
     slots = [i for i, (_, t) in enumerate(model.variables) if any(_mentions(t, e) for e in enums)]
-    # the identity first: min() keeps the first of equal keys, and equal keys mean equal states
+    # the identity first; equal keys mean equal states, so the first of the least is as good as any
     renamings = [tuple(dict(zip(e.members, members, strict=True)) for e, members in zip(enums, combo, strict=True))
                  for combo in itertools.product(*(itertools.permutations(e.members) for e in enums))]
     perms = range(len(renamings))
@@ -911,7 +915,15 @@ def canonicalizer(model: Model, enums: list[EnumT]) -> Callable[[tuple[Any, ...]
             if entry is None:
                 entry = memo[j][state[i]] = renamings_of(j, state[i])
             entries.append(entry)
-        best = min(perms, key=lambda p: [e[1][p] for e in entries])
+        # the least renaming, variable by variable: keep the permutations that give
+        # the least key so far (usually one is left after the first variables)
+        candidates: list[int] | range = perms
+        for _, keys in entries:
+            least = min(keys) if candidates is perms else min(keys[p] for p in candidates)
+            candidates = [p for p in candidates if keys[p] == least]
+            if len(candidates) == 1:
+                break
+        best = candidates[0]
         if best == 0:
             return state
         out = list(state)

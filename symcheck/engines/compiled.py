@@ -889,6 +889,8 @@ def canonicalizer(model: Model, enums: list[EnumT]) -> Callable[[tuple[Any, ...]
     renamings (and their order keys) are computed once per value and remembered:
     states share most of their variables' values."""
     slots = [i for i, (_, t) in enumerate(model.variables) if any(_mentions(t, e) for e in enums)]
+    # sequences first: their order usually tells the permutations apart at once
+    slots.sort(key=lambda i: not isinstance(model.variables[i][1], SeqT))
     # the identity first; equal keys mean equal states, so the first of the least is as good as any
     renamings = [tuple(dict(zip(e.members, members, strict=True)) for e, members in zip(enums, combo, strict=True))
                  for combo in itertools.product(*(itertools.permutations(e.members) for e in enums))]

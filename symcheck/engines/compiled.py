@@ -8,6 +8,10 @@ are written as numbers, and every other value (enum members, sets, records) is a
 reference to a pool of values (`K3`). The claim language's expressions were parsed
 and type-checked by the front end; this module only walks the IR.
 
+The last section serves symmetry reduction: renaming the members of an enum within
+states, the least renaming of a state, and the check that a model never tells those
+members apart.
+
 States are tuples of values in the order of `model.variables`, with the value
 representation of `front.values`. The semantics follow the IR's (and the independent
 evaluator's, which this module must not share code with): `and`, `or`, `implies` and

@@ -9,7 +9,11 @@ a single symbolic query would find: the shortest, then the first in check order
 (well-formed, types, invariants, deadlock), then the first configuration. Within a
 depth the states are met in the order every engine numbers action instances, so the
 trace is the first shortest one in that order. The liveness properties of a claim
-are not checked here (a proof covers its invariants only)."""
+are not checked here (a proof covers its invariants only).
+
+With symmetry reduction the search stores one state per class of states equal up to
+a permutation of interchangeable enum members; it saves memory (and time when the
+classes are large), and a violation's trace is rebuilt as a real one."""
 from __future__ import annotations
 
 import gc

@@ -886,6 +886,9 @@ def symmetry_obstacle(model: Model, enum: EnumT) -> str | None:
     return next((w for w in map(visit, exprs) if w), None)
 
 
+MEMO_LIMIT = 10_000  # remembered values per variable (each with all its renamings)
+
+
 def canonicalizer(model: Model, enums: list[EnumT]) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
     """The least renaming of a state under every permutation of each enum's members
     (all permutations of all the enums together): symmetric states get one
@@ -919,6 +922,8 @@ def canonicalizer(model: Model, enums: list[EnumT]) -> Callable[[tuple[Any, ...]
         for j, i in enumerate(slots):
             entry = memo[j].get(state[i])
             if entry is None:
+                if len(memo[j]) >= MEMO_LIMIT:  # bounded memory: start afresh
+                    memo[j].clear()
                 entry = memo[j][state[i]] = renamings_of(j, state[i])
             entries.append(entry)
         # the least renaming, variable by variable: keep the permutations that give

@@ -18,6 +18,7 @@ from symcheck.report.text import (as_json, coverage_flags, coverage_note, covera
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT = 0, 1, 2
 EXIT_INTERRUPTED = 130
+ENGINES = ("auto", "sequential", "bmc", "kind", "pdr")  # symcheck.engines.auto.ENGINES (a test keeps them equal)
 
 
 def _fail(exc: InputError):
@@ -38,10 +39,10 @@ def engine_options(f):
     f = click.option("--prove-timeout", type=click.FloatRange(min=0.001), default=None, metavar="SECONDS",
                      help="Time budget for the proof phase (default 60 s); when it runs out the verdict "
                           "stays 'holds' to the depth.")(f)
-    f = click.option("--engine", type=click.Choice(["auto", "bmc", "kind", "pdr"]), default="auto",
-                     show_default=True,
+    f = click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
                      help="bmc: bounded check only; kind / pdr: BMC, then a proof for every depth by "
-                          "k-induction / PDR; auto: k-induction, then PDR.")(f)
+                          "k-induction / PDR; auto: BMC, then the proof engines as a portfolio in parallel "
+                          "processes (the first re-checked answer wins); sequential: the same one after another.")(f)
     return f
 
 

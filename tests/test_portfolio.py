@@ -1,0 +1,102 @@
+"""The engine portfolio (symcheck/engines/auto.py): the proof engines run in parallel
+processes, the first definitive answer wins and the others are ended; unknown, or a
+proof that fails its re-check, never wins; a violation beyond the bound comes back as
+BMC's canonical shortest trace. The verdicts and traces equal the sequential ones."""
+import os
+import time
+
+import pytest
+
+import symcheck
+from conftest import stride_claim
+from symcheck import cli
+from symcheck.engines import auto
+from symcheck.explicit.evaluator import search
+from symcheck.trace import HOLDS, PROVED, UNKNOWN, Outcome
+
+pytestmark = pytest.mark.skipif(not auto.portfolio_supported(), reason="the portfolio needs fork and two cores")
+
+STRIDE = stride_claim("stride", "not_three", "x != 3")  # holds: x visits 0, 2, 4, 6
+# x counts 0, 1, 2, ...: "x != 5" breaks after 5 steps, beyond a bound of 2
+COUNTER = ("claim: counter\nvariables:\n  x: 0..7\ninit:\n  x: 0\nactions:\n  up:\n    when: x < 7\n"
+           "    then:\n      x: x + 1\ninvariants:\n  not_five: x != 5\n")
+
+
+def _fake(name: str, verdict: str, delay: float = 0.0, recheck: bool = True, pid_file=None) -> auto.ProofEngine:
+    """An engine that answers `verdict` after `delay` seconds (writing its process id to
+    `pid_file` first, so a test can see it was ended)."""
+    def run(model, enc, deadline) -> Outcome:
+        if pid_file is not None:
+            pid_file.write_text(str(os.getpid()))
+        time.sleep(delay)
+        return Outcome(model.name, verdict, None, model.expect, engine=name, k=1 if verdict == PROVED else None,
+                       reason=None if verdict == PROVED else "gave up", proof=[f"{name} proof"])
+    return auto.ProofEngine(name, run, lambda model, out, deadline, enc: recheck, lambda out, depth: out.proof)
+
+
+def _prove_with(monkeypatch, model, *engines):
+    monkeypatch.setattr(auto, "PROOF_ENGINES", {e.name: e for e in engines})
+    return symcheck.prove(model, depth=2)
+
+
+def test_the_first_definitive_answer_wins_and_the_others_are_ended(write_claim, monkeypatch, tmp_path):
+    model = symcheck.load_claim(str(write_claim(STRIDE)))
+    pid_file = tmp_path / "slow.pid"
+    t0 = time.perf_counter()
+    r = _prove_with(monkeypatch, model, _fake("slow", PROVED, delay=600, pid_file=pid_file), _fake("fast", PROVED))
+    assert time.perf_counter() - t0 < 60
+    assert r.verdict == PROVED and r.engine == "fast" and r.proof[0] == "fast proof"
+    assert any("portfolio" in line and "fast gave the first re-checked answer" in line for line in r.proof)
+    slow = int(pid_file.read_text())
+    with pytest.raises(ProcessLookupError):  # ended and reaped
+        os.kill(slow, 0)
+
+
+def test_unknown_never_wins_while_another_engine_may_decide(write_claim, monkeypatch):
+    model = symcheck.load_claim(str(write_claim(STRIDE)))
+    r = _prove_with(monkeypatch, model, _fake("quitter", UNKNOWN), _fake("prover", PROVED, delay=0.5))
+    assert r.verdict == PROVED and r.engine == "prover"
+
+
+def test_a_proof_that_fails_its_recheck_is_never_reported(write_claim, monkeypatch):
+    model = symcheck.load_claim(str(write_claim(STRIDE)))
+    r = _prove_with(monkeypatch, model, _fake("wrong", PROVED, recheck=False), _fake("quitter", UNKNOWN, delay=0.3))
+    assert r.verdict == HOLDS and r.bound == 2
+    assert "wrong claimed a proof at k = 1 that failed its re-check" in r.reason and "quitter: gave up" in r.reason
+
+
+def test_no_answer_keeps_the_bounded_verdict_with_every_engines_reason(write_claim, monkeypatch):
+    model = symcheck.load_claim(str(write_claim(STRIDE)))
+    r = _prove_with(monkeypatch, model, _fake("a", UNKNOWN, delay=0.2), _fake("b", UNKNOWN))
+    assert r.verdict == HOLDS and r.reason == "not proved for every depth: a: gave up; b: gave up"
+
+
+@pytest.mark.parametrize("engine", ["auto", "sequential"])
+def test_the_real_portfolio_agrees_with_the_explicit_search(write_claim, engine):
+    green = symcheck.load_claim(str(write_claim(STRIDE)))
+    r = symcheck.prove(green, depth=1, engine=engine)
+    assert r.verdict == PROVED and r.engine in auto.PROOF_ENGINES and search(green, 100).invariant is None
+    # a violation beyond the bound: the canonical shortest trace BMC finds at that depth
+    red = symcheck.load_claim(str(write_claim(COUNTER, "counter.yaml")))
+    deep = symcheck.prove(red, depth=2, engine=engine)
+    direct = symcheck.prove(red, depth=7, engine="bmc")
+    assert deep.violated and deep.length == direct.length == search(red, 100).depth == 5
+    assert deep.trace == direct.trace and deep.invariant == direct.invariant == "not_five"
+
+
+def test_a_violation_from_the_portfolio_ends_the_other_engines(write_claim, monkeypatch, tmp_path):
+    red = symcheck.load_claim(str(write_claim(COUNTER)))
+    pid_file = tmp_path / "slow.pid"
+    kind = auto.PROOF_ENGINES["kind"]
+    monkeypatch.setattr(auto, "PROOF_ENGINES", {"slow": _fake("slow", PROVED, delay=600, pid_file=pid_file),
+                                                "kind": kind})
+    t0 = time.perf_counter()
+    r = symcheck.prove(red, depth=2)
+    assert time.perf_counter() - t0 < 60 and r.violated and r.length == 5
+    if pid_file.exists():  # (it may have been ended before it started)
+        with pytest.raises(ProcessLookupError):
+            os.kill(int(pid_file.read_text()), 0)
+
+
+def test_the_cli_offers_every_engine_of_the_orchestrator():
+    assert cli.ENGINES == auto.ENGINES

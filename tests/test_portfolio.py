@@ -100,3 +100,32 @@ def test_a_violation_from_the_portfolio_ends_the_other_engines(write_claim, monk
 
 def test_the_cli_offers_every_engine_of_the_orchestrator():
     assert cli.ENGINES == auto.ENGINES
+
+
+def test_ending_a_limited_check_ends_the_portfolio_it_started(tmp_path):
+    """A check over its --timeout is killed; its engine processes die with it."""
+    from symcheck.limits import run_limited, run_parallel
+    pid_file = tmp_path / "engine.pid"
+
+    def engine():
+        pid_file.write_text(str(os.getpid()))
+        time.sleep(600)
+
+    def check(_report):
+        run_parallel([engine, engine], 2, lambda i, why: why)
+
+    r = run_limited(check, _Named(), timeout=0.5)
+    assert r.verdict == UNKNOWN and "timeout after 0.5 s" in r.reason
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:  # the kernel signals the orphans at once; allow a moment
+        try:
+            os.kill(int(pid_file.read_text()), 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("an engine process outlived its check")
+
+
+class _Named:
+    name, expect = "c", "holds"

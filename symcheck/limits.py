@@ -181,6 +181,8 @@ def run_parallel(tasks: Sequence[Callable[[], T]], width: int, failed: Callable[
                 except EOFError:
                     status = w.end()
                     del running[i]
+                    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGINT:
+                        raise KeyboardInterrupt from None  # Ctrl-C reached the worker first
                     if finish(i, failed(i, _death(status, memory, ""))):
                         return results
                     continue

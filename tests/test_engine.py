@@ -139,7 +139,7 @@ PIPELINE = ["errors", "trace",
             "engines.vacuity", "engines.multitrace", "engines.auto",
             "report.explain", "report.text", "report.itf", "report.junit", "report.sarif", "report.artifacts",
             "report.catalog",
-            "api", "cli", "pytest_plugin", "__main__"]
+            "api", "progress", "cli", "pytest_plugin", "__main__"]
 Z3_USERS = ["smt.encode", "smt.expr", "smt.horn", "smt.lasso", "smt.solve", "smt.symbolic", "smt.unroll"]
 
 

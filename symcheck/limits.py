@@ -121,13 +121,16 @@ def run_limited(run, model, timeout: float | None = None, memory: int | None = N
 def run_parallel(tasks: Sequence[Callable[[], T]], width: int, failed: Callable[[int, str], T], *,
                  timeout: float | None = None, memory: int | None = None,
                  stop: Callable[[int, T], bool] | None = None,
-                 done: Callable[[int, T], None] | None = None) -> list[T | None]:
+                 done: Callable[[int, T], None] | None = None,
+                 after: Sequence[float] | None = None) -> list[T | None]:
     """Run the tasks in forked workers, at most `width` at a time, in order; a task's
     result lands at its index whatever the finishing order. `done(i, result)` is called
     as each finishes; when `stop(i, result)` is true the others are ended and left None
-    (a portfolio: the first definitive answer wins). A task that overruns `timeout`
-    seconds (all are ended then) or the memory limit, or dies, gets `failed(i, reason)`.
-    An exception in a task is raised here, after every worker is ended."""
+    (a portfolio: the first definitive answer wins). `after[i]`: seconds before task i
+    may start (a head start for the tasks before it), cut short when a task finishes
+    without stopping the run. A task that overruns `timeout` seconds (all are ended
+    then) or the memory limit, or dies, gets `failed(i, reason)`. An exception in a task
+    is raised here, after every worker is ended."""
     results: list[T | None] = [None] * len(tasks)
     if not supported():  # pragma: no cover - Windows: one after another
         for i, task in enumerate(tasks):
@@ -139,25 +142,38 @@ def run_parallel(tasks: Sequence[Callable[[], T]], width: int, failed: Callable[
         return results
     running: dict[int, Worker] = {}
     waiting = list(range(len(tasks)))
-    deadline = time.monotonic() + _deadline(timeout) if timeout else None
+    begin = time.monotonic()
+    deadline = begin + _deadline(timeout) if timeout else None
+    starts = [begin + (after[i] if after else 0.0) for i in range(len(tasks))]
 
     def finish(i: int, value: T) -> bool:
         results[i] = value
         if done:
             done(i, value)
-        return bool(stop and stop(i, value))
+        if stop and stop(i, value):
+            return True
+        starts[:] = [min(at, time.monotonic()) for at in starts]  # no more waiting for a head start
+        return False
 
     try:
         while waiting or running:
-            while waiting and len(running) < max(1, width):
+            while waiting and len(running) < max(1, width) and time.monotonic() >= starts[waiting[0]]:
                 i = waiting.pop(0)
                 task = tasks[i]
                 running[i] = Worker(lambda _report, task=task: task(), memory)  # type: ignore[misc]
             left = None if deadline is None else max(0.0, deadline - time.monotonic())
             if memory is not None:
                 left = POLL if left is None else min(left, POLL)
+            if waiting and len(running) < max(1, width):  # wake up for the next start
+                until = max(0.0, starts[waiting[0]] - time.monotonic())
+                left = until if left is None else min(left, until)
+            if not running:
+                time.sleep(left or 0.0)
+                continue
             ready = wait([w.conn for w in running.values()], left)
             if not ready:
+                if waiting and time.monotonic() >= starts[waiting[0]] and len(running) < max(1, width):
+                    continue  # a head start is over
                 if deadline is not None and time.monotonic() >= deadline:
                     for i, w in sorted(running.items()):
                         w.end()

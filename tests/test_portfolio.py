@@ -46,10 +46,18 @@ def test_the_first_definitive_answer_wins_and_the_others_are_ended(write_claim, 
     r = _prove_with(monkeypatch, model, _fake("slow", PROVED, delay=600, pid_file=pid_file), _fake("fast", PROVED))
     assert time.perf_counter() - t0 < 60
     assert r.verdict == PROVED and r.engine == "fast" and r.proof[0] == "fast proof"
-    assert any("portfolio" in line and "fast gave the first re-checked answer" in line for line in r.proof)
+    assert r.proof[-1] == ("engine choice: a portfolio of slow, fast in parallel processes (slow alone for the first "
+                           f"{auto.HEAD_START:g} s); fast gave the first re-checked answer")
     slow = int(pid_file.read_text())
     with pytest.raises(ProcessLookupError):  # ended and reaped
         os.kill(slow, 0)
+
+
+def test_a_quick_first_engine_needs_no_second_process(write_claim, monkeypatch, tmp_path):
+    model = symcheck.load_claim(str(write_claim(STRIDE)))
+    pid_file = tmp_path / "second.pid"
+    r = _prove_with(monkeypatch, model, _fake("first", PROVED), _fake("second", PROVED, pid_file=pid_file))
+    assert r.engine == "first" and not pid_file.exists()
 
 
 def test_unknown_never_wins_while_another_engine_may_decide(write_claim, monkeypatch):

@@ -6,7 +6,9 @@ claim with liveness properties, the lasso engine.
 The proof engines run as a portfolio: each in its own forked process (symcheck.limits),
 and the first definitive answer wins (proved, or violated beyond the bound); the others
 are ended. `unknown`, or a proof that fails its re-check, is never a win while another
-engine may still decide. `sequential` runs the same engines one after another in this
+engine may still decide. The first engine gets a head start (`HEAD_START`): a quick
+proof, the common case, then costs no second process and names the engine a sequential
+run names. `sequential` runs the same engines one after another in this
 process. A proof is reported only after its independent re-check passes (in the
 engine's process: a solver's certificate does not cross processes); an engine that finds
 a violation beyond the bound hands it to BMC for the canonical shortest trace. Each
@@ -28,6 +30,9 @@ from symcheck.smt.unroll import Progress
 from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Outcome
 
 PROVE_TIMEOUT = 60.0  # seconds for the proof phase, by default (a safety net: proofs take seconds)
+# The portfolio's first engine runs alone this long: most proofs take less, and those then
+# cost no second process and name the same engine as a sequential run.
+HEAD_START = 1.0
 MAX_K = kind.MAX_K
 
 
@@ -131,11 +136,11 @@ def portfolio_supported() -> bool:
 def _portfolio_note(names: list[str], winner: str, parallel: bool) -> list[str]:
     if len(names) < 2:
         return []
-    others = ", ".join(LABELS.get(n, n) for n in names if n != winner)
+    labels = [LABELS.get(n, n) for n in names]
     if parallel:
-        return [f"engine choice: the portfolio ran {', '.join(LABELS.get(n, n) for n in names)} in parallel "
-                f"processes; {LABELS.get(winner, winner)} gave the first re-checked answer ({others} stopped)"]
-    return [f"engine choice: {', '.join(LABELS.get(n, n) for n in names)} one after another; "
+        return [f"engine choice: a portfolio of {', '.join(labels)} in parallel processes ({labels[0]} alone for "
+                f"the first {HEAD_START:g} s); {LABELS.get(winner, winner)} gave the first re-checked answer"]
+    return [f"engine choice: {', '.join(labels)} one after another; "
             f"{LABELS.get(winner, winner)} gave the first re-checked answer"]
 
 
@@ -150,7 +155,8 @@ def _race(model: Model, enc: Encoding, names: list[str], proof: Deadline, whole:
                        reason=f"{LABELS.get(names[i], names[i])}: {why}")
 
     limit = whole.remaining()
-    return run_parallel(jobs, len(jobs), failed, timeout=limit, stop=lambda i, out: _decisive(out))
+    return run_parallel(jobs, len(jobs), failed, timeout=limit, stop=lambda i, out: _decisive(out),
+                        after=[0.0] + [HEAD_START] * (len(jobs) - 1))
 
 
 def _one_by_one(model: Model, enc: Encoding, names: list[str], proof: Deadline, whole: Deadline,

@@ -9,6 +9,7 @@ import sys
 
 import pytest
 
+from conftest import ROOT
 from symcheck.progress import CheckProgress, finished_line
 
 SMALL = ["ingress-gating", "routing-isolation", "precedence"]  # 6 variants, greens and reds, a second or so each
@@ -104,3 +105,25 @@ def test_the_live_bar_writes_only_to_its_stream(tmp_path):
             shown.finished("b", "violated", "bmc", 0.2, True)
     text = path.read_text()
     assert "[1/2] a proved (kind, 0.1 s)" in text and "[2/2] b violated (bmc, 0.2 s)" in text
+
+
+def test_the_tlc_benchmark_skips_tlc_with_the_reason_when_the_suite_is_missing(tmp_path):
+    """bench/vs_tlc.py on one family, without a reference suite: symcheck's table and
+    totals, and the reason TLC did not run."""
+    import os
+    env = {**os.environ, "SYMCHECK_REFERENCE": str(tmp_path / "no-suite")}
+    p = subprocess.run([sys.executable, str(ROOT / "bench" / "vs_tlc.py"), "--only", "routing-isolation", "--jobs", "2"],
+                       capture_output=True, text=True, env=env)
+    assert p.returncode == 0, p.stderr
+    assert re.search(r"^routing-isolation +holds +proved +\w+ +\d+\.\d\d +\d+ +- +-", p.stdout, re.M), p.stdout
+    assert re.search(r"^routing-isolation-negative +violated +violated +bmc ", p.stdout, re.M)
+    assert "symcheck check: 2 variants" in p.stdout
+    assert "TLC skipped: the reference TLA+ suite was not found" in p.stdout
+
+
+def test_the_tlc_benchmark_compares_verdicts():
+    sys.path.insert(0, str(ROOT / "bench"))
+    import vs_tlc
+    assert vs_tlc.agrees("proved", "holds") and vs_tlc.agrees("holds", "holds")
+    assert vs_tlc.agrees("violated", "violated") and not vs_tlc.agrees("holds", "violated")
+    assert not vs_tlc.agrees("unknown", "holds")

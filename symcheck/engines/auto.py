@@ -56,6 +56,10 @@ def _kind_recheck(model: Model, out: Outcome, deadline: Deadline, enc: Encoding)
     return kind.recheck(model, out, timeout=deadline, enc=enc)
 
 
+def _pdr_run(model: Model, enc: Encoding, deadline: Deadline) -> Outcome:
+    return pdr.run(model, enc, deadline)
+
+
 def _pdr_recheck(model: Model, out: Outcome, deadline: Deadline, enc: Encoding) -> bool:
     return pdr.recheck(model, out.certificate, timeout=deadline, enc=enc)
 
@@ -69,7 +73,7 @@ def _pdr_explain(out: Outcome, depth: int) -> list[str]:
 # one after another in this order, `--engine NAME` one alone. A new engine is one entry.
 PROOF_ENGINES: dict[str, ProofEngine] = {
     "kind": ProofEngine("kind", _kind_run, _kind_recheck, lambda out, depth: _kind_proof(out, depth)),
-    "pdr": ProofEngine("pdr", pdr.run, _pdr_recheck, _pdr_explain),
+    "pdr": ProofEngine("pdr", _pdr_run, _pdr_recheck, _pdr_explain),
 }
 ENGINES = ("auto", "sequential", "bmc", *PROOF_ENGINES)
 LABELS = {"kind": "k-induction", "pdr": "PDR"}  # engine names in reasons
@@ -139,9 +143,8 @@ def _portfolio_note(names: list[str], winner: str, parallel: bool) -> list[str]:
     labels = [LABELS.get(n, n) for n in names]
     if parallel:
         return [f"engine choice: a portfolio of {', '.join(labels)} in parallel processes ({labels[0]} alone for "
-                f"the first {HEAD_START:g} s); {LABELS.get(winner, winner)} gave the first re-checked answer"]
-    return [f"engine choice: {', '.join(labels)} one after another; "
-            f"{LABELS.get(winner, winner)} gave the first re-checked answer"]
+                f"{HEAD_START:g} s); {LABELS.get(winner, winner)} answered first"]
+    return [f"engine choice: {', '.join(labels)} one after another; {LABELS.get(winner, winner)} answered first"]
 
 
 def _race(model: Model, enc: Encoding, names: list[str], proof: Deadline, whole: Deadline,

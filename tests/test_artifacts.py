@@ -148,15 +148,63 @@ def test_the_schema_rejects_the_old_shapes():
             valid_result_json(shape)
 
 
-def test_the_schema_is_package_data():
+SCHEMA_FILES = ["result-1.json", "matrix-1.json", "witness-1.json"]
+
+
+def test_the_schemas_are_package_data():
     from importlib.metadata import PackageNotFoundError, files as dist_files
-    assert (files("symcheck.report") / "schemas" / "result-1.json").read_text() == SCHEMA_FILE.read_text()
+    for name in SCHEMA_FILES:
+        assert (files("symcheck.report") / "schemas" / name).read_text() == (SCHEMA_FILE.parent / name).read_text()
+        jsonschema.Draft202012Validator.check_schema(json.loads((SCHEMA_FILE.parent / name).read_text()))
     try:
         shipped = [str(f) for f in dist_files("symcheck") or []]
     except PackageNotFoundError:
         pytest.skip("symcheck is not installed")
     if any(f.endswith(".py") and "symcheck/report/" in f for f in shipped):  # a real install, not an editable one
-        assert "symcheck/report/schemas/result-1.json" in shipped
+        for name in SCHEMA_FILES:
+            assert f"symcheck/report/schemas/{name}" in shipped
+
+
+def valid_json(data, schema_file):
+    schema = json.loads((SCHEMA_FILE.parent / schema_file).read_text())
+    jsonschema.Draft202012Validator(schema).validate(data)
+    return data
+
+
+def test_matrix_and_witness_json_follow_their_schemas():
+    knobs = ["--set", "BindMode=lan", "--set", "ModeConfig=auto", "--depth", "3", "--prove-timeout", "0"]
+    data = valid_json(json.loads(run("matrix", "gateway-exposure-matrix-negative", *knobs, "--format", "json").output),
+                      "matrix-1.json")
+    [m] = data["results"]
+    assert m["claim"] == "gateway-exposure-matrix-negative" and len(m["rows"]) == 8 == sum(m["counts"].values())
+    assert [o["constant"] for o in m["overrides"]] == ["BindMode", "ModeConfig"]
+    for shape in (m, [m], {"schema": "symcheck-result/1", "results": [m]}):
+        with pytest.raises(jsonschema.ValidationError):
+            valid_json(shape, "matrix-1.json")
+    found = valid_json(json.loads(run("witness", "pairing-cap", "approve", "--format", "json").output), "witness-1.json")
+    assert found["schema"] == "symcheck-witness/1" and found["results"][0]["trace"][2]["action"] == "approve"
+    premise = ["pairing-cap-and-ttl", "--premise", "no_approve_expired", "--depth", "1", "--format", "json"]
+    none = valid_json(json.loads(run("witness", *premise).output), "witness-1.json")
+    assert none["results"][0] == {**none["results"][0], "found": False, "trace": None,
+                                  "target": {"premise": "no_approve_expired"}}
+
+
+def test_overrides_show_in_the_json_and_sarif():
+    one = valid_result_json(json.loads(run("prove", "pairing-negative", "--set", "Senders=[a, b]", "--set", "TTL=2",
+                                           "--format", "json").output))
+    assert one["results"][0]["overrides"] == [
+        {"constant": "Senders", "value": ["a", "b"], "from": "--set Senders=[a, b]", "replaces": "claim"},
+        {"constant": "TTL", "value": 2, "from": "--set TTL=2", "replaces": "claim"}]
+    assert one["results"][0]["configuration"]["TTL"] == 2
+    bad = json.loads(run("prove", "pairing-negative", "--format", "json").output)
+    bad["results"][0]["overrides"] = [{"constant": "TTL", "from": "--set TTL=2", "replaces": "claim"}]  # no value
+    with pytest.raises(jsonschema.ValidationError):
+        valid_result_json(bad)
+    log = json.loads(run("check", "pairing-negative", "--set", "TTL=2", "--format", "sarif").output)
+    if (schema := _maybe_sarif_schema()) is not None:
+        jsonschema.Draft4Validator(schema).validate(log)
+    assert log["runs"][0]["properties"]["overrides"] == [
+        {"constant": "TTL", "from": "--set TTL=2", "variants": ["pairing-negative"]}]
 
 
 # ---------------------------------------------------------------- JUnit and SARIF

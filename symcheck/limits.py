@@ -30,6 +30,7 @@ Report = Callable[[int, float], None]  # progress: (depth explored, seconds)
 
 GRACE = 1.0  # seconds past the time limit before the worker is ended (at least; see _deadline)
 POLL = 0.02  # seconds between looks at the worker's memory
+TICK = 0.25  # seconds between run_parallel's calls of its `tick`
 MB = 1 << 20
 
 
@@ -122,13 +123,15 @@ def run_parallel(tasks: Sequence[Callable[[], T]], width: int, failed: Callable[
                  timeout: float | None = None, memory: int | None = None,
                  stop: Callable[[int, T], bool] | None = None,
                  done: Callable[[int, T], None] | None = None,
-                 after: Sequence[float] | None = None) -> list[T | None]:
+                 after: Sequence[float] | None = None,
+                 tick: Callable[[], None] | None = None) -> list[T | None]:
     """Run the tasks in forked workers, at most `width` at a time, in order; a task's
     result lands at its index whatever the finishing order. `done(i, result)` is called
     as each finishes; when `stop(i, result)` is true the others are ended and left None
     (a portfolio: the first definitive answer wins). `after[i]`: seconds before task i
     may start (a head start for the tasks before it), cut short when a task finishes
-    without stopping the run. A task that overruns `timeout` seconds (all are ended
+    without stopping the run. `tick()` is called about every TICK seconds while
+    waiting (a progress display stays live). A task that overruns `timeout` seconds (all are ended
     then) or the memory limit, or dies, gets `failed(i, reason)`. An exception in a task
     is raised here, after every worker is ended."""
     results: list[T | None] = [None] * len(tasks)
@@ -164,6 +167,9 @@ def run_parallel(tasks: Sequence[Callable[[], T]], width: int, failed: Callable[
             left = None if deadline is None else max(0.0, deadline - time.monotonic())
             if memory is not None:
                 left = POLL if left is None else min(left, POLL)
+            if tick is not None:
+                tick()
+                left = TICK if left is None else min(left, TICK)
             if waiting and len(running) < max(1, width):  # wake up for the next start
                 until = max(0.0, starts[waiting[0]] - time.monotonic())
                 left = until if left is None else min(left, until)

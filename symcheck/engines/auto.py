@@ -116,8 +116,10 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, en
     proof = whole.within(budget)
     names = list(PROOF_ENGINES) if engine in ("auto", "sequential") else [engine]
     parallel = engine == "auto" and portfolio_supported() and len(names) > 1
-    attempts = _race(model, enc, names, proof, whole, depth) if parallel else _one_by_one(model, enc, names, proof,
-                                                                                            whole, depth)
+    if parallel:
+        attempts = _race(model, enc, names, proof, whole, depth, progress)
+    else:
+        attempts = _one_by_one(model, enc, names, proof, whole, depth)
     winner = next((a for a in attempts if a is not None and a.verdict in (PROVED, VIOLATED)), None)
     if winner is not None and winner.verdict == VIOLATED:
         return winner
@@ -148,8 +150,9 @@ def _portfolio_note(names: list[str], winner: str, parallel: bool) -> list[str]:
 
 
 def _race(model: Model, enc: Encoding, names: list[str], proof: Deadline, whole: Deadline,
-          depth: int) -> list[Outcome | None]:
-    """Every engine in its own process at once; the first definitive answer ends the rest."""
+          depth: int, progress: Progress | None) -> list[Outcome | None]:
+    """Every engine in its own process at once; the first definitive answer ends the rest.
+    `progress` hears the bound again while they run, so a progress display stays live."""
     from symcheck.limits import run_parallel
     jobs = [partial(_attempt, PROOF_ENGINES[n], model, enc, proof, whole, depth) for n in names]
 
@@ -158,8 +161,10 @@ def _race(model: Model, enc: Encoding, names: list[str], proof: Deadline, whole:
                        reason=f"{LABELS.get(names[i], names[i])}: {why}")
 
     limit = whole.remaining()
+    start = time.perf_counter()
+    tick = None if progress is None else (lambda: progress(depth, time.perf_counter() - start))
     return run_parallel(jobs, len(jobs), failed, timeout=limit, stop=lambda i, out: _decisive(out),
-                        after=[0.0] + [HEAD_START] * (len(jobs) - 1))
+                        after=[0.0] + [HEAD_START] * (len(jobs) - 1), tick=tick)
 
 
 def _one_by_one(model: Model, enc: Encoding, names: list[str], proof: Deadline, whole: Deadline,

@@ -209,7 +209,7 @@ def _select(names, directory) -> list[Entry]:
                    "where its claim does not acknowledge it (`unproved:`), is a failure.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Check N variants at once, each in its own process (default: the number of cores); "
-                   "the output keeps the catalog order.")
+                   "the output keeps the order of a one-at-a-time run.")
 @engine_options
 @override_options
 @claims_option
@@ -230,7 +230,7 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, job
     headers = ["variant", "expected", "verdict", "depth", "engine", "invariant", "seconds", "ok", "coverage", "proof"]
     rows, results = [], []
     interrupted = False
-    finished: dict[int, tuple] = {}  # catalog index -> (result, seconds), in finishing order
+    finished: dict[int, tuple] = {}  # index in models -> (result, seconds), in finishing order
     check_one = partial(_check_one, depth=depth, timeout=timeout, engine=engine, prove_timeout=prove_timeout,
                         memory=memory, coverage=coverage)
     try:
@@ -243,7 +243,7 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, job
             _check_all(models, check_one, jobs or os.cpu_count() or 1, done)
     except KeyboardInterrupt:
         interrupted = True
-    for i in sorted(finished):  # the catalog order, whatever the finishing order
+    for i in sorted(finished):  # the selection order, whatever the finishing order
         model, (r, secs) = models[i], finished[i]
         results.append((model, r, secs))
         rows.append([model.name, model.expect, r.verdict, depth_cell(r), r.engine, r.invariant or "-",

@@ -60,6 +60,25 @@ def test_a_quick_first_engine_needs_no_second_process(write_claim, monkeypatch, 
     assert r.engine == "first" and not pid_file.exists()
 
 
+def test_the_later_engines_run_at_a_lower_priority(write_claim, monkeypatch, tmp_path):
+    model = symcheck.load_claim(str(write_claim(STRIDE)))
+    seen = tmp_path / "niceness"
+
+    def noting(name, verdict):
+        engine = _fake(name, verdict)
+
+        def run(model, enc, deadline):
+            with open(seen, "a") as f:
+                f.write(f"{name} {os.nice(0)}\n")
+            return engine.run(model, enc, deadline)
+        return auto.ProofEngine(name, run, engine.recheck, engine.explain)
+
+    r = _prove_with(monkeypatch, model, noting("first", UNKNOWN), noting("second", PROVED))
+    assert r.engine == "second"
+    niceness = dict(line.split() for line in seen.read_text().splitlines())
+    assert int(niceness["second"]) == min(19, int(niceness["first"]) + auto.LATER_NICENESS)
+
+
 def test_unknown_never_wins_while_another_engine_may_decide(write_claim, monkeypatch):
     model = symcheck.load_claim(str(write_claim(STRIDE)))
     r = _prove_with(monkeypatch, model, _fake("quitter", UNKNOWN), _fake("prover", PROVED, delay=0.5))

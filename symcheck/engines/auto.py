@@ -8,7 +8,8 @@ and the first definitive answer wins (proved, or violated beyond the bound); the
 are ended. `unknown`, or a proof that fails its re-check, is never a win while another
 engine may still decide. The first engine gets a head start (`HEAD_START`): a quick
 proof, the common case, then costs no second process and names the engine a sequential
-run names. `sequential` runs the same engines one after another in this
+run names; the others then run at a lower CPU priority, so on a busy machine they do not
+halve the first engine's share. `sequential` runs the same engines one after another in this
 process. A proof is reported only after its independent re-check passes (in the
 engine's process: a solver's certificate does not cross processes); an engine that finds
 a violation beyond the bound hands it to BMC for the canonical shortest trace. Each
@@ -33,6 +34,9 @@ PROVE_TIMEOUT = 60.0  # seconds for the proof phase, by default (a safety net: p
 # The portfolio's first engine runs alone this long: most proofs take less, and those then
 # cost no second process and name the same engine as a sequential run.
 HEAD_START = 1.0
+# The later engines run at this lower CPU priority (nice): with a free core they run at
+# full speed, on a busy machine they leave the first engine its share.
+LATER_NICENESS = 10
 MAX_K = kind.MAX_K
 
 
@@ -154,7 +158,9 @@ def _race(model: Model, enc: Encoding, names: list[str], proof: Deadline, whole:
     """Every engine in its own process at once; the first definitive answer ends the rest.
     `progress` hears the bound again while they run, so a progress display stays live."""
     from symcheck.limits import run_parallel
-    jobs = [partial(_attempt, PROOF_ENGINES[n], model, enc, proof, whole, depth) for n in names]
+    jobs = [partial(_niced, 0 if i == 0 else LATER_NICENESS, partial(_attempt, PROOF_ENGINES[n], model, enc, proof,
+                                                                     whole, depth))
+            for i, n in enumerate(names)]
 
     def failed(i: int, why: str) -> Outcome:
         return Outcome(model.name, UNKNOWN, None, model.expect, engine=names[i],
@@ -165,6 +171,16 @@ def _race(model: Model, enc: Encoding, names: list[str], proof: Deadline, whole:
     tick = None if progress is None else (lambda: progress(depth, time.perf_counter() - start))
     return run_parallel(jobs, len(jobs), failed, timeout=limit, stop=lambda i, out: _decisive(out),
                         after=[0.0] + [HEAD_START] * (len(jobs) - 1), tick=tick)
+
+
+def _niced(niceness: int, job: Callable[[], Outcome]) -> Outcome:
+    """`job()` at a lower CPU priority (in its own process: the priority dies with it)."""
+    if niceness:
+        try:
+            os.nice(niceness)
+        except OSError:  # pragma: no cover - not allowed here: run at the same priority
+            pass
+    return job()
 
 
 def _one_by_one(model: Model, enc: Encoding, names: list[str], proof: Deadline, whole: Deadline,

@@ -3,8 +3,10 @@ expected, 1 when some verdict is not, 2 for bad input or usage."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import click
@@ -12,6 +14,7 @@ import click
 from symcheck.front.claims import Entry, catalog, claims_dir, load_model, load_models, resolve
 from symcheck.front.overrides import command_line as overrides_of
 from symcheck.errors import InputError
+from symcheck.progress import CheckProgress, ProveProgress
 from symcheck.report.artifacts import atomic_write as _atomic_write, write_artifacts
 from symcheck.report.text import (as_json, coverage_flags, coverage_note, coverage_text, depth_cell, describe,
                                   markdown_table, overrides_summary, proof_flags, proof_note, result_document, table, text,
@@ -19,6 +22,7 @@ from symcheck.report.text import (as_json, coverage_flags, coverage_note, covera
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT = 0, 1, 2
 EXIT_INTERRUPTED = 130
+ENGINES = ("auto", "sequential", "bmc", "kind", "pdr")  # symcheck.engines.auto.ENGINES (a test keeps them equal)
 
 
 def _fail(exc: InputError):
@@ -26,23 +30,25 @@ def _fail(exc: InputError):
     sys.exit(EXIT_INPUT)
 
 
-def _progress(d: int, seconds: float) -> None:
-    if seconds > 2:  # only runs that take a while report their progress
-        click.echo(f"  ... depth {d} explored ({seconds:.1f} s)", err=True)
-
-
-def _run(model, depth, timeout, engine="auto", prove_timeout=None, memory=None):
+def _run(model, depth, timeout, engine="auto", prove_timeout=None, memory=None, progress=None):
     from symcheck.api import prove
-    return prove(model, depth=depth, timeout=timeout, memory=memory,
-                 progress=_progress if sys.stderr.isatty() else None, engine=engine, prove_timeout=prove_timeout)
+    return prove(model, depth=depth, timeout=timeout, memory=memory, progress=progress, engine=engine,
+                 prove_timeout=prove_timeout)
+
+
+def _proof_phase(engine: str) -> str | None:
+    """What the proof phase runs, for the progress line (None: no proof phase)."""
+    return {"bmc": None, "auto": "portfolio", "sequential": "proof engines in turn"}.get(engine, engine)
+
+
 def engine_options(f):
     f = click.option("--prove-timeout", type=click.FloatRange(min=0.001), default=None, metavar="SECONDS",
                      help="Time budget for the proof phase (default 60 s); when it runs out the verdict "
                           "stays 'holds' to the depth.")(f)
-    f = click.option("--engine", type=click.Choice(["auto", "bmc", "kind", "pdr"]), default="auto",
-                     show_default=True,
+    f = click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
                      help="bmc: bounded check only; kind / pdr: BMC, then a proof for every depth by "
-                          "k-induction / PDR; auto: k-induction, then PDR.")(f)
+                          "k-induction / PDR; auto: BMC, then the proof engines as a portfolio in parallel "
+                          "processes (the first re-checked answer wins); sequential: the same one after another.")(f)
     return f
 
 
@@ -115,7 +121,9 @@ def prove(target, depth, fmt, timeout, max_traces, coverage, engine, prove_timeo
             continue
         t0 = time.perf_counter()
         try:
-            r = _run(model, depth, timeout, engine, prove_timeout, memory)
+            bound = model.depth if depth is None else depth
+            with ProveProgress(model.name, bound, _proof_phase(engine)) as shown:
+                r = _run(model, depth, timeout, engine, prove_timeout, memory, progress=shown if shown.live else None)
         except KeyboardInterrupt:
             click.echo(f"{model.name}: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
@@ -199,10 +207,13 @@ def _select(names, directory) -> list[Entry]:
 @click.option("--strict", is_flag=True,
               help="A green with dead actions or a vacuous invariant, or one that holds only to the bound "
                    "where its claim does not acknowledge it (`unproved:`), is a failure.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Check N variants at once, each in its own process (default: the number of cores); "
+                   "the output keeps the order of a one-at-a-time run.")
 @engine_options
 @override_options
 @claims_option
-def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, engine, prove_timeout, settings,
+def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, jobs, engine, prove_timeout, settings,
           constants_file, claims):
     """Check every claim variant against its expected verdict and print a table.
 
@@ -219,24 +230,25 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, eng
     headers = ["variant", "expected", "verdict", "depth", "engine", "invariant", "seconds", "ok", "coverage", "proof"]
     rows, results = [], []
     interrupted = False
-    width = max(len(m.name) for m in models) if models else 10
+    finished: dict[int, tuple] = {}  # index in models -> (result, seconds), in finishing order
+    check_one = partial(_check_one, depth=depth, timeout=timeout, engine=engine, prove_timeout=prove_timeout,
+                        memory=memory, coverage=coverage)
     try:
-        for model in models:
-            t0 = time.perf_counter()
-            r = _run(model, depth, timeout, engine, prove_timeout, memory)
-            if coverage and model.expect == "holds" and r.holds:
-                from symcheck.api import cover
-                r.coverage = cover(model, model.depth if depth is None else depth, timeout=timeout)
-            secs = time.perf_counter() - t0
-            results.append((model, r, secs))
-            good = r.as_expected and not (strict and not _strict_ok(r, model))
-            rows.append([model.name, model.expect, r.verdict, depth_cell(r), r.engine, r.invariant or "-",
-                         f"{secs:.2f}", "ok" if good else "FAIL", coverage_note(r.coverage, model),
-                         proof_note(r, model)])
-            if fmt == "text" and sys.stderr.isatty():
-                click.echo(f"  {model.name:<{width}}  {r.verdict:<8} {'ok' if good else 'FAIL'}", err=True)
+        with CheckProgress(len(models)) as shown:
+            def done(i: int, outcome: tuple) -> None:
+                finished[i] = outcome
+                r, secs = outcome
+                shown.finished(models[i].name, r.verdict, r.engine, secs, _good(r, models[i], strict))
+
+            _check_all(models, check_one, jobs or os.cpu_count() or 1, done)
     except KeyboardInterrupt:
         interrupted = True
+    for i in sorted(finished):  # the selection order, whatever the finishing order
+        model, (r, secs) = models[i], finished[i]
+        results.append((model, r, secs))
+        rows.append([model.name, model.expect, r.verdict, depth_cell(r), r.engine, r.invariant or "-",
+                     f"{secs:.2f}", "ok" if _good(r, model, strict) else "FAIL", coverage_note(r.coverage, model),
+                     proof_note(r, model)])
     failed = [m.name for m, r, _ in results if not r.as_expected]
     flagged = [m.name for m, r, _ in results if _flagged(r, m)]
     unproved = [m.name for m, r, _ in results if proof_flags(r, m)]
@@ -275,6 +287,38 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, eng
     if interrupted:
         sys.exit(EXIT_INTERRUPTED)
     sys.exit(EXIT_OK if not failed and not (strict and (flagged or unproved)) and results else EXIT_UNEXPECTED)
+
+
+def _check_one(model, depth, timeout, engine, prove_timeout, memory, coverage) -> tuple:
+    """One variant of `check`: its result (with the coverage of a green that holds) and seconds."""
+    t0 = time.perf_counter()
+    r = _run(model, depth, timeout, engine, prove_timeout, memory)
+    if coverage and model.expect == "holds" and r.holds:
+        from symcheck.api import cover
+        r.coverage = cover(model, model.depth if depth is None else depth, timeout=timeout)
+    return r, time.perf_counter() - t0
+
+
+def _check_all(models, check_one, jobs: int, done) -> None:
+    """`check_one(model)` for every model, `jobs` at a time in forked processes (one at a
+    time in this process for --jobs 1 or a single variant); `done(index, (result,
+    seconds))` as each finishes. A variant whose process dies is unknown with the reason."""
+    from symcheck.limits import run_parallel, supported
+    if jobs == 1 or len(models) < 2 or not supported():
+        for i, model in enumerate(models):
+            done(i, check_one(model))
+        return
+    from symcheck.trace import UNKNOWN, Result
+
+    def failed(i: int, why: str) -> tuple:
+        m = models[i]
+        return Result(m.name, UNKNOWN, 0, m.expect, reason=why), 0.0
+
+    run_parallel([partial(check_one, m) for m in models], jobs, failed, done=done)
+
+
+def _good(r, model, strict: bool) -> bool:
+    return r.as_expected and not (strict and not _strict_ok(r, model))
 
 
 def _flagged(r, model) -> bool:

@@ -129,7 +129,7 @@ def test_prove_and_check_json_follow_the_schema():
     assert step["changed"] and set(step["changed"]) <= set(step["state"])
     family = valid_result_json(json.loads(run("prove", "claims/ingress-gating.yaml", "--format", "json").output))
     assert [r["claim"] for r in family["results"]] == ["ingress-gating", "ingress-gating-negative"]
-    checked = valid_result_json(json.loads(run("check", "retry-termination", "--format", "json").output))
+    checked = valid_result_json(json.loads(run("check", "retry-termination", "--format", "json").stdout))
     assert [r["verdict"] for r in checked["results"]] == ["holds", "violated"]
     assert checked["results"][1]["loop_start"] == 0
 
@@ -217,7 +217,7 @@ def sarif_schema():
 
 def test_junit_has_one_testcase_per_variant_and_fails_the_unexpected(write_claim):
     path = write_claim(WRONG, "lamp.yaml")
-    out = run("check", "--claims", str(path.parent), "--format", "junit").output
+    out = run("check", "--claims", str(path.parent), "--format", "junit").stdout
     xml = junitparser.JUnitXml.fromstring(out)
     [suite] = list(xml)
     [case] = list(suite)
@@ -226,7 +226,7 @@ def test_junit_has_one_testcase_per_variant_and_fails_the_unexpected(write_claim
     assert isinstance(failure, junitparser.Failure)
     assert failure.message == "expected holds, got violated: small"
     assert "Step 2: step()" in failure.text and "Violated invariant small" in failure.text
-    good = junitparser.JUnitXml.fromstring(run("check", "ingress-gating", "--format", "junit").output)
+    good = junitparser.JUnitXml.fromstring(run("check", "ingress-gating", "--format", "junit").stdout)
     cases = [c for s in good for c in s]
     assert [c.name for c in cases] == ["ingress-gating", "ingress-gating-negative"] and all(c.is_passed for c in cases)
 
@@ -234,7 +234,7 @@ def test_junit_has_one_testcase_per_variant_and_fails_the_unexpected(write_claim
 def test_sarif_locates_the_violated_invariant_and_the_steps(write_claim):
     schema = sarif_schema()
     path = write_claim(WRONG, "lamp.yaml")
-    log = json.loads(run("check", "--claims", str(path.parent), "--format", "sarif").output)
+    log = json.loads(run("check", "--claims", str(path.parent), "--format", "sarif").stdout)
     jsonschema.Draft4Validator(schema).validate(log)
     [result] = log["runs"][0]["results"]
     assert result["ruleId"] == "green-violated"
@@ -246,7 +246,7 @@ def test_sarif_locates_the_violated_invariant_and_the_steps(write_claim):
         "State 0 (initial)", "Step 1", "Step 2", "small is false here"]
     step = flow[1]["location"]["physicalLocation"]["region"]
     assert lines[step["startLine"] - 1][step["startColumn"] - 1:].startswith("step:")
-    clean = json.loads(run("check", "ingress-gating", "--format", "sarif").output)
+    clean = json.loads(run("check", "ingress-gating", "--format", "sarif").stdout)
     jsonschema.Draft4Validator(schema).validate(clean)
     assert clean["runs"][0]["results"] == []
 
@@ -354,12 +354,12 @@ def test_the_workflow_publishes_what_check_results_writes(tmp_path):
 def test_sarif_reports_a_missed_bug_an_unknown_and_a_lasso(write_claim):
     schema = sarif_schema()
     path = write_claim(WRONG.replace("small: x < 4", "small: x < 8") + "expect: violated\n", "lamp.yaml")
-    missed = json.loads(run("check", "--claims", str(path.parent), "--format", "sarif").output)
+    missed = json.loads(run("check", "--claims", str(path.parent), "--format", "sarif").stdout)
     jsonschema.Draft4Validator(schema).validate(missed)
     [result] = missed["runs"][0]["results"]
     assert result["ruleId"] == "red-not-violated" and "codeFlows" not in result
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("file://")
-    unknown = json.loads(run("check", "pairing-cap", "--timeout", "0.001", "--no-coverage", "--format", "sarif").output)
+    unknown = json.loads(run("check", "pairing-cap", "--timeout", "0.001", "--no-coverage", "--format", "sarif").stdout)
     jsonschema.Draft4Validator(schema).validate(unknown)
     assert "unknown-verdict" in {r["ruleId"] for r in unknown["runs"][0]["results"]}
     # a lasso: the red is as expected, so SARIF has nothing; its log is built directly
@@ -378,7 +378,7 @@ def test_sarif_reports_a_missed_bug_an_unknown_and_a_lasso(write_claim):
 
 def test_unknown_results_follow_the_schema():
     data = valid_result_json(json.loads(run("check", "pairing-cap", "--timeout", "0.001", "--no-coverage",
-                                            "--format", "json").output))
+                                            "--format", "json").stdout))
     assert "unknown" in {r["verdict"] for r in data["results"]}
 
 

@@ -1,33 +1,69 @@
 """The Python API used by tests and scripts: load a claim, prove it."""
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from symcheck.front.claims import claims_dir, load_model, resolve, variant_in
+from symcheck.front.claims import check_variants, claims_dir, load_model, load_models, resolve, variant_in
+from symcheck.front.overrides import Override, command_line, from_mapping
 from symcheck.errors import InputError, suggest
 from symcheck.front.ir import Model, premises
 from symcheck.trace import UNKNOWN, Coverage, Result, Trace
 
 
-def load_claim(name_or_path: str, claims: str | Path | None = None, variant: str | None = None) -> Model:
+def load_claim(name_or_path: str, claims: str | Path | None = None, variant: str | None = None,
+               overrides: Mapping[str, object] | None = None) -> Model:
     """One checked claim variant: by name (`pairing-negative`), by `FILE:VARIANT`, or by a
     claim (a name or a file) and `variant=` (`negative` or `pairing-negative`). A file
     that defines several variants, given without one, is an InputError rather than
-    silently its green claim: pass `variant=`, or use `load_claims` for all of them."""
+    silently its green claim: pass `variant=`, or use `load_claims` for all of them.
+    `overrides` maps constant names to new values (Python data as YAML reads it:
+    `{"TTL": 2, "Senders": ["a", "b"]}`), type-checked like `--set`; they win over the
+    variant's own patch of a constant, and `model.overrides` records them."""
+    given = from_mapping(overrides)
     entries = resolve(str(name_or_path), Path(claims) if claims else claims_dir())
     if variant is not None:
-        return load_model(variant_in(entries[0].file, variant))
+        return load_model(variant_in(entries[0].file, variant), given)
     if len(entries) > 1:
         names = ", ".join(e.name for e in entries)
         raise InputError(None, f"{name_or_path} defines {len(entries)} variants ({names})",
                          f"pass variant= (e.g. load_claim({str(name_or_path)!r}, variant={entries[1].variant.suffix!r})), "
                          "or use load_claims for every variant")
-    return load_model(entries[0])
+    return load_model(entries[0], given)
 
 
-def load_claims(name_or_path: str, claims: str | Path | None = None) -> list[Model]:
-    """Every variant named by a claim name or file."""
-    return [load_model(e) for e in resolve(str(name_or_path), Path(claims) if claims else claims_dir())]
+def load_claims(name_or_path: str, claims: str | Path | None = None,
+                overrides: Mapping[str, object] | None = None) -> list[Model]:
+    """Every variant named by a claim name or file; an override applies to each variant
+    that declares the constant (one that none declares is an InputError)."""
+    entries = resolve(str(name_or_path), Path(claims) if claims else claims_dir())
+    return load_models(entries, from_mapping(overrides))
+
+
+def load_text(text: str, variant: str | None = None, overrides: Mapping[str, object] | None = None,
+              name: str = "<pasted>") -> list[Model]:
+    """The checked variants of a claim given as YAML text (every variant, or the one
+    named by its suffix or full name), read without touching any file: a data
+    reference (`from: FILE`) is an InputError. `name` stands for the file in error
+    locations and in `model.file`."""
+    from symcheck.front.source import parse_yaml
+    from symcheck.front.variants import expand
+    variants = expand(parse_yaml(text, name), read_data=False)
+    if variant is not None:
+        chosen = [v for v in variants if variant and variant in (v.suffix, v.name)]
+        if not chosen:
+            listing = ", ".join(v.suffix or f"{v.name} (the green claim)" for v in variants)
+            hint = suggest(variant, [v.suffix for v in variants if v.suffix] + [v.name for v in variants])
+            raise InputError(None, f"{name} has no variant {variant!r}", (hint + " " if hint else "") + f"its variants: {listing}")
+        variants = chosen
+    return check_variants(variants, from_mapping(overrides))
+
+
+def parse_overrides(sets: Sequence[str] = (), constants_file: str | Path | None = None) -> dict[str, Override]:
+    """Overrides as the command line gives them: `NAME=VALUE` strings (YAML values, as
+    `--set`) and a `--constants` YAML file; a setting wins over the file. The result can
+    be passed as `overrides=`."""
+    return command_line(sets, constants_file)
 
 
 def prove(claim: Model | str, depth: int | None = None, timeout: float | None = None, progress=None,

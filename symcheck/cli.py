@@ -3,21 +3,26 @@ expected, 1 when some verdict is not, 2 for bad input or usage."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import click
 
-from symcheck.front.claims import Entry, catalog, claims_dir, load_model, resolve
+from symcheck.front.claims import Entry, catalog, claims_dir, load_model, load_models, resolve
+from symcheck.front.overrides import command_line as overrides_of
 from symcheck.errors import InputError
+from symcheck.progress import CheckProgress, ProveProgress
 from symcheck.report.artifacts import atomic_write as _atomic_write, write_artifacts
 from symcheck.report.text import (as_json, coverage_flags, coverage_note, coverage_text, depth_cell, describe,
-                                  markdown_table, proof_flags, proof_note, result_document, table, text, witness_json,
-                                  witness_text)
+                                  markdown_table, overrides_summary, proof_flags, proof_note, result_document, table, text,
+                                  witness_json, witness_text)
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT = 0, 1, 2
 EXIT_INTERRUPTED = 130
+ENGINES = ("auto", "sequential", "bmc", "kind", "pdr")  # symcheck.engines.auto.ENGINES (a test keeps them equal)
 
 
 def _fail(exc: InputError):
@@ -25,28 +30,44 @@ def _fail(exc: InputError):
     sys.exit(EXIT_INPUT)
 
 
-def _progress(d: int, seconds: float) -> None:
-    if seconds > 2:  # only runs that take a while report their progress
-        click.echo(f"  ... depth {d} explored ({seconds:.1f} s)", err=True)
-
-
-def _run(model, depth, timeout, engine="auto", prove_timeout=None, memory=None):
+def _run(model, depth, timeout, engine="auto", prove_timeout=None, memory=None, progress=None):
     from symcheck.api import prove
-    return prove(model, depth=depth, timeout=timeout, memory=memory,
-                 progress=_progress if sys.stderr.isatty() else None, engine=engine, prove_timeout=prove_timeout)
+    return prove(model, depth=depth, timeout=timeout, memory=memory, progress=progress, engine=engine,
+                 prove_timeout=prove_timeout)
+
+
+def _proof_phase(engine: str) -> str | None:
+    """What the proof phase runs, for the progress line (None: no proof phase)."""
+    return {"bmc": None, "auto": "portfolio", "sequential": "proof engines in turn"}.get(engine, engine)
+
+
 def engine_options(f):
     f = click.option("--prove-timeout", type=click.FloatRange(min=0.001), default=None, metavar="SECONDS",
                      help="Time budget for the proof phase (default 60 s); when it runs out the verdict "
                           "stays 'holds' to the depth.")(f)
-    f = click.option("--engine", type=click.Choice(["auto", "bmc", "kind", "pdr"]), default="auto",
-                     show_default=True,
+    f = click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
                      help="bmc: bounded check only; kind / pdr: BMC, then a proof for every depth by "
-                          "k-induction / PDR; auto: k-induction, then PDR.")(f)
+                          "k-induction / PDR; auto: BMC, then the proof engines as a portfolio in parallel "
+                          "processes (the first re-checked answer wins); sequential: the same one after another.")(f)
     return f
 
 
 claims_option = click.option("--claims", "claims", metavar="DIR", default=None,
-                             help="Claims directory (default: $SYMCHECK_CLAIMS, else ./claims).")
+                             help="Claims directory (default: $SYMCHECK_CLAIMS, else ./claims, else the claims "
+                                  "installed with symcheck).")
+
+
+def override_options(f):
+    """`--set NAME=VALUE` and `--constants FILE`: constants fixed from outside the claim, as in a TLC cfg."""
+    f = click.option("--constants", "constants_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+                     help="A YAML mapping of constant names to values, applied like --set (which wins over it).")(f)
+    f = click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
+                     help="Override a constant (repeatable; the value is YAML: --set TTL=2 --set 'Senders=[a, b]'; "
+                          "a list for a bool, integer or enum constant checks each value). Applies to every selected "
+                          "variant that has the constant, over the variant's own patch of it.")(f)
+    return f
+
+
 memory_option = click.option("--memory", type=click.IntRange(min=1), default=None, metavar="MB",
                              help="Per-check memory limit in megabytes (verdict unknown when hit).")
 
@@ -79,16 +100,17 @@ def main():
               help="Also report the first step each action fires and the first state each premise is true.")
 @engine_options
 @memory_option
+@override_options
 @claims_option
-def prove(target, depth, fmt, timeout, max_traces, coverage, engine, prove_timeout, memory,
-          claims):
+def prove(target, depth, fmt, timeout, max_traces, coverage, engine, prove_timeout, memory, settings,
+          constants_file, claims):
     """Check one claim variant (NAME, or FILE:VARIANT) or every variant of a claim FILE."""
     if max_traces is not None and fmt in ("junit", "sarif"):
         click.echo(f"error: --max-traces writes text or json, not {fmt} (one report per variant)", err=True)
         sys.exit(EXIT_INPUT)
     try:
-        entries = resolve(target, claims_dir(claims))
-        models = [load_model(e) for e in entries]
+        overrides = overrides_of(settings, constants_file)
+        models = load_models(resolve(target, claims_dir(claims)), overrides)
     except InputError as exc:
         _fail(exc)
     ok = True
@@ -99,7 +121,9 @@ def prove(target, depth, fmt, timeout, max_traces, coverage, engine, prove_timeo
             continue
         t0 = time.perf_counter()
         try:
-            r = _run(model, depth, timeout, engine, prove_timeout, memory)
+            bound = model.depth if depth is None else depth
+            with ProveProgress(model.name, bound, _proof_phase(engine)) as shown:
+                r = _run(model, depth, timeout, engine, prove_timeout, memory, progress=shown if shown.live else None)
         except KeyboardInterrupt:
             click.echo(f"{model.name}: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
@@ -183,10 +207,14 @@ def _select(names, directory) -> list[Entry]:
 @click.option("--strict", is_flag=True,
               help="A green with dead actions or a vacuous invariant, or one that holds only to the bound "
                    "where its claim does not acknowledge it (`unproved:`), is a failure.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Check N variants at once, each in its own process (default: the number of cores); "
+                   "the output keeps the order of a one-at-a-time run.")
 @engine_options
+@override_options
 @claims_option
-def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, engine, prove_timeout,
-          claims):
+def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, jobs, engine, prove_timeout, settings,
+          constants_file, claims):
     """Check every claim variant against its expected verdict and print a table.
 
     NAMES restrict the run: a family name (the `claim:` id) selects its green claim
@@ -195,31 +223,32 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, eng
     premise is never true within the bound, and the `proof` column what holds only to
     the bound without an `unproved:` entry (`--strict`: a failure)."""
     try:
-        entries = _select(names, claims_dir(claims))
-        models = [load_model(e) for e in entries]
+        overrides = overrides_of(settings, constants_file)
+        models = load_models(_select(names, claims_dir(claims)), overrides)
     except InputError as exc:
         _fail(exc)
     headers = ["variant", "expected", "verdict", "depth", "engine", "invariant", "seconds", "ok", "coverage", "proof"]
     rows, results = [], []
     interrupted = False
-    width = max(len(m.name) for m in models) if models else 10
+    finished: dict[int, tuple] = {}  # index in models -> (result, seconds), in finishing order
+    check_one = partial(_check_one, depth=depth, timeout=timeout, engine=engine, prove_timeout=prove_timeout,
+                        memory=memory, coverage=coverage)
     try:
-        for model in models:
-            t0 = time.perf_counter()
-            r = _run(model, depth, timeout, engine, prove_timeout, memory)
-            if coverage and model.expect == "holds" and r.holds:
-                from symcheck.api import cover
-                r.coverage = cover(model, model.depth if depth is None else depth, timeout=timeout)
-            secs = time.perf_counter() - t0
-            results.append((model, r, secs))
-            good = r.as_expected and not (strict and not _strict_ok(r, model))
-            rows.append([model.name, model.expect, r.verdict, depth_cell(r), r.engine, r.invariant or "-",
-                         f"{secs:.2f}", "ok" if good else "FAIL", coverage_note(r.coverage, model),
-                         proof_note(r, model)])
-            if fmt == "text" and sys.stderr.isatty():
-                click.echo(f"  {model.name:<{width}}  {r.verdict:<8} {'ok' if good else 'FAIL'}", err=True)
+        with CheckProgress(len(models)) as shown:
+            def done(i: int, outcome: tuple) -> None:
+                finished[i] = outcome
+                r, secs = outcome
+                shown.finished(models[i].name, r.verdict, r.engine, secs, _good(r, models[i], strict))
+
+            _check_all(models, check_one, jobs or os.cpu_count() or 1, done)
     except KeyboardInterrupt:
         interrupted = True
+    for i in sorted(finished):  # the selection order, whatever the finishing order
+        model, (r, secs) = models[i], finished[i]
+        results.append((model, r, secs))
+        rows.append([model.name, model.expect, r.verdict, depth_cell(r), r.engine, r.invariant or "-",
+                     f"{secs:.2f}", "ok" if _good(r, model, strict) else "FAIL", coverage_note(r.coverage, model),
+                     proof_note(r, model)])
     failed = [m.name for m, r, _ in results if not r.as_expected]
     flagged = [m.name for m, r, _ in results if _flagged(r, m)]
     unproved = [m.name for m, r, _ in results if proof_flags(r, m)]
@@ -235,6 +264,8 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, eng
                    f"{len(failed)} not as expected" + (" (interrupted)" if interrupted else ""))
         for name in failed:
             click.echo(f"  not as expected: {name}")
+        for line in overrides_summary(models):
+            click.echo(line)
         if flagged:
             click.echo(f"{len(flagged)} green{'s' if len(flagged) != 1 else ''} flagged by the coverage check "
                        f"(dead actions or vacuous invariants{'; a failure under --strict' if strict else ''}):")
@@ -256,6 +287,38 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, eng
     if interrupted:
         sys.exit(EXIT_INTERRUPTED)
     sys.exit(EXIT_OK if not failed and not (strict and (flagged or unproved)) and results else EXIT_UNEXPECTED)
+
+
+def _check_one(model, depth, timeout, engine, prove_timeout, memory, coverage) -> tuple:
+    """One variant of `check`: its result (with the coverage of a green that holds) and seconds."""
+    t0 = time.perf_counter()
+    r = _run(model, depth, timeout, engine, prove_timeout, memory)
+    if coverage and model.expect == "holds" and r.holds:
+        from symcheck.api import cover
+        r.coverage = cover(model, model.depth if depth is None else depth, timeout=timeout)
+    return r, time.perf_counter() - t0
+
+
+def _check_all(models, check_one, jobs: int, done) -> None:
+    """`check_one(model)` for every model, `jobs` at a time in forked processes (one at a
+    time in this process for --jobs 1 or a single variant); `done(index, (result,
+    seconds))` as each finishes. A variant whose process dies is unknown with the reason."""
+    from symcheck.limits import run_parallel, supported
+    if jobs == 1 or len(models) < 2 or not supported():
+        for i, model in enumerate(models):
+            done(i, check_one(model))
+        return
+    from symcheck.trace import UNKNOWN, Result
+
+    def failed(i: int, why: str) -> tuple:
+        m = models[i]
+        return Result(m.name, UNKNOWN, 0, m.expect, reason=why), 0.0
+
+    run_parallel([partial(check_one, m) for m in models], jobs, failed, done=done)
+
+
+def _good(r, model, strict: bool) -> bool:
+    return r.as_expected and not (strict and not _strict_ok(r, model))
 
 
 def _flagged(r, model) -> bool:
@@ -290,8 +353,9 @@ def write_results(directory: Path, results: list, command: str = "symcheck check
 @click.option("--prove-timeout", type=click.FloatRange(min=0), default=60.0, metavar="SECONDS", show_default=True,
               help="Time budget for proving every non-violating configuration at once by k-induction "
                    "(0: bounded only).")
+@override_options
 @claims_option
-def matrix_(target, depth, fmt, timeout, prove_timeout, claims):
+def matrix_(target, depth, fmt, timeout, prove_timeout, settings, constants_file, claims):
     """List every configuration of a claim's symbolic constants with its verdict.
 
     Violating configurations are enumerated (shortest violation first, each blocked
@@ -299,17 +363,17 @@ def matrix_(target, depth, fmt, timeout, prove_timeout, claims):
     the depth when the proof does not come within --prove-timeout. Exit status 0 when the
     overall verdict is as expected (a green expects every configuration to hold)."""
     from symcheck.api import check_matrix
-    from symcheck.report.text import matrix_json, matrix_text
+    from symcheck.report.text import matrix_document, matrix_json, matrix_text
     try:
-        models = [load_model(e) for e in resolve(target, claims_dir(claims))]
+        overrides = overrides_of(settings, constants_file)
+        models = load_models(resolve(target, claims_dir(claims)), overrides)
     except InputError as exc:
         _fail(exc)
     results = [check_matrix(m, depth, timeout=timeout, prove_timeout=prove_timeout or None) for m in models]
     if fmt == "json":
-        data = [matrix_json(m) for m in results]
-        click.echo(json.dumps(data[0] if len(data) == 1 else data, indent=2))
+        click.echo(json.dumps(matrix_document([matrix_json(r, model=m) for m, r in zip(models, results)]), indent=2))
     else:
-        click.echo("\n".join(matrix_text(m, fmt) for m in results), nl=False)
+        click.echo("\n".join(matrix_text(r, fmt, model=m) for m, r in zip(models, results)), nl=False)
     sys.exit(EXIT_OK if all(m.as_expected for m in results) else EXIT_UNEXPECTED)
 
 
@@ -346,8 +410,9 @@ def _title(doc) -> str:
 @click.option("--depth", "-k", type=click.IntRange(0, 1000), default=None,
               help="Number of steps to explore (default: the claim's depth).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@override_options
 @claims_option
-def witness(name, action, invariant, depth, fmt, claims):
+def witness(name, action, invariant, depth, fmt, settings, constants_file, claims):
     """Print the shortest trace to the first firing of ACTION in claim variant NAME, or
     (--premise INVARIANT) to the first state where the invariant's premise is true.
     Exit status 0 when found, 1 when not within the bound, 2 for unknown names."""
@@ -360,7 +425,7 @@ def witness(name, action, invariant, depth, fmt, claims):
         if len(entries) != 1:
             raise InputError(None, f"{name} holds {len(entries)} variants; name one of them: "
                                    + ", ".join(e.name for e in entries))
-        model = load_model(entries[0])
+        model = load_model(entries[0], overrides_of(settings, constants_file))
         trace = find_witness(model, action=action, premise=invariant, depth=depth)
     except InputError as exc:
         _fail(exc)
@@ -419,6 +484,39 @@ def catalog_(output, check_only, claims):
     except OSError as exc:
         _fail(InputError(None, f"cannot write {path}: {exc.strerror}"))
     click.echo(f"wrote {path}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (the default serves this machine only).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Checks run at once; beyond that a request is answered 503 with Retry-After.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1, max=600), default=10.0, show_default=True,
+              metavar="SECONDS", help="Hard time limit of each check (verdict unknown when hit).")
+@click.option("--memory-limit", type=click.IntRange(64, 65536), default=512, show_default=True, metavar="MB",
+              help="Hard memory limit of each check's worker process (verdict unknown when hit).")
+@claims_option
+def serve(host, port, workers, time_limit, memory_limit, claims):
+    """Serve the web page for running claims: browse the catalog, edit a claim and its
+    constants, run it under hard limits, step through its trace, explore it by hand,
+    share a run by its link."""
+    try:
+        import uvicorn
+
+        from symcheck.serve.app import create_app
+    except ImportError as exc:
+        click.echo(f"error: symcheck serve needs {exc.name}: pip install 'symcheck[serve]'", err=True)
+        sys.exit(EXIT_INPUT)
+    try:
+        claims_path = claims_dir(claims)
+        catalog(claims_path)  # a bad claims directory is reported now, not on the first request
+    except InputError as exc:
+        _fail(exc)
+    app = create_app(claims_path, workers=workers, time_limit=time_limit, memory_limit=memory_limit)
+    click.echo(f"symcheck serve: http://{host}:{port}/ ({workers} checks at once, {time_limit:g} s and "
+               f"{memory_limit} MB each)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,7 +8,10 @@ than the limit (an rlimit). Both bound Z3 and Python alike, where Z3's own
 if it overruns the time limit (the engine stops itself at the limit between and within
 solver queries; the parent's deadline is the backstop for a long encoding). Whatever
 happens in the worker — a result, an out-of-memory error, a kill — the caller gets a
-Result: the engine's, or `unknown` with the reason. A limit never yields holds."""
+Result: the engine's, or `unknown` with the reason. A limit never yields holds.
+
+`run_parallel` runs several tasks in such workers at once: the engine portfolio (the
+first definitive answer wins, the others are ended) and `check --jobs N`."""
 from __future__ import annotations
 
 import os
@@ -16,12 +19,18 @@ import signal
 import sys
 import time
 import traceback
-from multiprocessing.connection import Pipe
+from collections.abc import Callable, Sequence
+from multiprocessing.connection import Pipe, wait
+from typing import TypeVar
 
 from symcheck.trace import UNKNOWN, Result
 
+T = TypeVar("T")
+Report = Callable[[int, float], None]  # progress: (depth explored, seconds)
+
 GRACE = 1.0  # seconds past the time limit before the worker is ended (at least; see _deadline)
 POLL = 0.02  # seconds between looks at the worker's memory
+TICK = 0.25  # seconds between run_parallel's calls of its `tick`
 MB = 1 << 20
 
 
@@ -29,75 +38,201 @@ def supported() -> bool:
     return hasattr(os, "fork")
 
 
+class Worker:
+    """One forked child running `work(report) -> object` under the memory limit; the
+    parent reads its messages from `conn`: ("progress", depth, seconds), ("result",
+    value), ("memory",), ("error", traceback). A worker dies with its parent (Linux), so
+    ending a worker also ends the workers it started (a portfolio inside a limited check)."""
+
+    def __init__(self, work: Callable[[Report], object], memory: int | None = None) -> None:
+        # Load Z3's shared library before the worker limits its address space: loading it
+        # under a small --memory fails, and Z3's loader then prints to stdout (into JSON).
+        import symcheck.smt.solve  # noqa: F401
+        sys.stdout.flush()
+        sys.stderr.flush()
+        recv, send = Pipe(duplex=False)
+        base = _address_space()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the worker
+            recv.close()
+            _worker(work, send, memory, base, parent)
+        send.close()
+        self.pid, self.conn, self.memory = pid, recv, memory
+        self.start = time.monotonic()
+        self.explored = -1  # the last depth it reported
+
+    def where(self) -> str:
+        return f"at depth {self.explored + 1}" if self.explored >= 0 else "while encoding the model"
+
+    def over_memory(self) -> bool:
+        return self.memory is not None and _resident_bytes(self.pid) > self.memory * MB
+
+    def end(self) -> int:
+        """Stop the worker if it still runs; its wait status."""
+        status = _end(self.pid)
+        self.conn.close()
+        return status
+
+
 def run_limited(run, model, timeout: float | None = None, memory: int | None = None, progress=None) -> Result:
     """`run(progress)` -> Result, in a worker under the limits. `model` names the check
     (and its expectation) in an `unknown` result."""
     if not supported():  # pragma: no cover - Windows: the engine's own timeout only
         return run(progress)
-    # Load Z3's shared library before the worker limits its address space: loading it
-    # under a small --memory fails, and Z3's loader then prints to stdout (into JSON).
-    import symcheck.smt.solve  # noqa: F401
-    sys.stdout.flush()
-    sys.stderr.flush()
-    recv, send = Pipe(duplex=False)
-    base = _address_space()
-    pid = os.fork()
-    if pid == 0:  # the worker
-        recv.close()
-        _worker(run, send, memory, base)
-    send.close()
-    start = time.monotonic()
+    worker = Worker(run, memory)
+    start = worker.start
     deadline = start + _deadline(timeout) if timeout else None
-    explored = -1
     try:
         while True:
             wait = None if deadline is None else max(0.0, deadline - time.monotonic())
             if memory is not None:
                 wait = POLL if wait is None else min(wait, POLL)
-            if not recv.poll(wait):
-                where = f"at depth {explored + 1}" if explored >= 0 else "while encoding the model"
+            if not worker.conn.poll(wait):
                 if deadline is not None and time.monotonic() >= deadline:
-                    _end(pid)
-                    return _unknown(model, explored, f"timeout after {timeout:g} s {where} (the check was ended)",
+                    worker.end()
+                    return _unknown(model, worker.explored,
+                                    f"timeout after {timeout:g} s {worker.where()} (the check was ended)", start)
+                if worker.over_memory():
+                    worker.end()
+                    return _unknown(model, worker.explored, f"memory limit of {memory} MB exceeded {worker.where()}",
                                     start)
-                if memory is not None and _resident_bytes(pid) > memory * MB:
-                    _end(pid)
-                    return _unknown(model, explored, f"memory limit of {memory} MB exceeded {where}", start)
                 continue
             try:
-                kind, *payload = recv.recv()
+                kind, *payload = worker.conn.recv()
             except EOFError:  # the worker died without a word
-                status = _end(pid)
-                return _unknown(model, explored, _death(status, memory, explored), start)
+                status = worker.end()
+                return _unknown(model, worker.explored, _death(status, memory, worker.where()), start)
             if kind == "progress":
-                explored = payload[0]
+                worker.explored = payload[0]
                 if progress:
                     progress(*payload)
                 continue
-            _end(pid)
+            worker.end()
             if kind == "result":
                 return payload[0]
             if kind == "memory":
-                where = f"at depth {explored + 1}" if explored >= 0 else "while encoding the model"
-                what = f"memory limit of {memory} MB exceeded" if memory is not None else "out of memory"
-                return _unknown(model, explored, f"{what} {where}", start)
+                return _unknown(model, worker.explored, _out_of_memory(memory, worker.where()), start)
             raise RuntimeError(f"the check failed in its worker process:\n{payload[0]}")
     except BaseException:
-        _end(pid)
+        worker.end()
         raise
+
+
+def run_parallel(tasks: Sequence[Callable[[], T]], width: int, failed: Callable[[int, str], T], *,
+                 timeout: float | None = None, memory: int | None = None,
+                 stop: Callable[[int, T], bool] | None = None,
+                 done: Callable[[int, T], None] | None = None,
+                 after: Sequence[float] | None = None,
+                 tick: Callable[[], None] | None = None) -> list[T | None]:
+    """Run the tasks in forked workers, at most `width` at a time, in order; a task's
+    result lands at its index whatever the finishing order. `done(i, result)` is called
+    as each finishes; when `stop(i, result)` is true the others are ended and left None
+    (a portfolio: the first definitive answer wins). `after[i]`: seconds before task i
+    may start (a head start for the tasks before it), cut short when a task finishes
+    without stopping the run. `tick()` is called about every TICK seconds while
+    waiting (a progress display stays live). A task that overruns `timeout` seconds (all are ended
+    then) or the memory limit, or dies, gets `failed(i, reason)`. An exception in a task
+    is raised here, after every worker is ended."""
+    results: list[T | None] = [None] * len(tasks)
+    if not supported():  # pragma: no cover - Windows: one after another
+        for i, task in enumerate(tasks):
+            results[i] = task()
+            if done:
+                done(i, results[i])  # type: ignore[arg-type]
+            if stop and stop(i, results[i]):  # type: ignore[arg-type]
+                break
+        return results
+    running: dict[int, Worker] = {}
+    waiting = list(range(len(tasks)))
+    begin = time.monotonic()
+    deadline = begin + _deadline(timeout) if timeout else None
+    starts = [begin + (after[i] if after else 0.0) for i in range(len(tasks))]
+
+    def finish(i: int, value: T) -> bool:
+        results[i] = value
+        if done:
+            done(i, value)
+        if stop and stop(i, value):
+            return True
+        starts[:] = [min(at, time.monotonic()) for at in starts]  # no more waiting for a head start
+        return False
+
+    try:
+        while waiting or running:
+            while waiting and len(running) < max(1, width) and time.monotonic() >= starts[waiting[0]]:
+                i = waiting.pop(0)
+                task = tasks[i]
+                running[i] = Worker(lambda _report, task=task: task(), memory)  # type: ignore[misc]
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if memory is not None:
+                left = POLL if left is None else min(left, POLL)
+            if tick is not None:
+                tick()
+                left = TICK if left is None else min(left, TICK)
+            if waiting and len(running) < max(1, width):  # wake up for the next start
+                until = max(0.0, starts[waiting[0]] - time.monotonic())
+                left = until if left is None else min(left, until)
+            if not running:
+                time.sleep(left or 0.0)
+                continue
+            ready = wait([w.conn for w in running.values()], left)
+            if not ready:
+                if waiting and time.monotonic() >= starts[waiting[0]] and len(running) < max(1, width):
+                    continue  # a head start is over
+                if deadline is not None and time.monotonic() >= deadline:
+                    for i, w in sorted(running.items()):
+                        w.end()
+                        results[i] = failed(i, f"timeout after {timeout:g} s (ended)")
+                    running.clear()
+                    for i in waiting:
+                        results[i] = failed(i, f"timeout after {timeout:g} s (not started)")
+                    return results
+                for i, w in sorted(running.items()):
+                    if w.over_memory():
+                        w.end()
+                        del running[i]
+                        if finish(i, failed(i, f"memory limit of {memory} MB exceeded")):
+                            return results
+                continue
+            for i, w in sorted(running.items()):
+                if w.conn not in ready:
+                    continue
+                try:
+                    kind, *payload = w.conn.recv()
+                except EOFError:
+                    status = w.end()
+                    del running[i]
+                    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGINT:
+                        raise KeyboardInterrupt from None  # Ctrl-C reached the worker first
+                    if finish(i, failed(i, _death(status, memory, ""))):
+                        return results
+                    continue
+                if kind == "progress":
+                    continue
+                w.end()
+                del running[i]
+                if kind == "error":
+                    raise RuntimeError(f"a task failed in its worker process:\n{payload[0]}")
+                value = payload[0] if kind == "result" else failed(i, _out_of_memory(memory, "").strip())
+                if finish(i, value):
+                    return results
+        return results
     finally:
-        recv.close()
+        for w in running.values():
+            w.end()
 
 
 def _deadline(timeout: float) -> float:
     return timeout + max(GRACE, timeout / 2)
 
 
-def _worker(run, send, memory, base) -> None:
+def _worker(run, send, memory, base, parent: int) -> None:
     """Runs in the child: never returns."""
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent reports and cleans up
+        _die_with(parent)
         if memory is not None:
             import resource
             hard = resource.getrlimit(resource.RLIMIT_AS)[1]
@@ -116,6 +251,24 @@ def _worker(run, send, memory, base) -> None:
             code = _say(send, ("error", traceback.format_exc()))
     finally:
         os._exit(code)
+
+
+def _die_with(parent: int) -> None:
+    """Ask Linux to kill this worker when its parent dies: a worker ended for its time or
+    memory limit takes the portfolio processes it started along."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
+def _out_of_memory(memory: int | None, where: str) -> str:
+    what = f"memory limit of {memory} MB exceeded" if memory is not None else "out of memory"
+    return f"{what} {where}"
 
 
 def _say(send, message) -> int:
@@ -138,13 +291,13 @@ def _end(pid: int) -> int:
         return 0
 
 
-def _death(status: int, memory: int | None, explored: int) -> str:
+def _death(status: int, memory: int | None, where: str) -> str:
     what = f"killed by {signal.Signals(os.WTERMSIG(status)).name}" if os.WIFSIGNALED(status) else \
         f"exit status {os.WEXITSTATUS(status)}"
-    where = f"at depth {explored + 1}" if explored >= 0 else "while encoding the model"
+    at = f" {where}" if where else ""
     if memory is not None:
-        return f"memory limit of {memory} MB exceeded {where} (the check process ended: {what})"
-    return f"the check process ended abnormally {where} ({what})"
+        return f"memory limit of {memory} MB exceeded{at} (the check process ended: {what})"
+    return f"the check process ended abnormally{at} ({what})"
 
 
 def _resident_bytes(pid: int) -> int:

@@ -66,6 +66,7 @@ class Outcome:
     certificate: object = None  # proved by PDR: the inductive invariant (a solver formula), for its re-check
     traces: list[Outcome] = field(default_factory=list)  # several counterexamples: one violated Outcome each
     matrix: Matrix | None = None  # the configuration matrix, when one was asked for
+    states: int | None = None  # explicit-state search: the distinct states it explored
 
     @property
     def depth(self) -> int | None:

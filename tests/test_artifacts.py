@@ -129,7 +129,7 @@ def test_prove_and_check_json_follow_the_schema():
     assert step["changed"] and set(step["changed"]) <= set(step["state"])
     family = valid_result_json(json.loads(run("prove", "claims/ingress-gating.yaml", "--format", "json").output))
     assert [r["claim"] for r in family["results"]] == ["ingress-gating", "ingress-gating-negative"]
-    checked = valid_result_json(json.loads(run("check", "retry-termination", "--format", "json").output))
+    checked = valid_result_json(json.loads(run("check", "retry-termination", "--format", "json").stdout))
     assert [r["verdict"] for r in checked["results"]] == ["holds", "violated"]
     assert checked["results"][1]["loop_start"] == 0
 
@@ -148,15 +148,63 @@ def test_the_schema_rejects_the_old_shapes():
             valid_result_json(shape)
 
 
-def test_the_schema_is_package_data():
+SCHEMA_FILES = ["result-1.json", "matrix-1.json", "witness-1.json"]
+
+
+def test_the_schemas_are_package_data():
     from importlib.metadata import PackageNotFoundError, files as dist_files
-    assert (files("symcheck.report") / "schemas" / "result-1.json").read_text() == SCHEMA_FILE.read_text()
+    for name in SCHEMA_FILES:
+        assert (files("symcheck.report") / "schemas" / name).read_text() == (SCHEMA_FILE.parent / name).read_text()
+        jsonschema.Draft202012Validator.check_schema(json.loads((SCHEMA_FILE.parent / name).read_text()))
     try:
         shipped = [str(f) for f in dist_files("symcheck") or []]
     except PackageNotFoundError:
         pytest.skip("symcheck is not installed")
     if any(f.endswith(".py") and "symcheck/report/" in f for f in shipped):  # a real install, not an editable one
-        assert "symcheck/report/schemas/result-1.json" in shipped
+        for name in SCHEMA_FILES:
+            assert f"symcheck/report/schemas/{name}" in shipped
+
+
+def valid_json(data, schema_file):
+    schema = json.loads((SCHEMA_FILE.parent / schema_file).read_text())
+    jsonschema.Draft202012Validator(schema).validate(data)
+    return data
+
+
+def test_matrix_and_witness_json_follow_their_schemas():
+    knobs = ["--set", "BindMode=lan", "--set", "ModeConfig=auto", "--depth", "3", "--prove-timeout", "0"]
+    data = valid_json(json.loads(run("matrix", "gateway-exposure-matrix-negative", *knobs, "--format", "json").output),
+                      "matrix-1.json")
+    [m] = data["results"]
+    assert m["claim"] == "gateway-exposure-matrix-negative" and len(m["rows"]) == 8 == sum(m["counts"].values())
+    assert [o["constant"] for o in m["overrides"]] == ["BindMode", "ModeConfig"]
+    for shape in (m, [m], {"schema": "symcheck-result/1", "results": [m]}):
+        with pytest.raises(jsonschema.ValidationError):
+            valid_json(shape, "matrix-1.json")
+    found = valid_json(json.loads(run("witness", "pairing-cap", "approve", "--format", "json").output), "witness-1.json")
+    assert found["schema"] == "symcheck-witness/1" and found["results"][0]["trace"][2]["action"] == "approve"
+    premise = ["pairing-cap-and-ttl", "--premise", "no_approve_expired", "--depth", "1", "--format", "json"]
+    none = valid_json(json.loads(run("witness", *premise).output), "witness-1.json")
+    assert none["results"][0] == {**none["results"][0], "found": False, "trace": None,
+                                  "target": {"premise": "no_approve_expired"}}
+
+
+def test_overrides_show_in_the_json_and_sarif():
+    one = valid_result_json(json.loads(run("prove", "pairing-negative", "--set", "Senders=[a, b]", "--set", "TTL=2",
+                                           "--format", "json").output))
+    assert one["results"][0]["overrides"] == [
+        {"constant": "Senders", "value": ["a", "b"], "from": "--set Senders=[a, b]", "replaces": "claim"},
+        {"constant": "TTL", "value": 2, "from": "--set TTL=2", "replaces": "claim"}]
+    assert one["results"][0]["configuration"]["TTL"] == 2
+    bad = json.loads(run("prove", "pairing-negative", "--format", "json").output)
+    bad["results"][0]["overrides"] = [{"constant": "TTL", "from": "--set TTL=2", "replaces": "claim"}]  # no value
+    with pytest.raises(jsonschema.ValidationError):
+        valid_result_json(bad)
+    log = json.loads(run("check", "pairing-negative", "--set", "TTL=2", "--format", "sarif").output)
+    if (schema := _maybe_sarif_schema()) is not None:
+        jsonschema.Draft4Validator(schema).validate(log)
+    assert log["runs"][0]["properties"]["overrides"] == [
+        {"constant": "TTL", "from": "--set TTL=2", "variants": ["pairing-negative"]}]
 
 
 # ---------------------------------------------------------------- JUnit and SARIF
@@ -169,7 +217,7 @@ def sarif_schema():
 
 def test_junit_has_one_testcase_per_variant_and_fails_the_unexpected(write_claim):
     path = write_claim(WRONG, "lamp.yaml")
-    out = run("check", "--claims", str(path.parent), "--format", "junit").output
+    out = run("check", "--claims", str(path.parent), "--format", "junit").stdout
     xml = junitparser.JUnitXml.fromstring(out)
     [suite] = list(xml)
     [case] = list(suite)
@@ -178,7 +226,7 @@ def test_junit_has_one_testcase_per_variant_and_fails_the_unexpected(write_claim
     assert isinstance(failure, junitparser.Failure)
     assert failure.message == "expected holds, got violated: small"
     assert "Step 2: step()" in failure.text and "Violated invariant small" in failure.text
-    good = junitparser.JUnitXml.fromstring(run("check", "ingress-gating", "--format", "junit").output)
+    good = junitparser.JUnitXml.fromstring(run("check", "ingress-gating", "--format", "junit").stdout)
     cases = [c for s in good for c in s]
     assert [c.name for c in cases] == ["ingress-gating", "ingress-gating-negative"] and all(c.is_passed for c in cases)
 
@@ -186,7 +234,7 @@ def test_junit_has_one_testcase_per_variant_and_fails_the_unexpected(write_claim
 def test_sarif_locates_the_violated_invariant_and_the_steps(write_claim):
     schema = sarif_schema()
     path = write_claim(WRONG, "lamp.yaml")
-    log = json.loads(run("check", "--claims", str(path.parent), "--format", "sarif").output)
+    log = json.loads(run("check", "--claims", str(path.parent), "--format", "sarif").stdout)
     jsonschema.Draft4Validator(schema).validate(log)
     [result] = log["runs"][0]["results"]
     assert result["ruleId"] == "green-violated"
@@ -198,7 +246,7 @@ def test_sarif_locates_the_violated_invariant_and_the_steps(write_claim):
         "State 0 (initial)", "Step 1", "Step 2", "small is false here"]
     step = flow[1]["location"]["physicalLocation"]["region"]
     assert lines[step["startLine"] - 1][step["startColumn"] - 1:].startswith("step:")
-    clean = json.loads(run("check", "ingress-gating", "--format", "sarif").output)
+    clean = json.loads(run("check", "ingress-gating", "--format", "sarif").stdout)
     jsonschema.Draft4Validator(schema).validate(clean)
     assert clean["runs"][0]["results"] == []
 
@@ -306,12 +354,12 @@ def test_the_workflow_publishes_what_check_results_writes(tmp_path):
 def test_sarif_reports_a_missed_bug_an_unknown_and_a_lasso(write_claim):
     schema = sarif_schema()
     path = write_claim(WRONG.replace("small: x < 4", "small: x < 8") + "expect: violated\n", "lamp.yaml")
-    missed = json.loads(run("check", "--claims", str(path.parent), "--format", "sarif").output)
+    missed = json.loads(run("check", "--claims", str(path.parent), "--format", "sarif").stdout)
     jsonschema.Draft4Validator(schema).validate(missed)
     [result] = missed["runs"][0]["results"]
     assert result["ruleId"] == "red-not-violated" and "codeFlows" not in result
     assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("file://")
-    unknown = json.loads(run("check", "pairing-cap", "--timeout", "0.001", "--no-coverage", "--format", "sarif").output)
+    unknown = json.loads(run("check", "pairing-cap", "--timeout", "0.001", "--no-coverage", "--format", "sarif").stdout)
     jsonschema.Draft4Validator(schema).validate(unknown)
     assert "unknown-verdict" in {r["ruleId"] for r in unknown["runs"][0]["results"]}
     # a lasso: the red is as expected, so SARIF has nothing; its log is built directly
@@ -330,7 +378,7 @@ def test_sarif_reports_a_missed_bug_an_unknown_and_a_lasso(write_claim):
 
 def test_unknown_results_follow_the_schema():
     data = valid_result_json(json.loads(run("check", "pairing-cap", "--timeout", "0.001", "--no-coverage",
-                                            "--format", "json").output))
+                                            "--format", "json").stdout))
     assert "unknown" in {r["verdict"] for r in data["results"]}
 
 

@@ -168,7 +168,7 @@ def test_witness_cli_exit_codes_and_errors():
     p = cli("witness", "pairing-cap", "approve", "--depth", "1")
     assert p.returncode == 1 and "never fires within 1 steps" in p.stdout
     p = cli("witness", "pairing-cap-and-ttl", "--premise", "no_approve_expired", "--format", "json")
-    data = json.loads(p.stdout)
+    data = json.loads(p.stdout)["results"][0]
     assert p.returncode == 0 and data["found"] and data["depth"] == 2 and data["trace"][2]["action"] == "approve"
     p = cli("witness", "pairing-cap", "aprove")
     assert p.returncode == 2 and "has no action 'aprove'" in p.stderr and "did you mean 'approve'" in p.stderr

@@ -185,7 +185,9 @@ def test_matrix_command_formats_and_exit_status(tmp_path):
         return subprocess.run([sys.executable, "-m", "symcheck.cli", "matrix", *args], capture_output=True, text=True)
     p = run("gateway-exposure-matrix-unsafe", "--format", "json")
     assert p.returncode == 0
-    data = json.loads(p.stdout)
+    document = json.loads(p.stdout)
+    assert document["schema"] == "symcheck-matrix/1"
+    [data] = document["results"]
     assert data["verdict"] == "violated" and data["counts"]["violated"] == 84 and len(data["rows"]) == 160
     assert data["rows"][8]["config"] == dict(zip(KNOBS, ("loopback", "none", False, False, False)))
     p = run("gateway-exposure-matrix", "--depth", "3", "--prove-timeout", "0")

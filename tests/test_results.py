@@ -53,10 +53,10 @@ def test_ctrl_c_prints_the_partial_table_and_leaves_only_complete_files(tmp_path
     (claims / "slow.yaml").write_text(SLOW)
     out = tmp_path / "results"
     # stderr on a terminal: `check` reports each finished variant there, so we know when
-    # the fast family is done and the slow claim is running
+    # the fast family is done and the slow claim is running (one variant at a time)
     master, slave = pty.openpty()
     proc = subprocess.Popen([sys.executable, "-m", "symcheck.cli", "check", "ingress-gating", "slow",
-                             "--claims", str(claims), "--results", str(out), *limits],
+                             "--claims", str(claims), "--results", str(out), "--jobs", "1", *limits],
                             stdout=subprocess.PIPE, stderr=slave, text=True, start_new_session=True)
     os.close(slave)
     seen = b""

@@ -1,13 +1,27 @@
 """Engine selection, the one place engines are chosen and combined: bounded model
 checking first (shortest, canonical traces), then, when nothing is found, a proof for
-every depth by k-induction and/or PDR within a time budget, then, for a claim with
-liveness properties, the lasso engine. A proof is reported only after its independent
-re-check passes; an engine that finds a violation beyond the bound hands it back to BMC
-for the trace. Each engine is `run(model, encoding, deadline, ...) -> Outcome` on the
-one encoding built here; the outcome says which engine answered and why."""
+every depth by the proof engines (`PROOF_ENGINES`) within a time budget, then, for a
+claim with liveness properties, the lasso engine.
+
+The proof engines run as a portfolio: each in its own forked process (symcheck.limits),
+and the first definitive answer wins (proved, or violated beyond the bound); the others
+are ended. `unknown`, or a proof that fails its re-check, is never a win while another
+engine may still decide. The first engine gets a head start (`HEAD_START`): a quick
+proof, the common case, then costs no second process and names the engine a sequential
+run names; the others then run at a lower CPU priority, so on a busy machine they do not
+halve the first engine's share. `sequential` runs the same engines one after another in this
+process. A proof is reported only after its independent re-check passes (in the
+engine's process: a solver's certificate does not cross processes); an engine that finds
+a violation beyond the bound hands it to BMC for the canonical shortest trace. Each
+engine is `run(model, encoding, deadline) -> Outcome` on the one encoding built here;
+the outcome says which engine answered and why."""
 from __future__ import annotations
 
+import os
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 
 from symcheck.engines import bmc, kind, liveness, pdr
 from symcheck.front.ir import Model
@@ -16,9 +30,57 @@ from symcheck.smt.solve import Deadline
 from symcheck.smt.unroll import Progress
 from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Outcome
 
-ENGINES = ("auto", "bmc", "kind", "pdr")
 PROVE_TIMEOUT = 60.0  # seconds for the proof phase, by default (a safety net: proofs take seconds)
+# The portfolio's first engine runs alone this long: most proofs take less, and those then
+# cost no second process and name the same engine as a sequential run.
+HEAD_START = 1.0
+# The later engines run at this lower CPU priority (nice): with a free core they run at
+# full speed, on a busy machine they leave the first engine its share.
+LATER_NICENESS = 10
 MAX_K = kind.MAX_K
+
+
+@dataclass(frozen=True)
+class ProofEngine:
+    """One engine of the proof phase. `run` answers proved, violated (at `length` when it
+    knows it; BMC then makes the trace) or unknown with the reason; `recheck` re-derives
+    a proof independently (a proof that fails it is never reported); `explain` words a
+    re-checked proof for the report, given the depth BMC covered."""
+    name: str
+    run: Callable[[Model, Encoding, Deadline], Outcome]
+    recheck: Callable[[Model, Outcome, Deadline, Encoding], bool]
+    explain: Callable[[Outcome, int], list[str]]
+
+
+def _kind_run(model: Model, enc: Encoding, deadline: Deadline) -> Outcome:
+    return kind.run(model, enc, deadline, MAX_K)
+
+
+def _kind_recheck(model: Model, out: Outcome, deadline: Deadline, enc: Encoding) -> bool:
+    return kind.recheck(model, out, timeout=deadline, enc=enc)
+
+
+def _pdr_run(model: Model, enc: Encoding, deadline: Deadline) -> Outcome:
+    return pdr.run(model, enc, deadline)
+
+
+def _pdr_recheck(model: Model, out: Outcome, deadline: Deadline, enc: Encoding) -> bool:
+    return pdr.recheck(model, out.certificate, timeout=deadline, enc=enc)
+
+
+def _pdr_explain(out: Outcome, depth: int) -> list[str]:
+    return (["PDR (Spacer) found an inductive invariant; re-checked initiation, consecution and safety:"]
+            + ["  " + line for line in out.proof])
+
+
+# The proof engines, in order of preference: `auto` runs them all at once, `sequential`
+# one after another in this order, `--engine NAME` one alone. A new engine is one entry.
+PROOF_ENGINES: dict[str, ProofEngine] = {
+    "kind": ProofEngine("kind", _kind_run, _kind_recheck, lambda out, depth: _kind_proof(out, depth)),
+    "pdr": ProofEngine("pdr", _pdr_run, _pdr_recheck, _pdr_explain),
+}
+ENGINES = ("auto", "sequential", "bmc", *PROOF_ENGINES)
+LABELS = {"kind": "k-induction", "pdr": "PDR"}  # engine names in reasons
 
 
 def prove(model: Model, depth: int, engine: str = "auto", timeout: Deadline | float | None = None,
@@ -56,36 +118,111 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, en
             return result
     start = time.perf_counter()
     proof = whole.within(budget)
-    notes: list[str] = []
-    if engine in ("auto", "kind"):
-        out = kind.run(model, enc, proof, MAX_K)
-        if out.verdict == VIOLATED:  # deeper than the bound: BMC gives the canonical trace
-            return bmc.run(model, enc, whole, out.length or 0)
-        if out.verdict == PROVED:
-            if kind.recheck(model, out, timeout=proof, enc=enc):
-                return _proved(result, "kind", out.k, _kind_proof(out, depth), start)
-            notes.append(f"k-induction claimed a proof at k = {out.k} that failed its re-check"
-                         + (" (out of time)" if proof.expired() else ""))
-        else:
-            notes.append(f"k-induction: {out.reason}")
-    if engine in ("auto", "pdr"):
-        out = pdr.run(model, enc, proof)
-        if out.verdict == VIOLATED:  # beyond the bound: search deeper for the trace
-            deeper = bmc.run(model, enc, proof, MAX_K)
-            if deeper.violated:
-                return deeper
-            notes.append("PDR reports a violation beyond the bound that BMC did not reach in time")
-        elif out.verdict == PROVED:
-            if pdr.recheck(model, out.certificate, timeout=proof, enc=enc):
-                return _proved(result, "pdr", None, ["PDR (Spacer) found an inductive invariant; re-checked "
-                                                     "initiation, consecution and safety:"]
-                               + ["  " + line for line in out.proof], start)
-            notes.append("PDR's invariant failed its re-check" + (" (out of time)" if proof.expired() else ""))
-        else:
-            notes.append(f"PDR: {out.reason}")
+    names = list(PROOF_ENGINES) if engine in ("auto", "sequential") else [engine]
+    parallel = engine == "auto" and portfolio_supported() and len(names) > 1
+    if parallel:
+        attempts = _race(model, enc, names, proof, whole, depth, progress)
+    else:
+        attempts = _one_by_one(model, enc, names, proof, whole, depth)
+    winner = next((a for a in attempts if a is not None and a.verdict in (PROVED, VIOLATED)), None)
+    if winner is not None and winner.verdict == VIOLATED:
+        return winner
+    if winner is not None:
+        r = Outcome(result.claim, PROVED, result.bound, result.expected, engine=winner.engine, k=winner.k,
+                    how=winner.how, proof=winner.proof + _portfolio_note(names, winner.engine, parallel))
+        r.timings = {**result.timings, "prove": time.perf_counter() - start}
+        return r
+    notes = [a.reason for a in attempts if a is not None and a.reason]
     result.reason = "not proved for every depth: " + "; ".join(notes)
     result.timings["prove"] = time.perf_counter() - start
     return result
+
+
+def portfolio_supported() -> bool:
+    """Parallel processes pay off with a second core and need fork (not on Windows)."""
+    return hasattr(os, "fork") and (os.cpu_count() or 1) > 1
+
+
+def _portfolio_note(names: list[str], winner: str, parallel: bool) -> list[str]:
+    if len(names) < 2:
+        return []
+    labels = [LABELS.get(n, n) for n in names]
+    if parallel:
+        return [f"engine choice: a portfolio of {', '.join(labels)} in parallel processes ({labels[0]} alone for "
+                f"{HEAD_START:g} s); {LABELS.get(winner, winner)} answered first"]
+    return [f"engine choice: {', '.join(labels)} one after another; {LABELS.get(winner, winner)} answered first"]
+
+
+def _race(model: Model, enc: Encoding, names: list[str], proof: Deadline, whole: Deadline,
+          depth: int, progress: Progress | None) -> list[Outcome | None]:
+    """Every engine in its own process at once; the first definitive answer ends the rest.
+    `progress` hears the bound again while they run, so a progress display stays live."""
+    from symcheck.limits import run_parallel
+    jobs = [partial(_niced, 0 if i == 0 else LATER_NICENESS, partial(_attempt, PROOF_ENGINES[n], model, enc, proof,
+                                                                     whole, depth))
+            for i, n in enumerate(names)]
+
+    def failed(i: int, why: str) -> Outcome:
+        return Outcome(model.name, UNKNOWN, None, model.expect, engine=names[i],
+                       reason=f"{LABELS.get(names[i], names[i])}: {why}")
+
+    limit = whole.remaining()
+    start = time.perf_counter()
+    tick = None if progress is None else (lambda: progress(depth, time.perf_counter() - start))
+    return run_parallel(jobs, len(jobs), failed, timeout=limit, stop=lambda i, out: _decisive(out),
+                        after=[0.0] + [HEAD_START] * (len(jobs) - 1), tick=tick)
+
+
+def _niced(niceness: int, job: Callable[[], Outcome]) -> Outcome:
+    """`job()` at a lower CPU priority (in its own process: the priority dies with it)."""
+    if niceness:
+        try:
+            os.nice(niceness)
+        except OSError:  # pragma: no cover - not allowed here: run at the same priority
+            pass
+    return job()
+
+
+def _one_by_one(model: Model, enc: Encoding, names: list[str], proof: Deadline, whole: Deadline,
+                depth: int) -> list[Outcome | None]:
+    attempts: list[Outcome | None] = []
+    for name in names:
+        out = _attempt(PROOF_ENGINES[name], model, enc, proof, whole, depth)
+        attempts.append(out)
+        if _decisive(out):
+            break
+    return attempts
+
+
+def _decisive(out: Outcome) -> bool:
+    return out.verdict in (PROVED, VIOLATED)
+
+
+def _attempt(engine: ProofEngine, model: Model, enc: Encoding, proof: Deadline, whole: Deadline,
+             depth: int) -> Outcome:
+    """One engine's answer, ready to report: a re-checked proof (worded, certificate
+    dropped so it can cross processes), a violation with BMC's canonical trace, or
+    unknown with a note naming the engine."""
+    label = LABELS.get(engine.name, engine.name)
+
+    def note(text: str) -> Outcome:
+        return Outcome(model.name, UNKNOWN, None, model.expect, engine=engine.name, reason=text)
+
+    out = engine.run(model, enc, proof)
+    if out.verdict == VIOLATED:  # beyond the bound: BMC gives the canonical shortest trace
+        # (a known length gets the whole run's time; a search to MAX_K only the proof's)
+        deeper = (bmc.run(model, enc, whole, out.length) if out.length is not None
+                  else bmc.run(model, enc, proof, MAX_K))
+        if deeper.violated:
+            return deeper
+        return note(f"{label} reports a violation beyond the bound that BMC did not reach in time")
+    if out.verdict == PROVED:
+        if engine.recheck(model, out, proof, enc):
+            out.proof, out.certificate = engine.explain(out, depth), None
+            return out
+        return note(f"{label} claimed a proof{f' at k = {out.k}' if out.k is not None else ''} that failed its "
+                    "re-check" + (" (out of time)" if proof.expired() else ""))
+    return note(f"{label}: {out.reason}")
 
 
 def _kind_proof(out: Outcome, depth: int) -> list[str]:
@@ -95,13 +232,6 @@ def _kind_proof(out: Outcome, depth: int) -> list[str]:
            else f"the property is {k}-inductive and " + (
                f"BMC covered depths 0..{depth}" if k <= depth else f"the base case covered depths 0..{k}"))
     return [f"k-induction at k = {k}: {how}", "re-checked: base case and step as fresh monolithic queries"]
-
-
-def _proved(bmc_result: Outcome, engine: str, k: int | None, proof: list[str], start: float) -> Outcome:
-    """Proved for every depth; `bound` stays the depth BMC covered, `k` is k-induction's."""
-    r = Outcome(bmc_result.claim, PROVED, bmc_result.bound, bmc_result.expected, engine=engine, proof=proof, k=k)
-    r.timings = {**bmc_result.timings, "prove": time.perf_counter() - start}
-    return r
 
 
 def _with_liveness(model: Model, enc: Encoding, safety: Outcome, depth: int, deadline: Deadline,

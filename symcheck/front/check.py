@@ -6,14 +6,16 @@ model, and `front.size` refuses one too large to encode."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 
 from symcheck.errors import InputError, Span, suggest
 from symcheck.front.calls import BUILTINS, TEMPORAL, Calls
 from symcheck.front.expressions import Scope, coerce
-from symcheck.front.ir import BOOL, Action, Expr, Fairness, Invariant, Lit, Model, Property, Type
+from symcheck.front.ir import BOOL, Action, ConstantOverride, Expr, Fairness, Invariant, Lit, Model, Property, Type
 from symcheck.front.source import YMap, YScalar, YSeq, parse_expr, parse_type, parse_type_text
 from symcheck.front.size import check_size
 from symcheck.front.values import check_finite, domain_size
+from symcheck.front.overrides import Override, is_flag
 from symcheck.front.variants import Variant, check_keys, parse_def_key, render_patch
 
 MAX_INSTANCES = 20_000  # action instances (an action times its parameter values)
@@ -64,7 +66,10 @@ class ClaimChecker(Calls):
             constants=tuple(self.consts[n] for n in self.const_nodes),
             variables=tuple(self.variables.items()), init=init, actions=actions, invariants=invariants,
             patch_text=render_patch(self.variant.changes), deadlock=deadlock,
-            properties=properties, fairness=fairness, unexercised=unexercised, unproved=unproved)
+            properties=properties, fairness=fairness, unexercised=unexercised, unproved=unproved,
+            overrides=tuple(ConstantOverride(self.applied[n], self.overrides[n].origin,
+                                             "variant" if n in self.variant.changed_constants else "claim")
+                            for n in self.const_nodes if n in self.applied))
 
     def declare_types_and_constants(self) -> None:
         """Record the declared names first, then resolve them: a type or constant may
@@ -82,6 +87,7 @@ class ClaimChecker(Calls):
             self.const_spans[name] = span
             if isinstance(node, YMap) and "enum" in node.items:
                 self.enum_consts.add(name)
+        self.override_enum_constants()
         self.member_index = self._member_index()
         for name in self.type_nodes:
             self.type_named(name, self.type_spans[name])
@@ -335,7 +341,29 @@ class ClaimChecker(Calls):
         return tuple(out)
 
 
-def check_variant(variant: Variant) -> Model:
-    model = ClaimChecker(variant).run()
-    check_size(model)
+def check_variant(variant: Variant, overrides: Mapping[str, Override] | None = None, every_name: bool = True) -> Model:
+    """The checked model of a variant, with its constants overridden as given (see
+    front.overrides). With `every_name`, an override naming no constant of the variant
+    is an error; without, it is left out (it may be for another variant of the run)."""
+    overrides = dict(overrides or {})
+    declared = variant.doc.get("constants")
+    names = list(declared.items) if isinstance(declared, YMap) else []
+    for name, o in list(overrides.items()):
+        if name not in names:
+            if every_name:
+                raise unknown_constant(o, names, f"claim {variant.name} has no constant {name!r}")
+            del overrides[name]
+    try:
+        model = ClaimChecker(variant, overrides).run()
+        check_size(model)
+    except InputError as exc:
+        if not overrides or is_flag(exc.span) or (exc.span and exc.span.file in {o.span.file for o in overrides.values()}):
+            raise
+        note = "the claim was checked with its constants overridden (" + "; ".join(o.origin for o in overrides.values()) + ")"
+        raise InputError(exc.span, exc.message, f"{exc.hint}; {note}" if exc.hint else note) from None
     return model
+
+
+def unknown_constant(o: Override, names, message: str) -> InputError:
+    """An override of a constant that is not there, with the closest name or the list."""
+    return InputError(o.span, message, suggest(o.name, names, otherwise=f"the constants: {', '.join(names) or 'none'}"))

@@ -2,19 +2,39 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from symcheck.front.check import check_variant
+from symcheck.front.check import check_variant, unknown_constant
 from symcheck.errors import InputError, suggest
 from symcheck.front.ir import Model
-from symcheck.front.source import load_yaml
+from symcheck.front.overrides import Override
+from symcheck.front.source import YMap, load_yaml
 from symcheck.front.variants import Variant, expand
 
 
 def claims_dir(explicit: str | None = None) -> Path:
-    """--claims DIR, else $SYMCHECK_CLAIMS, else ./claims."""
-    return Path(explicit or os.environ.get("SYMCHECK_CLAIMS") or "claims")
+    """--claims DIR, else $SYMCHECK_CLAIMS, else ./claims when there is one, else the
+    claims shipped with symcheck (`bundled_claims`)."""
+    chosen = explicit or os.environ.get("SYMCHECK_CLAIMS")
+    if chosen:
+        return Path(chosen)
+    local = Path("claims")
+    if local.is_dir():
+        return local
+    return bundled_claims() or local
+
+
+def bundled_claims() -> Path | None:
+    """The claims that come with symcheck: installed from a wheel, the package's
+    `claims` folder (pyproject.toml maps the repository's claims/ there); run from a
+    source tree (an editable install, or PYTHONPATH), the tree's claims/."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "claims", package.parent / "claims"):
+        if candidate.is_dir() and any(candidate.glob("*.yaml")):
+            return candidate
+    return None
 
 
 @dataclass(frozen=True)
@@ -80,5 +100,26 @@ def variant_in(path: Path, variant: str) -> Entry:
     raise InputError(None, f"{path} has {what}", (close + " " if close else "") + f"its variants: {listing}")
 
 
-def load_model(entry: Entry) -> Model:
-    return check_variant(entry.variant)
+def load_model(entry: Entry, overrides: Mapping[str, Override] | None = None) -> Model:
+    return check_variant(entry.variant, overrides)
+
+
+def load_models(entries: list[Entry], overrides: Mapping[str, Override] | None = None) -> list[Model]:
+    """The checked variants, each with the overrides of the constants it declares: an
+    override applies to every variant that has the constant, and is an error when none has."""
+    return check_variants([e.variant for e in entries], overrides)
+
+
+def check_variants(variants: list[Variant], overrides: Mapping[str, Override] | None = None) -> list[Model]:
+    """As load_models, for variants (of a file, or of a text: api.load_text)."""
+    if not overrides or len(variants) == 1:
+        return [check_variant(v, overrides) for v in variants]
+    declared: dict[str, None] = {}
+    for v in variants:
+        node = v.doc.get("constants")
+        declared.update(dict.fromkeys(node.items if isinstance(node, YMap) else ()))
+    for name, o in overrides.items():
+        if name not in declared:
+            raise unknown_constant(o, list(declared), f"none of the {len(variants)} selected claim variants has a "
+                                                     f"constant {name!r}")
+    return [check_variant(v, overrides, every_name=False) for v in variants]

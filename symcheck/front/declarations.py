@@ -3,10 +3,12 @@
 finiteness and size limits on the types a state may hold."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import NoReturn
 
 from symcheck.errors import InputError, Span, suggest
 from symcheck.front.ir import BOOL, INT, BoolT, Constant, EnumT, IntT, MapT, RecordT, SeqT, SetT, TupleT, Type
+from symcheck.front.overrides import Override
 from symcheck.front.source import TypeSyntax, YMap, YNode, YScalar, YSeq, parse_type
 from symcheck.front.values import MAX_DOMAIN, check_finite, domain
 from symcheck.front.variants import Variant, check_keys
@@ -14,6 +16,20 @@ from symcheck.front.variants import Variant, check_keys
 MAX_ELEMS = 4096  # largest element domain of a set or key domain of a map
 MAX_SEQ = 64  # longest sequence bound
 MAX_CONFIGS = 4096  # configurations of the symbolic constants (the product of their domains)
+
+
+def _describe(t: Type, symbolic: bool) -> str:
+    """What kind of constant one of type t is, for an override's error: `an integer constant`."""
+    if isinstance(t, BoolT):
+        what = "a boolean constant"
+    elif isinstance(t, IntT):
+        what = "an integer constant" + (f" in {t.lo}..{t.hi}" if t.bounded else "")
+    elif isinstance(t, EnumT):
+        shown = ", ".join(t.members[:8]) + (", ..." if len(t.members) > 8 else "")
+        what = f"a constant of enum {t.name} ({shown})"
+    else:
+        what = f"a constant of type {t}"
+    return what + (" (symbolic: one value fixes it, a list gives its domain)" if symbolic else "")
 
 
 def _value_kind(v) -> str | None:
@@ -25,8 +41,10 @@ class Declarations:
     """What a claim declares, resolved on demand (a type or constant may use one declared
     later); the base of the claim checker, which adds expressions and sections."""
 
-    def __init__(self, variant: Variant):
+    def __init__(self, variant: Variant, overrides: Mapping[str, Override] | None = None):
         self.variant = variant
+        self.overrides: dict[str, Override] = dict(overrides or {})  # constants given from outside (--set)
+        self.applied: dict[str, Constant] = {}  # the overridden constants, as checked
         self.doc = variant.doc
         self.file = variant.doc.span.file
         self.type_nodes: dict[str, YNode] = {}
@@ -189,11 +207,83 @@ class Declarations:
             raise InputError(span, f"constant {name!r} is defined in terms of itself")
         self.resolving.append(("const", name))
         try:
-            c = self._constant_from_node(name, self.const_nodes[name], span)
+            if name in self.overrides and name not in self.enum_consts:
+                c = self._overridden(name, self.const_nodes[name], span, self.overrides[name])
+            else:
+                c = self._constant_from_node(name, self.const_nodes[name], span)
+            if name in self.overrides:
+                self.applied[name] = c
         finally:
             self.resolving.pop()
         self.consts[name] = c
         return c
+
+    # ------------------------------------------------------------ overrides (--set)
+
+    def override_enum_constants(self) -> None:
+        """An enum constant (`Senders: {enum: [a, b, c]}`) overridden by a list of names
+        gets those members, before any type is built from it."""
+        for name, o in self.overrides.items():
+            if name not in self.enum_consts:
+                continue
+            if not isinstance(o.node, YSeq) or not o.node.items:
+                raise InputError(o.node.span, f"{name} is an enum constant (a set of names) of claim "
+                                              f"{self.variant.name}: give a non-empty list of names",
+                                 f"e.g. {name}=[a, b]")
+            self.const_nodes[name] = YMap({"enum": o.node}, {"enum": o.span}, o.node.span)
+
+    def _declared_type(self, name: str, node: YNode, span: Span) -> tuple[Type, bool]:
+        """The type an override of constant `name` must have, and whether the claim's
+        constant is symbolic. The type is as declared (`type:`), else as the claim's value
+        implies it, except that an integer constant without a declared type (a number, or
+        a domain such as 1..3 or [1, 2]) takes any integer: its range is the claim's
+        choice, not a type. The claim's own value is not checked: the override replaces it."""
+        if isinstance(node, YMap) and "type" in node.items:
+            return self.resolve_type(parse_type(node.items["type"], f"constant {name}")), "domain" in node.items
+        c = self._constant_from_node(name, node, span)
+        return (INT if isinstance(c.type, IntT) else c.type), c.symbolic
+
+    def _overridden(self, name: str, node: YNode, span: Span, o: Override) -> Constant:
+        """Constant `name` with the override's value, checked against the constant's type.
+        A bool, integer or enum constant takes one value (fixed) or a list of values, or
+        for an integer a range `lo..hi` (symbolic over them, as `domain:` in a claim)."""
+        t, symbolic = self._declared_type(name, node, span)
+        kind = _describe(t, symbolic)
+        claim = self.variant.name
+        scalar = isinstance(t, (BoolT, IntT, EnumT))
+        value = o.node
+
+        def checked(n: YNode, as_type: Type):
+            try:
+                return self.data_value(n, as_type, name)
+            except InputError as exc:
+                problem = exc.message.removeprefix(f"{name}: ")
+                if problem.startswith("expected ") and isinstance(n, YScalar):
+                    problem = f"{problem.split(' for type ')[0]}, not {n.value!r}"
+                raise InputError(exc.span, f"{name} is {kind} of claim {claim}; {problem}", exc.hint) from None
+        if scalar and isinstance(value, YScalar) and isinstance(t, IntT) and isinstance(value.value, str) \
+                and ".." in value.value:
+            r = self.resolve_type(parse_type(value, f"the value of {name}"))
+            if not isinstance(r, IntT) or (t.bounded and not (t.lo <= r.lo and r.hi <= t.hi)):
+                raise InputError(value.span, f"{name} is {kind} of claim {claim}; {value.value} is not within it")
+            return Constant(name, r, None, tuple(domain(r)))
+        if scalar and isinstance(value, YSeq):
+            if not value.items:
+                raise InputError(value.span, f"{name} is {kind} of claim {claim}; give a value, or a non-empty "
+                                             "list of values to check each")
+            values: list = []
+            for item in value.items:
+                v = checked(item, t)
+                if v in values:
+                    raise InputError(item.span, f"the values given for {name} list {v!r} twice")
+                values.append(v)
+            if isinstance(t, IntT) and not t.bounded:
+                t = IntT(min(values), max(values))
+            return Constant(name, t, None, tuple(values))
+        v = checked(value, t)
+        if isinstance(t, IntT) and not t.bounded:
+            return Constant(name, IntT(v, v), v)
+        return Constant(name, t, v)
 
     def _constant_from_node(self, name: str, node: YNode, span: Span) -> Constant:
         if isinstance(node, YMap) and "enum" in node.items:

@@ -292,6 +292,15 @@ class Constant:
 
 
 @dataclass(frozen=True)
+class ConstantOverride:
+    """A constant whose value was given from outside the claim (`--set`, `--constants`,
+    the API's `overrides=`): its new value, how it was given, and what it replaced."""
+    constant: Constant  # as overridden
+    origin: str  # `--set TTL=2`, `--constants FILE`, `overrides['TTL']`
+    replaces: str  # "claim" (the green claim's value) or "variant" (a variant's patch or addition)
+
+
+@dataclass(frozen=True)
 class Model:
     """A checked claim variant, ready for the engines."""
     name: str
@@ -314,6 +323,7 @@ class Model:
     fairness: tuple[Fairness, ...] = ()  # weak fairness assumed by the properties
     unexercised: tuple[tuple[str, str], ...] = ()  # (action or invariant, reason): coverage gaps expected
     unproved: tuple[tuple[str, str], ...] = ()  # (invariant or property, reason): bounded on purpose
+    overrides: tuple[ConstantOverride, ...] = ()  # constants given from outside the claim
 
     def var_type(self, name: str) -> Type:
         for vname, vtype in self.variables:

@@ -6,7 +6,7 @@ each of the two guards against typos in the other."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from symcheck.errors import InputError, suggest
@@ -33,6 +33,7 @@ class Variant:
     patch: YMap | None
     data: tuple = ()  # the data files it reads (`from:` as written, relative to the claim file)
     add: YMap | None = None
+    changed_constants: frozenset = frozenset()  # constants its patch or `add:` (or a variant it extends) sets
 
     @property
     def changes(self) -> YMap | None:
@@ -110,8 +111,9 @@ def merge(base: YNode, patch: YNode, where: str, by_def_name: bool = False) -> Y
     return YMap(items, keys, base.span)
 
 
-def expand(doc: YMap) -> list[Variant]:
-    """The green claim followed by each variant, patched, in file order."""
+def expand(doc: YMap, read_data: bool = True) -> list[Variant]:
+    """The green claim followed by each variant, patched, in file order. Without
+    `read_data`, a data reference (`from: FILE`) is an error: the claim reads no other file."""
     check_keys(doc, CLAIM_KEYS, "a claim")
     name_node = doc.get("claim")
     if not isinstance(name_node, YScalar) or not isinstance(name_node.value, str):
@@ -125,7 +127,7 @@ def expand(doc: YMap) -> list[Variant]:
     result = [Variant(family, "", green, "", None)]
     vnode = doc.get("variants")
     if vnode is None:
-        return resolve_data(result)
+        return resolve_data(result, read_data)
     if not isinstance(vnode, YMap):
         raise InputError(vnode.span, "`variants` must map variant names to {bug, expect, patch}")
     done: dict[str, YMap] = {}
@@ -173,8 +175,19 @@ def expand(doc: YMap) -> list[Variant]:
         if not bug_text and (spec.get("expect") is not None and getattr(spec.get("expect"), "value", "") == "violated"):
             raise InputError(span, f"red variant {suffix!r} needs a one-line `bug:` description")
         done[suffix] = patched
-        result.append(Variant(f"{family}-{suffix}", suffix, patched, bug_text, patch, add=add))
-    return resolve_data(result)
+        result.append(Variant(f"{family}-{suffix}", suffix, patched, bug_text, patch, add=add,
+                              changed_constants=_changed_constants(green, patched)))
+    return resolve_data(result, read_data)
+
+
+def _changed_constants(green: YMap, patched: YMap) -> frozenset:
+    """The constants a variant sets itself (patched or added, here or in a variant it
+    extends): an override of one of them replaces the variant's own value, not the claim's."""
+    def section(doc: YMap) -> dict:
+        node = doc.get("constants")
+        return node.items if isinstance(node, YMap) else {}
+    before, after = section(green), section(patched)
+    return frozenset(n for n in after if before.get(n) is not after[n])
 
 
 def add_sections(base: YMap, add: YNode, suffix: str) -> YMap:
@@ -236,18 +249,18 @@ def is_data_ref(node) -> bool:
     return isinstance(node, YMap) and "from" in node.items and set(node.items) <= {"from", "key"}
 
 
-def resolve_data(variants: list[Variant]) -> list[Variant]:
+def resolve_data(variants: list[Variant], read_data: bool = True) -> list[Variant]:
     """Replace every data reference by the data it names. Done after patching, so a
     variant may patch a reference (or replace it by a literal) like any other value."""
     cache: dict = {}
     out = []
     for v in variants:
-        doc, used = _resolve_doc(v.doc, cache)
-        out.append(Variant(v.name, v.suffix, doc, v.bug, v.patch, used, v.add) if used else v)
+        doc, used = _resolve_doc(v.doc, cache, read_data)
+        out.append(replace(v, doc=doc, data=used) if used else v)
     return out
 
 
-def _resolve_doc(doc: YMap, cache: dict) -> tuple[YMap, tuple]:
+def _resolve_doc(doc: YMap, cache: dict, read_data: bool = True) -> tuple[YMap, tuple]:
     base = Path(doc.span.file).parent
     items = dict(doc.items)
     used: list[str] = []
@@ -261,6 +274,11 @@ def _resolve_doc(doc: YMap, cache: dict) -> tuple[YMap, tuple]:
                 continue
             sub = dict(node.items)
             for f in fields:
+                if is_data_ref(node.get(f)) and not read_data:
+                    ref = node.get(f)
+                    raise InputError(ref.span, f"{section[:-1]} {name} reads data file {ref.items['from'].value!r}, "
+                                               "but this claim is read from text and reads no other file",
+                                     "write the values inline instead of `{from: ...}`")
                 if is_data_ref(node.get(f)):
                     sub[f] = _read_ref(node.get(f), base, cache)
                     written = node.get(f).items["from"].value

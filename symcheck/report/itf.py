@@ -64,6 +64,9 @@ def itf_trace(model: Model, r: Result, trace: Trace | None = None, index: int | 
     }
     if model.source:
         meta["ports"] = model.source
+    if model.overrides:  # the values are in `constants`; this says which were given from outside
+        meta["overrides"] = [{"constant": o.constant.name, "from": o.origin, "replaces": o.replaces}
+                             for o in model.overrides]
     if index is not None:
         meta["counterexample"] = index
     steps = trace.steps

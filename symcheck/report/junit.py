@@ -7,7 +7,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from symcheck.front.ir import Model
-from symcheck.report.text import headline, text
+from symcheck.report.text import constant_text, headline, text
 from symcheck.trace import Result
 
 
@@ -22,6 +22,11 @@ def junit_xml(results: list, suite: str = "symcheck") -> str:
     for model, r, secs in results:
         case = ET.SubElement(ts, "testcase", name=model.name, classname=f"{suite}.{model.family}",
                              file=model.file, time=f"{secs:.3f}")
+        if model.overrides:  # testcase properties, as pytest's record_property writes them
+            props = ET.SubElement(case, "properties")
+            for o in model.overrides:
+                ET.SubElement(props, "property", name=f"override.{o.constant.name}",
+                              value=f"{constant_text(o.constant)} ({o.origin})")
         if not r.as_expected:
             failure = ET.SubElement(case, "failure", message=_message(model, r), type=f"verdict-{r.verdict}")
             failure.text = text(model, r)

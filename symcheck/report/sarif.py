@@ -40,15 +40,26 @@ def sarif_log(results: list, version: str = "0") -> dict:
     rules = [{"id": rid, "name": rid.replace("-", " "), "shortDescription": {"text": desc},
               "fullDescription": {"text": desc}, "defaultConfiguration": {"level": "error"}}
              for rid, desc in RULES.items()]
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": SARIF_VERSION,
-        "runs": [{
-            "tool": {"driver": {"name": "symcheck", "version": version, "rules": rules}},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
-            "results": out,
-        }],
+    run: dict[str, Any] = {
+        "tool": {"driver": {"name": "symcheck", "version": version, "rules": rules}},
+        "originalUriBaseIds": {"%SRCROOT%": {"uri": "./"}},
+        "results": out,
     }
+    overridden = run_overrides(results)
+    if overridden:
+        run["properties"] = {"overrides": overridden}
+    return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
+
+
+def run_overrides(results: list) -> list:
+    """The constants overridden in the run (--set, --constants), each with the variants it applied to."""
+    given: dict[tuple, dict] = {}
+    for model, _, _ in results:
+        for o in model.overrides:
+            entry = given.setdefault((o.constant.name, o.origin),
+                                     {"constant": o.constant.name, "from": o.origin, "variants": []})
+            entry["variants"].append(model.name)
+    return list(given.values())
 
 
 def artifact_location(file: str) -> dict:
@@ -101,6 +112,8 @@ def _result(model: Model, r: Result) -> dict:
         "properties": {"claim": model.family, "variant": model.name, "verdict": r.verdict,
                        "expected": model.expect, "invariant": r.invariant, "report": text(model, r)},
     }
+    if model.overrides:
+        res["properties"]["overrides"] = {o.constant.name: o.origin for o in model.overrides}
     if r.trace is not None and r.verdict == VIOLATED:
         res["codeFlows"] = [{"message": {"text": f"counterexample to {r.invariant}"},
                              "threadFlows": [{"locations": _flow(model, r)}]}]

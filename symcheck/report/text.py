@@ -33,6 +33,7 @@ def text(model: Model, r: Result) -> str:
     lines = [headline(model, r)]
     if model.bug:
         lines.append(f"  bug planted: {model.bug}")
+    lines += overrides_lines(model)
     if r.verdict == PROVED:
         lines += ["  " + line for line in r.proof]
     elif r.verdict == HOLDS and r.reason:
@@ -45,12 +46,15 @@ def text(model: Model, r: Result) -> str:
     if model.constants:
         lines.append("")
         lines.append("Configuration:")
+        overridden = {o.constant.name: o for o in model.overrides}
         for c in model.constants:
             if c.symbolic and r.config and c.name in r.config:
                 lines.append(f"  {c.name} = {render(r.config[c.name], c.type)}   "
                              f"(symbolic: one of {domain_text(c)})")
             else:
                 lines.append(f"  {c.name} = {constant_text(c)}")
+            if c.name in overridden:
+                lines[-1] += f"   (overridden: {overridden[c.name].origin})"
     lines += trace_lines(model, r.trace, r)
     lines.append("")
     inv = next((i for i in model.invariants if i.name == r.invariant), None)
@@ -69,6 +73,44 @@ def text(model: Model, r: Result) -> str:
         for indent, line in r.explanation:
             lines.append("  " + "  " * indent + line)
     return "\n".join(lines) + "\n"
+
+
+def overrides_lines(model: Model) -> list[str]:
+    """One line per constant overridden from outside the claim (`--set`, `--constants`),
+    saying when it replaces the variant's own value (its patch) rather than the claim's."""
+    lines = []
+    for o in model.overrides:
+        over = ", over the variant's own value" if o.replaces == "variant" else ""
+        lines.append(f"  constant overridden: {o.constant.name} = {constant_text(o.constant)} ({o.origin}{over})")
+    return lines
+
+
+def overrides_summary(models) -> list[str]:
+    """For `check` and summary.md: each override given, the variants it applied to, and those where it
+    replaced the variant's own (patched) value."""
+    given: dict[str, tuple[str, list, list]] = {}
+    for m in models:
+        for o in m.overrides:
+            origin, applied, over_patch = given.setdefault(o.constant.name, (o.origin, [], []))
+            applied.append(m.name)
+            if o.replaces == "variant":
+                over_patch.append(m.name)
+    lines = []
+    for name, (origin, applied, over_patch) in given.items():
+        lines.append(f"constant {name} overridden ({origin}) in {len(applied)} of {len(models)} variants"
+                     + (f"; over the variant's own value in {', '.join(over_patch)}" if over_patch else ""))
+    return lines
+
+
+def overrides_json(model: Model) -> list[dict]:
+    """The overridden constants for the JSON results: the value (or the domain of one
+    made symbolic), how it was given, and whether it replaced the claim's or the variant's value."""
+    out = []
+    for o in model.overrides:
+        c = o.constant
+        value = {"domain": [to_json(v, c.type) for v in c.domain]} if c.symbolic else {"value": to_json(c.value, c.type)}
+        out.append({"constant": c.name, **value, "from": o.origin, "replaces": o.replaces})
+    return out
 
 
 def trace_lines(model: Model, trace: Trace, r: Result | None = None) -> list:
@@ -159,6 +201,8 @@ def as_json(model: Model, r: Result, timings: bool = True) -> dict:
     }
     if model.bug:
         out["bug"] = model.bug
+    if model.overrides:
+        out["overrides"] = overrides_json(model)
     if r.proof:
         out["proof"] = list(r.proof)
     if model.symbolic:
@@ -324,6 +368,7 @@ def witness_text(model: Model, kind: str, name: str, trace: Trace | None, depth:
     else:
         n = trace.length
         lines = [f"{model.name}: {what} is first true in state {n} (a witness of {n} step{'s' if n != 1 else ''})"]
+    lines += overrides_lines(model)
     if kind == "premise":
         lines.append(f"  premise: {pretty(premises(model)[name])}")
     if trace is not None:
@@ -331,10 +376,17 @@ def witness_text(model: Model, kind: str, name: str, trace: Trace | None, depth:
     return "\n".join(lines) + "\n"
 
 
+WITNESS_SCHEMA = "symcheck-witness/1"  # schemas/witness-1.json
+
+
 def witness_json(model: Model, kind: str, name: str, trace: Trace | None, depth: int) -> dict:
-    return {"claim": model.name, "target": {kind: name}, "found": trace is not None,
-            "depth": trace.length if trace is not None else depth,
-            "trace": trace_json(model, trace) if trace is not None else None}
+    """A witness (see witness_text) as one result of the versioned shape."""
+    out = {"claim": model.name, "family": model.family, "file": model.file, "target": {kind: name},
+           "found": trace is not None, "depth": trace.length if trace is not None else depth,
+           "trace": trace_json(model, trace) if trace is not None else None}
+    if model.overrides:
+        out["overrides"] = overrides_json(model)
+    return {"schema": WITNESS_SCHEMA, "results": [out]}
 
 
 def table(rows: list, headers: list) -> str:
@@ -412,14 +464,26 @@ def matrix_table(m) -> tuple[list, list]:
     return rows, headers
 
 
-def matrix_text(m, fmt: str = "table") -> str:
+def matrix_text(m, fmt: str = "table", model: Model | None = None) -> str:
+    """The matrix as a table; with the model, its overridden constants under the headline."""
     rows, headers = matrix_table(m)
+    notes = [line.strip() for line in overrides_lines(model)] if model is not None else []
     if fmt == "markdown":
-        return f"**{matrix_headline(m)}**\n\n{markdown_table(rows, headers)}\n"
-    return f"{matrix_headline(m)}\n\n{table(rows, headers)}\n"
+        bullets = "".join(f"- {n}\n" for n in notes) + ("\n" if notes else "")
+        return f"**{matrix_headline(m)}**\n\n{bullets}{markdown_table(rows, headers)}\n"
+    return f"{matrix_headline(m)}\n" + "".join(f"  {n}\n" for n in notes) + f"\n{table(rows, headers)}\n"
 
 
-def matrix_json(m, timings: bool = True) -> dict:
+MATRIX_SCHEMA = "symcheck-matrix/1"  # schemas/matrix-1.json
+
+
+def matrix_document(matrices: list) -> dict:
+    """Matrix results (from `matrix_json`) in the versioned top-level shape."""
+    return {"schema": MATRIX_SCHEMA, "results": list(matrices)}
+
+
+def matrix_json(m, timings: bool = True, model: Model | None = None) -> dict:
+    """One configuration matrix; with the model, also its family, file and overrides."""
     types = {c.name: c.type for c in m.constants}
     out = {
         "claim": m.claim,
@@ -433,6 +497,10 @@ def matrix_json(m, timings: bool = True) -> dict:
                   "depth": r.depth, "invariant": r.invariant, "engine": r.engine, "reason": r.reason}
                  for r in m.rows],
     }
+    if model is not None:
+        out.update({"family": model.family, "file": model.file})
+        if model.overrides:
+            out["overrides"] = overrides_json(model)
     if timings:
         out["seconds"] = {k: round(v, 4) for k, v in m.timings.items()}
     return out

@@ -1,0 +1,276 @@
+"""The explicit-state engine: breadth-first search of the reachable states on the
+model compiled to Python (`compiled`), like TLC. When the whole reachable state space
+is explored without a violation the claim is proved for every depth; a violation
+comes with the shortest trace; a state cap or the deadline gives unknown.
+
+It needs no solver (the encoding is ignored and may be None). Each configuration of
+the symbolic constants is searched on its own, and the violation reported is the one
+a single symbolic query would find: the shortest, then the first in check order
+(well-formed, types, invariants, deadlock), then the first configuration. Within a
+depth the states are met in the order every engine numbers action instances, so the
+trace is the first shortest one in that order. The liveness properties of a claim
+are not checked here (a proof covers its invariants only).
+
+With symmetry reduction the search stores one state per class of states equal up to
+a permutation of interchangeable enum members; it saves memory (and time when the
+classes are large), and a violation's trace is rebuilt as a real one."""
+from __future__ import annotations
+
+import gc
+import time
+from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from symcheck.engines.compiled import CompiledModel, canonicalizer, compile_model, symmetry_obstacle
+from symcheck.errors import ModelError
+from symcheck.front.ir import EnumT, Model, configurations
+from symcheck.front.values import leaves
+from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Outcome, Step, Trace
+
+if TYPE_CHECKING:  # the engine needs no solver; only the Deadline's type comes from smt
+    from symcheck.smt.solve import Deadline
+
+MAX_STATES = 2_000_000  # distinct states per configuration before the search gives up
+CHECK_EVERY = 512  # states expanded between two looks at the deadline
+
+
+@dataclass
+class Search:
+    """One configuration's search: `verdict` is proved, violated or unknown; `depth` the
+    violation's depth, or the deepest level explored (the diameter when proved)."""
+    verdict: str
+    depth: int
+    states: int
+    check: str | None = None  # violated: the check's name
+    path: tuple[Any, ...] = ()  # violated: ((instance index or None, state), ...); the last step may be ill formed
+    error: ModelError | None = None  # violated by an ill-formed step: what failed
+    reason: str | None = None  # unknown: why
+
+
+Canon = Callable[[tuple[Any, ...]], tuple[Any, ...]]
+
+
+def search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_states: int = MAX_STATES,
+           depth: int | None = None, canon: Canon | None = None) -> Search:
+    """`_search` with the cyclic garbage collector paused: states are tuples that form
+    no cycles, and the collector's passes over millions of them cost more than the
+    search itself."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _search(cm, deadlock, deadline, max_states, depth, canon)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_states: int,
+            depth: int | None, canon: Canon | None) -> Search:
+    """Breadth-first search, level by level: a level's states are checked as they are
+    found, and the first violation is reported in check order once the level is
+    complete (so the state count, the trace and the order of checks match the
+    independent evaluator's). `depth`: stop after that many steps (holds, not proved).
+    `canon`: the representative of a state's symmetry class; the search then stores
+    and expands representatives only (its path is one of representatives)."""
+    checks = cm.checks
+    try:
+        init = cm.init()
+    except ModelError as exc:
+        return Search(VIOLATED, 0, 0, "well-formed", ((None, None),), error=exc)
+    if canon is not None:
+        init = canon(init)
+    parent: dict[tuple[Any, ...], Any] = {init: None}
+    bad = cm.violation(init)
+    if bad >= 0:
+        return Search(VIOLATED, 0, 1, checks[bad], _path(parent, init))
+    successors, violation_after = cm.successors, cm.violation_after
+    level = [init]
+    d = 0
+    expanded = 0
+    while level:
+        if depth is not None and d >= depth:  # the last level: only deadlock is left to check
+            for s in level if deadlock else ():
+                if not _enabled(cm, s):
+                    return Search(VIOLATED, d, len(parent), "deadlock", _path(parent, s))
+            return Search(HOLDS, d, len(parent))
+        before = len(parent)
+        worst, worst_state = len(checks), None
+        first_error = None
+        for s in level:
+            expanded += 1
+            if expanded % CHECK_EVERY == 0 and deadline is not None and deadline.expired():
+                return Search(UNKNOWN, d, len(parent), reason=f"{deadline.timeout_text()} after {len(parent)} "
+                                                              f"states, at depth {d}")
+            found: list[Any] = []
+            error = successors(s, found)
+            if error is not None and first_error is None:
+                first_error = (s, error)
+            if not found and error is None and deadlock:
+                return Search(VIOLATED, d, before, "deadlock", _path(parent, s))
+            if canon is not None:
+                found = [(index, canon(nxt)) for index, nxt in found]
+            for index, nxt in found:
+                if nxt not in parent:
+                    parent[nxt] = (s, index)
+                    bad = violation_after[index](nxt)
+                    if bad >= 0 and bad < worst:
+                        worst, worst_state = bad, nxt
+            if len(parent) > max_states:
+                return Search(UNKNOWN, d, len(parent),
+                              reason=f"more than {max_states} states by depth {d + 1}: the search is incomplete "
+                                     "(raise max_states)")
+        d += 1
+        if first_error is not None:
+            s, (index, failure) = first_error
+            return Search(VIOLATED, d, len(parent), "well-formed", _path(parent, s) + ((index, None),), error=failure)
+        if worst_state is not None:
+            return Search(VIOLATED, d, len(parent), checks[worst], _path(parent, worst_state))
+        level = list(_new(parent, before))
+    return Search(PROVED, d - 1, len(parent))
+
+
+def _enabled(cm: CompiledModel, state: tuple[Any, ...]) -> bool:
+    found: list[Any] = []
+    return cm.successors(state, found) is not None or bool(found)
+
+
+def _new(parent: dict[Any, Any], before: int) -> Any:
+    """The states added to `parent` since it held `before` (dicts keep insertion order)."""
+    it = iter(parent)
+    for _ in range(before):
+        next(it)
+    return it
+
+
+def _path(parent: dict[Any, Any], state: tuple[Any, ...]) -> tuple[Any, ...]:
+    out = []
+    key: Any = state
+    while True:
+        entry = parent[key]
+        if entry is None:
+            out.append((None, key))
+            break
+        prev, index = entry
+        out.append((index, key))
+        key = prev
+    return tuple(reversed(out))
+
+
+def run(model: Model, encoding: object = None, deadline: Deadline | None = None, max_states: int = MAX_STATES,
+        depth: int | None = None, symmetry: Sequence[str] = ()) -> Outcome:
+    """Proved when every configuration's reachable states are all explored without a
+    violation; violated with the shortest trace; unknown at the state cap (per
+    configuration) or the deadline. `depth`: a bounded search (holds to `depth`).
+    `symmetry`: enums whose members are interchangeable (every permutation of them
+    maps behaviours to behaviours): states equal up to such a permutation are explored
+    once. A model that names a member of one (a literal, `choose`, an order) is
+    refused with ValueError. The outcome's `states` counts the distinct states
+    explored (with symmetry: the classes), over all configurations."""
+    canon = _symmetry(model, symmetry) if symmetry else None
+    start = time.perf_counter()
+    order = ["well-formed"] + [f"type({n})" for n, _ in model.variables] + \
+        [i.name for i in model.invariants] + ["deadlock"]
+    best: tuple[Any, ...] | None = None
+    states, deepest = 0, 0
+    cm = compile_model(model)
+    compile_time = time.perf_counter() - start
+    unknown: str | None = None
+    bounded = False  # some configuration's search stopped at `depth`
+    for config in configurations(model):
+        cm.configure(config)
+        found = search(cm, model.deadlock, deadline, max_states, depth, canon)
+        states += found.states
+        deepest = max(deepest, found.depth)
+        if found.verdict == VIOLATED:
+            key = (found.depth, order.index(found.check or ""))
+            if best is None or key < best[0]:
+                best = (key, found, config)
+        elif found.verdict == HOLDS:
+            bounded = True
+        elif found.verdict == UNKNOWN:
+            unknown = unknown or found.reason
+            if deadline is not None and deadline.expired():
+                break
+    elapsed = time.perf_counter() - start
+
+    def out(verdict: str, bound: int | None, **kw: Any) -> Outcome:
+        res = Outcome(model.name, verdict, bound, model.expect, engine="explicit", states=states, **kw)
+        res.timings = {"encode": compile_time, "solve": elapsed - compile_time}
+        return res
+
+    if best is not None:
+        _, found, config = best
+        if canon is not None:
+            cm.configure(config)
+            found = _concrete(cm, found, canon)
+        trace = to_trace(model, cm, found.path)
+        return out(VIOLATED, None, invariant=found.check, trace=trace, length=found.depth,
+                   config=config or None, reason=found.error.message if found.error else None)
+    if unknown is not None:
+        return out(UNKNOWN, deepest, reason=unknown)
+    if bounded:
+        return out(HOLDS, depth)
+    rate = states / elapsed if elapsed > 0 else float("inf")
+    how = f"in {len(configurations(model))} configurations" if model.symbolic else ""
+    if symmetry:
+        how = (how + " " if how else "") + f"up to permutations of {', '.join(symmetry)}"
+    return out(PROVED, deepest, proof=[
+        f"explicit-state search explored all {states} reachable states{(' ' + how) if how else ''} "
+        f"(diameter {deepest}) and none violates a check",
+        f"{rate:,.0f} states/s"] + (["the liveness properties are not checked by this engine"] if model.properties else []))
+
+
+def _symmetry(model: Model, names: Sequence[str]) -> Canon:
+    enums: dict[str, EnumT] = {}
+    types = [t for _, t in model.variables] + [t for a in model.actions for _, t in a.params] + \
+        [c.type for c in model.constants]
+    for t in types:
+        for leaf in leaves(t):
+            if isinstance(leaf, EnumT):
+                enums[leaf.name] = leaf
+    chosen = []
+    for name in names:
+        if name not in enums:
+            raise ValueError(f"symmetry: {name} is not an enum of {model.name} (its enums: {', '.join(sorted(enums))})")
+        why = symmetry_obstacle(model, enums[name])
+        if why:
+            raise ValueError(f"symmetry: the members of {name} are not interchangeable in {model.name}: {why}")
+        chosen.append(enums[name])
+    return canonicalizer(model, chosen)
+
+
+def _concrete(cm: CompiledModel, found: Search, canon: Canon) -> Search:
+    """A real trace along a path of class representatives: from the initial state,
+    each step takes the first action instance whose next state is in the next class."""
+    state = cm.init()
+    path: list[tuple[int | None, tuple[Any, ...] | None]] = [(None, state)]
+    error = found.error
+    for _, target in found.path[1:]:
+        nexts: list[Any] = []
+        failure = cm.successors(state, nexts)
+        if target is None:  # the class's ill-formed step, taken from this state
+            assert failure is not None
+            path.append((failure[0], None))
+            error = failure[1]
+            break
+        index, state = next((i, n) for i, n in nexts if canon(n) == target)
+        path.append((index, state))
+    return Search(found.verdict, found.depth, found.states, found.check, tuple(path), error, found.reason)
+
+
+def to_trace(model: Model, cm: CompiledModel, path: tuple[Any, ...]) -> Trace:
+    """A path of (instance index, state tuple) as a `Trace` in model terms. An ill-formed
+    last step (state None) repeats the state it leaves: it has no next state."""
+    names = [n for n, _ in model.variables]
+    steps = []
+    previous: dict[str, object] = {}
+    for index, state in path:
+        values = dict(zip(names, state, strict=True)) if state is not None else dict(previous)
+        if index is None:
+            steps.append(Step(None, (), values))
+        else:
+            action, params = cm.insts[index]
+            steps.append(Step(action.name, tuple((p, params[p], t) for p, t in action.params), values))
+        previous = values
+    return Trace(tuple(steps))

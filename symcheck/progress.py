@@ -1,0 +1,99 @@
+"""Progress on stderr while `check` and `prove` run, so a long run shows it is alive:
+on a terminal a live bar (rich), elsewhere (CI logs) one plain line per finished
+variant. stdout, and so every output format, is left alone.
+
+The bar refreshes only when told (no refresh thread): the portfolio and `check --jobs`
+fork worker processes, and a fork should not copy a thread that may hold a lock."""
+from __future__ import annotations
+
+import sys
+import time
+from typing import TextIO
+
+
+class CheckProgress:
+    """`check`: one step per finished variant, in finishing order."""
+
+    def __init__(self, total: int, stream: TextIO | None = None, live: bool | None = None):
+        self.stream = stream or sys.stderr
+        self.live = _is_terminal(self.stream) if live is None else live
+        self.total, self.done = total, 0
+        self._bar = None
+        self._task = None
+
+    def __enter__(self) -> CheckProgress:
+        if self.live:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+            self._bar = Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                                 console=Console(file=self.stream), auto_refresh=False, transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task("check", total=self.total)
+            self._bar.refresh()
+        return self
+
+    def finished(self, name: str, verdict: str, engine: str, seconds: float, as_expected: bool) -> None:
+        self.done += 1
+        line = finished_line(self.done, self.total, name, verdict, engine, seconds, as_expected)
+        if self._bar is not None:
+            self._bar.console.print(line, highlight=False, markup=False)
+            self._bar.advance(self._task)
+            self._bar.refresh()
+        else:
+            print(line, file=self.stream, flush=True)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def finished_line(done: int, total: int, name: str, verdict: str, engine: str, seconds: float,
+                  as_expected: bool) -> str:
+    """`[12/143] pairing-race proved (kind, 1.2 s)`, marked when not as expected."""
+    return (f"[{done}/{total}] {name} {verdict} ({engine}, {seconds:.1f} s)"
+            + ("" if as_expected else " NOT AS EXPECTED"))
+
+
+class ProveProgress:
+    """`prove` on a terminal: a spinner line with the depth BMC has explored, then the
+    proof phase. Off a terminal it stays silent (as `prove` always did)."""
+
+    def __init__(self, name: str, bound: int, proof_engines: str | None, stream: TextIO | None = None,
+                 live: bool | None = None):
+        self.stream = stream or sys.stderr
+        self.live = _is_terminal(self.stream) if live is None else live
+        self.name, self.bound, self.proof_engines = name, bound, proof_engines
+        self._status = None
+        self._start = time.perf_counter()
+
+    def __enter__(self) -> ProveProgress:
+        if self.live:
+            from rich.console import Console
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+            self._status = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                                    console=Console(file=self.stream), auto_refresh=False, transient=True)
+            self._status.start()
+            self._task = self._status.add_task(f"{self.name}: encoding", total=None)
+            self._status.refresh()
+        return self
+
+    def __call__(self, depth: int, seconds: float) -> None:
+        """The engines' progress callback: BMC explored `depth`."""
+        if self._status is None:
+            return
+        text = f"{self.name}: depth {depth} of {self.bound} explored"
+        if depth >= self.bound and self.proof_engines:
+            text = f"{self.name}: depth {self.bound} explored; proof for every depth ({self.proof_engines})"
+        self._status.update(self._task, description=text)
+        self._status.refresh()
+
+    def __exit__(self, *exc: object) -> None:
+        if self._status is not None:
+            self._status.stop()
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False

@@ -41,15 +41,37 @@ def random_message(rng: random.Random) -> dict:
                 links=random_links(rng) if rng.random() < 0.3 else ())
 
 
+def aimed_message(rng: random.Random, b: dict | None) -> dict:
+    """A random message; most of the time one that a binding's fields could match, so
+    that every tier is reached (purely random messages mostly fall to the default)."""
+    m = random_message(rng)
+    if b is None or rng.random() < 0.2:
+        return m
+    m["channel"] = b["channel"]
+    if b["account"] in ACCOUNTS:
+        m["account"] = b["account"]
+    form, kind, pid = b["peer"]
+    if form != "none" and rng.random() < 0.8:
+        if rng.random() < 0.3:
+            m["parent"] = (kind, pid)
+        else:
+            m["kind"], m["id"] = kind, pid if form == "exact" else m["id"]
+    m["guild"] = b["guild"] if rng.random() < 0.8 else m["guild"]
+    m["team"] = b["team"] if rng.random() < 0.8 else m["team"]
+    m["roles"] = tuple(sorted(set(m["roles"]) | set(b["roles"]))) if rng.random() < 0.7 else m["roles"]
+    return m
+
+
 def cases():
-    """Every single binding (of agent `work`), each against one seeded random message."""
+    """Every single binding (of agent `work`), each against one seeded message aimed at it."""
     rng = random.Random(7)
     for b in all_bindings():
-        yield dict(bindings=[b], **random_message(rng))
+        yield dict(bindings=[b], **aimed_message(rng, b))
 
 
 def random_case(rng: random.Random) -> dict:
-    return dict(bindings=[random_binding(rng) for _ in range(rng.randint(0, 3))], **random_message(rng))
+    bindings = [random_binding(rng) for _ in range(rng.randint(0, 3))]
+    return dict(bindings=bindings, **aimed_message(rng, rng.choice(bindings) if bindings else None))
 
 
 def binding_js(b: dict) -> dict:

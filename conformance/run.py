@@ -108,12 +108,16 @@ def load_checks(only: str | None = None, package: str | None = None) -> list:
 
 
 def inputs_for(check, count: int, seed: int) -> list:
-    """Every combination the check enumerates, then seeded random ones up to `count`."""
-    cases = list(check.cases())[:count]
+    """Every combination the check enumerates, then seeded random ones: up to `count` in
+    all, and at least a fifth of `count`. With a `count` below the number of combinations
+    (a quick sample), an evenly spread subset of them."""
     rng = random.Random(f"{seed}:{check.name}:{check.package}")
-    while len(cases) < count:
-        cases.append(check.random_case(rng))
-    return cases
+    cases = list(check.cases())
+    randoms = max(count - len(cases), count // 5)
+    if len(cases) > count - randoms:
+        keep = count - randoms
+        cases = [cases[i * len(cases) // keep] for i in range(keep)] if keep > 0 else []
+    return cases + [check.random_case(rng) for _ in range(randoms)]
 
 
 def run_node(node: str, check, root: Path, cases: list) -> list:

@@ -101,9 +101,10 @@ def load_checks(only: str | None = None, package: str | None = None) -> list:
     for path in sorted((HERE / "functions").glob("*.py")):
         if path.name.startswith("_"):
             continue
-        check = importlib.import_module(f"conformance.functions.{path.stem}").CHECK
-        if (only is None or only in (path.stem, check.name)) and (package is None or check.package == package):
-            checks.append(check)
+        module = importlib.import_module(f"conformance.functions.{path.stem}")
+        for check in getattr(module, "CHECKS", None) or [module.CHECK]:
+            if (only is None or only in (path.stem, check.name)) and (package is None or check.package == package):
+                checks.append(check)
     return checks
 
 

@@ -11,7 +11,7 @@ export async function prepare(load, pkg) {
     const p = input.params;
     const base = keys.buildAgentPeerSessionKey({
       agentId: p.agentId, mainKey: "main", channel: p.channel, accountId: p.accountId,
-      peerKind: p.peer.kind, peerId: p.peer.id, dmScope: p.dmScope, identityLinks: p.identityLinks,
+      peerKind: p.peer.kind === "direct" ? "dm" : p.peer.kind, peerId: p.peer.id, dmScope: p.dmScope, identityLinks: p.identityLinks,
     });
     return withThread(base, input.threadId, keys);
   };

@@ -19,7 +19,7 @@ TIER_NAMES = {"peer": "binding.peer", "parent": "binding.peer.parent", "wildcard
 
 
 def binding(agent, channel, account, peer, guild, roles, team) -> dict:
-    return dict(agent=agent, channel=channel, account=account, peer=peer, guild=guild, roles=roles, team=team)
+    return {"agent": agent, "channel": channel, "account": account, "peer": peer, "guild": guild, "roles": roles, "team": team}
 
 
 def all_bindings():
@@ -35,10 +35,10 @@ def random_binding(rng: random.Random) -> dict:
 
 
 def random_message(rng: random.Random) -> dict:
-    return dict(channel=rng.choice(CHANNELS), account=rng.choice(ACCOUNTS), kind=rng.choice(KINDS), id=rng.choice(IDS),
-                parent=rng.choice([None] + [(k, i) for k in KINDS for i in IDS]), guild=rng.choice([None] + GUILDS),
-                team=rng.choice([None] + TEAMS), roles=rng.choice(ROLE_SETS), scope=rng.choice(SCOPES),
-                links=random_links(rng) if rng.random() < 0.3 else ())
+    return {"channel": rng.choice(CHANNELS), "account": rng.choice(ACCOUNTS), "kind": rng.choice(KINDS), "id": rng.choice(IDS),
+                "parent": rng.choice([None] + [(k, i) for k in KINDS for i in IDS]), "guild": rng.choice([None] + GUILDS),
+                "team": rng.choice([None] + TEAMS), "roles": rng.choice(ROLE_SETS), "scope": rng.choice(SCOPES),
+                "links": random_links(rng) if rng.random() < 0.3 else ()}
 
 
 def aimed_message(rng: random.Random, b: dict | None) -> dict:

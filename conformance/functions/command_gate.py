@@ -11,11 +11,11 @@ MODES = [None, "allow", "deny", "configured"]   # None: modeWhenAccessGroupsOff 
 
 def cases():
     for use, mode, *bits in itertools.product([False, True], MODES, *[[False, True]] * 6):
-        yield dict(use=use, mode=mode, bits=tuple(bits))
+        yield {"use": use, "mode": mode, "bits": tuple(bits)}
 
 
 def random_case(rng: random.Random) -> dict:
-    return dict(use=rng.random() < 0.5, mode=rng.choice(MODES), bits=tuple(rng.random() < 0.5 for _ in range(6)))
+    return {"use": rng.random() < 0.5, "mode": rng.choice(MODES), "bits": tuple(rng.random() < 0.5 for _ in range(6))}
 
 
 def to_js(c: dict) -> dict:

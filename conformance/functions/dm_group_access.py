@@ -16,14 +16,14 @@ STORES = [s for s in LISTS if "star" not in s]
 def cases():
     for is_group, dm, gp, allow, group_allow, store, fallback in itertools.product(
             [False, True], DM_POLICIES, GROUP_POLICIES, LISTS, LISTS, STORES, [True, False]):
-        yield dict(is_group=is_group, dm=dm, gp=gp, allow=allow, group_allow=group_allow, store=store,
-                   fallback=fallback, noise=None)
+        yield {"is_group": is_group, "dm": dm, "gp": gp, "allow": allow, "group_allow": group_allow, "store": store,
+                   "fallback": fallback, "noise": None}
 
 
 def random_case(rng: random.Random) -> dict:
-    return dict(is_group=rng.random() < 0.5, dm=rng.choice(DM_POLICIES), gp=rng.choice(GROUP_POLICIES),
-                allow=rng.choice(LISTS), group_allow=rng.choice(LISTS), store=rng.choice(STORES),
-                fallback=rng.random() < 0.5, noise=rng.randrange(1 << 30))
+    return {"is_group": rng.random() < 0.5, "dm": rng.choice(DM_POLICIES), "gp": rng.choice(GROUP_POLICIES),
+                "allow": rng.choice(LISTS), "group_allow": rng.choice(LISTS), "store": rng.choice(STORES),
+                "fallback": rng.random() < 0.5, "noise": rng.randrange(1 << 30)}
 
 
 def to_js(c: dict) -> dict:

@@ -16,8 +16,9 @@ ALLOWED_FORMS = ["absent", "list", "config"]
 
 def case(bits, implicit, form, allowed, flags, any_mention) -> dict:
     is_group, require, detect, mentioned, text, control, authorized = bits
-    return dict(is_group=is_group, require=require, detect=detect, mentioned=mentioned, text=text, control=control,
-                authorized=authorized, implicit=implicit, form=form, allowed=allowed, flags=flags, any_mention=any_mention)
+    return {"is_group": is_group, "require": require, "detect": detect, "mentioned": mentioned, "text": text,
+            "control": control, "authorized": authorized, "implicit": implicit, "form": form, "allowed": allowed,
+            "flags": flags, "any_mention": any_mention}
 
 
 def cases():

@@ -16,9 +16,9 @@ def cases():
 
 
 def random_case(rng: random.Random) -> dict:
-    return dict(agent=rng.choice(AGENTS), links=random_links(rng), scope=rng.choice(SCOPES),
-                group_scope=rng.choice(GROUP_SCOPES), channel=rng.choice(CHANNELS), account=rng.choice(ACCOUNTS),
-                kind=rng.choice(KINDS), id=rng.choice(IDS), thread=rng.choice(THREADS), casing=rng.randrange(1 << 30))
+    return {"agent": rng.choice(AGENTS), "links": random_links(rng), "scope": rng.choice(SCOPES),
+                "group_scope": rng.choice(GROUP_SCOPES), "channel": rng.choice(CHANNELS), "account": rng.choice(ACCOUNTS),
+                "kind": rng.choice(KINDS), "id": rng.choice(IDS), "thread": rng.choice(THREADS), "casing": rng.randrange(1 << 30)}
 
 
 def to_js(c: dict) -> dict:

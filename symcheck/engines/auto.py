@@ -1,7 +1,7 @@
 """Engine selection, the one place engines are chosen and combined: bounded model
 checking first (shortest, canonical traces), then, when nothing is found, a proof for
-every depth by k-induction and/or PDR within a time budget, then, for a claim with
-liveness properties, the lasso engine. A proof is reported only after its independent
+every depth by k-induction (first with generated lemmas, `engines/lemmas`) and/or PDR
+within a time budget, then, for a claim with liveness properties, the lasso engine. A proof is reported only after its independent
 re-check passes; an engine that finds a violation beyond the bound hands it back to BMC
 for the trace. Each engine is `run(model, encoding, deadline, ...) -> Outcome` on the
 one encoding built here; the outcome says which engine answered and why."""
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 
-from symcheck.engines import bmc, kind, liveness, pdr
+from symcheck.engines import bmc, kind, lemmas, liveness, pdr
 from symcheck.front.ir import Model
 from symcheck.smt.encode import Encoding
 from symcheck.smt.solve import Deadline
@@ -58,6 +58,9 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, en
     proof = whole.within(budget)
     notes: list[str] = []
     if engine in ("auto", "kind"):
+        proved = lemmas.prove(model, enc, proof.within(budget * lemmas.SHARE), notes)
+        if proved is not None:
+            return _proved(result, proved.engine, proved.k, _kind_proof(proved, depth) + proved.proof, start)
         out = kind.run(model, enc, proof, MAX_K)
         if out.verdict == VIOLATED:  # deeper than the bound: BMC gives the canonical trace
             return bmc.run(model, enc, whole, out.length or 0)

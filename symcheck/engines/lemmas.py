@@ -16,11 +16,12 @@ from symcheck.front.ir import Model
 from symcheck.smt.encode import Encoding
 from symcheck.smt.lemmas import Lemma, all_of, candidates, holds_in
 from symcheck.smt.solve import Answer, Deadline, Formula, Session, neg, true_in
-from symcheck.trace import PROVED, UNKNOWN, Outcome
+from symcheck.trace import PROVED, UNKNOWN, VIOLATED, Outcome
 
 ENGINE = "kind+lemmas"
 MAX_K = 3  # with lemmas a proof needs a small k, or the lemmas did not help (the plain engine goes on)
 SHOWN = 12  # lemmas listed in the proof text; the rest are counted
+SHARE = 0.5  # of the proof phase's budget: the rest is left for plain k-induction and PDR
 
 
 class GaveUp(Exception):
@@ -71,12 +72,16 @@ def _filter(session: Session, lemmas: list[Lemma], context: list[Formula], formu
 def run(model: Model, encoding: Encoding, deadline: Deadline, max_k: int = MAX_K) -> Outcome:
     """Houdini, then k-induction up to `max_k` with the kept lemmas: proved (engine
     `kind+lemmas`, the lemmas in `certificate` and in the proof text), violated at a
-    depth (BMC makes the trace), or unknown with the reason."""
+    depth (BMC makes the trace), or unknown with the reason (also when no candidate
+    survives: plain k-induction is the caller's next engine)."""
     try:
         lemmas = tuple(houdini(model, encoding, deadline, candidates(model)))
     except GaveUp as e:
         return Outcome(model.name, UNKNOWN, 0, model.expect, engine=ENGINE,
                        reason=f"invariant generation: {e.answer.reason}")
+    if not lemmas:
+        return Outcome(model.name, UNKNOWN, 0, model.expect, engine=ENGINE,
+                       reason="no candidate lemma is inductive")
     out = kind.run(model, encoding, deadline, max_k, lemmas=lemmas)
     out.engine = ENGINE
     if out.verdict == PROVED:
@@ -86,11 +91,28 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, max_k: int = MAX_K
     return out
 
 
+def prove(model: Model, encoding: Encoding, deadline: Deadline, notes: list[str]) -> Outcome | None:
+    """`run`, then the proof's independent re-check (lemmas included): the proved
+    outcome, or None with the reason appended to `notes` (the caller's plain engines
+    go on; a violation found here is found again by them)."""
+    out = run(model, encoding, deadline)
+    if out.verdict == PROVED:
+        if kind.recheck(model, out, timeout=deadline, enc=encoding):
+            return out
+        notes.append(f"k-induction with lemmas claimed a proof at k = {out.k} that failed its re-check"
+                     + (" (out of time)" if deadline.expired() else ""))
+    elif out.verdict == VIOLATED:
+        notes.append(f"k-induction with lemmas: a violation at depth {out.length}")
+    else:
+        notes.append(f"k-induction with lemmas: {out.reason}")
+    return None
+
+
 def proof_lines(lemmas: tuple[Lemma, ...]) -> list[str]:
     """The lemmas a proof assumed, readable, in claim syntax."""
     if not lemmas:
         return ["no generated lemma was needed"]
-    lines = [f"{len(lemmas)} generated lemmas, each proved inductive (initiation and consecution):"]
+    lines = [f"with {len(lemmas)} generated lemmas, re-checked inductive together (initiation and consecution):"]
     lines += [f"  {lemma.text}" for lemma in lemmas[:SHOWN]]
     if len(lemmas) > SHOWN:
         lines.append(f"  ... and {len(lemmas) - SHOWN} more")

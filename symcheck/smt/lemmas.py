@@ -31,6 +31,7 @@ from symcheck.smt.encode import Encoding
 from symcheck.smt.expr import Context
 from symcheck.smt.solve import Formula
 
+SMALL_SET = 8  # sets over at most this many values get candidates about their size
 MAX_CANDIDATES = 600  # more would cost the solver more than they are likely to help
 _TEMPLATES: WeakKeyDictionary[Encoding, dict[Lemma, z3.BoolRef]] = WeakKeyDictionary()  # per encoding: lemma -> template
 
@@ -137,15 +138,23 @@ def _keyed(model: Model) -> list[tuple[str, MapT]]:
     return [(name, t) for name, t in model.variables if isinstance(t, MapT)]
 
 
-def _int_terms(model: Model) -> list[Term]:
-    """Integer variables and the sizes of sets and sequences."""
-    terms = [_var(n, t) for n, t in model.variables if _is_int(t)]
-    terms += [_length(_var(n, t)) for n, t in model.variables if isinstance(t, (SetT, SeqT))]
+def _int_terms(model: Model) -> list[tuple[Term, int, int]]:
+    """Integer variables and the sizes of sequences and of small sets, each with the
+    range its type allows. (The size of a larger set is a long sum of its members: a
+    candidate about it costs the solver far more than it is likely to help.)"""
+    terms = []
+    for n, t in model.variables:
+        if isinstance(t, IntT) and t.lo is not None and t.hi is not None:
+            terms.append((_var(n, t), t.lo, t.hi))
+        elif isinstance(t, SeqT):
+            terms.append((_length(_var(n, t)), 0, t.maxlen))
+        elif isinstance(t, SetT) and len(domain(t.elem)) <= SMALL_SET:
+            terms.append((_length(_var(n, t)), 0, len(domain(t.elem))))
     return terms
 
 
-def _int_constants(model: Model) -> list[Term]:
-    return [Term(c.name, Ref("const", c.name, c.type)) for c in model.constants
+def _int_constants(model: Model) -> list[tuple[Term, int]]:
+    return [(Term(c.name, Ref("const", c.name, c.type)), c.value) for c in model.constants
             if _is_int(c.type) and not c.symbolic]
 
 
@@ -156,13 +165,17 @@ def _int_fields(t: Type) -> list[tuple[str, Type]]:
 # ---------------------------------------------------------------- templates
 
 def _scalar_orderings(model: Model) -> list[Lemma]:
-    """a <= b and a == b between integer terms; a <= C and a >= C against constants."""
+    """a <= b and a == b between integer terms; a <= C and a >= C against constants,
+    unless the type of a already says so."""
     terms = _int_terms(model)
-    out = [_compare(Opcode.LESS_EQUAL, a, b) for a, b in permutations(terms, 2)]
-    out += [_compare(Opcode.EQUAL, a, b) for a, b in combinations(terms, 2)]
-    for a in terms:
-        for c in _int_constants(model):
-            out += [_compare(Opcode.LESS_EQUAL, a, c), _compare(Opcode.GREATER_EQUAL, a, c)]
+    out = [_compare(Opcode.LESS_EQUAL, a, b) for (a, _, _), (b, _, _) in permutations(terms, 2)]
+    out += [_compare(Opcode.EQUAL, a, b) for (a, _, _), (b, _, _) in combinations(terms, 2)]
+    for a, lo, hi in terms:
+        for c, value in _int_constants(model):
+            if hi > value:
+                out.append(_compare(Opcode.LESS_EQUAL, a, c))
+            if lo < value:
+                out.append(_compare(Opcode.GREATER_EQUAL, a, c))
     return [Lemma(t.text, t.expr) for t in out]
 
 
@@ -173,21 +186,21 @@ def _element_orderings(model: Model) -> list[Lemma]:
     out: list[Lemma] = []
     for _, coll, elem, kind in _collections(model):
         r = Term("r", Ref("local", "r", elem))
-        fields = [_field(r, f, ft) for f, ft in _int_fields(elem)] + ([r] if _is_int(elem) else [])
-        for f in fields:
+        parts = [_field(r, f, ft) for f, ft in _int_fields(elem)] + ([r] if _is_int(elem) else [])
+        for part in parts:
             for v in ints:
                 for op in (Opcode.LESS_EQUAL, Opcode.GREATER_EQUAL):
-                    out.append(_all("r", elem, coll, kind, _compare(op, f, v)))
+                    out.append(_all("r", elem, coll, kind, _compare(op, part, v)))
     for name, t in _keyed(model):
-        keys = Term(f"keys({name})", Lit(frozenset(domain(t.key)), SetT(t.key)))
+        keys = Lit(frozenset(domain(t.key)), SetT(t.key))
         k = Term("k", Ref("local", "k", t.key))
         value = _op(Opcode.MAP_GET, f"{name}[k]", _var(name, t), k, t=t.val)
         for f, ft in _int_fields(t.val):
             for v in ints:
                 for op in (Opcode.LESS_EQUAL, Opcode.GREATER_EQUAL):
                     body = _compare(op, _field(value, f, ft), v)
-                    out.append(Lemma(f"all({body.text} for k in {name})",
-                                     Comp("all", (Gen("k", "set", keys.expr, t.key),), None, body.expr, BOOL)))
+                    out.append(Lemma(f"all({body.text} for k in {t.key})",
+                                     Comp("all", (Gen("k", "set", keys, t.key),), None, body.expr, BOOL)))
     return out
 
 

@@ -9,7 +9,8 @@ the claim's own shape suggests them:
 - an integer field of every element of a set, sequence or map against an integer
   variable (`every pending request's createdAt <= now`), and sequences sorted by a field;
 - containment between collections of one element type (`pending` within `request_log`);
-- Boolean variables and fields that are constant, equal or imply one another.
+- Boolean variables that are constant or imply one another, and values a small set
+  never holds (`'eve' not in issued`).
 
 A candidate is an IR expression with its text in claim syntax, so a kept lemma reads in
 model terms and any stage (the explicit evaluator included) can evaluate it. Which
@@ -24,9 +25,9 @@ from weakref import WeakKeyDictionary
 
 import z3
 
-from symcheck.front.ir import (BOOL, INT, BoolT, Comp, Expr, Gen, IntT, Lit, MapT, Model, Op, Opcode, RecordT, Ref,
+from symcheck.front.ir import (BOOL, INT, BoolT, Comp, EnumT, Expr, Gen, IntT, Lit, MapT, Model, Op, Opcode, RecordT, Ref,
                                SeqT, SetT, Type)
-from symcheck.front.values import domain
+from symcheck.front.values import domain, render
 from symcheck.smt.encode import Encoding
 from symcheck.smt.expr import Context
 from symcheck.smt.solve import Formula
@@ -239,8 +240,16 @@ def _containments(model: Model) -> list[Lemma]:
 
 
 def _booleans(model: Model) -> list[Lemma]:
-    """Boolean variables: constant (p, not p), and implications between two."""
+    """Boolean variables and the memberships of a small set's values: constant (p, not
+    p), and implications between two Boolean variables."""
     bools = [_var(n, t) for n, t in model.variables if isinstance(t, BoolT)]
+    members = []
+    for n, t in model.variables:
+        if isinstance(t, SetT) and len(domain(t.elem)) <= SMALL_SET:
+            for d in domain(t.elem):
+                value = Term(f"'{d}'" if isinstance(t.elem, EnumT) else render(d, t.elem), Lit(d, t.elem))
+                members.append(_op(Opcode.MEMBER, f"{value.text} in {n}", value, _var(n, t)))
     out = [*bools, *(_op(Opcode.NOT, f"not {p.text}", p) for p in bools)]
+    out += [_op(Opcode.NOT, f"{m.text.replace(' in ', ' not in ', 1)}", m) for m in members]
     out += [_op(Opcode.IMPLIES, f"implies({p.text}, {q.text})", p, q) for p, q in permutations(bools, 2)]
     return [Lemma(t.text, t.expr) for t in out]

@@ -6,11 +6,14 @@ import dataclasses
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, assume, given, note, settings
 
 import symcheck
-from conftest import CLAIMS, stride_claim
+from claimgen import any_claims
+from conftest import CLAIMS, examples, stride_claim
+from differential import load
 from symcheck.engines import kind, lemmas
-from symcheck.explicit.evaluator import search
+from symcheck.explicit.evaluator import StateCapReached, search
 from symcheck.front.claims import catalog, load_model
 from symcheck.front.ir import Invariant
 from symcheck.smt.encode import Encoding
@@ -35,6 +38,27 @@ def test_houdini_keeps_only_lemmas_true_in_every_reachable_state(name):
     assert set(kept) <= set(proposed)
     full = search(_with_invariants(model, kept), 1000)
     assert full.complete and full.invariant is None, (full.invariant, [x.text for x in kept])
+
+
+@settings(max_examples=examples(100), derandomize=True, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much])
+@given(any_claims())
+def test_houdini_keeps_only_true_lemmas_on_random_claims(claim):
+    """Random well-typed claims whose whole state space the evaluator can search and
+    finds good: every lemma Houdini keeps holds in each reachable state."""
+    note(claim.yaml())
+    model = load(claim.yaml())
+    try:
+        reachable = search(model, 10 ** 9, max_states=4_000)
+    except StateCapReached:
+        reachable = None
+    assume(reachable is not None and reachable.invariant is None)
+    try:
+        kept = lemmas.houdini(model, Encoding(model), Deadline(60), candidates(model))
+    except lemmas.GaveUp:
+        assume(False)
+    note("kept: " + "; ".join(x.text for x in kept))
+    assert search(_with_invariants(model, kept), 10 ** 9).invariant is None
 
 
 def test_houdini_drops_candidates_that_some_reachable_state_breaks():

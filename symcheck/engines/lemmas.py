@@ -112,7 +112,8 @@ def proof_lines(lemmas: tuple[Lemma, ...]) -> list[str]:
     """The lemmas a proof assumed, readable, in claim syntax."""
     if not lemmas:
         return ["no generated lemma was needed"]
-    lines = [f"with {len(lemmas)} generated lemmas, re-checked inductive together (initiation and consecution):"]
+    lines = [f"the step case assumes {len(lemmas)} generated lemmas, re-checked inductive together "
+             "(initiation and consecution):"]
     lines += [f"  {lemma.text}" for lemma in lemmas[:SHOWN]]
     if len(lemmas) > SHOWN:
         lines.append(f"  ... and {len(lemmas) - SHOWN} more")

@@ -107,12 +107,28 @@ def test_lemma_engine_gives_up_as_unknown_when_out_of_time():
     assert out.verdict == "unknown" and out.reason
 
 
-@pytest.mark.parametrize("name", ["pairing-race", "pairing-cap", "pairing-refresh-race", "pairing"])
+@pytest.mark.parametrize("name", ["pairing-race", "pairing", "pairing-cap-and-ttl"])
 def test_pairing_greens_are_proved_with_lemmas_at_small_k(name):
+    """Plain k-induction needs k = 5 (pairing), k = 7 (pairing-cap-and-ttl), or a 1-induction
+    step that takes the solver many seconds (pairing-race)."""
     r = symcheck.prove(load_model(ENTRIES[name]), depth=1)
     assert r.proved and r.engine == lemmas.ENGINE and r.k is not None and r.k <= 1, (r.engine, r.k, r.reason)
     assert any("generated lemmas" in line for line in r.proof)
     assert any(line.strip().startswith("all(") for line in r.proof)  # the lemmas, in claim syntax
+
+
+@pytest.mark.parametrize("name", ["pairing-cap", "pairing-refresh-race"])
+def test_plain_one_inductive_greens_stay_plain_and_lemmas_prove_them_too(name):
+    """A claim the quick plain attempt proves keeps its plain proof (no lemma to read);
+    the lemma engine on its own proves it at a small k as well, and that proof passes
+    its re-check."""
+    model = load_model(ENTRIES[name])
+    r = symcheck.prove(model, depth=1)
+    assert r.proved and r.engine == "kind" and r.k is not None and r.k <= 1
+    enc = Encoding(model)
+    out = lemmas.run(model, enc, Deadline(120))
+    assert out.verdict == "proved" and out.k is not None and out.k <= 1 and out.certificate
+    assert kind.recheck(model, out, timeout=120, enc=enc)
 
 
 @pytest.mark.slow

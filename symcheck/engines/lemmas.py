@@ -21,6 +21,8 @@ from symcheck.trace import PROVED, UNKNOWN, VIOLATED, Outcome
 ENGINE = "kind+lemmas"
 MAX_K = 3  # with lemmas a proof needs a small k, or the lemmas did not help (the plain engine goes on)
 SHOWN = 12  # lemmas listed in the proof text; the rest are counted
+QUICK_K = 1  # the quick plain attempt: k-induction up to this k ...
+QUICK_CONFLICTS = 5000  # ... each query giving up after this many conflicts (deterministic, unlike time)
 SHARE = 0.5  # of the proof phase's budget: the rest is left for plain k-induction and PDR
 
 
@@ -92,9 +94,17 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, max_k: int = MAX_K
 
 
 def prove(model: Model, encoding: Encoding, deadline: Deadline, notes: list[str]) -> Outcome | None:
-    """`run`, then the proof's independent re-check (lemmas included): the proved
-    outcome, or None with the reason appended to `notes` (the caller's plain engines
-    go on; a violation found here is found again by them)."""
+    """A quick plain k-induction first (k <= QUICK_K, each query bounded by
+    QUICK_CONFLICTS: most claims need no lemma, and their proofs stay plain), then
+    Houdini and k-induction with the lemmas; each proof after its independent re-check
+    (lemmas included). The proved outcome (engine `kind` or `kind+lemmas`), or None with
+    the reason appended to `notes` (the caller's plain engines go on; a violation found
+    here is found again by them)."""
+    quick = kind.run(model, encoding, deadline, QUICK_K, max_conflicts=QUICK_CONFLICTS)
+    if quick.verdict == PROVED and kind.recheck(model, quick, timeout=deadline, enc=encoding):
+        return quick
+    if quick.verdict == VIOLATED:
+        return None
     out = run(model, encoding, deadline)
     if out.verdict == PROVED:
         if kind.recheck(model, out, timeout=deadline, enc=encoding):

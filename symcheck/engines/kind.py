@@ -14,11 +14,11 @@ queries on a differently configured solver, so a proof never rests on the increm
 solver's state alone.
 
 With `lemmas` (state invariants proved separately, see `engines/lemmas.py`) the step
-case assumes them in its states as well, and asks each k as one fresh query: with good
-lemmas k stays small, where a fresh query is much faster than the incremental solver
-(pairing-race's 1-induction step: under 2 s fresh, 18 s incremental). So does a quick
-attempt bounded by `max_conflicts`.
-The re-check then re-proves every lemma too (initiation and consecution)."""
+case assumes them in its states as well, and the re-check re-proves every lemma too
+(initiation and consecution). Then, and in a quick attempt bounded by `max_conflicts`,
+each step query is built afresh: k stays small there, and a fresh query is much faster
+than the incremental solver (pairing-race's 1-induction step: under 2 s fresh, 18 s
+incremental, which skips the solver's preprocessing)."""
 from __future__ import annotations
 
 from symcheck.front.ir import Model

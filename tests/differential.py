@@ -316,6 +316,25 @@ def engine_kind(case: Case) -> Run:
     return Run(UNDECIDED, how=out.reason or f"open at k = {out.bound}")
 
 
+def engine_lemmas(case: Case) -> Run:
+    """Houdini and k-induction with the generated lemmas (no BMC first, no quick plain
+    attempt): a proof never meets a reachable bad state and passes its re-check, which
+    re-proves the lemmas."""
+    from symcheck.engines import kind, lemmas
+    from symcheck.smt.encode import Encoding
+    from symcheck.smt.solve import Deadline
+    enc = Encoding(case.model)
+    out = lemmas.run(case.model, enc, Deadline(PROVE_SECONDS))
+    if out.verdict == "proved":
+        confirmed = _proof_is_sound(case)
+        assert kind.recheck(case.model, out, timeout=RECHECK_SECONDS, enc=enc), \
+            f"k-induction with lemmas: the proof at k = {out.k} fails its re-check"
+        return Run(PROVED, k=out.k, how=out.engine, confirmed=confirmed)
+    if out.verdict == "violated":
+        return Run(VIOLATED, length=out.length, confirmed=_deeper_violation_is_real(case, out.length))
+    return Run(UNDECIDED, how=out.reason or "")
+
+
 def engine_pdr(case: Case) -> Run:
     """PDR alone: an invariant it finds passes initiation, consecution and safety and
     never meets a reachable bad state; a violation it reports is reachable."""
@@ -417,7 +436,7 @@ def _exhaust(model: Model) -> Found | None:
         return None
 
 
-ENGINES = {"bmc": engine_bmc, "kind": engine_kind, "pdr": engine_pdr, "auto": engine_auto,
+ENGINES = {"bmc": engine_bmc, "kind": engine_kind, "lemmas": engine_lemmas, "pdr": engine_pdr, "auto": engine_auto,
            "matrix": engine_matrix, "lasso": engine_lasso}
 
 

@@ -1,7 +1,10 @@
 """Engine selection, the one place engines are chosen and combined: bounded model
 checking first (shortest, canonical traces), then, when nothing is found, a proof for
-every depth by the proof engines (`PROOF_ENGINES`) within a time budget, then, for a
-claim with liveness properties, the lasso engine.
+every depth by the proof engines (`PROOF_ENGINES`: k-induction with generated lemmas,
+`engines/lemmas`, then plain k-induction and PDR) within a time budget, then, for a
+claim with liveness properties, the lasso engine. Before all of them, the explicit-state
+engine decides a claim whose reachable states are few (`EXPLICIT_STATES`) exactly, as TLC
+does, without an encoding.
 
 The proof engines run as a portfolio: each in its own forked process (symcheck.limits),
 and the first definitive answer wins (proved, or violated beyond the bound); the others
@@ -23,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from symcheck.engines import bmc, explicit, kind, liveness, pdr
+from symcheck.engines import bmc, explicit, kind, lemmas, liveness, pdr
 from symcheck.front.ir import Model
 from symcheck.smt.encode import Encoding
 from symcheck.smt.solve import Deadline
@@ -65,6 +68,20 @@ def _kind_recheck(model: Model, out: Outcome, deadline: Deadline, enc: Encoding)
     return kind.recheck(model, out, timeout=deadline, enc=enc)
 
 
+def _lemmas_run(model: Model, enc: Encoding, deadline: Deadline) -> Outcome:
+    notes: list[str] = []
+    out = lemmas.prove(model, enc, deadline, notes)
+    if out is None:
+        return Outcome(model.name, UNKNOWN, None, model.expect, engine="kind+lemmas", reason="; ".join(notes) or "no proof")
+    return out
+
+
+def _lemmas_recheck(model: Model, out: Outcome, deadline: Deadline, enc: Encoding) -> bool:
+    """lemmas.prove reports a proof only after kind.recheck passed, its lemmas re-proved
+    inductive as fresh queries: a second identical re-check would only double the cost."""
+    return out.verdict == PROVED
+
+
 def _pdr_run(model: Model, enc: Encoding, deadline: Deadline) -> Outcome:
     return pdr.run(model, enc, deadline)
 
@@ -81,11 +98,13 @@ def _pdr_explain(out: Outcome, depth: int) -> list[str]:
 # The proof engines, in order of preference: `auto` runs them all at once, `sequential`
 # one after another in this order, `--engine NAME` one alone. A new engine is one entry.
 PROOF_ENGINES: dict[str, ProofEngine] = {
+    "lemmas": ProofEngine("lemmas", _lemmas_run, _lemmas_recheck, lambda out, depth: _kind_proof(out, depth) + out.proof),
     "kind": ProofEngine("kind", _kind_run, _kind_recheck, lambda out, depth: _kind_proof(out, depth)),
     "pdr": ProofEngine("pdr", _pdr_run, _pdr_recheck, _pdr_explain),
 }
 ENGINES = ("auto", "sequential", "explicit", "bmc", *PROOF_ENGINES)
-LABELS = {"kind": "k-induction", "pdr": "PDR", "explicit": "explicit-state search"}  # engine names in reasons
+LABELS = {"kind": "k-induction", "kind+lemmas": "k-induction with generated lemmas", "lemmas": "k-induction with generated lemmas",
+          "pdr": "PDR", "explicit": "explicit-state search"}  # engine names in reasons
 
 
 def prove(model: Model, depth: int, engine: str = "auto", timeout: Deadline | float | None = None,

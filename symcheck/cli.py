@@ -22,7 +22,8 @@ from symcheck.report.text import (as_json, coverage_flags, coverage_note, covera
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT = 0, 1, 2
 EXIT_INTERRUPTED = 130
-ENGINES = ("auto", "sequential", "explicit", "bmc", "lemmas", "kind", "pdr")  # symcheck.engines.auto.ENGINES (a test keeps them equal)
+# symcheck.engines.auto.ENGINES (a test keeps them equal)
+ENGINES = ("auto", "sequential", "explicit", "bmc", "lemmas", "kind", "pdr")
 
 
 def _fail(exc: InputError):

@@ -75,9 +75,11 @@ def run_one(spec: dict) -> dict:
 def _report(r, secs: float) -> dict:
     strength = (f"proved ({r.engine}" + (f", k={r.k})" if r.k is not None else ")")) if r.proved else \
         f"holds to {r.bound}" if r.holds else r.verdict
-    usage = resource.getrusage(resource.RUSAGE_SELF)
+    # the portfolio's engines run in forked processes: their CPU counts, and the peak is the largest process's
+    me, engines = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return {"verdict": r.verdict, "strength": strength, "engine": r.engine, "k": r.k, "seconds": secs,
-            "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": usage.ru_maxrss / 1024}
+            "cpu": me.ru_utime + me.ru_stime + engines.ru_utime + engines.ru_stime,
+            "peak_mb": max(me.ru_maxrss, engines.ru_maxrss) / 1024}
 
 
 def measure(spec: dict) -> dict:

@@ -161,6 +161,26 @@ CLAIM_TARGETS := \
   nodes-pipeline-negative \
   nodes-policy \
   nodes-policy-negative \
+  oc-exec-approvals \
+  oc-exec-approvals-allow-once-replay \
+  oc-exec-approvals-decision-overwritten \
+  oc-exec-approvals-ignores-device \
+  oc-exec-approvals-ignores-argv \
+  oc-exec-approvals-ignores-node \
+  oc-exec-approvals-no-window \
+  oc-exec-approvals-fallback-without-scope \
+  oc-exec-approvals-finding-unbound-requester \
+  oc-gateway-auth-ratelimit \
+  oc-gateway-auth-ratelimit-lockout-not-enforced \
+  oc-gateway-auth-ratelimit-never-locks \
+  oc-gateway-auth-ratelimit-no-loopback-exemption \
+  oc-gateway-auth \
+  oc-gateway-auth-no-trusted-proxies \
+  oc-gateway-auth-finding-audit-container-default-bind \
+  oc-gateway-auth-no-startup-refusal \
+  oc-gateway-auth-unset-mode-is-none \
+  oc-gateway-auth-tailscale-on-every-surface \
+  oc-gateway-auth-trusted-proxy-any-source \
   oc-ingress \
   oc-ingress-finding-pairing-approval-authorizes-commands \
   oc-ingress-finding-mention-gate-fails-open-without-detection \
@@ -169,6 +189,12 @@ CLAIM_TARGETS := \
   oc-ingress-empty-group-allowlist-is-open \
   oc-ingress-control-commands-unchecked \
   oc-ingress-bypass-ignores-any-mention \
+  oc-pairing-code \
+  oc-pairing-code-unlocked \
+  oc-pairing-code-evicts-at-cap \
+  oc-pairing-code-refresh-resets-created \
+  oc-pairing-code-codes-not-unique \
+  oc-pairing-code-approve-expired \
   oc-routing \
   oc-routing-per-account-channel-peer \
   oc-routing-finding-main-scope-merges-dms \

@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 SYMCHECK := $(VENV)/bin/symcheck
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install check test test-fast lint results bench soak clean targets mutation-parity
+.PHONY: install check test test-fast lint results bench soak clean targets mutation-parity conformance
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,13 @@ soak: $(STAMP)
 REFERENCE ?=
 mutation-parity: $(STAMP)
 	$(PY) bench/mutation_parity.py $(if $(REFERENCE),--reference $(REFERENCE))
+
+# the claims against OpenClaw's real code (conformance/): installs openclaw@2026.9.6,
+# clawdbot@2026.1.24 and Node 24 into ~/.cache/symcheck with npm on first use (prints a
+# SKIP line when npm or the registry is unavailable); CONFORMANCE_ARGS="--inputs 1000" for less
+CONFORMANCE_ARGS ?=
+conformance: $(STAMP)
+	$(PY) -m conformance.run $(CONFORMANCE_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
@@ -154,6 +161,50 @@ CLAIM_TARGETS := \
   nodes-pipeline-negative \
   nodes-policy \
   nodes-policy-negative \
+  oc-exec-approvals \
+  oc-exec-approvals-allow-once-replay \
+  oc-exec-approvals-decision-overwritten \
+  oc-exec-approvals-ignores-device \
+  oc-exec-approvals-ignores-argv \
+  oc-exec-approvals-ignores-node \
+  oc-exec-approvals-no-window \
+  oc-exec-approvals-fallback-without-scope \
+  oc-exec-approvals-finding-unbound-requester \
+  oc-gateway-auth-ratelimit \
+  oc-gateway-auth-ratelimit-lockout-not-enforced \
+  oc-gateway-auth-ratelimit-never-locks \
+  oc-gateway-auth-ratelimit-no-loopback-exemption \
+  oc-gateway-auth \
+  oc-gateway-auth-no-trusted-proxies \
+  oc-gateway-auth-finding-audit-container-default-bind \
+  oc-gateway-auth-no-startup-refusal \
+  oc-gateway-auth-unset-mode-is-none \
+  oc-gateway-auth-tailscale-on-every-surface \
+  oc-gateway-auth-trusted-proxy-any-source \
+  oc-ingress \
+  oc-ingress-finding-pairing-approval-authorizes-commands \
+  oc-ingress-finding-mention-gate-fails-open-without-detection \
+  oc-ingress-open-dm-ignores-allowlist \
+  oc-ingress-store-merged-under-allowlist \
+  oc-ingress-empty-group-allowlist-is-open \
+  oc-ingress-control-commands-unchecked \
+  oc-ingress-bypass-ignores-any-mention \
+  oc-pairing-code \
+  oc-pairing-code-unlocked \
+  oc-pairing-code-evicts-at-cap \
+  oc-pairing-code-refresh-resets-created \
+  oc-pairing-code-codes-not-unique \
+  oc-pairing-code-approve-expired \
+  oc-routing \
+  oc-routing-per-account-channel-peer \
+  oc-routing-finding-main-scope-merges-dms \
+  oc-routing-finding-per-peer-merges-channels \
+  oc-routing-finding-canonical-name-is-a-sender-id \
+  oc-routing-route-cache-key-omits-channel \
+  oc-routing-scoped-entry-ignores-channel \
+  oc-routing-links-two-hops \
+  oc-routing-channel-peer-key-drops-channel \
+  oc-routing-channel-binding-first-match \
   openclaw-session-key-conformance \
   openclaw-session-key-conformance-negative \
   pairing-idempotency \

@@ -22,7 +22,8 @@ from symcheck.report.text import (as_json, coverage_flags, coverage_note, covera
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT = 0, 1, 2
 EXIT_INTERRUPTED = 130
-ENGINES = ("auto", "sequential", "bmc", "kind", "pdr")  # symcheck.engines.auto.ENGINES (a test keeps them equal)
+# symcheck.engines.auto.ENGINES (a test keeps them equal)
+ENGINES = ("auto", "sequential", "explicit", "bmc", "lemmas", "kind", "pdr")
 
 
 def _fail(exc: InputError):
@@ -46,9 +47,11 @@ def engine_options(f):
                      help="Time budget for the proof phase (default 60 s); when it runs out the verdict "
                           "stays 'holds' to the depth.")(f)
     f = click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
-                     help="bmc: bounded check only; kind / pdr: BMC, then a proof for every depth by "
-                          "k-induction / PDR; auto: BMC, then the proof engines as a portfolio in parallel "
-                          "processes (the first re-checked answer wins); sequential: the same one after another.")(f)
+                     help="auto: the explicit-state search when the claim's reachable states are few (exact, as "
+                          "TLC), else BMC, then the proof engines as a portfolio in parallel processes (the first "
+                          "re-checked answer wins); sequential: the same one after another; explicit: the "
+                          "explicit-state search alone; bmc: bounded check only; lemmas / kind / pdr: BMC, then "
+                          "a proof for every depth by k-induction with generated lemmas / k-induction / PDR.")(f)
     return f
 
 

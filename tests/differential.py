@@ -4,10 +4,10 @@ A `Case` is one claim taken through the real front end, checked by bounded model
 checking and searched breadth-first by the explicit evaluator (to the claim's depth,
 and to exhaustion). `PROPERTIES` lists what must hold of every case (trace replay,
 state-by-state agreement of encoder and evaluator); `ENGINES` has one function per
-engine (BMC, k-induction, PDR, the default orchestrator, the matrix, the lasso engine,
-the explicit-state engine) that runs it on the case, asserts that it agrees with the
-evaluator and returns a `Run` for the soak's table. The tests and `bench/soak.py` run
-all of them on every generated claim. To check a new engine, write one
+engine (BMC, k-induction with and without generated lemmas, PDR, the default
+orchestrator, the matrix, the lasso engine, the explicit-state engine) that runs it on
+the case, asserts that it agrees with the evaluator and returns a `Run` for the soak's
+table. The tests and `bench/soak.py` run all of them on every generated claim. To check a new engine, write one
 `def engine_x(case: Case) -> Run` and add its row to ENGINE_TABLE: a proof must never
 meet a reachable bad state (`_proof_is_sound`), a violation must be the evaluator's
 shortest (`_deeper_violation_is_real`).
@@ -260,6 +260,7 @@ PROPERTIES = [bmc_trace_replays, exhaustive_search_extends_bounded, encoding_mat
 # when the engine layer is restructured, only these functions are re-pointed.
 
 PROVE_SECONDS = 0.5  # budget of each proof engine on one generated claim
+LEMMA_STATES = 2_000  # reachable states in which every generated lemma is evaluated
 EXPLICIT_SECONDS = 5.0  # the explicit engine's budget (generated state spaces are small; a busy machine is slow)
 KIND_MAX_K = 16  # k-induction gives up beyond this k (generated claims need far less)
 LASSO_DEPTH = 8  # lassos of up to 9 states (the lasso search is the costliest engine per depth)
@@ -321,6 +322,31 @@ def engine_kind(case: Case) -> Run:
     if out.verdict == "violated":
         return Run(VIOLATED, length=out.length, confirmed=_deeper_violation_is_real(case, out.length))
     return Run(UNDECIDED, how=out.reason or f"open at k = {out.bound}")
+
+
+def engine_lemmas(case: Case) -> Run:
+    """Houdini and k-induction with the generated lemmas (no BMC first, no quick plain
+    attempt): where the claim holds, every lemma Houdini kept holds in every reachable
+    state; a proof never meets a reachable bad state and passes its re-check, which
+    re-proves the lemmas."""
+    from symcheck.engines import kind, lemmas
+    from symcheck.smt.encode import Encoding
+    from symcheck.smt.solve import Deadline
+    enc = Encoding(case.model)
+    out = lemmas.run(case.model, enc, Deadline(PROVE_SECONDS))
+    if case.violated_anywhere is False and out.certificate:  # the lemmas Houdini kept, whatever the verdict
+        ev = Evaluator(case.model)
+        for s in reachable_states(case.model, LEMMA_STATES):
+            for lemma in out.certificate:
+                assert ev.evaluate(lemma.expr, s, {}) is True, f"generated lemma {lemma.text} is false in {s}"
+    if out.verdict == "proved":
+        confirmed = _proof_is_sound(case)
+        assert kind.recheck(case.model, out, timeout=RECHECK_SECONDS, enc=enc), \
+            f"k-induction with lemmas: the proof at k = {out.k} fails its re-check"
+        return Run(PROVED, k=out.k, how=out.engine, confirmed=confirmed)
+    if out.verdict == "violated":
+        return Run(VIOLATED, length=out.length, confirmed=_deeper_violation_is_real(case, out.length))
+    return Run(UNDECIDED, how=out.reason or "")
 
 
 def engine_pdr(case: Case) -> Run:
@@ -454,11 +480,12 @@ class Engine:
 ENGINE_TABLE = [
     Engine("bmc", engine_bmc),
     Engine("kind", engine_kind),
+    Engine("lemmas", engine_lemmas),
     Engine("pdr", engine_pdr),
     Engine("auto", engine_auto),
     Engine("matrix", engine_matrix),
     Engine("lasso", engine_lasso),
-    Engine("explicit", engine_explicit, needs="symcheck.engines.explicit"),
+    Engine("explicit", engine_explicit),
 ]
 ENGINES = {e.name: e.check for e in ENGINE_TABLE if not e.needs or importlib.util.find_spec(e.needs) is not None}
 

@@ -122,12 +122,12 @@ def test_itf_encodes_each_kind_of_value_as_the_format_says():
 
 
 def test_prove_and_check_json_follow_the_schema():
-    one = valid_result_json(json.loads(run("prove", "pairing-negative", "--format", "json").output))
+    one = valid_result_json(json.loads(run("prove", "pairing-negative", "--format", "json").stdout))
     assert one["schema"] == "symcheck-result/1" and [r["claim"] for r in one["results"]] == ["pairing-negative"]
     step = one["results"][0]["trace"][1]
     assert step["action"] == "request_pair" and step["params"] == {"ch": "discord", "s": "a"}
     assert step["changed"] and set(step["changed"]) <= set(step["state"])
-    family = valid_result_json(json.loads(run("prove", "claims/ingress-gating.yaml", "--format", "json").output))
+    family = valid_result_json(json.loads(run("prove", "claims/ingress-gating.yaml", "--format", "json").stdout))
     assert [r["claim"] for r in family["results"]] == ["ingress-gating", "ingress-gating-negative"]
     checked = valid_result_json(json.loads(run("check", "retry-termination", "--format", "json").stdout))
     assert [r["verdict"] for r in checked["results"]] == ["holds", "violated"]
@@ -136,13 +136,13 @@ def test_prove_and_check_json_follow_the_schema():
 
 def test_max_traces_json_is_one_result_per_counterexample():
     data = valid_result_json(json.loads(run("prove", "pairing-negative", "--max-traces", "2", "--format",
-                                            "json").output))
+                                            "json").stdout))
     assert [r["counterexample"] for r in data["results"]] == list(range(1, len(data["results"]) + 1))
     assert all(r["claim"] == "pairing-negative" and r["verdict"] == "violated" for r in data["results"])
 
 
 def test_the_schema_rejects_the_old_shapes():
-    old = json.loads(run("prove", "pairing-negative", "--format", "json").output)["results"][0]
+    old = json.loads(run("prove", "pairing-negative", "--format", "json").stdout)["results"][0]
     for shape in (old, [old], [[old]], {"schema": "symcheck-result/2", "results": [old]}):
         with pytest.raises(jsonschema.ValidationError):
             valid_result_json(shape)
@@ -173,7 +173,7 @@ def valid_json(data, schema_file):
 
 def test_matrix_and_witness_json_follow_their_schemas():
     knobs = ["--set", "BindMode=lan", "--set", "ModeConfig=auto", "--depth", "3", "--prove-timeout", "0"]
-    data = valid_json(json.loads(run("matrix", "gateway-exposure-matrix-negative", *knobs, "--format", "json").output),
+    data = valid_json(json.loads(run("matrix", "gateway-exposure-matrix-negative", *knobs, "--format", "json").stdout),
                       "matrix-1.json")
     [m] = data["results"]
     assert m["claim"] == "gateway-exposure-matrix-negative" and len(m["rows"]) == 8 == sum(m["counts"].values())
@@ -181,26 +181,26 @@ def test_matrix_and_witness_json_follow_their_schemas():
     for shape in (m, [m], {"schema": "symcheck-result/1", "results": [m]}):
         with pytest.raises(jsonschema.ValidationError):
             valid_json(shape, "matrix-1.json")
-    found = valid_json(json.loads(run("witness", "pairing-cap", "approve", "--format", "json").output), "witness-1.json")
+    found = valid_json(json.loads(run("witness", "pairing-cap", "approve", "--format", "json").stdout), "witness-1.json")
     assert found["schema"] == "symcheck-witness/1" and found["results"][0]["trace"][2]["action"] == "approve"
     premise = ["pairing-cap-and-ttl", "--premise", "no_approve_expired", "--depth", "1", "--format", "json"]
-    none = valid_json(json.loads(run("witness", *premise).output), "witness-1.json")
+    none = valid_json(json.loads(run("witness", *premise).stdout), "witness-1.json")
     assert none["results"][0] == {**none["results"][0], "found": False, "trace": None,
                                   "target": {"premise": "no_approve_expired"}}
 
 
 def test_overrides_show_in_the_json_and_sarif():
     one = valid_result_json(json.loads(run("prove", "pairing-negative", "--set", "Senders=[a, b]", "--set", "TTL=2",
-                                           "--format", "json").output))
+                                           "--format", "json").stdout))
     assert one["results"][0]["overrides"] == [
         {"constant": "Senders", "value": ["a", "b"], "from": "--set Senders=[a, b]", "replaces": "claim"},
         {"constant": "TTL", "value": 2, "from": "--set TTL=2", "replaces": "claim"}]
     assert one["results"][0]["configuration"]["TTL"] == 2
-    bad = json.loads(run("prove", "pairing-negative", "--format", "json").output)
+    bad = json.loads(run("prove", "pairing-negative", "--format", "json").stdout)
     bad["results"][0]["overrides"] = [{"constant": "TTL", "from": "--set TTL=2", "replaces": "claim"}]  # no value
     with pytest.raises(jsonschema.ValidationError):
         valid_result_json(bad)
-    log = json.loads(run("check", "pairing-negative", "--set", "TTL=2", "--format", "sarif").output)
+    log = json.loads(run("check", "pairing-negative", "--set", "TTL=2", "--format", "sarif").stdout)
     if (schema := _maybe_sarif_schema()) is not None:
         jsonschema.Draft4Validator(schema).validate(log)
     assert log["runs"][0]["properties"]["overrides"] == [

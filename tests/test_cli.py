@@ -84,7 +84,7 @@ def test_strict_fails_a_bounded_green_it_does_not_acknowledge(write_claim):
     assert p.returncode == 1 and "FAIL" in p.stdout
     assert "bounded: not acknowledged (in_range)" in p.stdout and "flagged by the proof check" in p.stdout
     assert cli("check", "--claims", str(path.parent), "--engine", "bmc").returncode == 0  # not strict: a note only
-    p = strict(path, "--prove-timeout", "0.001")  # the proof runs out of time: bounded as well
+    p = strict(path, "--engine", "kind", "--prove-timeout", "0.001")  # the proof runs out of time: bounded as well
     assert p.returncode == 1 and "bounded: not acknowledged (in_range)" in p.stdout
 
 
@@ -100,7 +100,7 @@ def test_strict_accepts_an_acknowledged_bounded_green_and_flags_a_stale_entry(wr
 
 def test_unknown_never_counts_as_holding_under_strict(write_claim):
     path = write_claim(BOUNDED + 'unproved:\n  in_range: "checked to the bound on purpose"\n', "lamp.yaml")
-    p = strict(path, "--timeout", "0.001", "--format", "json")
+    p = strict(path, "--timeout", "0.001", "--engine", "kind", "--format", "json")  # BMC: more than a millisecond
     [data] = json.loads(p.stdout)["results"]
     assert p.returncode == 1 and data["verdict"] == "unknown" and "proof_check" not in data
 

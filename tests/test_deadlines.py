@@ -182,7 +182,7 @@ def test_kind_and_pdr_out_of_time_are_unknown_and_prove_nothing(write_claim):
 
 def test_engine_proof_phase_out_of_time_stays_bounded(write_claim):
     model = load(write_claim, COUNTER.replace("small: x <= 3", "small: x <= 9"))
-    r = engine.prove(model, 3, prove_timeout=1e-6)
+    r = engine.prove(model, 3, prove_timeout=1e-6, engine="kind")
     assert r.verdict == "holds" and not r.proved and r.bound == 3 and "not proved" in r.reason
     assert engine.prove(model, 3).proved
 

@@ -133,16 +133,16 @@ PIPELINE = ["errors", "trace",
             "front.claims",
             "explicit.evaluator", "explicit.liveness",
             "smt.symbolic", "smt.expr", "smt.capacity", "smt.encode", "smt.solve", "smt.unroll", "smt.lasso",
-            "smt.horn",
+            "smt.horn", "smt.lemmas",
             "limits",  # forked workers under limits: the engine portfolio's processes, and the CLI's
             "engines.compiled", "engines.explicit",
-            "engines.bmc", "engines.kind", "engines.pdr", "engines.matrix", "engines.liveness",
+            "engines.bmc", "engines.kind", "engines.lemmas", "engines.pdr", "engines.matrix", "engines.liveness",
             "engines.vacuity", "engines.multitrace", "engines.auto",
             "report.explain", "report.text", "report.itf", "report.junit", "report.sarif", "report.artifacts",
             "report.catalog",
             "api", "serve", "serve.share", "serve.loading", "serve.explore", "serve.app",
             "progress", "cli", "pytest_plugin", "__main__"]
-Z3_USERS = ["smt.encode", "smt.expr", "smt.horn", "smt.lasso", "smt.solve", "smt.symbolic", "smt.unroll"]
+Z3_USERS = ["smt.encode", "smt.expr", "smt.horn", "smt.lasso", "smt.lemmas", "smt.solve", "smt.symbolic", "smt.unroll"]
 
 
 def module_name(path) -> str:

@@ -73,8 +73,9 @@ def test_the_table_keeps_the_selection_order_and_the_default_engine_agrees():
                                                       if n == family or n == f"{family}-negative"]
     for bounded, full in zip(rows1[2:], rows2[2:]):  # same verdicts (a proof in place of holds), same traces
         assert bounded[0] == full[0] and (bounded[2], full[2]) in (("holds", "proved"), ("violated", "violated"))
-        if full[2] == "violated":
-            assert bounded == full
+        if full[2] == "violated":  # the same trace length; the engine that found it may differ (bmc, explicit)
+            engines = {"bmc", "explicit", "kind", "pdr"}
+            assert [c for c in bounded if c not in engines] == [c for c in full if c not in engines]
 
 
 def test_off_a_terminal_each_finished_variant_is_one_line_on_stderr():
@@ -116,7 +117,7 @@ def test_the_tlc_benchmark_skips_tlc_with_the_reason_when_the_suite_is_missing(t
                        capture_output=True, text=True, env=env)
     assert p.returncode == 0, p.stderr
     assert re.search(r"^routing-isolation +holds +proved +\w+ +\d+\.\d\d +\d+ +- +-", p.stdout, re.M), p.stdout
-    assert re.search(r"^routing-isolation-negative +violated +violated +bmc ", p.stdout, re.M)
+    assert re.search(r"^routing-isolation-negative +violated +violated +\w+ ", p.stdout, re.M)
     assert "symcheck check: 2 variants" in p.stdout
     assert "TLC skipped: the reference TLA+ suite was not found" in p.stdout
 

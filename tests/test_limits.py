@@ -22,7 +22,7 @@ def cli(*args):
 def test_a_timeout_gives_unknown_with_the_reason_and_stops_in_time(timeout):
     model = symcheck.load_claim("pairing-cap")  # holds, several seconds to depth 12
     t0 = time.monotonic()
-    r = symcheck.prove(model, timeout=timeout)
+    r = symcheck.prove(model, timeout=timeout, engine="kind")  # BMC, then k-induction (the explicit search is quick)
     elapsed = time.monotonic() - t0
     assert r.verdict == UNKNOWN and not r.holds and not r.as_expected
     assert f"timeout after {timeout:g} s" in r.reason
@@ -180,10 +180,23 @@ def test_a_model_too_large_to_encode_is_refused_with_its_culprit(write_claim):
 
 
 @pytest.mark.slow
-def test_an_unknown_in_the_proof_phase_never_becomes_proved(write_claim, monkeypatch):
+@pytest.mark.parametrize("path", ["quick", "lemmas", "plain"])
+def test_an_unknown_in_the_proof_phase_never_becomes_proved(write_claim, monkeypatch, path):
     """With k-induction alone, force `unknown` at each query after the bounded check (the
     base and step queries and the re-check): the verdict stays the bounded `holds`,
-    never `proved` and never `unknown`."""
+    never `proved` and never `unknown`. k-induction tries a quick plain attempt, then
+    generated lemmas, then plain k-induction: each path is checked with the others
+    switched off (else another would prove the claim, rightly)."""
+    from symcheck.engines import auto, lemmas
+    if path != "plain":
+        monkeypatch.setattr(auto, "MAX_K", -1)  # plain k-induction tries no k at all
+    if path == "quick":  # deep enough for this claim
+        monkeypatch.setattr(lemmas, "candidates", lambda model: [])
+        monkeypatch.setattr(lemmas, "QUICK_K", 50)
+    if path == "lemmas":
+        monkeypatch.setattr(lemmas, "QUICK_K", -1)
+    if path == "plain":
+        monkeypatch.setattr(lemmas, "prove", lambda model, enc, deadline, notes: None)
     text = TOKENS.replace("  BUG: not (len(used) == 2 and clock >= 1)\n", "")
     model = symcheck.load_claim(str(write_claim(text)))
     assert symcheck.prove(model, engine="kind").verdict == PROVED

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 from conftest import CLAIMS, ROOT, stride_claim
+from symcheck.front.claims import catalog
 
 
 def run_pytest(*args, cwd=ROOT):
@@ -46,4 +47,4 @@ def test_a_broken_claim_file_is_a_located_collection_error(tmp_path):
 def test_the_whole_suite_under_two_workers():
     p = run_pytest(str(CLAIMS), "-n", "2")
     assert p.returncode == 0, p.stdout[-3000:] + p.stderr
-    assert "143 passed" in p.stdout, p.stdout[-500:]
+    assert f"{len(catalog(CLAIMS))} passed" in p.stdout, p.stdout[-500:]

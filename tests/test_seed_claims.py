@@ -20,7 +20,7 @@ def test_seed_variant_verdict(name):
     tlc = TLC[name]
     if tlc["outcome"] == "holds":
         assert model.expect == "holds"
-        assert result.proved and result.engine in ("kind", "pdr") and result.proof
+        assert result.proved and result.engine in ("explicit", "kind", "kind+lemmas", "pdr") and result.proof
         assert result.trace is None
     else:
         assert model.expect == "violated"

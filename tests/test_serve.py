@@ -195,7 +195,7 @@ def test_loading_and_exploring_happen_under_the_limits():
     from symcheck.serve.app import RunRequest, Settings, limited
     settings = Settings(CLAIMS, time_limit=0.2)
     req = RunRequest("pairing-negative", None, None, {}, None, "auto")
-    assert limited(settings, req, lambda m: m.name, "loading").startswith("pairing-negative")
+    assert limited(Settings(CLAIMS), req, lambda m: m.name, "loading").startswith("pairing-negative")
     t0 = time.monotonic()
     with pytest.raises(InputError, match="exploring stopped: timeout after 0.2 s"):
         limited(settings, req, lambda m: time.sleep(30), "exploring")

@@ -1,7 +1,10 @@
 """Engine selection, the one place engines are chosen and combined: bounded model
 checking first (shortest, canonical traces), then, when nothing is found, a proof for
-every depth by the proof engines (`PROOF_ENGINES`) within a time budget, then, for a
-claim with liveness properties, the lasso engine.
+every depth by the proof engines (`PROOF_ENGINES`: k-induction with generated lemmas,
+`engines/lemmas`, then plain k-induction and PDR) within a time budget, then, for a
+claim with liveness properties, the lasso engine. Before all of them, the explicit-state
+engine decides a claim whose reachable states are few (`EXPLICIT_STATES`) exactly, as TLC
+does, without an encoding.
 
 The proof engines run as a portfolio: each in its own forked process (symcheck.limits),
 and the first definitive answer wins (proved, or violated beyond the bound); the others
@@ -23,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from symcheck.engines import bmc, kind, liveness, pdr
+from symcheck.engines import bmc, explicit, kind, lemmas, liveness, pdr
 from symcheck.front.ir import Model
 from symcheck.smt.encode import Encoding
 from symcheck.smt.solve import Deadline
@@ -38,6 +41,11 @@ HEAD_START = 1.0
 # full speed, on a busy machine they leave the first engine its share.
 LATER_NICENESS = 10
 MAX_K = kind.MAX_K
+# The explicit-state engine goes first (auto, sequential): a claim whose reachable states
+# number fewer than this is decided exactly, as TLC decides it, without building an
+# encoding; a larger one falls through to BMC and the proof engines.
+EXPLICIT_STATES = 300_000
+EXPLICIT_SECONDS = 10.0  # at most this much of the run's time for the explicit search
 
 
 @dataclass(frozen=True)
@@ -60,6 +68,20 @@ def _kind_recheck(model: Model, out: Outcome, deadline: Deadline, enc: Encoding)
     return kind.recheck(model, out, timeout=deadline, enc=enc)
 
 
+def _lemmas_run(model: Model, enc: Encoding, deadline: Deadline) -> Outcome:
+    notes: list[str] = []
+    out = lemmas.prove(model, enc, deadline, notes)
+    if out is None:
+        return Outcome(model.name, UNKNOWN, None, model.expect, engine="kind+lemmas", reason="; ".join(notes) or "no proof")
+    return out
+
+
+def _lemmas_recheck(model: Model, out: Outcome, deadline: Deadline, enc: Encoding) -> bool:
+    """lemmas.prove reports a proof only after kind.recheck passed, its lemmas re-proved
+    inductive as fresh queries: a second identical re-check would only double the cost."""
+    return out.verdict == PROVED
+
+
 def _pdr_run(model: Model, enc: Encoding, deadline: Deadline) -> Outcome:
     return pdr.run(model, enc, deadline)
 
@@ -76,11 +98,13 @@ def _pdr_explain(out: Outcome, depth: int) -> list[str]:
 # The proof engines, in order of preference: `auto` runs them all at once, `sequential`
 # one after another in this order, `--engine NAME` one alone. A new engine is one entry.
 PROOF_ENGINES: dict[str, ProofEngine] = {
+    "lemmas": ProofEngine("lemmas", _lemmas_run, _lemmas_recheck, lambda out, depth: _kind_proof(out, depth) + out.proof),
     "kind": ProofEngine("kind", _kind_run, _kind_recheck, lambda out, depth: _kind_proof(out, depth)),
     "pdr": ProofEngine("pdr", _pdr_run, _pdr_recheck, _pdr_explain),
 }
-ENGINES = ("auto", "sequential", "bmc", *PROOF_ENGINES)
-LABELS = {"kind": "k-induction", "pdr": "PDR"}  # engine names in reasons
+ENGINES = ("auto", "sequential", "explicit", "bmc", *PROOF_ENGINES)
+LABELS = {"kind": "k-induction", "kind+lemmas": "k-induction with generated lemmas", "lemmas": "k-induction with generated lemmas",
+          "pdr": "PDR", "explicit": "explicit-state search"}  # engine names in reasons
 
 
 def prove(model: Model, depth: int, engine: str = "auto", timeout: Deadline | float | None = None,
@@ -90,14 +114,37 @@ def prove(model: Model, depth: int, engine: str = "auto", timeout: Deadline | fl
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     whole = Deadline.of(timeout)
+    first = None
+    if engine in ("auto", "sequential", "explicit"):
+        first = _explicit_first(model, whole, engine == "explicit")
+        if first.violated or (first.proved and not model.properties) or (engine == "explicit" and not first.proved):
+            return first
     t0 = time.perf_counter()
     enc = Encoding.of(model)
+    if first is not None and first.proved:  # the invariants are proved; the lasso engine checks the properties
+        first.timings["encode"] = first.timings.get("encode", 0.0) + time.perf_counter() - t0
+        return _with_liveness(model, enc, first, depth, whole, progress)
     t_enc = time.perf_counter() - t0
     result = run(model, enc, whole, depth, engine=engine, prove_timeout=prove_timeout, progress=progress)
     result.timings["encode"] = result.timings.get("encode", 0.0) + t_enc
     if model.properties and result.holds:
         result = _with_liveness(model, enc, result, depth, whole, progress)
     return result
+
+
+def _explicit_first(model: Model, whole: Deadline, alone: bool) -> Outcome:
+    """The explicit-state search: every reachable state, breadth first (a violation gets the
+    shortest trace, as TLC's; a bug deeper than the claim's depth is found too). In the
+    portfolio it is capped at EXPLICIT_STATES states and EXPLICIT_SECONDS; alone, at the
+    engine's own cap and the whole deadline. Unknown means: too big, use the SMT engines."""
+    out = (explicit.run(model, None, whole) if alone
+           else explicit.run(model, None, whole.within(EXPLICIT_SECONDS), max_states=EXPLICIT_STATES))
+    if whole.expired():  # an answer past the run's limit is not taken: a limit gives unknown
+        return Outcome(model.name, UNKNOWN, 0, model.expect, engine="explicit", reason=whole.timeout_text())
+    if out.proved:
+        out.proof = out.proof + ["engine choice: the reachable states are few enough to explore them all "
+                                 f"(at most {EXPLICIT_STATES:,} are tried before the SMT engines)"]
+    return out
 
 
 def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, engine: str = "auto",

@@ -211,14 +211,13 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
         return out(UNKNOWN, deepest, reason=unknown)
     if bounded:
         return out(HOLDS, depth)
-    rate = states / elapsed if elapsed > 0 else float("inf")
     how = f"in {len(configurations(model))} configurations" if model.symbolic else ""
     if symmetry:
         how = (how + " " if how else "") + f"up to permutations of {', '.join(symmetry)}"
+    unchecked = ["the liveness properties are not checked by this engine"] if model.properties else []
     return out(PROVED, deepest, proof=[
-        f"explicit-state search explored all {states} reachable states{(' ' + how) if how else ''} "
-        f"(diameter {deepest}) and none violates a check",
-        f"{rate:,.0f} states/s"] + (["the liveness properties are not checked by this engine"] if model.properties else []))
+        f"explicit-state search explored all {states:,} reachable states{(' ' + how) if how else ''} "
+        f"(diameter {deepest}) and none violates a check"] + unchecked)
 
 
 def _symmetry(model: Model, names: Sequence[str]) -> Canon:

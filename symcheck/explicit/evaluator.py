@@ -461,3 +461,49 @@ OPERATORS: dict[Opcode, Callable[[Evaluator, Op, Evaluate], Any]] = {
     Opcode.SET_LITERAL: _strict(_set_literal),
     Opcode.COERCE: _strict(lambda e, vals: coerce_value(vals[0], e.type, e)),
 }
+
+
+class Definitions:
+    """A claim's definitions, callable by name on concrete values: how the conformance
+    harness (bench/conformance.py) asks a claim what it says about one input, to compare
+    with what the real code does. Only definitions whose parameters are all typed
+    (`"name(a: T, b: U) -> R": ...`) can be called; values use the representation of
+    `symcheck.front.values` (enum members as strings, sets as frozensets, records,
+    tuples and sequences as tuples)."""
+
+    def __init__(self, claim: str, variant: str | None = None, claims: str | None = None,
+                 consts: dict | None = None):
+        from symcheck.front.check import ClaimChecker
+        from symcheck.front.claims import claims_dir, resolve, variant_in
+        from pathlib import Path
+        entries = resolve(claim, Path(claims) if claims else claims_dir())
+        entry = variant_in(entries[0].file, variant) if variant is not None else entries[0]
+        self.checker = ClaimChecker(entry.variant)
+        self.model = self.checker.run()
+        self.evaluator = Evaluator(self.model, consts)
+        self._compiled: dict[str, Expr] = {}
+
+    def call(self, name: str, *args):
+        """The value of definition `name` on `args`."""
+        expr = self._compiled.get(name) or self._compile(name, len(args))
+        return self.evaluator.evaluate(expr, {}, {f"arg_{i}": a for i, a in enumerate(args)})
+
+    def _compile(self, name: str, arity: int) -> Expr:
+        from symcheck.errors import InputError
+        from symcheck.front.expressions import Scope
+        from symcheck.front.source import parse_expr_text
+        checker = self.checker
+        if name not in checker.defs:
+            raise InputError(None, f"claim {self.model.name} has no definition {name!r}")
+        params, _, span = checker.defs[name]
+        ptypes, _ = checker.def_types[name]
+        untyped = [p for p in params if p not in ptypes]
+        if len(params) != arity or untyped:
+            raise InputError(span, f"definition {name} takes {len(params)} typed parameters "
+                                   f"(got {arity} arguments; untyped: {', '.join(untyped) or 'none'})",
+                             "declare every parameter's type: \"name(a: T) -> R\"")
+        local = {f"arg_{i}": ptypes[p] for i, p in enumerate(params)}
+        loc = parse_expr_text(f"{name}({', '.join(local)})", span)
+        expr = checker.infer(loc.tree, Scope(checker, loc, local, False, f"a call of {name}"))
+        self._compiled[name] = expr
+        return expr

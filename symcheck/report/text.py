@@ -6,7 +6,8 @@ from symcheck.trace import HOLDS, PROVED, STUTTER, UNKNOWN, VIOLATED, Coverage, 
 from symcheck.front.values import render, to_json
 
 MARK = {True: "as expected", False: "NOT AS EXPECTED"}
-ENGINE_NAMES = {"kind": "k-induction", "pdr": "PDR", "bmc": "BMC"}
+ENGINE_NAMES = {"kind": "k-induction", "kind+lemmas": "k-induction with generated lemmas", "pdr": "PDR", "bmc": "BMC",
+                "explicit": "explicit-state search"}
 
 
 def headline(model: Model, r: Result) -> str:
@@ -284,14 +285,14 @@ def depth_cell(r: Result) -> str:
 def bounded_names(r: Result, model: Model) -> tuple[list, list]:
     """(bounded, proved): the invariants and properties of a green that holds only to
     the bound, and those proved for every depth. The lasso engine never proves a
-    property; a `kind+lasso` or `pdr+lasso` result has its invariants proved."""
+    property; a `kind+lasso`, `pdr+lasso` or `explicit+lasso` result has its invariants proved."""
     invariants = [i.name for i in model.invariants]
     properties = [p.name for p in model.properties]
     if r.verdict == PROVED:
         return [], invariants + properties
     if r.verdict != HOLDS:
         return [], []
-    if r.engine.split("+")[0] in ("kind", "pdr"):
+    if r.engine.split("+")[0] in ("kind", "pdr", "explicit"):
         return properties, invariants
     return invariants + properties, []
 

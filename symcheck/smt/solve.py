@@ -134,9 +134,13 @@ class Session:
     """One incremental solver and the deadline of its queries: what an engine holds
     while it adds constraints, asks queries and reads models."""
 
-    def __init__(self, deadline: Deadline | None, logic: str = "QF_LIA"):
+    def __init__(self, deadline: Deadline | None, logic: str = "QF_LIA", max_conflicts: int | None = None):
+        """`max_conflicts`: each query gives up (unknown) after that many conflicts, a
+        deterministic bound on its effort, unlike a time limit."""
         self.solver = new_solver(logic)
         self.deadline = deadline or Deadline()
+        if max_conflicts is not None:
+            self.solver.set("max_conflicts", max_conflicts)
 
     def add(self, *formulas: Formula) -> None:
         self.solver.add(*formulas)

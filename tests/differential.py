@@ -7,10 +7,10 @@ state-by-state agreement of encoder and evaluator); `ENGINES` has one function p
 engine (BMC, k-induction with and without generated lemmas, PDR, the default
 orchestrator, the matrix, the lasso engine, the explicit-state engine) that runs it on
 the case, asserts that it agrees with the evaluator and returns a `Run` for the soak's
-table. The tests and `bench/soak.py` run all of them on every generated claim. To check a new engine, write one
-`def engine_x(case: Case) -> Run` and add its row to ENGINE_TABLE: a proof must never
-meet a reachable bad state (`_proof_is_sound`), a violation must be the evaluator's
-shortest (`_deeper_violation_is_real`).
+table. The tests and `bench/soak.py` run all of them on every generated claim. To
+check a new engine, write one `def engine_x(case: Case) -> Run` and add its row to
+ENGINE_TABLE: a proof must never meet a reachable bad state (`_proof_is_sound`), a
+violation must be the evaluator's shortest (`_deeper_violation_is_real`).
 """
 from __future__ import annotations
 

@@ -22,8 +22,10 @@ from symcheck.smt.solve import Deadline
 ENTRIES = catalog(CLAIMS)
 TLC = tlc_reference()
 SMALL = 3_000  # the evaluator interprets the IR: beyond this many states it takes seconds per variant
-# variants with more states than SMALL (the evaluator takes 5 to 25 s on each)
-LARGE = ["pairing-cap", "pairing-cap-and-ttl", "pairing-race", "pairing-race-negative"]
+# variants with more states than SMALL (the evaluator takes 5 to 40 s on each)
+LARGE = ["pairing-cap", "pairing-cap-and-ttl", "pairing-race", "pairing-race-negative",
+         "oc-exec-approvals", "oc-ingress", "oc-ingress-bypass-ignores-any-mention",
+         "oc-ingress-control-commands-unchecked", "oc-pairing-code-unlocked"]
 
 
 def evaluator_says(model, max_states=SMALL):

@@ -111,7 +111,7 @@ def test_lemma_engine_gives_up_as_unknown_when_out_of_time():
 def test_pairing_greens_are_proved_with_lemmas_at_small_k(name):
     """Plain k-induction needs k = 5 (pairing), k = 7 (pairing-cap-and-ttl), or a 1-induction
     step that takes the solver many seconds (pairing-race)."""
-    r = symcheck.prove(load_model(ENTRIES[name]), depth=1)
+    r = symcheck.prove(load_model(ENTRIES[name]), depth=1, engine="lemmas")  # auto: the explicit engine is first
     assert r.proved and r.engine == lemmas.ENGINE and r.k is not None and r.k <= 1, (r.engine, r.k, r.reason)
     assert any("generated lemmas" in line for line in r.proof)
     assert any(line.strip().startswith("all(") for line in r.proof)  # the lemmas, in claim syntax
@@ -123,7 +123,7 @@ def test_plain_one_inductive_greens_stay_plain_and_lemmas_prove_them_too(name):
     the lemma engine on its own proves it at a small k as well, and that proof passes
     its re-check."""
     model = load_model(ENTRIES[name])
-    r = symcheck.prove(model, depth=1)
+    r = symcheck.prove(model, depth=1, engine="lemmas")
     assert r.proved and r.engine == "kind" and r.k is not None and r.k <= 1
     enc = Encoding(model)
     out = lemmas.run(model, enc, Deadline(120))
@@ -141,5 +141,5 @@ def test_scaled_pairing_is_proved_with_generated_lemmas(tmp_path):
                              "MaxEvents": 6})
     path = tmp_path / "pairing.yaml"
     path.write_text(yaml.safe_dump(doc, sort_keys=False))
-    r = symcheck.prove(symcheck.load_claim(str(path)), depth=1)
+    r = symcheck.prove(symcheck.load_claim(str(path)), depth=1, engine="lemmas")
     assert r.proved and r.engine == lemmas.ENGINE and r.k == 1

@@ -102,7 +102,7 @@ def _prove(model: Model, bound: int, timeout: float | None, progress, engine: st
     return result
 
 
-RECHECK_STATES = 2_000  # the evaluator re-explores an explicit proof up to this many states (about a second)
+RECHECK_STATES = 500  # the evaluator re-explores an explicit proof of up to this many states (a second at most)
 
 
 def _recheck_explicit(model: Model, result: Result) -> Result:
@@ -112,6 +112,8 @@ def _recheck_explicit(model: Model, result: Result) -> Result:
     every claim of the suite."""
     from symcheck.explicit.evaluator import StateCapReached, search
     try:
+        if (result.states or 0) > RECHECK_STATES:
+            raise StateCapReached(RECHECK_STATES)
         again = search(model, 10**9, max_states=RECHECK_STATES)
     except StateCapReached:
         result.proof.append(f"not re-checked by a second search (more than {RECHECK_STATES:,} states); the tests "

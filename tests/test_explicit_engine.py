@@ -286,3 +286,18 @@ def test_symmetry_is_refused_where_members_are_not_interchangeable():
         explicit.run(model, symmetry=["Senders"])
     with pytest.raises(ValueError, match="not an enum"):
         explicit.run(model, symmetry=["Nope"])
+
+
+def test_an_explicit_proof_is_re_checked_by_the_evaluator(monkeypatch):
+    """A small proof is re-derived by the independent evaluator; a planted wrong proof
+    (of a red) fails that re-check and is reported unknown, never proved."""
+    import symcheck
+    from symcheck.engines import auto
+    from symcheck.trace import Outcome
+    good = symcheck.prove(load_model(ENTRIES["approvals-token"]))
+    assert good.proved and good.engine == "explicit" and good.proof[-1].startswith("re-checked: the independent evaluator")
+    red = load_model(ENTRIES["pairing-negative"])
+    monkeypatch.setattr(auto.explicit, "run", lambda model, *a, **k: Outcome(
+        model.name, "proved", 3, model.expect, engine="explicit", states=10, proof=["planted"]))
+    r = symcheck.prove(red)
+    assert r.verdict == "unknown" and "failed its re-check" in r.reason

@@ -155,9 +155,15 @@ def counterexamples(claim: Model | str, max_traces: int, depth: int | None = Non
 def cover(claim: Model | str, depth: int | None = None, timeout=None) -> Coverage:
     """Which actions can fire, and which invariant premises can be true, within `depth`
     steps (default: the claim's), with the first depth of each."""
+    from symcheck.engines import explicit
+    from symcheck.engines.auto import EXPLICIT_SECONDS, EXPLICIT_STATES
     from symcheck.engines.vacuity import coverage
+    from symcheck.smt.solve import Deadline
     model = load_claim(claim) if isinstance(claim, str) else claim
-    return coverage(model, model.depth if depth is None else depth, timeout=timeout)
+    bound = model.depth if depth is None else depth
+    whole = Deadline.of(timeout)  # the explicit search first, as for the verdict; the SMT engine when it is too big
+    found = explicit.coverage(model, bound, whole.within(EXPLICIT_SECONDS), max_states=EXPLICIT_STATES)
+    return found if found is not None else coverage(model, bound, timeout=whole)
 
 
 def witness(claim: Model | str, action: str | None = None, premise: str | None = None,

@@ -27,7 +27,7 @@ from typing import Any
 from symcheck.errors import ModelError, Span
 from symcheck.front.actions import instances
 from symcheck.front.ir import (BOOL, BoolT, Comp, DefCall, EnumT, Expr, Gen, IntT, Lit, MapT, Model, Op, Opcode, RecordT,
-                               Ref, SeqT, SetT, TupleT, Type)
+                               Ref, SeqT, SetT, TupleT, Type, premises)
 from symcheck.front.values import contains, domain, leaves
 
 # ---------------------------------------------------------------- runtime helpers
@@ -246,6 +246,8 @@ class CompiledModel:
     checks: tuple[str, ...]
     insts: tuple[tuple[Any, dict[str, Any]], ...]
     source: str  # the generated Python (for reading and debugging)
+    # per invariant with a premise (`ir.premises`, in that order): is it true in the state (ill formed: no)
+    premises: Callable[[tuple[Any, ...]], list[bool]] = lambda s: []
 
 
 class Compiler:
@@ -667,6 +669,14 @@ class Compiler:
         lines.append("    return -1")
         return "\n".join(lines), tuple(checks)
 
+    def premises_source(self) -> str:
+        """`def premises(s)`: for coverage, whether each invariant's premise is true."""
+        lines = ["def premises(s):", self.unpack(), "    out = []"]
+        for p in premises(self.model).values():
+            lines += ["    try:", f"        out.append(({self.expr(p, {})}) is True)",
+                      "    except ModelError:", "        out.append(False)"]
+        return "\n".join(lines + ["    return out"])
+
     def init_source(self) -> str:
         values = {name: self.expr(e, {}) for name, e in self.model.init}
         lines = ["def init():"]
@@ -766,7 +776,7 @@ def compile_model(model: Model) -> CompiledModel:
     for each configuration."""
     c = Compiler(model)
     insts = instances(model)
-    parts = [c.configure_source(), c.init_source(), c.successors_source(insts)]
+    parts = [c.configure_source(), c.init_source(), c.successors_source(insts), c.premises_source()]
     violation, checks = c.violation_source()
     parts.append(violation)
     for k, action in enumerate(model.actions):
@@ -777,7 +787,7 @@ def compile_model(model: Model) -> CompiledModel:
     exec(code, namespace)  # noqa: S102 - text generated from the typed IR above, with no claim text in it
     after = [namespace[f"violation_after_{model.actions.index(a)}"] for a, _ in insts]
     return CompiledModel(namespace["configure"], namespace["init"], namespace["successors"], namespace["violation"],
-                         tuple(after), checks, tuple(insts), source)
+                         tuple(after), checks, tuple(insts), source, namespace["premises"])
 
 
 # ---------------------------------------------------------------- symmetry

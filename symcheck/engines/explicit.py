@@ -25,8 +25,9 @@ from typing import TYPE_CHECKING, Any
 from symcheck.engines.compiled import CompiledModel, canonicalizer, compile_model, symmetry_obstacle
 from symcheck.errors import ModelError
 from symcheck.front.ir import EnumT, Model, configurations
+from symcheck.front.ir import premises as premises_of
 from symcheck.front.values import leaves
-from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Outcome, Step, Trace
+from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Coverage, Outcome, Step, Trace
 
 if TYPE_CHECKING:  # the engine needs no solver; only the Deadline's type comes from smt
     from symcheck.smt.solve import Deadline
@@ -273,3 +274,59 @@ def to_trace(model: Model, cm: CompiledModel, path: tuple[Any, ...]) -> Trace:
             steps.append(Step(action.name, tuple((p, params[p], t) for p, t in action.params), values))
         previous = values
     return Trace(tuple(steps))
+
+
+def coverage(model: Model, depth: int, deadline: Deadline | None = None, max_states: int = MAX_STATES) -> Coverage | None:
+    """The first step at which each action fires and the first state in which each
+    invariant's premise is true, within `depth` steps, over every path of well-formed
+    steps through well-typed states (invariants not checked), breadth first; with
+    symbolic constants, the first over every configuration. None when the state cap or
+    the deadline is met (the SMT coverage engine then answers)."""
+    cm = compile_model(model)
+    names = list(premises_of(model))
+    actions: dict[str, int | None] = {a.name: None for a in model.actions}
+    reached: dict[str, int | None] = dict.fromkeys(names)
+    ntypes = len(model.variables)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for config in configurations(model):
+            cm.configure(config)
+            try:
+                level = [cm.init()]
+            except ModelError:
+                continue
+            level = [s for s in level if not 0 <= cm.violation(s) < ntypes]  # an ill-typed start reaches nothing
+            seen = set(level)
+            for d in range(depth + 1):
+                for s in level:
+                    for name, true in zip(names, cm.premises(s)):
+                        if true:
+                            reached[name] = _earliest(reached[name], d)
+                if d == depth or not level:
+                    break
+                nxt_level = []
+                for s in level:
+                    if deadline is not None and deadline.expired():
+                        return None
+                    found: list[Any] = []
+                    cm.successors(s, found)
+                    for index, nxt in found:
+                        if 0 <= cm.violation_after[index](nxt) < ntypes:
+                            continue
+                        name = cm.insts[index][0].name
+                        actions[name] = _earliest(actions[name], d + 1)
+                        if nxt not in seen:
+                            seen.add(nxt)
+                            nxt_level.append(nxt)
+                            if len(seen) > max_states:
+                                return None
+                level = nxt_level
+    finally:
+        if was_enabled:
+            gc.enable()
+    return Coverage(depth, actions, reached)
+
+
+def _earliest(known: int | None, depth: int) -> int:
+    return depth if known is None else min(known, depth)

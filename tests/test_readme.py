@@ -173,7 +173,9 @@ def test_readme_tutorial(tmp_path):
     (tmp_path / "approval-expiry.yaml").write_text(tutorial_claim(README.read_text()))
     green = symcheck.prove(symcheck.load_claim("approval-expiry", claims=tmp_path))
     red = symcheck.prove(symcheck.load_claim("approval-expiry-negative", claims=tmp_path))
-    assert green.proved and green.engine == "kind" and green.depth == 1
+    assert green.proved and green.engine == "explicit" and green.states == 45
+    by_induction = symcheck.prove(symcheck.load_claim("approval-expiry", claims=tmp_path), engine="kind")
+    assert by_induction.proved and by_induction.k == 1
     assert red.violated and red.depth == 4 and red.invariant == "ran_only_when_live"
     bounded = symcheck.prove(symcheck.load_claim("approval-expiry", claims=tmp_path), engine="bmc")
     assert bounded.holds and bounded.depth == 8

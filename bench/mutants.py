@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -80,6 +81,16 @@ MUTANTS = [
 ]
 
 
+def caught_by(output: str) -> str:
+    """Which check of tests/differential.py failed (its frames, outermost first, from the
+    soak's traceback): a mutant that merely crashes the engine says so."""
+    frames = [f for f in re.findall(r'differential\.py", line \d+, in (\w+)', output) if f != "check_case"]
+    if not frames:
+        return "a crash outside the differential checks"
+    last = [line.strip() for line in output.splitlines() if line.strip().startswith(("AssertionError", "Error", "assert"))]
+    return " > ".join(frames) + (f": {last[-1][:100]}" if last else "")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--examples", type=int, default=300)
@@ -106,7 +117,8 @@ def main() -> int:
                                   capture_output=True, text=True, env=env, cwd=tmp)
         found = proc.returncode != 0
         caught += found
-        print(f"  {'caught' if found else 'MISSED'}  {what}", flush=True)
+        print(f"  {'caught' if found else 'MISSED'}  {what}" + (f"  [by {caught_by(proc.stdout + proc.stderr)}]" if found else ""),
+              flush=True)
     print(f"{caught} of {len(chosen)} planted bugs caught with {args.examples} claims (seed {args.seed}) "
           f"in {time.perf_counter() - t0:.0f} s")
     return 0 if caught == len(chosen) else 1

@@ -54,16 +54,18 @@ MUTANTS = [
      "bad = z3.And(guard, z3.Not(upd_wf))"),
     # ---- the engines. What catches each, in tests/differential.py:
     # Houdini checks consecution in the state before the step, so every lemma true initially
-    # is kept: a single-point bug the proof's re-check catches by design (kind.recheck
-    # re-proves the lemmas: engine_lemmas asserts it), and so does evaluating the kept
-    # lemmas in every reachable state (engine_lemmas).
+    # is kept. Caught first by evaluating the kept lemmas in every reachable state
+    # (engine_lemmas), and by design by the proof's re-check, which re-proves the lemmas
+    # (engine_lemmas asserts it passes; it catches the mutant alone when the first check is
+    # removed).
     ("Houdini keeps a lemma that is not inductive (consecution read before the step)",
      "after = dict(zip(kept, holds_in(enc, kept, 1), strict=True))",
      "after = dict(zip(kept, holds_in(enc, kept, 0), strict=True))"),
     # The same blindness in the helper that Houdini and the re-check share: lemmas read in
-    # state 0 wherever they are instantiated, so the re-check passes the lemmas too (and the
-    # proofs stay sound: the step merely assumes less). Only the evaluator sees it: a kept
-    # lemma false in a reachable state (engine_lemmas).
+    # state 0 wherever they are instantiated, so the re-check passes them too, and a step
+    # case that assumes a false lemma proves a violated claim. No solver-side check sees it;
+    # the evaluator does: a kept lemma false in a reachable state (engine_lemmas), and,
+    # without that check, a proof of a claim the evaluator finds violated (_proof_is_sound).
     ("a lemma that is not inductive passes Houdini and the re-check (lemmas read in state 0)",
      "out = enc.at(z3.And([cache[lemma] for lemma in lemmas]), i).children()",
      "out = enc.at(z3.And([cache[lemma] for lemma in lemmas]), 0).children()"),
@@ -75,7 +77,8 @@ MUTANTS = [
      "winner = next((a for a in attempts if a is not None), None)"),
     # The compiled successor function drops each action's last instance (the last value of
     # its last parameter): fewer reachable states, so a missed violation, a longer
-    # counterexample or a false proof (engine_explicit against the evaluator's search).
+    # counterexample or a false proof (engine_auto, whose explicit engine goes first, and
+    # engine_explicit, against the evaluator's search).
     ("the explicit engine skips an action's last parameter value",
      'for i, params in enumerate(mine)), "rows")', 'for i, params in enumerate(mine[:-1])), "rows")'),
 ]

@@ -1,5 +1,6 @@
 """How sharp is the differential test? Plant one small bug at a time in a copy of the
-encoder and run the differential soak on it: a good test fails on every mutant.
+encoder (symcheck/smt) or of an engine (symcheck/engines) and run the differential soak
+on it: a good test fails on every mutant.
 
     python bench/mutants.py [--examples 300] [--seed 0] [--jobs 2] [--only TEXT]
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -17,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# (what the bug is, the text in the encoder, symcheck/smt/*.py, found exactly once, what it becomes)
+# (what the bug is, the text in symcheck/smt/*.py or symcheck/engines/*.py, found exactly once, what it becomes)
 MUTANTS = [
     ("sequence membership counts the slot after the end", "z3.And(coll.length > i, eq(x, item, ct.elem))",
      "z3.And(coll.length >= i, eq(x, item, ct.elem))"),
@@ -50,7 +52,46 @@ MUTANTS = [
      "self.room = dict(model.variables)"),
     ("the guard's ill-formedness is ignored", "bad = z3.Or(z3.Not(guard_wf), z3.And(guard, z3.Not(upd_wf)))",
      "bad = z3.And(guard, z3.Not(upd_wf))"),
+    # ---- the engines. What catches each, in tests/differential.py:
+    # Houdini checks consecution in the state before the step, so every lemma true initially
+    # is kept. Caught first by evaluating the kept lemmas in every reachable state
+    # (engine_lemmas), and by design by the proof's re-check, which re-proves the lemmas
+    # (engine_lemmas asserts it passes; it catches the mutant alone when the first check is
+    # removed).
+    ("Houdini keeps a lemma that is not inductive (consecution read before the step)",
+     "after = dict(zip(kept, holds_in(enc, kept, 1), strict=True))",
+     "after = dict(zip(kept, holds_in(enc, kept, 0), strict=True))"),
+    # The same blindness in the helper that Houdini and the re-check share: lemmas read in
+    # state 0 wherever they are instantiated, so the re-check passes them too, and a step
+    # case that assumes a false lemma proves a violated claim. No solver-side check sees it;
+    # the evaluator does: a kept lemma false in a reachable state (engine_lemmas), and,
+    # without that check, a proof of a claim the evaluator finds violated (_proof_is_sound).
+    ("a lemma that is not inductive passes Houdini and the re-check (lemmas read in state 0)",
+     "out = enc.at(z3.And([cache[lemma] for lemma in lemmas]), i).children()",
+     "out = enc.at(z3.And([cache[lemma] for lemma in lemmas]), 0).children()"),
+    # The portfolio's winner is the first answer, unknown included: an unknown comes out as
+    # a proof. Caught where a claim holds to the bound but is violated deeper
+    # (engine_portfolio: a proof must never meet a reachable bad state).
+    ("the portfolio takes the first answer even when it is unknown",
+     "winner = next((a for a in attempts if a is not None and a.verdict in (PROVED, VIOLATED)), None)",
+     "winner = next((a for a in attempts if a is not None), None)"),
+    # The compiled successor function drops each action's last instance (the last value of
+    # its last parameter): fewer reachable states, so a missed violation, a longer
+    # counterexample or a false proof (engine_auto, whose explicit engine goes first, and
+    # engine_explicit, against the evaluator's search).
+    ("the explicit engine skips an action's last parameter value",
+     'for i, params in enumerate(mine)), "rows")', 'for i, params in enumerate(mine[:-1])), "rows")'),
 ]
+
+
+def caught_by(output: str) -> str:
+    """Which check of tests/differential.py failed (its frames, outermost first, from the
+    soak's traceback): a mutant that merely crashes the engine says so."""
+    frames = [f for f in re.findall(r'differential\.py", line \d+, in (\w+)', output) if f != "check_case"]
+    if not frames:
+        return "a crash outside the differential checks"
+    last = [line.strip() for line in output.splitlines() if line.strip().startswith(("AssertionError", "Error", "assert"))]
+    return " > ".join(frames) + (f": {last[-1][:100]}" if last else "")
 
 
 def main() -> int:
@@ -60,14 +101,14 @@ def main() -> int:
     ap.add_argument("--jobs", type=int, default=2, help="parallel processes of each soak")
     ap.add_argument("--only", default="", help="only the mutants whose description contains this text")
     args = ap.parse_args()
-    sources = {p: p.read_text() for p in sorted((ROOT / "symcheck" / "smt").glob("*.py"))}
+    sources = {p: p.read_text() for part in ("smt", "engines") for p in sorted((ROOT / "symcheck" / part).glob("*.py"))}
     caught = 0
     t0 = time.perf_counter()
     chosen = [m for m in MUTANTS if args.only in m[0]]
     for what, old, new in chosen:
         where = [p for p, text in sources.items() if old in text]
         if len(where) != 1 or sources[where[0]].count(old) != 1:
-            print(f"  (stale mutant, text not found exactly once in symcheck/smt: {what})")
+            print(f"  (stale mutant, text not found exactly once in symcheck/smt or symcheck/engines: {what})")
             return 2
         path = where[0]
         with tempfile.TemporaryDirectory() as tmp:
@@ -79,7 +120,8 @@ def main() -> int:
                                   capture_output=True, text=True, env=env, cwd=tmp)
         found = proc.returncode != 0
         caught += found
-        print(f"  {'caught' if found else 'MISSED'}  {what}", flush=True)
+        print(f"  {'caught' if found else 'MISSED'}  {what}" + (f"  [by {caught_by(proc.stdout + proc.stderr)}]" if found else ""),
+              flush=True)
     print(f"{caught} of {len(chosen)} planted bugs caught with {args.examples} claims (seed {args.seed}) "
           f"in {time.perf_counter() - t0:.0f} s")
     return 0 if caught == len(chosen) else 1

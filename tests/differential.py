@@ -5,7 +5,7 @@ checking and searched breadth-first by the explicit evaluator (to the claim's de
 and to exhaustion). `PROPERTIES` lists what must hold of every case (trace replay,
 state-by-state agreement of encoder and evaluator); `ENGINES` has one function per
 engine (BMC, k-induction with and without generated lemmas, PDR, the default
-orchestrator, the matrix, the lasso engine, the explicit-state engine) that runs it on
+orchestrator and, on its own, its proof portfolio, the matrix, the lasso engine, the explicit-state engine) that runs it on
 the case, asserts that it agrees with the evaluator and returns a `Run` for the soak's
 table. The tests and `bench/soak.py` run all of them on every generated claim. To
 check a new engine, write one `def engine_x(case: Case) -> Run` and add its row to
@@ -459,6 +459,32 @@ def engine_explicit(case: Case) -> Run:
     return Run(UNDECIDED, how=out.reason or "")
 
 
+def engine_portfolio(case: Case) -> Run:
+    """The proof portfolio as `auto` runs it once the explicit engine gives way (BMC to the
+    claim's depth, then the proof engines in parallel processes, the first definitive
+    answer wins). Generated claims are small, so `engine_auto` decides them by the
+    explicit engine first and never reaches this path: it is run here directly. An
+    `unknown` or a proof that failed its re-check must never come out as a proof."""
+    from symcheck.engines import auto
+    from symcheck.smt.solve import Deadline
+    out = auto.run(case.model, Encoding.of(case.model), Deadline(None), case.model.depth, engine="auto",
+                   prove_timeout=PROVE_SECONDS)
+    bfs = case.explicit
+    if out.verdict == VIOLATED and out.length is not None and out.length <= case.model.depth:
+        assert (out.invariant, out.length) == (bfs.invariant, bfs.depth), (out.invariant, out.length, bfs.invariant)
+        return Run(VIOLATED, length=out.length, how=out.engine)
+    assert bfs.invariant is None, f"the portfolio misses the violation of {bfs.invariant} at depth {bfs.depth}"
+    if out.verdict == PROVED:
+        return Run(PROVED, k=out.k, how=out.engine, confirmed=_proof_is_sound(case))
+    if out.verdict == VIOLATED:
+        confirmed = _deeper_violation_is_real(case, out.length)
+        assert not confirmed or out.invariant == case.reachable.invariant, (out.invariant, case.reachable.invariant)
+        return Run(VIOLATED, length=out.length, how=out.engine, confirmed=confirmed)
+    if out.verdict == "unknown":
+        return Run(UNDECIDED, how=out.reason or "")
+    return Run(HOLDS, how=out.reason or "")
+
+
 def _exhaust(model: Model) -> Found | None:
     try:
         return search(model, 10 ** 9, max_states=MAX_STATES)
@@ -483,6 +509,7 @@ ENGINE_TABLE = [
     Engine("lemmas", engine_lemmas),
     Engine("pdr", engine_pdr),
     Engine("auto", engine_auto),
+    Engine("portfolio", engine_portfolio),
     Engine("matrix", engine_matrix),
     Engine("lasso", engine_lasso),
     Engine("explicit", engine_explicit),

@@ -1,8 +1,8 @@
 """Differential testing: random well-typed claims (tests/claimgen.py: random formulas
 and shaped claims) go through the real front end and are checked by every engine of
 tests/differential.py's ENGINE_TABLE (BMC, k-induction with and without generated
-lemmas, PDR, the default portfolio, the matrix, the lasso engine, the explicit-state
-engine) and by the explicit-state evaluator, which must agree. The examples are
+lemmas, PDR, the default orchestrator and its proof portfolio, the matrix, the lasso
+engine, the explicit-state engine) and by the explicit-state evaluator, which must agree. The examples are
 derandomized, so every run checks the same claims; `make soak` checks thousands more
 (bench/soak.py), and writes a shrunk failure under tests/regressions/, where
 test_regression keeps it."""

@@ -98,7 +98,7 @@ def engine_table(engines: Counter) -> list[str]:
             continue
         agreed = n[PROVED] + n[VIOLATED] + n[HOLDS]  # every decided verdict passed its comparison
         row = (ran, n[PROVED], n[VIOLATED], n[HOLDS], n[UNDECIDED], agreed, engines[(name, "confirmed")])
-        lines.append(f"    {name:<8}" + "".join(f"{v:>14}" for v in row))
+        lines.append(f"    {name:<10}" + "".join(f"{v:>14}" for v in row))
     return lines
 
 

@@ -90,7 +90,7 @@ def _numbered_job(numbered: tuple) -> tuple:
 def engine_table(engines: Counter) -> list[str]:
     """engine x what it decided x how many the explicit evaluator confirmed."""
     cols = ("ran", PROVED, VIOLATED, "holds (bound)", UNDECIDED, "agreed", "confirmed")
-    lines = [f"    {'engine':<8}" + "".join(f"{c:>14}" for c in cols)]
+    lines = [f"    {'engine':<10}" + "".join(f"{c:>14}" for c in cols)]
     for name in ENGINES:
         n = {d: engines[(name, d)] for d in (PROVED, VIOLATED, HOLDS, UNDECIDED)}
         ran = sum(n.values())

@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import tlc  # noqa: E402
 
-from symcheck.cli import _check_one, _select  # noqa: E402  (the check command's own steps)
+from symcheck.cli import _check_one, _select, preload  # noqa: E402  (the check command's own steps)
 from symcheck.errors import InputError  # noqa: E402
 from symcheck.front.claims import claims_dir, load_model  # noqa: E402
 from symcheck.limits import run_parallel  # noqa: E402
@@ -65,6 +65,7 @@ def run_symcheck(names: list[str], jobs: int, engine: str, coverage: bool = True
         print(f"  symcheck {models[i].name}: {r.verdict} ({r.engine}, {secs:.1f} s, {mb:.0f} MB)",
               file=sys.stderr, flush=True)
 
+    preload()
     outcomes = run_parallel([partial(_measured, check_one, m) for m in models], jobs, failed, done=done)
     wall = time.perf_counter() - start
     return [(m, *o) for m, o in zip(models, outcomes) if o is not None], wall

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, note, settings
 from claimgen import any_claims
 from conftest import CLAIMS, ROOT, examples, tlc_reference
 from differential import load
+from test_engine import COUNTER as ENGINE_COUNTER
 from symcheck.engines import explicit
 from symcheck.engines.compiled import compile_model
 from symcheck.errors import ModelError
@@ -163,35 +164,8 @@ def test_reports_read_the_outcome(variant):
     assert as_json(model, r)["verdict"] == r.verdict
 
 
-COUNTER = """\
-claim: counter
-constants:
-  N: 5
-  Limit: {domain: [3, 2]}
-variables:
-  x: 0..N
-  log: seq[0..N, 3]
-  stuck: bool
-init:
-  x: 0
-  log: "[]"
-  stuck: false
-actions:
-  inc:
-    when: x < N and not stuck
-    then:
-      x: x + 1
-  jam:
-    when: x == 1 and not stuck
-    then:
-      stuck: true
-  note:
-    when: len(log) < 3
-    then:
-      log: append(log, x)
-invariants:
-  small: x <= Limit
-"""
+# the engine tests' counter, with its limit a symbolic constant
+COUNTER = ENGINE_COUNTER.replace("  N: 5\n", "  N: 5\n  Limit: {domain: [3, 2]}\n").replace("small: x <= 3", "small: x <= Limit")
 
 
 @pytest.mark.parametrize("edit", [

@@ -109,8 +109,10 @@ LABELS = {"kind": "k-induction", "kind+lemmas": "k-induction with generated lemm
 
 def prove(model: Model, depth: int, engine: str = "auto", timeout: Deadline | float | None = None,
           prove_timeout: float | None = None, progress: Progress | None = None) -> Outcome:
-    """Safety (`run`), then the liveness properties when it holds, on one encoding and
-    one deadline: `timeout` (seconds, or the caller's Deadline) for everything."""
+    """Safety, then the liveness properties when it holds, within one deadline: `timeout`
+    (seconds, or the caller's Deadline) for everything. Safety is decided by the
+    explicit-state search when the claim's states are few (no encoding is built for a
+    violation or a proof without properties), else by `run` on one encoding."""
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     whole = Deadline.of(timeout)

@@ -111,21 +111,20 @@ def _recheck_explicit(model: Model, result: Result) -> Result:
     state spaces say they are not re-checked; the tests cross-check the two engines on
     every claim of the suite."""
     from symcheck.explicit.evaluator import StateCapReached, search
-    if (result.states or 0) > RECHECK_STATES:
+    try:
+        if (result.states or 0) > RECHECK_STATES:
+            raise StateCapReached(RECHECK_STATES)
+        again = search(model, 10**9, max_states=RECHECK_STATES)
+    except StateCapReached:
         result.proof.append(f"not re-checked by a second search (more than {RECHECK_STATES:,} states); the tests "
                             "cross-check this engine against the independent evaluator on every claim of the suite")
         return result
-    try:
-        again = search(model, 10**9, max_states=RECHECK_STATES)
-    except StateCapReached:  # more states than the engine explored: the re-check fails below
-        again = None
-    if again is not None and again.invariant is None and again.complete and again.states == result.states:
+    if again.invariant is None and again.complete and again.states == result.states:
         result.proof.append(f"re-checked: the independent evaluator explored the same {again.states:,} states")
         return result
     failed = Result(model.name, UNKNOWN, None, model.expect, engine="explicit",
-                    reason=f"the explicit engine's proof ({result.states} states) failed its re-check by the independent "
-                           "evaluator (" + (f"{again.invariant or 'no violation'}, {again.states} states" if again
-                                            else f"more than {RECHECK_STATES:,} states") + ")")
+                    reason=f"the explicit engine's proof ({result.states} states) failed its re-check by the "
+                           f"independent evaluator ({again.invariant or 'no violation'}, {again.states} states)")
     failed.timings = result.timings
     return failed
 
@@ -156,9 +155,15 @@ def counterexamples(claim: Model | str, max_traces: int, depth: int | None = Non
 def cover(claim: Model | str, depth: int | None = None, timeout=None) -> Coverage:
     """Which actions can fire, and which invariant premises can be true, within `depth`
     steps (default: the claim's), with the first depth of each."""
-    from symcheck.engines.auto import coverage
+    from symcheck.engines import explicit
+    from symcheck.engines.auto import EXPLICIT_SECONDS, EXPLICIT_STATES
+    from symcheck.engines.vacuity import coverage
+    from symcheck.smt.solve import Deadline
     model = load_claim(claim) if isinstance(claim, str) else claim
-    return coverage(model, model.depth if depth is None else depth, timeout=timeout)
+    bound = model.depth if depth is None else depth
+    whole = Deadline.of(timeout)  # the explicit search first, as for the verdict; the SMT engine when it is too big
+    found = explicit.coverage(model, bound, whole.within(EXPLICIT_SECONDS), max_states=EXPLICIT_STATES)
+    return found if found is not None else coverage(model, bound, timeout=whole)
 
 
 def witness(claim: Model | str, action: str | None = None, premise: str | None = None,

@@ -26,12 +26,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from symcheck.engines import bmc, explicit, kind, lemmas, liveness, pdr, vacuity
+from symcheck.engines import bmc, explicit, kind, lemmas, liveness, pdr
 from symcheck.front.ir import Model
 from symcheck.smt.encode import Encoding
 from symcheck.smt.solve import Deadline
 from symcheck.smt.unroll import Progress
-from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Coverage, Outcome
+from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Outcome
 
 PROVE_TIMEOUT = 60.0  # seconds for the proof phase, by default (a safety net: proofs take seconds)
 # The portfolio's first engine runs alone this long: most proofs take less, and those then
@@ -68,6 +68,20 @@ def _kind_recheck(model: Model, out: Outcome, deadline: Deadline, enc: Encoding)
     return kind.recheck(model, out, timeout=deadline, enc=enc)
 
 
+def _lemmas_run(model: Model, enc: Encoding, deadline: Deadline) -> Outcome:
+    notes: list[str] = []
+    out = lemmas.prove(model, enc, deadline, notes)
+    if out is None:
+        return Outcome(model.name, UNKNOWN, None, model.expect, engine="kind+lemmas", reason="; ".join(notes) or "no proof")
+    return out
+
+
+def _lemmas_recheck(model: Model, out: Outcome, deadline: Deadline, enc: Encoding) -> bool:
+    """lemmas.prove reports a proof only after kind.recheck passed, its lemmas re-proved
+    inductive as fresh queries: a second identical re-check would only double the cost."""
+    return out.verdict == PROVED
+
+
 def _pdr_run(model: Model, enc: Encoding, deadline: Deadline) -> Outcome:
     return pdr.run(model, enc, deadline)
 
@@ -84,7 +98,7 @@ def _pdr_explain(out: Outcome, depth: int) -> list[str]:
 # The proof engines, in order of preference: `auto` runs them all at once, `sequential`
 # one after another in this order, `--engine NAME` one alone. A new engine is one entry.
 PROOF_ENGINES: dict[str, ProofEngine] = {
-    "lemmas": ProofEngine("lemmas", lemmas.prove, _kind_recheck, lambda out, depth: _kind_proof(out, depth) + out.proof),
+    "lemmas": ProofEngine("lemmas", _lemmas_run, _lemmas_recheck, lambda out, depth: _kind_proof(out, depth) + out.proof),
     "kind": ProofEngine("kind", _kind_run, _kind_recheck, lambda out, depth: _kind_proof(out, depth)),
     "pdr": ProofEngine("pdr", _pdr_run, _pdr_recheck, _pdr_explain),
 }
@@ -118,14 +132,6 @@ def prove(model: Model, depth: int, engine: str = "auto", timeout: Deadline | fl
     if model.properties and result.holds:
         result = _with_liveness(model, enc, result, depth, whole, progress)
     return result
-
-
-def coverage(model: Model, depth: int, timeout: Deadline | float | None = None) -> Coverage:
-    """Coverage as the verdict is found: the explicit-state search when the claim's states
-    are few, else the SMT coverage engine (`vacuity`) within what is left of `timeout`."""
-    whole = Deadline.of(timeout)
-    found = explicit.coverage(model, depth, whole.within(EXPLICIT_SECONDS), max_states=EXPLICIT_STATES)
-    return found if found is not None else vacuity.coverage(model, depth, timeout=whole)
 
 
 def _explicit_first(model: Model, whole: Deadline, alone: bool) -> Outcome:

@@ -99,8 +99,64 @@ class TupleT(Type):
         return "tuple[" + ", ".join(map(str, self.elems)) + "]"
 
 
+@dataclass(frozen=True)
+class StrT(Type):
+    """A string (Z3's theory of strings): unbounded unless `maxlen` is given; `alphabet`,
+    when given, is the set of characters it may contain."""
+    maxlen: int | None = None
+    alphabet: str | None = None
+
+    def __str__(self) -> str:
+        opts = [str(self.maxlen)] if self.maxlen is not None else []
+        if self.alphabet is not None:
+            opts.append(repr(self.alphabet))
+        return "str" + (f"[{', '.join(opts)}]" if opts else "")
+
+
+@dataclass(frozen=True)
+class SortT(Type):
+    """A sort of unspecified size: a finite set of any size whose members have no names
+    (an uninterpreted sort in Z3; a proof over it holds for every size)."""
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
 BOOL = BoolT()
 INT = IntT()
+STR = StrT()
+
+
+class Feature(enum.Enum):
+    """What a claim needs of an engine beyond finite types. Each engine declares the
+    features it supports (`SUPPORTS`); the orchestrator hands a claim only to engines
+    that support all of its features, and says why it skipped the others."""
+    STRINGS = "strings"  # a `str` variable, constant or parameter
+    UNBOUNDED_INT = "unbounded integers"  # an `int` without a range
+    SORTS = "sorts of unspecified size"  # a `{sort: S}` constant and what ranges over it
+
+    def __str__(self) -> str:
+        return self.value
+
+
+def type_features(t: Type) -> frozenset[Feature]:
+    """The features a value of type `t` needs (through sets, sequences, maps, records)."""
+    if isinstance(t, StrT):
+        return frozenset({Feature.STRINGS})
+    if isinstance(t, SortT):
+        return frozenset({Feature.SORTS})
+    if isinstance(t, IntT):
+        return frozenset() if t.bounded else frozenset({Feature.UNBOUNDED_INT})
+    if isinstance(t, (SetT, SeqT)):
+        return type_features(t.elem)
+    if isinstance(t, MapT):
+        return type_features(t.key) | type_features(t.val)
+    if isinstance(t, RecordT):
+        return frozenset().union(*(type_features(ft) for _, ft in t.fields))
+    if isinstance(t, TupleT):
+        return frozenset().union(*(type_features(et) for et in t.elems))
+    return frozenset()
 
 # ---------------------------------------------------------------- expressions
 
@@ -336,6 +392,14 @@ class Model:
             if c.name == name:
                 return c
         raise KeyError(name)
+
+    @property
+    def features(self) -> frozenset[Feature]:
+        """What this claim needs beyond finite types: from the types of its state
+        variables, constants and action parameters."""
+        types = [t for _, t in self.variables] + [c.type for c in self.constants]
+        types += [t for a in self.actions for _, t in a.params]
+        return frozenset().union(*(type_features(t) for t in types))
 
     @property
     def symbolic(self) -> tuple[Constant, ...]:

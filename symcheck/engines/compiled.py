@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from symcheck.front.strings import PYTHON as STRING_OPERATIONS
 from symcheck.errors import ModelError, Span
 from symcheck.front.actions import instances
 from symcheck.front.ir import (BOOL, BoolT, Comp, DefCall, EnumT, Expr, Gen, IntT, Lit, MapT, Model, Op, Opcode, RecordT,
@@ -521,6 +522,8 @@ class Compiler:
             if all(self.fits(x, elem, env) for x in e.args):
                 return f"frozenset({elems})"
             return self.checked_set(elems, elem, sp)
+        if o in STRING_OPERATIONS:  # the meaning front.strings gives it (a pooled function)
+            return f"{self.pool(STRING_OPERATIONS[o], 'string')}({', '.join(a)})"
         if o is Opcode.COERCE:
             if not _holds_sets(e.type):
                 return a[0]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 
 from symcheck.front.ir import Model
+from symcheck.front.strings import FREE, is_free
 from symcheck.front.values import domain, render
 
 
@@ -14,7 +15,7 @@ def instances(model: Model):
     out = []
     for a in model.actions:
         names = [p for p, _ in a.params]
-        for combo in itertools.product(*(domain(t) for _, t in a.params)):
+        for combo in itertools.product(*([FREE] if is_free(t) else domain(t) for _, t in a.params)):
             out.append((a, dict(zip(names, combo, strict=False))))
     return out
 

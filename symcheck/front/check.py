@@ -14,6 +14,7 @@ from symcheck.front.expressions import Scope, coerce
 from symcheck.front.ir import BOOL, Action, ConstantOverride, Expr, Fairness, Invariant, Lit, Model, Property, Type
 from symcheck.front.source import YMap, YScalar, YSeq, parse_expr, parse_type, parse_type_text
 from symcheck.front.size import check_size
+from symcheck.front.strings import is_free
 from symcheck.front.values import check_finite, domain_size
 from symcheck.front.overrides import Override, is_flag
 from symcheck.front.variants import Variant, check_keys, parse_def_key, render_patch
@@ -245,8 +246,9 @@ class ClaimChecker(Calls):
                         raise InputError(pspan, f"parameter {pname!r} hides the variable of the same name")
                     pt = self.resolve_type(parse_type(ptnode, f"parameter {pname}"))
                     self.check_storable(pt, ptnode.span, f"parameter {pname}")
-                    check_finite(pt, ptnode.span, f"parameter {pname}", MAX_INSTANCES)
-                    count *= domain_size(pt)
+                    if not is_free(pt):  # an unbounded string: one instance, the solver picks it per step
+                        check_finite(pt, ptnode.span, f"parameter {pname}", MAX_INSTANCES)
+                        count *= domain_size(pt)
                     params.append((pname, pt))
             total += count
             if total > MAX_INSTANCES:

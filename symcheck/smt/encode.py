@@ -8,7 +8,8 @@ from __future__ import annotations
 import z3
 
 from symcheck.front.actions import instances
-from symcheck.front.ir import Expr, Model
+from symcheck.front.ir import Expr, Feature, Model
+from symcheck.front.strings import FREE
 from symcheck.smt.capacity import capacities
 from symcheck.smt.expr import Context
 from symcheck.smt.symbolic import (decode, eq, fresh, labels, leaves, lift, member, type_ok,
@@ -33,6 +34,10 @@ class Encoding:
         for c in self.symbolic:
             self.consts[c.name] = fresh(f"{c.name}@const", c.type)
         self.insts = instances(model)
+        # an unbounded string parameter is chosen at each step: one Z3 string per instance
+        # and parameter, renamed per step like the state (its value is decoded into the trace)
+        self.free_params = {(k, p): fresh(f"{a.name}#{k}.{p}@cur", t) for k, (a, params) in enumerate(self.insts)
+                            for p, t in a.params if params[p] is FREE}
         self.room = capacities(model)  # state variables' shapes: room for overflowing sequences
         self.cur = self._state_vars("cur")
         self.nxt = self._state_vars("nxt")
@@ -56,6 +61,11 @@ class Encoding:
         _LAST[:] = [(model, enc)]
         return enc
 
+    @property
+    def logic(self) -> str:
+        """The solver logic its queries need: with strings, Z3's strings and integers."""
+        return "QF_SLIA" if Feature.STRINGS in self.model.features else "QF_LIA"
+
     def _state_vars(self, tag: str) -> dict:
         return {n: fresh(f"{n}@{tag}", self.room[n]) for n, t in self.model.variables}
 
@@ -73,7 +83,23 @@ class Encoding:
             pairs += list(zip(leaves(self.cur[n]), leaves(self.state(i)[n]), strict=False))
             pairs += list(zip(leaves(self.nxt[n]), leaves(self.state(i + 1)[n]), strict=False))
         pairs.append((self.sel_cur, self.selector(i)))
+        pairs += [(v, self.free_param(k, p, i)) for (k, p), v in self.free_params.items()]
         return pairs
+
+    def free_param(self, k: int, p: str, i: int):
+        """The string that action instance k takes for its unbounded parameter p at step i."""
+        a = self.insts[k][0]
+        return fresh(f"{a.name}#{k}.{p}@{i}", dict(a.params)[p])
+
+    def _free_types(self, k: int) -> list:
+        """Instance k's free string parameters lie in their types (a length bound)."""
+        types = dict(self.insts[k][0].params)
+        return [type_ok(v, types[p]) for (j, p), v in self.free_params.items() if j == k]
+
+    def _env(self, k: int) -> dict:
+        """Action instance k's parameters as terms (a free string: its step template)."""
+        action, params = self.insts[k]
+        return {p: self.free_params[k, p] if params[p] is FREE else lift(params[p], t) for p, t in action.params}
 
     def at(self, template, i: int):
         """Instantiate a template over (cur, nxt, act) at step i."""
@@ -92,10 +118,10 @@ class Encoding:
     def _trans_template(self):
         sel = self.sel_cur
         options, bads, enabled = [], [], []
-        for k, (action, params) in enumerate(self.insts):
+        for k, (action, _params) in enumerate(self.insts):
             ctx = Context(self.model, self.consts)
-            env = {p: lift(v, t) for (p, t), v in zip(action.params, params.values(), strict=False)}
-            guard = ctx.enc(action.guard, self.cur, env)
+            env = self._env(k)
+            guard = z3.And(ctx.enc(action.guard, self.cur, env), *self._free_types(k))
             guard_wf = z3.And([c for c, _ in ctx.obligations])
             ctx.obligations = []
             assigned = {}
@@ -208,7 +234,8 @@ class Encoding:
     def decode_step(self, m, i: int):
         k = m.evaluate(self.selector(i), model_completion=True).as_long()
         action, params = self.insts[k]
-        return action, params
+        types = dict(action.params)
+        return action, {p: decode(m, self.free_param(k, p, i), types[p]) if v is FREE else v for p, v in params.items()}
 
     # -- liveness: templates for the lasso engine
     def _cached(self, key, build):
@@ -235,8 +262,8 @@ class Encoding:
     def _changes_template(self, k: int):
         action, params = self.insts[k]
         ctx = Context(self.model, self.consts)
-        env = {p: lift(v, t) for (p, t), v in zip(action.params, params.values(), strict=False)}
-        guard = ctx.enc(action.guard, self.cur, env)
+        env = self._env(k)
+        guard = z3.And(ctx.enc(action.guard, self.cur, env), *self._free_types(k))
         with ctx.under(guard):
             assigned = {var: ctx.enc(e, self.cur, env) for var, e in action.updates}
         wf = z3.And([c for c, _ in ctx.obligations])

@@ -54,7 +54,7 @@ class Unroller(Session):
 
     def __init__(self, enc: Encoding, deadline: Deadline | None, well_formed: bool = False,
                  typed: bool = False, config: bool = True):
-        super().__init__(deadline)
+        super().__init__(deadline, enc.logic)
         self.enc, self.well_formed, self.typed = enc, well_formed, typed
         init, init_wf = enc.init()
         self.init_wf = init_wf

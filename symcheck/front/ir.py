@@ -366,6 +366,18 @@ class ConstantOverride:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """A red variant that is a finding in OpenClaw: `confirmed` on `package` (by the
+    `reproducer` that `make conformance` runs), a matter of `intent`, or `open`; and the
+    configuration that avoids it."""
+    status: str  # confirmed | intent | open
+    package: str = ""
+    reproducer: str = ""
+    avoided_by: str = ""
+    summary: str = ""
+
+
+@dataclass(frozen=True)
 class Model:
     """A checked claim variant, ready for the engines."""
     name: str
@@ -390,6 +402,9 @@ class Model:
     unproved: tuple[tuple[str, str], ...] = ()  # (invariant or property, reason): bounded on purpose
     overrides: tuple[ConstantOverride, ...] = ()  # constants given from outside the claim
     lemmas: tuple[Invariant, ...] = ()  # hand-written lemmas (`lemmas:`): each re-proved, then used by the proof
+    policy: tuple[str, ...] = ()  # the security-case areas it argues (front.metadata)
+    assumptions: tuple[tuple[str, str], ...] = ()  # (id, sentence): what it rests on
+    finding: Finding | None = None  # a red variant that is a finding in OpenClaw
 
     def var_type(self, name: str) -> Type:
         for vname, vtype in self.variables:

@@ -129,7 +129,7 @@ def test_same_command_twice_gives_identical_output(tmp_path):
 # `trace` hold what every stage shares (bad input; solver-free result types).
 PIPELINE = ["errors", "trace",
             "front.ir", "front.source", "front.overrides", "front.values", "front.actions", "front.variants", "front.declarations",
-            "front.expressions", "front.calls", "front.size", "front.check",
+            "front.expressions", "front.calls", "front.size", "front.metadata", "front.check",
             "front.unbounded",
             "front.claims",
             "explicit.evaluator", "explicit.liveness",
@@ -141,7 +141,7 @@ PIPELINE = ["errors", "trace",
             "engines.bmc", "engines.kind", "engines.lemmas", "engines.pdr", "engines.matrix", "engines.liveness",
             "engines.vacuity", "engines.multitrace", "engines.auto",
             "report.explain", "report.text", "report.itf", "report.junit", "report.sarif", "report.artifacts",
-            "report.catalog",
+            "report.catalog", "report.case",
             "api", "serve", "serve.share", "serve.loading", "serve.explore", "serve.app",
             "progress", "cli", "pytest_plugin", "__main__"]
 Z3_USERS = ["smt.arrays", "smt.encode", "smt.expr", "smt.horn", "smt.lasso", "smt.lemmas", "smt.quantified", "smt.solve",

@@ -197,8 +197,9 @@ def test_a_broken_claim_shows_its_located_error(server, page):
 def test_explore_by_hand_to_the_violation(server, page):
     from symcheck.explicit.evaluator import search
     from symcheck.serve.explore import label
+    from symcheck.front.claims import catalog
     from symcheck.serve.loading import load
-    model = load(CLAIMS, "pairing-negative")
+    model = load(catalog(CLAIMS)["pairing-negative"])
     found = search(model, model.depth)  # the shortest counterexample, found without the page
     types = {a.name: dict(a.params) for a in model.actions}
     path = [label(name, params, types[name]) for (name, params), _ in found.trace[1:]]

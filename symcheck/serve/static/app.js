@@ -90,7 +90,7 @@ function show(view) {
 async function openCatalog() {
   show("catalog");
   document.title = "symcheck: claims";
-  const families = await api("/api/catalog");
+  const families = (await api("/api/catalog")).families;
   const box = $("catalog");
   box.replaceChildren();
   for (const f of families) {

@@ -68,7 +68,7 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, max_k: int = MAX_K
         if answer.unknown:
             return out(UNKNOWN, bound=k, reason=_why(answer, k))
         if fresh:
-            answer = _fresh_check(deadline, enc.logic, max_conflicts, enc.config_constraint(), *assume, *step_query(enc, k, lemmas))
+            answer = _fresh_check(deadline, max_conflicts, enc.logic, enc.config_constraint(), *assume, *step_query(enc, k, lemmas))
         else:
             answer = step.check(_step_obligation(enc, k))
         if answer.unsat:
@@ -86,7 +86,7 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, max_k: int = MAX_K
     return out(UNKNOWN, bound=max_k, reason=f"no proof up to k = {max_k}")
 
 
-def _fresh_check(deadline: Deadline, logic: str, max_conflicts: int | None, *formulas: Formula) -> Answer:
+def _fresh_check(deadline: Deadline, max_conflicts: int | None, logic: str, *formulas: Formula) -> Answer:
     """One query on a solver of its own (no incremental state)."""
     session = Session(deadline, logic, max_conflicts=max_conflicts)
     session.add(*formulas)

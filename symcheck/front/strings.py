@@ -30,17 +30,6 @@ WHITESPACE = "\t\n\v\f\r \u00a0\u1680" + "".join(chr(c) for c in range(0x2000, 0
 METHODS = {"lower": 0, "strip": 0, "startswith": 1, "endswith": 1, "replace": 2, "before": 1, "after": 1}
 
 
-class FreeString:
-    """The value of an unbounded `str` action parameter in an action instance: the solver
-    chooses it at each step (the instance stands for every string)."""
-
-    def __repr__(self) -> str:
-        return "<any string>"
-
-
-FREE = FreeString()
-
-
 def is_free(t: Type) -> bool:
     """A string type with infinitely many values (no maximum length, or no alphabet)."""
     return isinstance(t, StrT) and (t.maxlen is None or t.alphabet is None)

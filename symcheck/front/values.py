@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from symcheck.errors import InputError, Span
-from symcheck.front.ir import BoolT, EnumT, IntT, MapT, RecordT, SeqT, SetT, StrT, TupleT, Type
+from symcheck.front.ir import BoolT, EnumT, IntT, MapT, RecordT, SeqT, SetT, SortT, StrT, TupleT, Type
 
 MAX_DOMAIN = 1 << 16  # largest domain that is ever enumerated
 
@@ -37,6 +37,8 @@ def _domain_size(t: Type) -> int | None:
         if t.maxlen is None or t.alphabet is None:
             return None
         return sum(len(t.alphabet) ** k for k in range(t.maxlen + 1)) if t.maxlen < 64 else float("inf")
+    if isinstance(t, SortT):
+        return None
     if isinstance(t, SetT):
         n = domain_size(t.elem)
         return None if n is None else (2 ** n if n < 4096 else float("inf"))
@@ -104,7 +106,8 @@ def contains(t: Type, v: Any) -> bool:
     if isinstance(t, BoolT):
         return isinstance(v, bool)
     if isinstance(t, IntT):
-        return isinstance(v, int) and not isinstance(v, bool) and (not t.bounded or t.lo <= v <= t.hi)
+        return isinstance(v, int) and not isinstance(v, bool) and (t.lo is None or t.lo <= v) \
+            and (t.hi is None or v <= t.hi)
     if isinstance(t, EnumT):
         return v in t.members
     if isinstance(t, StrT):
@@ -128,6 +131,8 @@ def contains(t: Type, v: Any) -> bool:
 def sort_key(v: Any, t: Type):
     if isinstance(t, (BoolT, IntT)):
         return int(v)
+    if isinstance(t, SortT):  # a member of a sort as a solver names it: Sender!2
+        return int(v.rsplit("!", 1)[-1]) if v.rsplit("!", 1)[-1].isdigit() else v
     if isinstance(t, EnumT):
         return t.members.index(v) if v in t.members else len(t.members)
     if isinstance(t, StrT):
@@ -162,7 +167,7 @@ def render(v: Any, t: Type) -> str:
         return "True" if v else "False"
     if isinstance(t, IntT):
         return str(v)
-    if isinstance(t, EnumT):
+    if isinstance(t, (EnumT, SortT)):
         return str(v)
     if isinstance(t, StrT):  # quoted, with JSON's escapes: every character visible
         return json.dumps(v, ensure_ascii=False) if v.isprintable() else json.dumps(v)
@@ -182,7 +187,7 @@ def render(v: Any, t: Type) -> str:
 
 
 def to_json(v: Any, t: Type) -> Any:
-    if isinstance(t, (BoolT, IntT, EnumT, StrT)):
+    if isinstance(t, (BoolT, IntT, EnumT, SortT, StrT)):
         return v
     if isinstance(t, SetT):
         return [to_json(e, t.elem) for e in sorted(v, key=lambda e: sort_key(e, t.elem))]

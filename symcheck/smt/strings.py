@@ -17,8 +17,8 @@ from symcheck.front.ir import Opcode, StrT
 # the characters lower() changes, as (first, last) code ranges, and those strip() removes:
 # written from the documentation in front.strings (LOWER, WHITESPACE), not imported
 _UPPER_RANGES = ((0x41, 0x5A), (0xC0, 0xD6), (0xD8, 0xDE))
-_TRIMMED = (0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x20, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029, 0x202F,
-            0x205F, 0x3000, 0xFEFF)
+_TRIMMED = ((0x09, 0x0D), (0x20, 0x20), (0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200A), (0x2028, 0x2029),
+            (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000), (0xFEFF, 0xFEFF))
 
 _cache: dict[str, Any] = {}  # per-process Z3 functions, built once
 
@@ -43,7 +43,8 @@ def _lower_function():
 def _space(one):
     """The one-character string is white space strip() removes."""
     code = z3.StrToCode(one)
-    return z3.Or([code == k for k in _TRIMMED])
+    return z3.And(code <= 0xFEFF, code >= 0x09,
+                  z3.Or([code == lo if lo == hi else z3.And(code >= lo, code <= hi) for lo, hi in _TRIMMED]))
 
 
 def _strip_functions():

@@ -23,6 +23,9 @@ def proved_for(model: Model) -> str:
     clocks = [n for n, t in model.variables if isinstance(t, IntT) and not t.bounded]
     if clocks:
         parts.append("every value of " + _and(clocks))
+    from symcheck.front.strings import unbounded
+    if unbounded(model):
+        parts.append("every string the actions' string parameters take")
     return "for " + ", ".join(parts) if parts else ""
 
 

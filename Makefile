@@ -211,9 +211,9 @@ CLAIM_TARGETS := \
   oc-routing-strings-finding-case-folded-ids \
   oc-routing-strings-finding-peer-id-forges-thread-key \
   oc-routing-strings-finding-group-id-case-folded \
-  oc-routing-strings-finding-link-entry-admits-unnamed-sender \
   oc-routing-strings-finding-canonical-name-is-a-sender-id \
   oc-routing-strings-finding-account-ids-folded \
+  oc-routing-strings-fixed-dm-keys \
   oc-routing \
   oc-routing-per-account-channel-peer \
   oc-routing-finding-main-scope-merges-dms \

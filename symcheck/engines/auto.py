@@ -26,8 +26,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from symcheck.engines import bmc, explicit, kind, lemmas, liveness, pdr
-from symcheck.front.ir import Model
+from symcheck.engines import bmc, explicit, kind, lemmas, liveness, pdr, vacuity
+from symcheck.errors import InputError, Span
+from symcheck.front.ir import Feature, Model
 from symcheck.smt.encode import Encoding
 from symcheck.smt.solve import Deadline
 from symcheck.smt.unroll import Progress
@@ -53,11 +54,13 @@ class ProofEngine:
     """One engine of the proof phase. `run` answers proved, violated (at `length` when it
     knows it; BMC then makes the trace) or unknown with the reason; `recheck` re-derives
     a proof independently (a proof that fails it is never reported); `explain` words a
-    re-checked proof for the report, given the depth BMC covered."""
+    re-checked proof for the report, given the depth BMC covered; `supports`: the claim
+    features it decides (its module's SUPPORTS)."""
     name: str
     run: Callable[[Model, Encoding, Deadline], Outcome]
     recheck: Callable[[Model, Outcome, Deadline, Encoding], bool]
     explain: Callable[[Outcome, int], list[str]]
+    supports: frozenset[Feature]
 
 
 def _kind_run(model: Model, enc: Encoding, deadline: Deadline) -> Outcome:
@@ -98,13 +101,65 @@ def _pdr_explain(out: Outcome, depth: int) -> list[str]:
 # The proof engines, in order of preference: `auto` runs them all at once, `sequential`
 # one after another in this order, `--engine NAME` one alone. A new engine is one entry.
 PROOF_ENGINES: dict[str, ProofEngine] = {
-    "lemmas": ProofEngine("lemmas", _lemmas_run, _lemmas_recheck, lambda out, depth: _kind_proof(out, depth) + out.proof),
-    "kind": ProofEngine("kind", _kind_run, _kind_recheck, lambda out, depth: _kind_proof(out, depth)),
-    "pdr": ProofEngine("pdr", _pdr_run, _pdr_recheck, _pdr_explain),
+    "lemmas": ProofEngine("lemmas", _lemmas_run, _lemmas_recheck, lambda out, depth: _kind_proof(out, depth) + out.proof,
+                          lemmas.SUPPORTS),
+    "kind": ProofEngine("kind", _kind_run, _kind_recheck, lambda out, depth: _kind_proof(out, depth), kind.SUPPORTS),
+    "pdr": ProofEngine("pdr", _pdr_run, _pdr_recheck, _pdr_explain, pdr.SUPPORTS),
 }
 ENGINES = ("auto", "sequential", "explicit", "bmc", *PROOF_ENGINES)
 LABELS = {"kind": "k-induction", "kind+lemmas": "k-induction with generated lemmas", "lemmas": "k-induction with generated lemmas",
-          "pdr": "PDR", "explicit": "explicit-state search"}  # engine names in reasons
+          "pdr": "PDR", "explicit": "explicit-state search", "bmc": "bounded model checking", "lasso": "lasso engine",
+          "coverage": "coverage engine"}  # engine names in reasons
+# What the other engines decide beyond finite types (their modules' SUPPORTS; a proof
+# engine's is in its entry): a claim goes only to the engines that support all of its
+# features (`Model.features`).
+SUPPORTS: dict[str, frozenset[Feature]] = {
+    "explicit": explicit.SUPPORTS, "bmc": bmc.SUPPORTS, "lasso": liveness.SUPPORTS, "coverage": vacuity.SUPPORTS,
+}
+
+
+def supports(engine: str) -> frozenset[Feature]:
+    return PROOF_ENGINES[engine].supports if engine in PROOF_ENGINES else SUPPORTS[engine]
+
+
+def unsupported(engine: str, model: Model) -> str | None:
+    """Why `engine` is not used on `model` (the features of the claim it does not
+    support), or None when it can decide the claim."""
+    missing = model.features - supports(engine)
+    if not missing:
+        return None
+    return f"the {LABELS[engine]} is not used: the claim has {', '.join(sorted(f.value for f in missing))}"
+
+
+def check_engine(model: Model, engine: str) -> None:
+    """An engine asked for by name that cannot decide the claim is a usage error (exit 2),
+    before any work starts."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    named = [engine] if engine in SUPPORTS or engine in PROOF_ENGINES else []
+    if model.properties and engine not in ("auto", "sequential"):
+        named.append("lasso")
+    for name in named:
+        missing = model.features - supports(name)
+        if missing:
+            raise InputError(Span(model.file, 1, 1),
+                             f"--engine {engine} cannot check {model.name}: the {LABELS[name]} does not support "
+                             f"{', '.join(sorted(f.value for f in missing))}",
+                             "use --engine auto: it chooses the engines that decide this claim")
+
+
+def _skipped(model: Model, names: list[str]) -> list[str]:
+    return [why for why in (unsupported(n, model) for n in names) if why]
+
+
+def _with_notes(out: Outcome, notes: list[str]) -> Outcome:
+    """`notes` (engines skipped, and why) added where the report prints them: the proof
+    lines of a proof, else the reason."""
+    if notes and out.proved:
+        out.proof = out.proof + notes
+    elif notes and out.verdict in (HOLDS, UNKNOWN):
+        out.reason = "; ".join(([out.reason] if out.reason else []) + notes)
+    return out
 
 
 def prove(model: Model, depth: int, engine: str = "auto", timeout: Deadline | float | None = None,
@@ -113,11 +168,11 @@ def prove(model: Model, depth: int, engine: str = "auto", timeout: Deadline | fl
     (seconds, or the caller's Deadline) for everything. Safety is decided by the
     explicit-state search when the claim's states are few (no encoding is built for a
     violation or a proof without properties), else by `run` on one encoding."""
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    check_engine(model, engine)
     whole = Deadline.of(timeout)
     first = None
-    if engine in ("auto", "sequential", "explicit"):
+    skipped = _skipped(model, ["explicit", *PROOF_ENGINES]) if engine in ("auto", "sequential") else []
+    if engine == "explicit" or (engine in ("auto", "sequential") and unsupported("explicit", model) is None):
         first = _explicit_first(model, whole, engine == "explicit")
         if first.violated or (first.proved and not model.properties) or (engine == "explicit" and not first.proved):
             return first
@@ -131,7 +186,7 @@ def prove(model: Model, depth: int, engine: str = "auto", timeout: Deadline | fl
     result.timings["encode"] = result.timings.get("encode", 0.0) + t_enc
     if model.properties and result.holds:
         result = _with_liveness(model, enc, result, depth, whole, progress)
-    return result
+    return _with_notes(result, skipped)
 
 
 def _explicit_first(model: Model, whole: Deadline, alone: bool) -> Outcome:
@@ -167,7 +222,11 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, en
             return result
     start = time.perf_counter()
     proof = whole.within(budget)
-    names = list(PROOF_ENGINES) if engine in ("auto", "sequential") else [engine]
+    names = ([n for n in PROOF_ENGINES if unsupported(n, model) is None] if engine in ("auto", "sequential")
+             else [engine])
+    if not names:
+        result.reason = "not proved for every depth: " + "; ".join(_skipped(model, list(PROOF_ENGINES)))
+        return result
     parallel = engine == "auto" and portfolio_supported() and len(names) > 1
     if parallel:
         attempts = _race(model, enc, names, proof, whole, depth, progress)

@@ -225,6 +225,8 @@ CLAIM_TARGETS := \
   pairing-refresh-race-negative \
   pairing-refresh \
   pairing-refresh-negative \
+  pairing-unbounded \
+  pairing-unbounded-duplicate \
   pairing \
   pairing-negative \
   pairing-cap-and-ttl \

@@ -28,6 +28,8 @@ from functools import partial
 
 from symcheck.engines import bmc, explicit, kind, lemmas, liveness, pdr, vacuity
 from symcheck.errors import InputError, Span
+from symcheck.front.unbounded import needs_smt, proved_for
+from symcheck.smt.quantified import fragment_note
 from symcheck.front.ir import Feature, Model
 from symcheck.smt.encode import Encoding
 from symcheck.smt.solve import Deadline
@@ -126,6 +128,9 @@ def unsupported(engine: str, model: Model) -> str | None:
     """Why `engine` is not used on `model` (the features of the claim it does not
     support), or None when it can decide the claim."""
     missing = model.features - supports(engine)
+    beyond = needs_smt(model) if engine == "explicit" else None  # also constants of any value
+    if beyond:
+        return f"the {LABELS[engine]} is not used: {beyond}"
     if not missing:
         return None
     return f"the {LABELS[engine]} is not used: the claim has {', '.join(sorted(f.value for f in missing))}"
@@ -140,11 +145,9 @@ def check_engine(model: Model, engine: str) -> None:
     if model.properties and engine not in ("auto", "sequential"):
         named.append("lasso")
     for name in named:
-        missing = model.features - supports(name)
-        if missing:
-            raise InputError(Span(model.file, 1, 1),
-                             f"--engine {engine} cannot check {model.name}: the {LABELS[name]} does not support "
-                             f"{', '.join(sorted(f.value for f in missing))}",
+        why = unsupported(name, model)
+        if why:
+            raise InputError(Span(model.file, 1, 1), f"--engine {engine} cannot check {model.name}: {why}",
                              "use --engine auto: it chooses the engines that decide this claim")
 
 
@@ -227,6 +230,7 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, en
     if not names:
         result.reason = "not proved for every depth: " + "; ".join(_skipped(model, list(PROOF_ENGINES)))
         return result
+    beyond = needs_smt(model)
     parallel = engine == "auto" and portfolio_supported() and len(names) > 1
     if parallel:
         attempts = _race(model, enc, names, proof, whole, depth, progress)
@@ -236,8 +240,9 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, en
     if winner is not None and winner.verdict == VIOLATED:
         return winner
     if winner is not None:
+        scope = [f"proved {proved_for(model)}", *fragment_note(model)] if beyond else []
         r = Outcome(result.claim, PROVED, result.bound, result.expected, engine=winner.engine, k=winner.k,
-                    how=winner.how, proof=winner.proof + _portfolio_note(names, winner.engine, parallel))
+                    how=winner.how, proof=scope + winner.proof + _portfolio_note(names, winner.engine, parallel))
         r.timings = {**result.timings, "prove": time.perf_counter() - start}
         return r
     notes = [a.reason for a in attempts if a is not None and a.reason]

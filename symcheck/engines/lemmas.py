@@ -18,7 +18,8 @@ from symcheck.smt.lemmas import Lemma, all_of, candidates, holds_in
 from symcheck.smt.solve import Answer, Deadline, Formula, Session, neg, true_in
 from symcheck.trace import PROVED, UNKNOWN, VIOLATED, Outcome
 
-SUPPORTS: frozenset[Feature] = frozenset(Feature)  # the claim features it decides (the solver's theories)
+# finite types only: candidate lemmas are mined from the values of each type (values.domain)
+SUPPORTS: frozenset[Feature] = frozenset()
 ENGINE = "kind+lemmas"
 MAX_K = 3  # with lemmas a proof needs a small k, or the lemmas did not help (the plain engine goes on)
 SHOWN = 12  # lemmas listed in the proof text; the rest are counted
@@ -41,9 +42,9 @@ def houdini(model: Model, enc: Encoding, deadline: Deadline, proposed: list[Lemm
     comes back unknown."""
     init, init_wf = enc.init()
     now = dict(zip(proposed, holds_in(enc, proposed, 0), strict=True))
-    kept = _filter(Session(deadline), proposed, [enc.config_constraint(), init, init_wf], now)
+    kept = _filter(Session(deadline, enc.logic), proposed, [enc.config_constraint(), init, init_wf], now)
     after = dict(zip(kept, holds_in(enc, kept, 1), strict=True))
-    step = Session(deadline)
+    step = Session(deadline, enc.logic)
     step.add(enc.config_constraint(), enc.shape(0), neg(enc.bad_state(0)), neg(enc.step_bad(0)), enc.trans(0))
     while kept:
         # the kept lemmas hold in state 0: assumptions of this query only, as the set shrinks

@@ -17,7 +17,8 @@ from symcheck.smt.horn import recheck_invariant, render_invariant, solve_horn
 from symcheck.smt.solve import Deadline
 from symcheck.trace import PROVED, UNKNOWN, VIOLATED, Outcome
 
-SUPPORTS: frozenset[Feature] = frozenset(Feature)  # the claim features it decides (the solver's theories)
+# Spacer's Horn clauses: linear integer arithmetic, not quantified sorts nor the string theory
+SUPPORTS: frozenset[Feature] = frozenset({Feature.UNBOUNDED_INT})
 
 
 def run(model: Model, encoding: Encoding, deadline: Deadline) -> Outcome:

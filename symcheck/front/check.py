@@ -13,6 +13,7 @@ from symcheck.front.calls import BUILTINS, TEMPORAL, Calls
 from symcheck.front.expressions import Scope, coerce
 from symcheck.front.ir import BOOL, Action, ConstantOverride, Expr, Fairness, Invariant, Lit, Model, Property, Type
 from symcheck.front.source import YMap, YScalar, YSeq, parse_expr, parse_type, parse_type_text
+from symcheck.front.metadata import read_assumptions, read_finding, read_policy, registry_for
 from symcheck.front.size import check_size
 from symcheck.front.values import check_finite, domain_size
 from symcheck.front.overrides import Override, is_flag
@@ -59,6 +60,7 @@ class ClaimChecker(Calls):
         expect, depth, deadlock = self.settings()
         unexercised = self.check_unexercised(actions, invariants)
         unproved = self.check_unproved(invariants, properties)
+        registry = registry_for(self.file)
         return Model(
             name=self.variant.name, family=self.text("claim"), title=self.text("title"),
             source=self.text("source"), statement=self.text("statement"), bug=self.variant.bug,
@@ -69,7 +71,10 @@ class ClaimChecker(Calls):
             properties=properties, fairness=fairness, unexercised=unexercised, unproved=unproved,
             overrides=tuple(ConstantOverride(self.applied[n], self.overrides[n].origin,
                                              "variant" if n in self.variant.changed_constants else "claim")
-                            for n in self.const_nodes if n in self.applied))
+                            for n in self.const_nodes if n in self.applied),
+            policy=read_policy(self.doc.get("policy"), registry),
+            assumptions=read_assumptions(self.doc.get("assumptions"), registry),
+            finding=read_finding(self.variant.finding, expect, self.variant.name))
 
     def declare_types_and_constants(self) -> None:
         """Record the declared names first, then resolve them: a type or constant may

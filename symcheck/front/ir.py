@@ -357,6 +357,18 @@ class ConstantOverride:
 
 
 @dataclass(frozen=True)
+class Finding:
+    """A red variant that is a finding in OpenClaw: `confirmed` on `package` (by the
+    `reproducer` that `make conformance` runs), a matter of `intent`, or `open`; and the
+    configuration that avoids it."""
+    status: str  # confirmed | intent | open
+    package: str = ""
+    reproducer: str = ""
+    avoided_by: str = ""
+    summary: str = ""
+
+
+@dataclass(frozen=True)
 class Model:
     """A checked claim variant, ready for the engines."""
     name: str
@@ -380,6 +392,9 @@ class Model:
     unexercised: tuple[tuple[str, str], ...] = ()  # (action or invariant, reason): coverage gaps expected
     unproved: tuple[tuple[str, str], ...] = ()  # (invariant or property, reason): bounded on purpose
     overrides: tuple[ConstantOverride, ...] = ()  # constants given from outside the claim
+    policy: tuple[str, ...] = ()  # the security-case areas it argues (front.metadata)
+    assumptions: tuple[tuple[str, str], ...] = ()  # (id, sentence): what it rests on
+    finding: Finding | None = None  # a red variant that is a finding in OpenClaw
 
     def var_type(self, name: str) -> Type:
         for vname, vtype in self.variables:

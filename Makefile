@@ -184,6 +184,8 @@ CLAIM_TARGETS := \
   oc-ingress \
   oc-ingress-finding-pairing-approval-authorizes-commands \
   oc-ingress-finding-mention-gate-fails-open-without-detection \
+  oc-ingress-finding-access-groups-off-authorizes-every-sender \
+  oc-ingress-deprecated-merge-for-unknown-policy \
   oc-ingress-open-dm-ignores-allowlist \
   oc-ingress-store-merged-under-allowlist \
   oc-ingress-empty-group-allowlist-is-open \

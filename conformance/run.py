@@ -222,10 +222,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(table(outcomes))
     bad = sum(o.disagree for o in outcomes)
+    found = 0
+    if args.only is None and args.package in (None, "openclaw"):
+        from conformance import findings        # the findings' reproducers (they import this module)
+        print()
+        found = findings.main([])
     print(f"{len(outcomes)} functions, {sum(o.draws for o in outcomes)} draws, {sum(o.tried for o in outcomes)} distinct inputs, "
           f"{sum(o.agree for o in outcomes)} agree, {sum(o.drift for o in outcomes)} documented drift, "
           f"{bad} undocumented disagreements")
-    return 1 if bad else 0
+    return 1 if bad or found else 0
 
 
 if __name__ == "__main__":

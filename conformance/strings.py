@@ -66,8 +66,11 @@ def hostile_id(rng: random.Random, base: str = "alice") -> str:
 
 
 def hostile_ids(rng: random.Random, n: int, base: str = "alice") -> list[str]:
-    """`n` hostile ids, distinct."""
+    """Up to `n` distinct hostile ids (fewer when the generator has no more: about 200
+    for a five-letter base), from at most 50 * n draws."""
     seen: dict[str, None] = {}
-    while len(seen) < n:
+    for _ in range(50 * n):
+        if len(seen) == n:
+            break
         seen.setdefault(hostile_id(rng, base))
     return list(seen)

@@ -26,7 +26,9 @@ export async function prepare(load) {
     if (input.mention) params.mentionFacts = input.mention;
     params.command = input.command ?? false;
     const r = await sdk.resolveStableChannelMessageIngress(params);
-    return { admission: r.ingress.admission, reason: r.ingress.reasonCode, sender: r.senderAccess.reasonCode,
-             authorized: r.commandAccess.authorized, skip: r.activationAccess.shouldSkip };
+    // the admission in the claim's names (pairing-required is its pairing)
+    const admission = r.ingress.admission === "pairing-required" ? "pairing" : r.ingress.admission;
+    return { admission, sender: r.senderAccess.reasonCode, authorized: r.commandAccess.authorized,
+             skip: r.activationAccess.shouldSkip };
   };
 }

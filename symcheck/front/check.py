@@ -92,6 +92,8 @@ class ClaimChecker(Calls):
             self.const_spans[name] = span
             if isinstance(node, YMap) and "enum" in node.items:
                 self.enum_consts.add(name)
+            if isinstance(node, YMap) and "sort" in node.items:
+                self.declare_sort(name, node)
         self.override_enum_constants()
         self.member_index = self._member_index()
         for name in self.type_nodes:
@@ -250,8 +252,9 @@ class ClaimChecker(Calls):
                         raise InputError(pspan, f"parameter {pname!r} hides the variable of the same name")
                     pt = self.resolve_type(parse_type(ptnode, f"parameter {pname}"))
                     self.check_storable(pt, ptnode.span, f"parameter {pname}")
-                    check_finite(pt, ptnode.span, f"parameter {pname}", MAX_INSTANCES)
-                    count *= domain_size(pt)
+                    if domain_size(pt) is not None:  # else one instance, its value chosen per step
+                        check_finite(pt, ptnode.span, f"parameter {pname}", MAX_INSTANCES)
+                        count *= domain_size(pt)
                     params.append((pname, pt))
             total += count
             if total > MAX_INSTANCES:

@@ -19,10 +19,30 @@ _ID = "lowercase letters, digits and dashes"
 
 
 @dataclass(frozen=True)
+class Statement:
+    """A policy statement the case must argue, and the claim families that argue it."""
+    id: str
+    text: str
+    argued_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Area:
+    """A policy area of the security case: its title, what it promises, its statements."""
+    id: str
+    title: str
+    statement: str
+    statements: tuple[Statement, ...]
+
+
+@dataclass(frozen=True)
 class Registry:
-    """The declared policy areas (id -> title) and shared assumptions (id -> sentence)."""
+    """The declared policy areas (id -> title) and shared assumptions (id -> sentence);
+    `areas` in full, and `tests`: for each assumption, the red variants that model it failing."""
     policies: dict[str, str]
     assumptions: dict[str, str]
+    areas: tuple[Area, ...] = ()
+    tests: dict[str, tuple[str, ...]] | None = None
 
 
 def registry_for(claim_file: str) -> Registry:
@@ -40,25 +60,50 @@ def registry_for(claim_file: str) -> Registry:
 
 @lru_cache(maxsize=8)
 def _load(directory: str) -> Registry:
-    return Registry(_entries(Path(directory) / "policy.yaml", "areas", "title"),
-                    _entries(Path(directory) / "assumptions.yaml", "assumptions", "text"))
+    policy = _section(Path(directory) / "policy.yaml", "areas")
+    assumptions = _section(Path(directory) / "assumptions.yaml", "assumptions")
+    areas = tuple(Area(aid, _field(node, "title", aid), _field(node, "statement", aid, ""),
+                       tuple(Statement(sid, _field(snode, "text", sid), _names(snode.get("argued_by")))
+                             for sid, snode in _entries(node.get("statements")).items()))
+                  for aid, node in policy.items())
+    return Registry({a.id: a.title for a in areas}, {k: _field(v, "text", k) for k, v in assumptions.items()},
+                    areas, {k: _names(v.get("exercised_by")) for k, v in assumptions.items()})
 
 
-def _entries(path: Path, section: str, field: str) -> dict[str, str]:
-    """`section: {id: {field: sentence, ...}}` from a registry file."""
+def _section(path: Path, section: str) -> dict[str, YMap]:
+    """`section: {id: {...}}` from a registry file ({} when the file is absent)."""
     if not path.is_file():
         return {}
     doc = load_data_file(path)
     node = doc.get(section) if isinstance(doc, YMap) else None
     if not isinstance(node, YMap):
-        raise InputError(doc.span, f"{path.name} must map `{section}:` to entries of id: {{{field}: ...}}")
-    out = {}
-    for key, entry in node.items.items():
-        text = entry.get(field) if isinstance(entry, YMap) else None
-        if not isinstance(text, YScalar) or not isinstance(text.value, str):
-            raise InputError(entry.span, f"{section} entry {key!r} needs `{field}:` (one sentence)")
-        out[key] = " ".join(text.value.split())
-    return out
+        raise InputError(doc.span, f"{path.name} must map `{section}:` to entries of id: {{...}}")
+    return _entries(node)
+
+
+def _entries(node: YNode | None) -> dict[str, YMap]:
+    if node is None:
+        return {}
+    if not isinstance(node, YMap) or not all(isinstance(v, YMap) for v in node.items.values()):
+        raise InputError(node.span, "expected a mapping of ids to mappings")
+    return dict(node.items)
+
+
+def _field(node: YMap, key: str, owner: str, default: str | None = None) -> str:
+    value = node.get(key)
+    if value is None and default is not None:
+        return default
+    if not isinstance(value, YScalar) or not isinstance(value.value, str):
+        raise InputError(node.span, f"entry {owner!r} needs `{key}:` (one sentence)")
+    return " ".join(value.value.split())
+
+
+def _names(node: YNode | None) -> tuple[str, ...]:
+    if node is None:
+        return ()
+    if not isinstance(node, YSeq) or not all(isinstance(i, YScalar) and isinstance(i.value, str) for i in node.items):
+        raise InputError(node.span, "expected a list of names")
+    return tuple(i.value for i in node.items)
 
 
 def read_policy(node: YNode | None, registry: Registry) -> tuple[str, ...]:

@@ -44,6 +44,11 @@ class Reproducer:
     package: str = "openclaw"
 
 
+def approvals(file: dict, security: str = "full", ask: str = "off") -> dict:
+    """An approvals file resolved for agent main with the config's policy (host default: full, off)."""
+    return {"file": {"version": 1, **file}, "overrides": {"security": security, "ask": ask}}
+
+
 def dm_key(channel: str, sender: str, scope: str, links: dict | None = None) -> dict:
     """A DM's session key input (conformance/node/session_key.mjs)."""
     params = {"agentId": "main", "channel": channel, "accountId": "default", "peer": {"kind": "direct", "id": sender},
@@ -54,6 +59,18 @@ def dm_key(channel: str, sender: str, scope: str, links: dict | None = None) -> 
 
 
 REPRODUCERS = [
+    Reproducer(
+        "oc-exec-policy-finding-invalid-value-fails-open", "exec_policy.mjs",
+        {"0.security": "full", "1.security": "full", "2.ask": "off", "3.security": "deny"},
+        "an approvals file's invalid values ('Deny', 1) are ignored; an invalid agent value discards the wildcard's deny",
+        inputs=[approvals({"agents": {"*": {"security": "deny"}, "main": {"security": "Deny"}}}),
+                approvals({"defaults": {"security": 1}}), approvals({"defaults": {"ask": "Always"}}),
+                approvals({"agents": {"*": {"security": "deny"}}})]),
+    Reproducer(
+        "oc-exec-policy-finding-silent-config-runs-unasked", "exec_policy.mjs",
+        {"0.security": "full", "0.ask": "off", "1.security": "full", "1.ask": "off"},
+        "an empty approvals file under the gateway host's defaults resolves to security full, ask off",
+        inputs=[approvals({}), approvals({"defaults": {}, "agents": {}})]),
     Reproducer(
         "oc-routing-finding-main-scope-merges-dms", "session_key.mjs",
         {"0": "agent:main:main", "1": "agent:main:main", "2": "agent:main:telegram:direct:alice"},

@@ -577,27 +577,30 @@ def catalog_(output, check_only, claims):
               metavar="SECONDS", help="Hard time limit of each check (verdict unknown when hit).")
 @click.option("--memory-limit", type=click.IntRange(64, 65536), default=512, show_default=True, metavar="MB",
               help="Hard memory limit of each check's worker process (verdict unknown when hit).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Another name the server answers for, besides its address and localhost (the Host header; "
+                   "repeat for more): a name this machine is reached by.")
 @claims_option
-def serve(host, port, workers, time_limit, memory_limit, claims):
+def serve(host, port, workers, time_limit, memory_limit, allow_hosts, claims):
     """Serve the web page for running claims: browse the catalog, edit a claim and its
     constants, run it under hard limits, step through its trace, explore it by hand,
     share a run by its link."""
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401 - guard.run serves with it
 
+        from symcheck.serve import guard
         from symcheck.serve.app import create_app
     except ImportError as exc:
         click.echo(f"error: symcheck serve needs {exc.name}: pip install 'symcheck[serve]'", err=True)
         sys.exit(EXIT_INPUT)
-    try:
-        claims_path = claims_dir(claims)
-        catalog(claims_path)  # a bad claims directory is reported now, not on the first request
+    try:  # the catalog is read now: a bad claims directory is reported here, not on the first request
+        app = create_app(claims_dir(claims), workers=workers, time_limit=time_limit, memory_limit=memory_limit,
+                         host=host, allow_hosts=allow_hosts)
     except InputError as exc:
         _fail(exc)
-    app = create_app(claims_path, workers=workers, time_limit=time_limit, memory_limit=memory_limit)
     click.echo(f"symcheck serve: http://{host}:{port}/ ({workers} checks at once, {time_limit:g} s and "
                f"{memory_limit} MB each)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    guard.run(app, host, port)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -143,7 +143,7 @@ PIPELINE = ["errors", "trace",
             "engines.vacuity", "engines.multitrace", "engines.auto",
             "report.explain", "report.text", "report.itf", "report.junit", "report.sarif", "report.artifacts",
             "report.catalog", "report.case",
-            "api", "serve", "serve.share", "serve.loading", "serve.explore", "serve.app",
+            "api", "serve", "serve.share", "serve.loading", "serve.explore", "serve.views", "serve.guard", "serve.app",
             "progress", "cli", "pytest_plugin", "__main__"]
 Z3_USERS = ["smt.arrays", "smt.encode", "smt.expr", "smt.horn", "smt.lasso", "smt.lemmas", "smt.quantified", "smt.solve",
              "smt.symbolic", "smt.unroll"]

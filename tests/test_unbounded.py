@@ -98,7 +98,7 @@ LEMMA = "lemmas:\n  used_was_approved: all(stage[i] == 2 for i in used)\n"
 
 
 def test_without_the_lemma_the_report_shows_the_counterexample_to_induction():
-    r = api.prove(api.load_claim(CTI_DEMO), coverage=False, prove_timeout=8)
+    r = api.prove(api.load_claim(CTI_DEMO), coverage=False, prove_timeout=15)
     assert r.holds and not r.proved
     assert "counterexample to induction" in r.reason and "breaks used_was_issued" in r.reason
     a, b = r.reason.split("state A:")[1].split("state B:")
@@ -116,7 +116,7 @@ def test_a_hand_written_lemma_is_re_proved_and_gives_the_proof(write_claim):
 def test_a_false_lemma_never_proves_anything(write_claim):
     wrong = LEMMA.replace("== 2", "== 1")  # false once a token is redeemed
     text = open(CTI_DEMO).read().replace("depth: 4\n", "depth: 4\n" + wrong)
-    r = api.prove(api.load_claim(str(write_claim(text))), coverage=False, prove_timeout=8)
+    r = api.prove(api.load_claim(str(write_claim(text))), coverage=False, prove_timeout=15)
     assert not r.proved
     assert "the lemma used_was_approved is not inductive (dropped)" in r.reason
 

@@ -39,6 +39,7 @@ def run(model: Model, enc: Encoding, deadline: Deadline) -> Outcome:
                        reason=f"∀-lemma generation: {e.answer.reason}")
     hand = {f"{lemma.name}: {' '.join(lemma.text.split())}" for lemma in model.lemmas}
     dropped = [lemma for lemma in proposed if lemma.text in hand and lemma not in kept]
+    cti = counterexample_to_induction(model, enc, kept, deadline)  # first: one quick query at k = 1
     out = kind.run(model, enc, deadline, MAX_K, lemmas=kept)
     out.engine = ENGINE
     if out.verdict == PROVED:
@@ -47,7 +48,6 @@ def run(model: Model, enc: Encoding, deadline: Deadline) -> Outcome:
     if out.verdict == UNKNOWN:
         notes = [f"with {len(kept)} ∀-lemmas kept of {len(proposed)} candidates: {out.reason}"]
         notes += [f"the lemma {lemma.text.split(':')[0]} is not inductive (dropped)" for lemma in dropped]
-        cti = counterexample_to_induction(model, enc, kept, deadline)
         if cti is not None:
             notes.append("\n".join(cti_lines(model, *cti)))
         out.reason = "; ".join(notes)

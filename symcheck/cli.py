@@ -598,7 +598,8 @@ def serve(host, port, workers, time_limit, memory_limit, allow_hosts, claims):
                          host=host, allow_hosts=allow_hosts)
     except InputError as exc:
         _fail(exc)
-    click.echo(f"symcheck serve: http://{host}:{port}/ ({workers} checks at once, {time_limit:g} s and "
+    shown = "localhost" if host in ("0.0.0.0", "::", "") else f"[{host}]" if ":" in host else host  # a Host it answers
+    click.echo(f"symcheck serve: http://{shown}:{port}/ ({workers} checks at once, {time_limit:g} s and "
                f"{memory_limit} MB each)", err=True)
     guard.run(app, host, port)
 

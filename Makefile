@@ -88,6 +88,8 @@ clean:
 
 # BEGIN CLAIM TARGETS (generated: `make targets` rewrites this block)
 CLAIM_TARGETS := \
+  approvals-token-unbounded \
+  approvals-token-unbounded-negative \
   approvals-token \
   approvals-token-negative \
   approvals \
@@ -174,6 +176,8 @@ CLAIM_TARGETS := \
   multi-event-eventual-emission-negative \
   no-cross-stream \
   no-cross-stream-negative \
+  nodes-pipeline-unbounded \
+  nodes-pipeline-unbounded-negative \
   nodes-pipeline \
   nodes-pipeline-negative \
   nodes-policy \
@@ -213,6 +217,8 @@ CLAIM_TARGETS := \
   oc-ingress-empty-group-allowlist-is-open \
   oc-ingress-control-commands-unchecked \
   oc-ingress-bypass-ignores-any-mention \
+  oc-pairing-code-unbounded \
+  oc-pairing-code-unbounded-reused-code \
   oc-pairing-code \
   oc-pairing-code-unlocked \
   oc-pairing-code-evicts-at-cap \
@@ -275,6 +281,8 @@ CLAIM_TARGETS := \
   routing-thread-parent-negative \
   routing-trirule \
   routing-trirule-negative \
+  routing-unbounded \
+  routing-unbounded-negative \
   session-explosion-bound \
   session-key-stability \
   session-key-stability-negative \

@@ -23,7 +23,7 @@ from symcheck.report.text import (as_json, coverage_flags, coverage_note, covera
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT = 0, 1, 2
 EXIT_INTERRUPTED = 130
 # symcheck.engines.auto.ENGINES (a test keeps them equal)
-ENGINES = ("auto", "sequential", "explicit", "bmc", "lemmas", "kind", "pdr")
+ENGINES = ("auto", "sequential", "explicit", "bmc", "lemmas", "kind", "pdr", "forall")
 
 
 def _fail(exc: InputError):
@@ -58,7 +58,9 @@ def engine_options(f):
                           "TLC), else BMC, then the proof engines as a portfolio in parallel processes (the first "
                           "re-checked answer wins); sequential: the same one after another; explicit: the "
                           "explicit-state search alone; bmc: bounded check only; lemmas / kind / pdr: BMC, then "
-                          "a proof for every depth by k-induction with generated lemmas / k-induction / PDR.")(f)
+                          "a proof for every depth by k-induction with generated lemmas / k-induction / PDR; forall: "
+                          "Houdini over ∀-lemmas (and `lemmas:`), then k-induction (claims with sorts or "
+                          "unbounded integers, docs/beyond-bounds.md).")(f)
     return f
 
 
@@ -584,27 +586,31 @@ def catalog_(output, check_only, claims):
               metavar="SECONDS", help="Hard time limit of each check (verdict unknown when hit).")
 @click.option("--memory-limit", type=click.IntRange(64, 65536), default=512, show_default=True, metavar="MB",
               help="Hard memory limit of each check's worker process (verdict unknown when hit).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Another name the server answers for, besides its address and localhost (the Host header; "
+                   "repeat for more): a name this machine is reached by.")
 @claims_option
-def serve(host, port, workers, time_limit, memory_limit, claims):
+def serve(host, port, workers, time_limit, memory_limit, allow_hosts, claims):
     """Serve the web page for running claims: browse the catalog, edit a claim and its
     constants, run it under hard limits, step through its trace, explore it by hand,
     share a run by its link."""
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401 - guard.run serves with it
 
+        from symcheck.serve import guard
         from symcheck.serve.app import create_app
     except ImportError as exc:
         click.echo(f"error: symcheck serve needs {exc.name}: pip install 'symcheck[serve]'", err=True)
         sys.exit(EXIT_INPUT)
-    try:
-        claims_path = claims_dir(claims)
-        catalog(claims_path)  # a bad claims directory is reported now, not on the first request
+    try:  # the catalog is read now: a bad claims directory is reported here, not on the first request
+        app = create_app(claims_dir(claims), workers=workers, time_limit=time_limit, memory_limit=memory_limit,
+                         host=host, allow_hosts=allow_hosts)
     except InputError as exc:
         _fail(exc)
-    app = create_app(claims_path, workers=workers, time_limit=time_limit, memory_limit=memory_limit)
-    click.echo(f"symcheck serve: http://{host}:{port}/ ({workers} checks at once, {time_limit:g} s and "
+    shown = "localhost" if host in ("0.0.0.0", "::", "") else f"[{host}]" if ":" in host else host  # a Host it answers
+    click.echo(f"symcheck serve: http://{shown}:{port}/ ({workers} checks at once, {time_limit:g} s and "
                f"{memory_limit} MB each)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    guard.run(app, host, port)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,8 +18,8 @@ from symcheck.errors import InputError
 from symcheck.front.ir import Feature, Model
 from symcheck.trace import PROVED, VIOLATED
 
-ENGINE_MODULES = ["bmc", "kind", "lemmas", "pdr", "liveness", "vacuity", "explicit"]
-MODULES = {"lasso": "liveness", "coverage": "vacuity"}  # engine name -> module, where they differ
+ENGINE_MODULES = ["bmc", "kind", "lemmas", "pdr", "liveness", "vacuity", "explicit", "quantified"]
+MODULES = {"lasso": "liveness", "coverage": "vacuity", "forall": "quantified"}  # engine name -> module, where they differ
 # The engines known not to decide every feature: the explicit engine enumerates values, the
 # lemma miner enumerates each type's values, PDR (Spacer) takes no quantifiers nor strings.
 KNOWN = {"explicit": frozenset(), "lemmas": frozenset(), "pdr": frozenset({Feature.UNBOUNDED_INT})}
@@ -81,7 +81,7 @@ def test_coverage_of_a_claim_with_strings_comes_from_the_smt_engine(write_claim,
 def test_an_engine_that_cannot_decide_the_claim_is_a_usage_error(write_claim, strings):
     path = write_claim(stride_claim("c", "even", "x % 2 == 0"))
     model = symcheck.load_claim(str(path))
-    with pytest.raises(InputError, match="the explicit-state search does not support strings"):
+    with pytest.raises(InputError, match="the explicit-state search is not used: the claim has strings"):
         symcheck.prove(model, engine="explicit", timeout=30)  # refused before the worker starts
     for command in (["prove", str(path)], ["check", f"{path}:c"]):
         res = CliRunner().invoke(cli.main, [*command, "--engine", "explicit"])

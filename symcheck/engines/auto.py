@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from symcheck.engines import bmc, explicit, kind, lemmas, liveness, pdr, vacuity
+from symcheck.engines import bmc, explicit, kind, lemmas, liveness, pdr, quantified, vacuity
 from symcheck.errors import InputError, Span
 from symcheck.front.unbounded import needs_smt, proved_for
 from symcheck.smt.quantified import fragment_note
@@ -87,6 +87,10 @@ def _lemmas_recheck(model: Model, out: Outcome, deadline: Deadline, enc: Encodin
     return out.verdict == PROVED
 
 
+def _forall_explain(out: Outcome, depth: int) -> list[str]:
+    return _kind_proof(out, depth) + out.proof
+
+
 def _pdr_run(model: Model, enc: Encoding, deadline: Deadline) -> Outcome:
     return pdr.run(model, enc, deadline)
 
@@ -107,11 +111,14 @@ PROOF_ENGINES: dict[str, ProofEngine] = {
                           lemmas.SUPPORTS),
     "kind": ProofEngine("kind", _kind_run, _kind_recheck, lambda out, depth: _kind_proof(out, depth), kind.SUPPORTS),
     "pdr": ProofEngine("pdr", _pdr_run, _pdr_recheck, _pdr_explain, pdr.SUPPORTS),
+    # claims beyond the bounds only (sorts, unbounded integers): Houdini over ∀-lemmas, then k-induction
+    "forall": ProofEngine("forall", quantified.run, _kind_recheck, _forall_explain, quantified.SUPPORTS),
 }
 ENGINES = ("auto", "sequential", "explicit", "bmc", *PROOF_ENGINES)
 LABELS = {"kind": "k-induction", "kind+lemmas": "k-induction with generated lemmas", "lemmas": "k-induction with generated lemmas",
           "pdr": "PDR", "explicit": "explicit-state search", "bmc": "bounded model checking", "lasso": "lasso engine",
-          "coverage": "coverage engine"}  # engine names in reasons
+          "coverage": "coverage engine", "forall": "k-induction with ∀-lemmas",
+          "kind+forall": "k-induction with ∀-lemmas"}  # engine names in reasons
 # What the other engines decide beyond finite types (their modules' SUPPORTS; a proof
 # engine's is in its entry): a claim goes only to the engines that support all of its
 # features (`Model.features`).
@@ -231,6 +238,8 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, en
         result.reason = "not proved for every depth: " + "; ".join(_skipped(model, list(PROOF_ENGINES)))
         return result
     beyond = needs_smt(model)
+    if engine in ("auto", "sequential"):  # the ∀-lemma engine is for claims beyond the bounds only, and first there
+        names = (["forall"] if "forall" in names and beyond else []) + [n for n in names if n != "forall"]
     parallel = engine == "auto" and portfolio_supported() and len(names) > 1
     if parallel:
         attempts = _race(model, enc, names, proof, whole, depth, progress)

@@ -192,7 +192,7 @@ def _explicit_first(model: Model, whole: Deadline, alone: bool) -> Outcome:
     if out.proved:
         out.proof = out.proof + ["engine choice: the reachable states are few enough to explore them all "
                                  f"(at most {EXPLICIT_STATES:,} are tried before the SMT engines)"]
-    return recheck(model, out, whole)
+    return recheck(model, out, whole, label=LABELS["explicit"])
 
 
 def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, engine: str = "auto",

@@ -135,7 +135,7 @@ PIPELINE = ["errors", "trace",
             "smt.symbolic", "smt.expr", "smt.capacity", "smt.encode", "smt.solve", "smt.unroll", "smt.lasso",
             "smt.horn", "smt.lemmas",
             "limits",  # forked workers under limits: the engine portfolio's processes, and the CLI's
-            "engines.compiled", "engines.explicit",
+            "engines.compiled", "engines.explicit", "engines.graph_liveness",
             "engines.bmc", "engines.kind", "engines.lemmas", "engines.pdr", "engines.matrix", "engines.liveness",
             "engines.vacuity", "engines.multitrace", "engines.auto",
             "report.explain", "report.text", "report.itf", "report.junit", "report.sarif", "report.artifacts",

@@ -130,7 +130,7 @@ class ClaimChecker(Calls):
     def _def_params(self, name: str, params: str | None, span: Span) -> tuple[tuple[str, ...], dict[str, Type]]:
         """The parameter names of `a: T, b`, in order, and the types of those typed."""
         plist, ptypes = [], {}
-        for p in (params.split(",") if params and params.strip() else []):
+        for p in (split_top_level(params) if params and params.strip() else []):
             pname, _, ptype = p.partition(":")
             pname = pname.strip()
             if not pname.isidentifier():
@@ -339,6 +339,20 @@ class ClaimChecker(Calls):
                                      suggest(member.value, names))
             out.append(Fairness(tuple(m.value for m in group), not isinstance(item, YSeq), item.span))
         return tuple(out)
+
+
+def split_top_level(text: str) -> list[str]:
+    """`text` split at the commas outside brackets: `m: map[K, bool], n` has two parts."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return parts + [text[start:]]
 
 
 def check_variant(variant: Variant, overrides: Mapping[str, Override] | None = None, every_name: bool = True) -> Model:

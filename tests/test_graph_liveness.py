@@ -9,7 +9,9 @@ import pytest
 
 import symcheck
 from symcheck.engines import graph_liveness
+from symcheck.errors import InputError
 from symcheck.explicit.liveness import check_properties, lasso_problem
+from symcheck.front.actions import fair_groups, instances
 from test_liveness import BASE, random_claim
 
 
@@ -49,3 +51,83 @@ def test_the_suites_liveness_claims_are_decided_exactly(claim):
     for model in symcheck.load_claims(claim):
         results = exact_agrees(model)
         assert all(r.proved for r in results.values()) == (model.expect == "holds"), model.name
+
+
+STRONG = """\
+claim: strong
+variables: {x: 0..1, done: bool}
+init: {x: 0, done: false}
+actions:
+  flip:
+    then: {x: "1 - x"}
+  finish:
+    when: x == 1 and not done
+    then: {done: true}
+properties:
+  finishes: eventually(done)
+fairness:
+  weak: [flip]
+  strong: [finish]
+"""
+
+
+def test_strong_fairness_takes_an_action_enabled_infinitely_often(write_claim):
+    from test_liveness import agree
+    model = symcheck.load_claim(str(write_claim(STRONG)))
+    assert exact_agrees(model)["finishes"].proved and agree(model)["finishes"].holds
+    assert symcheck.prove(model).proved
+    # weakly fair only: flipping forever disables finish every other state
+    weak = symcheck.load_claim(str(write_claim(STRONG.replace("  strong: [finish]\n", "").replace(
+        "weak: [flip]", "weak: [flip, finish]"))))
+    red = exact_agrees(weak)["finishes"]
+    assert red.violated and agree(weak)["finishes"].violated
+    assert [s.action for s in red.trace.steps[1:]] == ["flip", "flip"] and red.loop_start == 0
+    explained = symcheck.prove(weak)
+    assert any("weak fairness of finish: respected, it is not enabled in State 0" in line
+               for _, line in explained.explanation)
+    strong_red = symcheck.load_claim(str(write_claim(STRONG.replace("when: x == 1 and not done", "when: False"))))
+    r = symcheck.prove(strong_red)
+    assert r.violated and any("strong fairness of finish: respected, it is enabled in no state of the loop" in line
+                              for _, line in r.explanation)
+
+
+CHOSEN = """\
+claim: chosen
+constants:
+  K: {enum: [a, b]}
+variables:
+  done: set[K]
+init: {done: "{}"}
+actions:
+  work:
+    params: {k: K}
+    when: k not in done
+    then: {done: "done | {k}"}
+properties:
+  a_done: eventually(a in done)
+  all_done: eventually(done == K)
+fairness:
+  weak: [{action: work, params: {k: a}}]
+"""
+
+
+def test_fairness_of_an_action_with_chosen_parameters(write_claim):
+    from test_liveness import agree
+    model = symcheck.load_claim(str(write_claim(CHOSEN)))
+    assert [g.label for g in fair_groups(model, instances(model))] == ["work(k=a)"]
+    results = exact_agrees(model)
+    assert results["a_done"].proved and results["all_done"].violated
+    smt = agree(model)
+    assert smt["a_done"].holds and smt["all_done"].violated
+
+
+@pytest.mark.parametrize("entry, message", [
+    ("{action: wrk}", "fairness names unknown action 'wrk'"),
+    ("{action: work, params: {j: a}}", "action work has no parameter 'j'"),
+    ("{action: work, params: {k: c}}", "'c' is not a member of K"),
+    ("{action: work, param: {k: a}}", "unknown key 'param' in a fairness entry"),
+])
+def test_bad_fairness_entries_are_located(write_claim, entry, message):
+    with pytest.raises(InputError, match=message) as exc:
+        symcheck.load_claim(str(write_claim(CHOSEN.replace("{action: work, params: {k: a}}", entry))))
+    assert ":16:" in str(exc.value)

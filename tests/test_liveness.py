@@ -245,8 +245,10 @@ def test_lasso_engine_agrees_with_explicit_search_on_random_claims(seed, write_c
 @pytest.mark.parametrize("text_, message", [
     (BASE.replace("weak: [serve,", "weak: [serv,"),
      "c.yaml:26:10: error: fairness names unknown action 'serv'\nc.yaml:26:10: note: did you mean 'serve'?"),
-    (BASE.replace("weak: [serve,", "strong: [serve,"),
-     "c.yaml:26:3: error: strong fairness is not supported\nc.yaml:26:3: note: use weak fairness"),
+    (BASE.replace("weak: [serve, finish_other]", "strong: serve"),
+     "c.yaml:26:11: error: `strong` must be a list of action names (or lists of them, one per group)"),
+    (BASE.replace("weak: [serve,", "often: [serve,"),
+     "c.yaml:26:3: error: unknown key 'often' in fairness"),
     (BASE.replace("weak: [serve, finish_other]", "weak: serve"),
      "c.yaml:26:9: error: `weak` must be a list of action names (or lists of them, one per group)"),
     (BASE.replace("leads_to(waiting, served)", "leads_to(waiting)"),

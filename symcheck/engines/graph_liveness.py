@@ -101,16 +101,7 @@ def predicates(model: Model) -> tuple[Callable[[dict[str, Any]], None], list[Cal
 
 
 def groups_of(model: Model, insts: tuple[Any, ...]) -> list[Group]:
-    strong = [bool(getattr(f, "strong", False)) for f in model.fairness]
-    labelled = fair_groups(model, list(insts))
-    # fair_groups expands a per-parameter constraint into one group per instance, in order
-    out, it = [], iter(labelled)
-    for f, s in zip(model.fairness, strong, strict=True):
-        count = sum(1 for a, _ in insts if a.name == f.actions[0]) if f.each else 1
-        for _ in range(count):
-            label, group = next(it)
-            out.append(Group(label, group, s))
-    return out
+    return [Group(g.label, g.insts, g.strong) for g in fair_groups(model, list(insts))]
 
 
 def _sccs(nodes: list[int], succ: Callable[[int], list[int]]) -> list[list[int]]:

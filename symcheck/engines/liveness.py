@@ -27,7 +27,7 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0,
         progress: Progress | None = None, only: str | None = None) -> Outcome:
     """Search lassos of up to depth + 1 states for every property (or only the one named)."""
     start = time.perf_counter()
-    groups = [g for _, g in fair_groups(model, encoding.insts)]
+    groups = [(sorted(g.insts), g.strong) for g in fair_groups(model, encoding.insts)]
     u = Unroller(encoding, deadline, well_formed=True, config=False)
     props = [p for p in model.properties if only is None or p.name == only]
 

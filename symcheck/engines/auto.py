@@ -26,8 +26,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from symcheck.engines import bmc, explicit, graph_liveness, kind, lemmas, liveness, pdr
-from symcheck.front.ir import Model
+from symcheck.engines import bmc, explicit, graph_liveness, kind, lemmas, liveness, pdr, quantified
+from symcheck.front.unbounded import needs_smt, proved_for
+from symcheck.smt.quantified import fragment_note
+from symcheck.front.ir import Feature, Model
 from symcheck.smt.encode import Encoding
 from symcheck.smt.solve import Deadline
 from symcheck.smt.unroll import Progress
@@ -82,6 +84,10 @@ def _lemmas_recheck(model: Model, out: Outcome, deadline: Deadline, enc: Encodin
     return out.verdict == PROVED
 
 
+def _forall_explain(out: Outcome, depth: int) -> list[str]:
+    return _kind_proof(out, depth) + out.proof
+
+
 def _pdr_run(model: Model, enc: Encoding, deadline: Deadline) -> Outcome:
     return pdr.run(model, enc, deadline)
 
@@ -101,10 +107,13 @@ PROOF_ENGINES: dict[str, ProofEngine] = {
     "lemmas": ProofEngine("lemmas", _lemmas_run, _lemmas_recheck, lambda out, depth: _kind_proof(out, depth) + out.proof),
     "kind": ProofEngine("kind", _kind_run, _kind_recheck, lambda out, depth: _kind_proof(out, depth)),
     "pdr": ProofEngine("pdr", _pdr_run, _pdr_recheck, _pdr_explain),
+    # claims beyond the bounds only (sorts, unbounded integers): Houdini over ∀-lemmas, then k-induction
+    "forall": ProofEngine("forall", quantified.run, _kind_recheck, _forall_explain),
 }
 ENGINES = ("auto", "sequential", "explicit", "bmc", *PROOF_ENGINES)
 LABELS = {"kind": "k-induction", "kind+lemmas": "k-induction with generated lemmas", "lemmas": "k-induction with generated lemmas",
-          "pdr": "PDR", "explicit": "explicit-state search"}  # engine names in reasons
+          "pdr": "PDR", "explicit": "explicit-state search", "forall": "k-induction with ∀-lemmas",
+          "kind+forall": "k-induction with ∀-lemmas"}  # engine names in reasons
 
 
 def prove(model: Model, depth: int, engine: str = "auto", timeout: Deadline | float | None = None,
@@ -117,7 +126,10 @@ def prove(model: Model, depth: int, engine: str = "auto", timeout: Deadline | fl
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     whole = Deadline.of(timeout)
     first = None
-    if engine in ("auto", "sequential", "explicit"):
+    beyond = needs_smt(model)  # sorts, unbounded integers: no explicit search
+    if beyond and engine == "explicit":
+        return Outcome(model.name, UNKNOWN, None, model.expect, engine="explicit", reason=beyond)
+    if engine in ("auto", "sequential", "explicit") and not beyond:
         first = _explicit_first(model, whole, engine == "explicit")
         if first.violated or (first.proved and not model.properties) or (engine == "explicit" and not first.proved):
             return first
@@ -185,6 +197,11 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, en
     start = time.perf_counter()
     proof = whole.within(budget)
     names = list(PROOF_ENGINES) if engine in ("auto", "sequential") else [engine]
+    beyond = needs_smt(model)
+    if beyond and engine in ("auto", "sequential"):  # the engines that take quantifiers and unbounded integers
+        names = ["forall", "kind"] + ([] if Feature.SORTS in model.features else ["pdr"])
+    elif engine in ("auto", "sequential"):
+        names = [n for n in names if n != "forall"]
     parallel = engine == "auto" and portfolio_supported() and len(names) > 1
     if parallel:
         attempts = _race(model, enc, names, proof, whole, depth, progress)
@@ -194,8 +211,9 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, en
     if winner is not None and winner.verdict == VIOLATED:
         return winner
     if winner is not None:
+        scope = [f"proved {proved_for(model)}", *fragment_note(model), f"engine choice: {beyond}"] if beyond else []
         r = Outcome(result.claim, PROVED, result.bound, result.expected, engine=winner.engine, k=winner.k,
-                    how=winner.how, proof=winner.proof + _portfolio_note(names, winner.engine, parallel))
+                    how=winner.how, proof=scope + winner.proof + _portfolio_note(names, winner.engine, parallel))
         r.timings = {**result.timings, "prove": time.perf_counter() - start}
         return r
     notes = [a.reason for a in attempts if a is not None and a.reason]

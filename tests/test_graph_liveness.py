@@ -131,3 +131,34 @@ def test_bad_fairness_entries_are_located(write_claim, entry, message):
     with pytest.raises(InputError, match=message) as exc:
         symcheck.load_claim(str(write_claim(CHOSEN.replace("{action: work, params: {k: a}}", entry))))
     assert ":16:" in str(exc.value)
+
+
+def test_a_variant_adds_fairness_and_an_assignment_to_an_existing_action(write_claim):
+    text = STRONG.replace("fairness:\n  weak: [flip]\n  strong: [finish]\n", "") + """\
+variants:
+  fair:
+    notes: strong fairness of finish makes it finish
+    add:
+      fairness: {weak: [flip], strong: [finish]}
+  counted:
+    extends: fair
+    add:
+      variables: {count: 0..1}
+      init: {count: 0}
+      actions:
+        finish: {then: {count: 1}}
+      fairness: {weak: [finish]}
+"""
+    green, fair, counted = symcheck.load_claims(str(write_claim(text)))
+    assert not green.fairness and exact_agrees(green)["finishes"].violated
+    assert [f.strong for f in fair.fairness] == [False, True] and exact_agrees(fair)["finishes"].proved
+    assert [f.actions for f in counted.fairness] == [("flip",), ("finish",), ("finish",)]
+    finish = next(a for a in counted.actions if a.name == "finish")
+    assert [v for v, _ in finish.updates] == ["done", "count"]
+    assert exact_agrees(counted)["finishes"].proved
+    bad = text.replace("finish: {then: {count: 1}}", "finish: {then: {done: true}}")
+    with pytest.raises(InputError, match="adds an assignment to done in action finish, which already assigns it"):
+        symcheck.load_claims(str(write_claim(bad)))
+    bad = text.replace("finish: {then: {count: 1}}", "finish: {when: x == 0}")
+    with pytest.raises(InputError, match="only new assignments can be added"):
+        symcheck.load_claims(str(write_claim(bad)))

@@ -137,7 +137,7 @@ PIPELINE = ["errors", "trace",
             "smt.solve", "smt.unroll", "smt.lasso",
             "smt.horn", "smt.lemmas", "smt.forall",
             "limits",  # forked workers under limits: the engine portfolio's processes, and the CLI's
-            "engines.compiled", "engines.explicit",
+            "engines.compiled", "engines.explicit", "engines.graph_liveness",
             "engines.bmc", "engines.kind", "engines.lemmas", "engines.quantified", "engines.pdr", "engines.matrix",
             "engines.liveness",
             "engines.vacuity", "engines.multitrace", "engines.recheck", "engines.auto",

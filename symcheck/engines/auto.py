@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from symcheck.engines import bmc, explicit, kind, lemmas, liveness, pdr, quantified, vacuity
+from symcheck.engines import bmc, explicit, graph_liveness, kind, lemmas, liveness, pdr, quantified, vacuity
 from symcheck.engines.recheck import recheck
 from symcheck.errors import InputError, Span
 from symcheck.front.unbounded import needs_smt, proved_for
@@ -167,9 +167,13 @@ def prove(model: Model, depth: int, engine: str = "auto", timeout: Deadline | fl
         first = _explicit_first(model, whole, engine == "explicit")
         if first.violated or (first.proved and not model.properties) or (engine == "explicit" and not first.proved):
             return first
+    if first is not None and first.proved:  # the invariants are proved: the properties on the same state graph
+        exact = _exact_liveness(model, first, whole, engine == "explicit")
+        if exact.verdict != UNKNOWN:
+            return _with_notes(exact, skipped)
     t0 = time.perf_counter()
     enc = Encoding.of(model)
-    if first is not None and first.proved:  # the invariants are proved; the lasso engine checks the properties
+    if first is not None and first.proved:  # too many states for the graph: the lasso engine checks the properties
         first.timings["encode"] = first.timings.get("encode", 0.0) + time.perf_counter() - t0
         return _with_liveness(model, enc, first, depth, whole, progress)
     t_enc = time.perf_counter() - t0
@@ -193,6 +197,19 @@ def _explicit_first(model: Model, whole: Deadline, alone: bool) -> Outcome:
         out.proof = out.proof + ["engine choice: the reachable states are few enough to explore them all "
                                  f"(at most {EXPLICIT_STATES:,} are tried before the SMT engines)"]
     return recheck(model, out, whole, label=LABELS["explicit"])
+
+
+def _exact_liveness(model: Model, safety: Outcome, whole: Deadline, alone: bool) -> Outcome:
+    """The properties decided exactly on the whole state graph (engines.graph_liveness,
+    as TLC decides them): proved or the shortest lasso; unknown when the graph is too
+    big for the explicit-state budget (the bounded lasso engine then answers)."""
+    live = (graph_liveness.run(model, None, whole) if alone else
+            graph_liveness.run(model, None, whole.within(EXPLICIT_SECONDS), max_states=EXPLICIT_STATES))
+    live.timings = {k: safety.timings.get(k, 0.0) + v for k, v in live.timings.items()}
+    if live.proved:
+        live.proof = [line for line in safety.proof if line != explicit.LIVENESS_UNCHECKED] + live.proof
+        live.bound = safety.bound
+    return live
 
 
 def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, engine: str = "auto",

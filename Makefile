@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 SYMCHECK := $(VENV)/bin/symcheck
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install check test test-fast lint results bench soak clean targets mutation-parity conformance case-check
+.PHONY: install check test test-fast lint results bench soak clean targets mutation-parity conformance trace-validation case-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -75,6 +75,13 @@ mutation-parity: $(STAMP)
 CONFORMANCE_ARGS ?=
 conformance: $(STAMP)
 	$(PY) -m conformance.run $(CONFORMANCE_ARGS)
+
+# trace validation of the pairing store (conformance/traces.py): 1,000 histories of three
+# Node processes driving the real store at once, each checked against oc-pairing-code's
+# transition relation; TRACE_ARGS="--histories 100" for fewer
+TRACE_ARGS ?=
+trace-validation: $(STAMP)
+	$(PY) -m conformance.traces $(TRACE_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
@@ -184,6 +191,11 @@ CLAIM_TARGETS := \
   oc-exec-approvals-no-window \
   oc-exec-approvals-fallback-without-scope \
   oc-exec-approvals-finding-unbound-requester \
+  oc-exec-policy \
+  oc-exec-policy-finding-invalid-value-fails-open \
+  oc-exec-policy-finding-silent-config-runs-unasked \
+  oc-exec-policy-file-loosens \
+  oc-exec-policy-wildcard-over-agent \
   oc-gateway-auth-ratelimit \
   oc-gateway-auth-ratelimit-lockout-not-enforced \
   oc-gateway-auth-ratelimit-never-locks \
@@ -198,6 +210,8 @@ CLAIM_TARGETS := \
   oc-ingress \
   oc-ingress-finding-pairing-approval-authorizes-commands \
   oc-ingress-finding-mention-gate-fails-open-without-detection \
+  oc-ingress-finding-access-groups-off-authorizes-every-sender \
+  oc-ingress-deprecated-merge-for-unknown-policy \
   oc-ingress-open-dm-ignores-allowlist \
   oc-ingress-store-merged-under-allowlist \
   oc-ingress-empty-group-allowlist-is-open \

@@ -77,7 +77,9 @@ def prove(claim: Model | str, depth: int | None = None, timeout: float | None = 
     `timeout` (seconds) or a `memory` limit (megabytes) the check runs in a worker
     process under those limits (symcheck.limits): hitting one gives verdict unknown
     with the reason."""
+    from symcheck.engines.auto import check_engine
     model = load_claim(claim) if isinstance(claim, str) else claim
+    check_engine(model, engine)  # an engine that cannot decide the claim: a usage error before any work
     bound = model.depth if depth is None else depth
     work = lambda t, report: _prove(model, bound, t, report, engine, prove_timeout, coverage)  # noqa: E731
     if timeout is None and memory is None:
@@ -156,15 +158,14 @@ def cover(claim: Model | str, depth: int | None = None, timeout=None) -> Coverag
     """Which actions can fire, and which invariant premises can be true, within `depth`
     steps (default: the claim's), with the first depth of each."""
     from symcheck.engines import explicit
-    from symcheck.engines.auto import EXPLICIT_SECONDS, EXPLICIT_STATES
+    from symcheck.engines.auto import EXPLICIT_SECONDS, EXPLICIT_STATES, unsupported
     from symcheck.engines.vacuity import coverage
-    from symcheck.front.unbounded import needs_smt
     from symcheck.smt.solve import Deadline
     model = load_claim(claim) if isinstance(claim, str) else claim
     bound = model.depth if depth is None else depth
     whole = Deadline.of(timeout)  # the explicit search first, as for the verdict; the SMT engine when it is too big
-    found = None if needs_smt(model) else explicit.coverage(model, bound, whole.within(EXPLICIT_SECONDS),
-                                                            max_states=EXPLICIT_STATES)
+    found = (explicit.coverage(model, bound, whole.within(EXPLICIT_SECONDS), max_states=EXPLICIT_STATES)
+             if unsupported("explicit", model) is None else None)
     return found if found is not None else coverage(model, bound, timeout=whole)
 
 

@@ -12,6 +12,7 @@ from conftest import stride_claim
 from symcheck import cli
 from symcheck.engines import auto
 from symcheck.explicit.evaluator import search
+from symcheck.front.ir import Feature
 from symcheck.trace import HOLDS, PROVED, UNKNOWN, Outcome
 
 pytestmark = pytest.mark.skipif(not auto.portfolio_supported(), reason="the portfolio needs fork and two cores")
@@ -31,7 +32,8 @@ def _fake(name: str, verdict: str, delay: float = 0.0, recheck: bool = True, pid
         time.sleep(delay)
         return Outcome(model.name, verdict, None, model.expect, engine=name, k=1 if verdict == PROVED else None,
                        reason=None if verdict == PROVED else "gave up", proof=[f"{name} proof"])
-    return auto.ProofEngine(name, run, lambda model, out, deadline, enc: recheck, lambda out, depth: out.proof)
+    return auto.ProofEngine(name, run, lambda model, out, deadline, enc: recheck, lambda out, depth: out.proof,
+                            frozenset(Feature))
 
 
 def _prove_with(monkeypatch, model, *engines):
@@ -72,7 +74,7 @@ def test_the_later_engines_run_at_a_lower_priority(write_claim, monkeypatch, tmp
             with open(seen, "a") as f:
                 f.write(f"{name} {os.nice(0)}\n")
             return engine.run(model, enc, deadline)
-        return auto.ProofEngine(name, run, engine.recheck, engine.explain)
+        return auto.ProofEngine(name, run, engine.recheck, engine.explain, engine.supports)
 
     r = _prove_with(monkeypatch, model, noting("first", UNKNOWN), noting("second", PROVED))
     assert r.engine == "second"

@@ -26,7 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from symcheck.engines import bmc, explicit, kind, lemmas, liveness, pdr, quantified
+from symcheck.engines import bmc, explicit, kind, lemmas, liveness, pdr, quantified, vacuity
+from symcheck.errors import InputError, Span
 from symcheck.front.unbounded import needs_smt, proved_for
 from symcheck.smt.quantified import fragment_note
 from symcheck.front.ir import Feature, Model
@@ -55,11 +56,13 @@ class ProofEngine:
     """One engine of the proof phase. `run` answers proved, violated (at `length` when it
     knows it; BMC then makes the trace) or unknown with the reason; `recheck` re-derives
     a proof independently (a proof that fails it is never reported); `explain` words a
-    re-checked proof for the report, given the depth BMC covered."""
+    re-checked proof for the report, given the depth BMC covered; `supports`: the claim
+    features it decides (its module's SUPPORTS)."""
     name: str
     run: Callable[[Model, Encoding, Deadline], Outcome]
     recheck: Callable[[Model, Outcome, Deadline, Encoding], bool]
     explain: Callable[[Outcome, int], list[str]]
+    supports: frozenset[Feature]
 
 
 def _kind_run(model: Model, enc: Encoding, deadline: Deadline) -> Outcome:
@@ -104,16 +107,69 @@ def _pdr_explain(out: Outcome, depth: int) -> list[str]:
 # The proof engines, in order of preference: `auto` runs them all at once, `sequential`
 # one after another in this order, `--engine NAME` one alone. A new engine is one entry.
 PROOF_ENGINES: dict[str, ProofEngine] = {
-    "lemmas": ProofEngine("lemmas", _lemmas_run, _lemmas_recheck, lambda out, depth: _kind_proof(out, depth) + out.proof),
-    "kind": ProofEngine("kind", _kind_run, _kind_recheck, lambda out, depth: _kind_proof(out, depth)),
-    "pdr": ProofEngine("pdr", _pdr_run, _pdr_recheck, _pdr_explain),
+    "lemmas": ProofEngine("lemmas", _lemmas_run, _lemmas_recheck, lambda out, depth: _kind_proof(out, depth) + out.proof,
+                          lemmas.SUPPORTS),
+    "kind": ProofEngine("kind", _kind_run, _kind_recheck, lambda out, depth: _kind_proof(out, depth), kind.SUPPORTS),
+    "pdr": ProofEngine("pdr", _pdr_run, _pdr_recheck, _pdr_explain, pdr.SUPPORTS),
     # claims beyond the bounds only (sorts, unbounded integers): Houdini over ∀-lemmas, then k-induction
-    "forall": ProofEngine("forall", quantified.run, _kind_recheck, _forall_explain),
+    "forall": ProofEngine("forall", quantified.run, _kind_recheck, _forall_explain, quantified.SUPPORTS),
 }
 ENGINES = ("auto", "sequential", "explicit", "bmc", *PROOF_ENGINES)
 LABELS = {"kind": "k-induction", "kind+lemmas": "k-induction with generated lemmas", "lemmas": "k-induction with generated lemmas",
-          "pdr": "PDR", "explicit": "explicit-state search", "forall": "k-induction with ∀-lemmas",
+          "pdr": "PDR", "explicit": "explicit-state search", "bmc": "bounded model checking", "lasso": "lasso engine",
+          "coverage": "coverage engine", "forall": "k-induction with ∀-lemmas",
           "kind+forall": "k-induction with ∀-lemmas"}  # engine names in reasons
+# What the other engines decide beyond finite types (their modules' SUPPORTS; a proof
+# engine's is in its entry): a claim goes only to the engines that support all of its
+# features (`Model.features`).
+SUPPORTS: dict[str, frozenset[Feature]] = {
+    "explicit": explicit.SUPPORTS, "bmc": bmc.SUPPORTS, "lasso": liveness.SUPPORTS, "coverage": vacuity.SUPPORTS,
+}
+
+
+def supports(engine: str) -> frozenset[Feature]:
+    return PROOF_ENGINES[engine].supports if engine in PROOF_ENGINES else SUPPORTS[engine]
+
+
+def unsupported(engine: str, model: Model) -> str | None:
+    """Why `engine` is not used on `model` (the features of the claim it does not
+    support), or None when it can decide the claim."""
+    missing = model.features - supports(engine)
+    beyond = needs_smt(model) if engine == "explicit" else None  # also constants of any value
+    if beyond:
+        return f"the {LABELS[engine]} is not used: {beyond}"
+    if not missing:
+        return None
+    return f"the {LABELS[engine]} is not used: the claim has {', '.join(sorted(f.value for f in missing))}"
+
+
+def check_engine(model: Model, engine: str) -> None:
+    """An engine asked for by name that cannot decide the claim is a usage error (exit 2),
+    before any work starts."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    named = [engine] if engine in SUPPORTS or engine in PROOF_ENGINES else []
+    if model.properties and engine not in ("auto", "sequential"):
+        named.append("lasso")
+    for name in named:
+        why = unsupported(name, model)
+        if why:
+            raise InputError(Span(model.file, 1, 1), f"--engine {engine} cannot check {model.name}: {why}",
+                             "use --engine auto: it chooses the engines that decide this claim")
+
+
+def _skipped(model: Model, names: list[str]) -> list[str]:
+    return [why for why in (unsupported(n, model) for n in names) if why]
+
+
+def _with_notes(out: Outcome, notes: list[str]) -> Outcome:
+    """`notes` (engines skipped, and why) added where the report prints them: the proof
+    lines of a proof, else the reason."""
+    if notes and out.proved:
+        out.proof = out.proof + notes
+    elif notes and out.verdict in (HOLDS, UNKNOWN):
+        out.reason = "; ".join(([out.reason] if out.reason else []) + notes)
+    return out
 
 
 def prove(model: Model, depth: int, engine: str = "auto", timeout: Deadline | float | None = None,
@@ -122,14 +178,11 @@ def prove(model: Model, depth: int, engine: str = "auto", timeout: Deadline | fl
     (seconds, or the caller's Deadline) for everything. Safety is decided by the
     explicit-state search when the claim's states are few (no encoding is built for a
     violation or a proof without properties), else by `run` on one encoding."""
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    check_engine(model, engine)
     whole = Deadline.of(timeout)
     first = None
-    beyond = needs_smt(model)  # sorts, unbounded integers: no explicit search
-    if beyond and engine == "explicit":
-        return Outcome(model.name, UNKNOWN, None, model.expect, engine="explicit", reason=beyond)
-    if engine in ("auto", "sequential", "explicit") and not beyond:
+    skipped = _skipped(model, ["explicit", *PROOF_ENGINES]) if engine in ("auto", "sequential") else []
+    if engine == "explicit" or (engine in ("auto", "sequential") and unsupported("explicit", model) is None):
         first = _explicit_first(model, whole, engine == "explicit")
         if first.violated or (first.proved and not model.properties) or (engine == "explicit" and not first.proved):
             return first
@@ -143,7 +196,7 @@ def prove(model: Model, depth: int, engine: str = "auto", timeout: Deadline | fl
     result.timings["encode"] = result.timings.get("encode", 0.0) + t_enc
     if model.properties and result.holds:
         result = _with_liveness(model, enc, result, depth, whole, progress)
-    return result
+    return _with_notes(result, skipped)
 
 
 def _explicit_first(model: Model, whole: Deadline, alone: bool) -> Outcome:
@@ -179,12 +232,14 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, en
             return result
     start = time.perf_counter()
     proof = whole.within(budget)
-    names = list(PROOF_ENGINES) if engine in ("auto", "sequential") else [engine]
+    names = ([n for n in PROOF_ENGINES if unsupported(n, model) is None] if engine in ("auto", "sequential")
+             else [engine])
+    if not names:
+        result.reason = "not proved for every depth: " + "; ".join(_skipped(model, list(PROOF_ENGINES)))
+        return result
     beyond = needs_smt(model)
-    if beyond and engine in ("auto", "sequential"):  # the engines that take quantifiers and unbounded integers
-        names = ["forall", "kind"] + ([] if Feature.SORTS in model.features else ["pdr"])
-    elif engine in ("auto", "sequential"):
-        names = [n for n in names if n != "forall"]
+    if engine in ("auto", "sequential"):  # the ∀-lemma engine is for claims beyond the bounds only, and first there
+        names = (["forall"] if "forall" in names and beyond else []) + [n for n in names if n != "forall"]
     parallel = engine == "auto" and portfolio_supported() and len(names) > 1
     if parallel:
         attempts = _race(model, enc, names, proof, whole, depth, progress)
@@ -194,7 +249,7 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, en
     if winner is not None and winner.verdict == VIOLATED:
         return winner
     if winner is not None:
-        scope = [f"proved {proved_for(model)}", *fragment_note(model), f"engine choice: {beyond}"] if beyond else []
+        scope = [f"proved {proved_for(model)}", *fragment_note(model)] if beyond else []
         r = Outcome(result.claim, PROVED, result.bound, result.expected, engine=winner.engine, k=winner.k,
                     how=winner.how, proof=scope + winner.proof + _portfolio_note(names, winner.engine, parallel))
         r.timings = {**result.timings, "prove": time.perf_counter() - start}

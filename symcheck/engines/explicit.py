@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from symcheck.engines.compiled import CompiledModel, canonicalizer, compile_model, symmetry_obstacle
 from symcheck.errors import ModelError
-from symcheck.front.ir import EnumT, Model, configurations
+from symcheck.front.ir import EnumT, Feature, Model, configurations
 from symcheck.front.ir import premises as premises_of
 from symcheck.front.values import leaves
 from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Coverage, Outcome, Step, Trace
@@ -32,6 +32,7 @@ from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Coverage, Outcome, 
 if TYPE_CHECKING:  # the engine needs no solver; only the Deadline's type comes from smt
     from symcheck.smt.solve import Deadline
 
+SUPPORTS: frozenset[Feature] = frozenset()  # finite types only: it enumerates every value
 MAX_STATES = 2_000_000  # distinct states per configuration before the search gives up
 CHECK_EVERY = 512  # states expanded between two looks at the deadline
 

@@ -12,12 +12,14 @@ with the proof, so a wrong lemma never yields a proof."""
 from __future__ import annotations
 
 from symcheck.engines import kind
-from symcheck.front.ir import Model
+from symcheck.front.ir import Feature, Model
 from symcheck.smt.encode import Encoding
 from symcheck.smt.lemmas import Lemma, all_of, candidates, holds_in
 from symcheck.smt.solve import Answer, Deadline, Formula, Session, neg, true_in
 from symcheck.trace import PROVED, UNKNOWN, VIOLATED, Outcome
 
+# finite types only: candidate lemmas are mined from the values of each type (values.domain)
+SUPPORTS: frozenset[Feature] = frozenset()
 ENGINE = "kind+lemmas"
 MAX_K = 3  # with lemmas a proof needs a small k, or the lemmas did not help (the plain engine goes on)
 SHOWN = 12  # lemmas listed in the proof text; the rest are counted

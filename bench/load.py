@@ -90,14 +90,19 @@ def timed_get(url: str) -> tuple[int, float]:
 
 def stall(url: str, rounds: int, lookups: int = 16) -> int:
     """The stall case: `lookups` unknown-claim lookups at once, `rounds` times, with the
-    catalog's latency sampled while they are in flight. 1 when the catalog's median
-    latency reached 100 ms, or a lookup was not answered 400."""
+    catalog's latency sampled five times while they are in flight (20 to 100 ms after
+    they are sent). 1 when the catalog's median latency reached 100 ms, or a lookup was not
+    answered 400."""
     idle = [timed_get(url + "/api/catalog")[1] for _ in range(5)]
     during, answers = [], []
-    with ThreadPoolExecutor(lookups) as pool:
+    def later(seconds: float) -> float:
+        time.sleep(seconds)
+        return timed_get(url + "/api/catalog")[1]
+    with ThreadPoolExecutor(lookups + 5) as pool:
         for r in range(rounds):
             batch = [pool.submit(timed_get, f"{url}/api/claim/no-such-claim-{r}-{i}") for i in range(lookups)]
-            during.extend(timed_get(url + "/api/catalog")[1] for _ in range(3))
+            samples = [pool.submit(later, 0.02 * k) for k in range(1, 6)]  # while the lookups are in flight
+            during.extend(f.result() for f in samples)
             answers.extend(f.result() for f in batch)
     statuses = {s for s, _ in answers}
     lookup_times = [t for _, t in answers]

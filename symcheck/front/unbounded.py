@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from symcheck.front.ir import (BOOL, Action, Comp, Constant, DefCall, Feature, Gen, IntT, Invariant, Lit, MapT, Model,
+from symcheck.front.ir import (BOOL, Action, Comp, Constant, DefCall, Feature, Gen, IntT, Invariant, Lit, MapT, Model, Ref,
                                Op, Opcode, RecordT, SeqT, SetT, SortT, TupleT, Type)
 
 
@@ -74,6 +74,10 @@ def instantiate(model: Model, size: int, ints: tuple[int, int] = (0, 3)) -> Mode
         if isinstance(t, IntT) and not t.bounded:
             lo = ints[0] if t.lo is None else max(t.lo, ints[0])
             return IntT(lo, max(lo, ints[1]) if t.hi is None else min(t.hi, ints[1]))
+        if isinstance(t, RecordT):
+            return RecordT(t.name, tuple((f, ty(ft)) for f, ft in t.fields))
+        if isinstance(t, TupleT):
+            return TupleT(tuple(ty(e) for e in t.elems))
         if isinstance(t, Type):
             return _map_fields(t, ty)
         return t
@@ -81,7 +85,7 @@ def instantiate(model: Model, size: int, ints: tuple[int, int] = (0, 3)) -> Mode
     def node(x: Any) -> Any:
         if isinstance(x, Type):
             return ty(x)
-        if isinstance(x, (Lit, Op, Comp, DefCall, Gen, Action, Invariant)):
+        if isinstance(x, (Lit, Ref, Op, Comp, DefCall, Gen, Action, Invariant)):
             return _map_fields(x, node)
         if isinstance(x, tuple):
             return tuple(node(v) for v in x)
@@ -94,6 +98,8 @@ def instantiate(model: Model, size: int, ints: tuple[int, int] = (0, 3)) -> Mode
             constants.append(Constant(c.name, t, frozenset(t.elem.members)))
         elif c.free and isinstance(t, IntT):
             constants.append(Constant(c.name, t, None, tuple(range(t.lo, t.hi + 1))))
+        elif c.free and isinstance(t, EnumT):  # a member of a sort: each one
+            constants.append(Constant(c.name, t, None, t.members))
         else:
             constants.append(dataclasses.replace(c, type=t))
     variables = tuple((n, ty(t)) for n, t in model.variables)
@@ -143,6 +149,28 @@ def renumber(model: Model, steps: list) -> list:
     first appear (the solver's own numbering skips members the trace never shows).
     `steps`: (action, params as (name, value, Type), state) triples; returned alike."""
     names: dict[tuple[str, str], str] = {}
+    mentioned: set[tuple[str, str]] = set()  # members named anywhere but as a map's key
+
+    def mention(v: Any, t: Any) -> None:
+        if isinstance(t, SortT):
+            mentioned.add((t.name, v))
+        elif isinstance(t, (SetT, SeqT)):
+            for x in v:
+                mention(x, t.elem)
+        elif isinstance(t, MapT):
+            for _, x in v:
+                mention(x, t.val)
+        elif isinstance(t, (RecordT, TupleT)):
+            for x, ft in zip(v, _children(t), strict=False):
+                mention(x, ft)
+
+    def shown(entries: Any, t: MapT) -> list:
+        """A map over a sort: the keys the trace names, and those off the usual value."""
+        if not isinstance(t.key, SortT) or not entries:
+            return list(entries)
+        values = [x for _, x in entries]
+        usual = max(values, key=values.count)
+        return [(k, x) for k, x in entries if (t.key.name, k) in mentioned or x != usual]
 
     def walk(v: Any, t: Any) -> Any:
         if isinstance(t, SortT):
@@ -155,12 +183,17 @@ def renumber(model: Model, steps: list) -> list:
         if isinstance(t, SeqT):
             return tuple(walk(x, t.elem) for x in v)
         if isinstance(t, MapT):
-            return tuple((walk(k, t.key), walk(x, t.val)) for k, x in v)
+            return tuple((walk(k, t.key), walk(x, t.val)) for k, x in shown(v, t))
         if isinstance(t, (RecordT, TupleT)):
             return tuple(walk(x, ft) for x, ft in zip(v, _children(t), strict=False))
         return v
 
     types = dict(model.variables)
+    for _, params, state in steps:
+        for _, v, t in params:
+            mention(v, t)
+        for n, v in state.items():
+            mention(v, types[n])
     out = []
     for action, params, state in steps:
         params = tuple((p, walk(v, t), t) for p, v, t in params)

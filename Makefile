@@ -233,7 +233,6 @@ CLAIM_TARGETS := \
   oc-routing-strings-finding-group-id-case-folded \
   oc-routing-strings-finding-canonical-name-is-a-sender-id \
   oc-routing-strings-finding-account-ids-folded \
-  oc-routing-strings-fixed-dm-keys \
   oc-routing \
   oc-routing-per-account-channel-peer \
   oc-routing-finding-main-scope-merges-dms \

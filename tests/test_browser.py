@@ -264,6 +264,17 @@ def test_a_share_link_opens_the_same_result_in_a_new_page(server, page, browser)
     other.close()
 
 
+def test_an_edited_claim_is_marked_as_not_the_catalogs(server, page):
+    open_claim(page, server, "pairing-negative")
+    expect(page.locator("#pasted-note")).to_be_hidden()
+    text = (CLAIMS / "pairing.yaml").read_text()
+    page.fill("#source", text.replace("TTL: 1", "TTL: 2", 1))
+    run(page)
+    expect(page.locator("#pasted-note")).to_contain_text("run as pairing-negative")
+    page.click("#reset")
+    expect(page.locator("#pasted-note")).to_be_hidden()
+
+
 def test_a_broken_claim_shows_its_located_error(server, page):
     open_claim(page, server, "pairing-negative")
     text = (CLAIMS / "pairing.yaml").read_text()

@@ -23,7 +23,7 @@ from symcheck.report.text import (as_json, coverage_flags, coverage_note, covera
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT = 0, 1, 2
 EXIT_INTERRUPTED = 130
 # symcheck.engines.auto.ENGINES (a test keeps them equal)
-ENGINES = ("auto", "sequential", "explicit", "bmc", "lemmas", "kind", "pdr")
+ENGINES = ("auto", "sequential", "explicit", "bmc", "lemmas", "kind", "pdr", "forall")
 
 
 def _fail(exc: InputError):
@@ -35,6 +35,13 @@ def _run(model, depth, timeout, engine="auto", prove_timeout=None, memory=None, 
     from symcheck.api import prove
     return prove(model, depth=depth, timeout=timeout, memory=memory, progress=progress, engine=engine,
                  prove_timeout=prove_timeout)
+
+
+def _check_engine(models, engine: str) -> None:
+    """An engine named by --engine that cannot decide a claim: a usage error (exit 2)."""
+    from symcheck.engines.auto import check_engine
+    for model in models:
+        check_engine(model, engine)
 
 
 def _proof_phase(engine: str) -> str | None:
@@ -51,7 +58,9 @@ def engine_options(f):
                           "TLC), else BMC, then the proof engines as a portfolio in parallel processes (the first "
                           "re-checked answer wins); sequential: the same one after another; explicit: the "
                           "explicit-state search alone; bmc: bounded check only; lemmas / kind / pdr: BMC, then "
-                          "a proof for every depth by k-induction with generated lemmas / k-induction / PDR.")(f)
+                          "a proof for every depth by k-induction with generated lemmas / k-induction / PDR; forall: "
+                          "Houdini over ∀-lemmas (and `lemmas:`), then k-induction (claims with sorts or "
+                          "unbounded integers, docs/beyond-bounds.md).")(f)
     return f
 
 
@@ -114,6 +123,7 @@ def prove(target, depth, fmt, timeout, max_traces, coverage, engine, prove_timeo
     try:
         overrides = overrides_of(settings, constants_file)
         models = load_models(resolve(target, claims_dir(claims)), overrides)
+        _check_engine(models, engine)
     except InputError as exc:
         _fail(exc)
     ok = True
@@ -228,6 +238,7 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, job
     try:
         overrides = overrides_of(settings, constants_file)
         models = load_models(_select(names, claims_dir(claims)), overrides)
+        _check_engine(models, engine)
     except InputError as exc:
         _fail(exc)
     headers = ["variant", "expected", "verdict", "depth", "engine", "invariant", "seconds", "ok", "coverage", "proof"]

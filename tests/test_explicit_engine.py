@@ -273,7 +273,8 @@ def test_symmetry_is_refused_where_members_are_not_interchangeable():
 
 def test_an_explicit_proof_is_re_checked_by_the_evaluator(monkeypatch):
     """A small proof is re-derived by the independent evaluator; a planted wrong proof
-    (of a red) fails that re-check and is reported unknown, never proved."""
+    (of a red) fails that re-check: the engine alone reports unknown, never proved, and
+    the default goes on to the SMT engines, which find the violation."""
     import symcheck
     from symcheck.engines import auto
     from symcheck.trace import Outcome
@@ -282,5 +283,6 @@ def test_an_explicit_proof_is_re_checked_by_the_evaluator(monkeypatch):
     red = load_model(ENTRIES["pairing-negative"])
     monkeypatch.setattr(auto.explicit, "run", lambda model, *a, **k: Outcome(
         model.name, "proved", 3, model.expect, engine="explicit", states=10, proof=["planted"]))
-    r = symcheck.prove(red)
-    assert r.verdict == "unknown" and "failed its re-check" in r.reason
+    r = symcheck.prove(red, engine="explicit")
+    assert r.verdict == "unknown" and "explicit-state search claimed a proof (10 states) that failed its re-check" in r.reason
+    assert symcheck.prove(red).violated

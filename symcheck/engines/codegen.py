@@ -532,6 +532,11 @@ def _coerce(c: Compiler, e: Op, a: list[str], sp: str, env: Env) -> str:
     return f"{c.pool(coercer(e.type, e.span), 'coerce')}({a[0]})"
 
 
+
+def _string_call(c: Any, e: Op, a: list[str], sp: str, env: Env) -> str:
+    """A string operation: the meaning front.strings gives it, as a pooled function."""
+    return f"{c.pool(STRING_OPERATIONS[e.op], 'string')}({', '.join(a)})"
+
 OPERATORS: dict[Opcode, Rule] = {
     Opcode.NOT: lambda c, e, a, sp, env: f"(not {a[0]})",
     Opcode.AND: lambda c, e, a, sp, env: "(" + " and ".join(a) + ")",
@@ -561,6 +566,5 @@ OPERATORS: dict[Opcode, Rule] = {
     Opcode.SET_LITERAL: _set_literal,
     Opcode.COERCE: _coerce,
     # strings: the meaning front.strings gives each operation, as a pooled function
-    **{code: (lambda c, e, a, sp, env, f=f: f"{c.pool(f, 'string')}({', '.join(a)})")
-       for code, f in STRING_OPERATIONS.items()},
+    **dict.fromkeys(STRING_OPERATIONS, _string_call),
 }

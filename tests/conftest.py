@@ -1,4 +1,5 @@
 import functools
+import time
 import os
 from pathlib import Path
 
@@ -111,3 +112,45 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
         if item.module.__name__ in ("test_parity", "test_crosscheck"):
             item.add_marker(pytest.mark.xdist_group(f"suite-{name}"))
+
+
+# ---------------------------------------------------------------- progress lines for the long tiers
+# `pytest --progress-lines` (make test-slow, make test-all, .ci/run): one line per finished
+# test instead of a dot, with its outcome, its seconds and the time since the start, so a
+# CI log shows where a long run is. Under pytest-xdist the controller prints them.
+
+
+def pytest_addoption(parser):
+    parser.addoption("--progress-lines", action="store_true",
+                     help="print one line per finished test: count, elapsed time, outcome, seconds, test id")
+
+
+class ProgressLines:
+    def __init__(self, config):
+        self.config, self.done, self.total = config, 0, 0
+        self.start = time.monotonic()
+
+    def pytest_collection_finish(self, session):
+        self.total = len(session.items)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node, ids):
+        self.total = len(ids)
+
+    def pytest_runtest_logreport(self, report):
+        if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+            self.done += 1
+            elapsed = int(time.monotonic() - self.start)
+            outcome = "XFAIL" if hasattr(report, "wasxfail") else report.outcome.upper()
+            writer = self.config.pluginmanager.get_plugin("terminalreporter")
+            writer.write_line(f"[{self.done:>4}/{self.total} {elapsed // 60:>3}m{elapsed % 60:02d}s] {outcome:<7} "
+                              f"{report.duration:7.1f} s  {report.nodeid}", flush=True)
+
+    def pytest_report_teststatus(self, report, config):
+        if report.when == "call":  # the line replaces the dot
+            return report.outcome, "", report.outcome.upper()
+
+
+def pytest_configure(config):
+    if config.getoption("progress_lines", False) and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(ProgressLines(config), "symcheck-progress-lines")

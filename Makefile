@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 SYMCHECK := $(VENV)/bin/symcheck
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install check test test-fast test-slow test-all lint results bench soak clean targets mutation-parity conformance
+.PHONY: install check test test-fast test-slow test-all lint results bench soak clean targets mutation-parity conformance case-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,16 @@ test-all: $(STAMP)
 results: $(STAMP)
 	rm -rf results/*.json results/*.txt results/itf results/junit.xml results/results.sarif results/run.log
 	$(SYMCHECK) check --results results
+	$(SYMCHECK) case --results results --format json -o results/case.json
+	$(SYMCHECK) case --results results -o results/case.md
+
+# the security case against its committed baseline (results/case.json): fails when the
+# argument weakens (a proof becomes bounded or unknown, a conformance agreement drops, a
+# finding stops reproducing, an assumption loses its test) or strengthens without the
+# baseline updated (`make results`)
+case-check: $(STAMP)
+	$(SYMCHECK) check --results ci-results --format markdown >/dev/null || true
+	$(SYMCHECK) case --results ci-results --baseline results/case.json -o ci-results/case.md
 
 bench: $(STAMP)
 	$(PY) bench/suite.py
@@ -224,6 +234,8 @@ CLAIM_TARGETS := \
   pairing-refresh-race-negative \
   pairing-refresh \
   pairing-refresh-negative \
+  pairing-unbounded \
+  pairing-unbounded-duplicate \
   pairing \
   pairing-negative \
   pairing-cap-and-ttl \

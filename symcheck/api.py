@@ -158,11 +158,13 @@ def cover(claim: Model | str, depth: int | None = None, timeout=None) -> Coverag
     from symcheck.engines import explicit
     from symcheck.engines.auto import EXPLICIT_SECONDS, EXPLICIT_STATES
     from symcheck.engines.vacuity import coverage
+    from symcheck.front.unbounded import needs_smt
     from symcheck.smt.solve import Deadline
     model = load_claim(claim) if isinstance(claim, str) else claim
     bound = model.depth if depth is None else depth
     whole = Deadline.of(timeout)  # the explicit search first, as for the verdict; the SMT engine when it is too big
-    found = explicit.coverage(model, bound, whole.within(EXPLICIT_SECONDS), max_states=EXPLICIT_STATES)
+    found = None if needs_smt(model) else explicit.coverage(model, bound, whole.within(EXPLICIT_SECONDS),
+                                                            max_states=EXPLICIT_STATES)
     return found if found is not None else coverage(model, bound, timeout=whole)
 
 

@@ -1,4 +1,4 @@
-"""Command line: prove, check, matrix, list, show, witness, catalog. Exit status 0 when every verdict is as
+"""Command line: prove, check, case, matrix, list, show, witness, catalog. Exit status 0 when every verdict is as
 expected, 1 when some verdict is not, 2 for bad input or usage."""
 from __future__ import annotations
 
@@ -393,6 +393,71 @@ def write_results(directory: Path, results: list, command: str = "symcheck check
     write_artifacts(directory, results, command=command)
 
 
+@main.command(name="case")
+@click.option("--results", "results_dir", type=click.Path(file_okay=False, exists=True), default=None, metavar="DIR",
+              help="Take the verdicts from DIR/results.json (written by `check --results DIR`) instead of checking.")
+@click.option("--conformance", "conformance_file", type=click.Path(dir_okay=False, exists=True), default=None,
+              metavar="FILE", help="The conformance evidence (default: conformance/evidence.json beside the claims "
+                                   "directory, written by `make conformance`, when there is one).")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-", metavar="FILE",
+              help="Write the case to FILE (default: standard output).")
+@click.option("--baseline", type=click.Path(dir_okay=False, exists=True), default=None, metavar="FILE",
+              help="A committed case (JSON) to hold this one to: exit 1 when the argument is weaker, or stronger "
+                   "without the baseline updated in the same change.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Variants checked at once (default: one per core).")
+@engine_options
+@claims_option
+def case_(results_dir, conformance_file, fmt, output, baseline, jobs, engine, prove_timeout, claims):
+    """The security case: for each policy area, the claims that argue it and how strongly
+    each holds, the assumptions they rest on, the conformance evidence against the
+    package, the findings, and the gaps (statements no claim argues, security entry
+    points no conformance check drives, assumptions no test exercises)."""
+    from symcheck.report.case import adapters_in, build, compare, markdown
+    import yaml
+    from symcheck.front.metadata import registry_for
+    directory = _claims_dir(claims)
+    try:
+        models = load_models(_select((), directory))
+        surface_file = directory / "data" / "package-surface.yaml"
+        surface = yaml.safe_load(surface_file.read_text(encoding="utf-8")) if surface_file.is_file() else None
+    except InputError as exc:
+        _fail(exc)
+    root = directory.resolve().parent
+    if results_dir:
+        found = json.loads((Path(results_dir) / "results.json").read_text(encoding="utf-8"))
+        verdicts = {r["claim"]: r for r in found["results"]}
+    else:
+        verdicts = {}
+        check_one = partial(_check_one, depth=None, timeout=None, engine=engine, prove_timeout=prove_timeout,
+                            memory=None, coverage=False)
+        with CheckProgress(len(models)) as shown:
+            def done(i: int, outcome: tuple) -> None:
+                r, secs = outcome
+                shown.finished(models[i].name, r.verdict, r.engine, secs, r.as_expected)
+                verdicts[models[i].name] = as_json(models[i], r, timings=False)
+            _check_all(models, check_one, jobs or os.cpu_count() or 1, done)
+    evidence_file = Path(conformance_file) if conformance_file else root / "conformance" / "evidence.json"
+    evidence = json.loads(evidence_file.read_text(encoding="utf-8")) if evidence_file.is_file() else None
+    document = build(models, verdicts, registry_for(str(directory / "case.yaml")), surface, evidence,
+                     adapters_in(root))
+    rendered = json.dumps(document, indent=2) + "\n" if fmt == "json" else markdown(document)
+    if output == "-":
+        click.echo(rendered, nl=False)
+    else:
+        _atomic_write(Path(output), rendered)
+    if baseline:
+        weaker, stronger = compare(json.loads(Path(baseline).read_text(encoding="utf-8")), document)
+        for line in weaker:
+            click.echo(f"weaker than the baseline: {line}", err=True)
+        for line in stronger:
+            click.echo(f"stronger than the baseline (update it: make results): {line}", err=True)
+        if weaker or stronger:
+            sys.exit(EXIT_UNEXPECTED)
+        click.echo(f"the case matches its baseline {baseline}", err=True)
+
+
 @main.command(name="matrix")
 @click.argument("target")
 @click.option("--depth", "-k", type=click.IntRange(0, 1000), default=None,
@@ -553,27 +618,30 @@ def catalog_(output, check_only, claims):
               metavar="SECONDS", help="Hard time limit of each check (verdict unknown when hit).")
 @click.option("--memory-limit", type=click.IntRange(64, 65536), default=512, show_default=True, metavar="MB",
               help="Hard memory limit of each check's worker process (verdict unknown when hit).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Another name the server answers for, besides its address and localhost (the Host header; "
+                   "repeat for more): a name this machine is reached by.")
 @claims_option
-def serve(host, port, workers, time_limit, memory_limit, claims):
+def serve(host, port, workers, time_limit, memory_limit, allow_hosts, claims):
     """Serve the web page for running claims: browse the catalog, edit a claim and its
     constants, run it under hard limits, step through its trace, explore it by hand,
     share a run by its link."""
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401 - guard.run serves with it
 
+        from symcheck.serve import guard
         from symcheck.serve.app import create_app
     except ImportError as exc:
         click.echo(f"error: symcheck serve needs {exc.name}: pip install 'symcheck[serve]'", err=True)
         sys.exit(EXIT_INPUT)
-    try:
-        claims_path = _claims_dir(claims)
-        catalog(claims_path)  # a bad claims directory is reported now, not on the first request
+    try:  # the catalog is read now: a bad claims directory is reported here, not on the first request
+        app = create_app(_claims_dir(claims), workers=workers, time_limit=time_limit, memory_limit=memory_limit,
+                         host=host, allow_hosts=allow_hosts)
     except InputError as exc:
         _fail(exc)
-    app = create_app(claims_path, workers=workers, time_limit=time_limit, memory_limit=memory_limit)
     click.echo(f"symcheck serve: http://{host}:{port}/ ({workers} checks at once, {time_limit:g} s and "
                f"{memory_limit} MB each)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    guard.run(app, host, port)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,11 +2,16 @@
 package `chromium`, which .ci/run installs when it is missing; Playwright downloads no
 browser here) against a server started as `symcheck serve` in a subprocess.
 
-The page is checked against what it claims to show: the highlighted variables of each
-trace step are exactly those whose shown value changed; a share link opened in a new
-page shows the same result; a broken claim shows its located error; a path built by
-hand in explore mode (the explicit evaluator's shortest counterexample, clicked action
-by action) reaches the violation. No page may break its Content-Security-Policy.
+The page is checked against what it claims to show: the trace table has one column per
+state and one row per variable, and its highlighted cells (like the stepper's
+variables) are exactly those whose shown value changed; the catalog has one row per
+family, statements that expand, and filters by policy area and verdict; the findings
+page shows each finding's trace, what avoids it and how it was confirmed; a share link
+opened in a new page shows the same result, and one carrying another claim's text shows
+that claim, marked as not the catalog's; a broken claim shows its located error; a
+path built by hand in explore mode (the explicit evaluator's shortest counterexample,
+clicked action by action) reaches the violation. No page may break its
+Content-Security-Policy.
 
 With SYMCHECK_SCREENSHOTS=1 the tests save the README's screenshots to docs/screenshots/."""
 import os
@@ -36,6 +41,7 @@ if not CHROMIUM.exists():
 playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the `test` extra)")
 pytest.importorskip("uvicorn", reason="pip install 'symcheck[serve]'")
 expect = playwright_api.expect
+expect.set_options(timeout=TIMEOUT_MS)  # a run on a loaded machine takes seconds
 pytestmark = pytest.mark.xdist_group("browser")  # one server and one browser for the module (make test's --dist loadgroup)
 
 
@@ -119,19 +125,42 @@ def highlighted(pg) -> set:
     return set(pg.locator("#state tr.changed").evaluate_all("rows => rows.map(r => r.dataset.var)"))
 
 
-def test_the_catalog_lists_every_claim(server, page):
+def test_the_catalog_is_one_row_per_family_with_filters(server, page):
     from symcheck.front.claims import catalog
+    entries = catalog(CLAIMS)
+    families = {e.variant.doc.get("claim").value for e in entries.values()}
     page.goto(server + "/")
-    expect(page.locator("a.variant-link")).to_have_count(len(catalog(CLAIMS)))
+    expect(page.locator("a.variant-link")).to_have_count(len(entries))
+    expect(page.locator("#catalog tr.family")).to_have_count(len(families))
     shot(page, "catalog")
+    row = page.locator("#catalog tr.family[data-family='pairing']")
+    expect(row.locator("a.variant-link")).to_have_count(sum(1 for e in entries.values() if e.file.name == "pairing.yaml"))
+    statement = " ".join(str(entries["pairing"].variant.doc.get("statement").value).split())
+    details = row.locator("details")
+    if details.count():  # a long statement expands instead of being cut mid-sentence
+        assert not details.evaluate("d => d.open")
+        details.locator("summary").click()
+        expect(details.locator(".full")).to_have_text(statement)
+    else:
+        expect(row.locator("td.statement")).to_have_text(statement)
+    page.select_option("#policy-filter", "session-isolation")
+    visible = page.locator("#catalog tr.family:visible")
+    assert 0 < visible.count() < len(families)
+    for i in range(visible.count()):
+        assert "session-isolation" in visible.nth(i).get_attribute("data-policy").split()
+    page.select_option("#policy-filter", "")
+    page.select_option("#verdict-filter", "finding")
+    findings = [n for n in entries if "finding" in n and entries[n].variant.suffix.startswith("finding-")]
+    expect(page.locator("#catalog tr.family:visible a.chip-finding")).to_have_count(len(findings))
+    page.select_option("#verdict-filter", "")
     page.fill("#filter", "pairing")
-    expect(page.locator("article.family:visible").first).to_contain_text("pairing")
-    assert page.locator("article.family:visible").count() < page.locator("article.family").count()
+    expect(page.locator("#catalog tr.family:visible").first).to_contain_text("pairing")
+    assert page.locator("#catalog tr.family:visible").count() < len(families)
 
 
-def test_run_pairing_negative_and_step_through_its_trace(server, page):
+def test_run_pairing_negative_and_read_its_trace_as_a_table(server, page):
     page.goto(server + "/")
-    page.click("a.variant-link >> text='pairing-negative'")
+    page.click("a.variant-link[data-name='pairing-negative']")
     expect(page.locator("#claim-name")).to_have_text("pairing-negative")
     run(page)
     expect(page.locator("#verdict")).to_have_class("verdict verdict-violated")
@@ -139,11 +168,26 @@ def test_run_pairing_negative_and_step_through_its_trace(server, page):
     expect(page.locator("#why")).to_be_visible()
     last = int(page.locator("#step-label").inner_text().split()[-1])
     assert last >= 1
+    # the table: one column per state, one row per variable, the changed cells highlighted
+    from symcheck.front.claims import catalog
+    from symcheck.serve.loading import load
+    variables = [n for n, _ in load(catalog(CLAIMS)["pairing-negative"]).variables]
+    table = page.locator("#trace-table")
+    expect(table.locator("thead th.state-head")).to_have_count(last + 1)
+    assert table.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.var)") == variables
+    cells = table.locator("tbody tr").evaluate_all(
+        "rows => rows.map(r => [...r.querySelectorAll('td')].map(c => [c.innerText, c.classList.contains('changed')]))")
+    for row, name in zip(cells, variables):
+        assert len(row) == last + 1 and not row[0][1]
+        for i in range(1, last + 1):
+            assert row[i][1] == (row[i][0] != row[i - 1][0]), (name, i)
+    assert any(c[1] for row in cells for c in row)
     previous = step_table(page)
     assert highlighted(page) == set()  # the initial state: nothing changed
-    for i in range(1, last + 1):
+    for i in range(1, last + 1):  # the stepper is kept, and moves the table's current column
         page.click("#next")
         expect(page.locator("#step-label")).to_have_text(f"state {i} of {last}")
+        expect(table.locator("thead th.current")).to_have_attribute("data-step", str(i))
         shown = step_table(page)
         changed = {name for name in shown if shown[name] != previous[name]}
         assert highlighted(page) == changed and changed, f"state {i}"
@@ -151,6 +195,56 @@ def test_run_pairing_negative_and_step_through_its_trace(server, page):
             shot(page, "trace", full_page=True)
         previous = shown
     expect(page.locator("#next")).to_be_disabled()
+    table.locator("thead th.state-head[data-step='0']").click()  # a column header picks its state
+    expect(page.locator("#step-label")).to_have_text(f"state 0 of {last}")
+
+
+def test_the_findings_page(server, page):
+    import json
+    import urllib.request
+    findings = json.loads(urllib.request.urlopen(server + "/api/findings", timeout=30).read())
+    assert len(findings) >= 7 and all(f["finding"]["avoided_by"] for f in findings)
+    page.goto(server + "/#/findings")
+    cards = page.locator("article.finding")
+    expect(cards).to_have_count(len(findings))
+    first = findings[0]
+    card = page.locator(f"article.finding[data-name='{first['name']}']")
+    said = {"confirmed": "Confirmed on", "intent": "may be intended", "open": "Not confirmed"}
+    expect(card.locator(".status")).to_contain_text(said[first["finding"]["status"]])
+    expect(card.locator(".avoided")).to_contain_text(first["finding"]["avoided_by"])
+    expect(card.locator(".finding-trace .verdict")).to_have_text("VIOLATED", timeout=TIMEOUT_MS)  # run by the engines
+    expect(card.locator(".finding-trace table.trace-table thead th.state-head").first).to_be_visible()
+    if any(f["finding"]["reproducer"] for f in findings):
+        expect(page.locator("article.finding .status").filter(has_text="make conformance").first).to_be_visible()
+    expect(page.locator("article.finding .finding-trace .verdict")).to_have_count(len(findings),
+                                                                                timeout=len(findings) * TIMEOUT_MS)
+    expect(page.locator("article.finding .finding-trace .verdict-violated")).to_have_count(len(findings))
+    shot(page, "findings")
+    card.locator("a.finding-link").click()  # each finding links to its claim page
+    expect(page.locator("#claim-name")).to_have_text(first["name"])
+
+
+def test_a_share_link_with_another_claims_text_shows_that_claim(server, page):
+    """The link says `claim: pairing` but carries approvals' text: the page shows approvals,
+    its constants, and says plainly that this is not the catalog's claim."""
+    import json
+    import urllib.request
+    from symcheck.serve import share
+    text = (CLAIMS / "approvals.yaml").read_text()
+    token = share.encode({"claim": "pairing", "text": text})
+    page.goto(f"{server}/#s={token}")
+    expect(page.locator("#result")).to_be_visible(timeout=TIMEOUT_MS)
+    expect(page.locator("#claim-name")).to_have_text("approvals")
+    expect(page.locator("#pasted-note")).to_be_visible()
+    expect(page.locator("#pasted-note")).to_contain_text("Not the catalog's claim")
+    expect(page.locator("#pasted-note")).to_contain_text("made from the catalog's pairing")
+    request = urllib.request.Request(server + "/api/pasted", data=json.dumps({"claim": "", "text": text}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    own = json.loads(urllib.request.urlopen(request, timeout=60).read())
+    names = page.locator("#constants input").evaluate_all("inputs => inputs.map(i => i.name)")
+    assert names == [c["name"] for c in own["constants"]]
+    expect(page.locator("#claim-title")).to_have_text(own["title"])
+    shot(page, "pasted")
 
 
 def test_a_share_link_opens_the_same_result_in_a_new_page(server, page, browser):
@@ -197,8 +291,9 @@ def test_a_broken_claim_shows_its_located_error(server, page):
 def test_explore_by_hand_to_the_violation(server, page):
     from symcheck.explicit.evaluator import search
     from symcheck.serve.explore import label
+    from symcheck.front.claims import catalog
     from symcheck.serve.loading import load
-    model = load(CLAIMS, "pairing-negative")
+    model = load(catalog(CLAIMS)["pairing-negative"])
     found = search(model, model.depth)  # the shortest counterexample, found without the page
     types = {a.name: dict(a.params) for a in model.actions}
     path = [label(name, params, types[name]) for (name, params), _ in found.trace[1:]]

@@ -129,20 +129,23 @@ def test_same_command_twice_gives_identical_output(tmp_path):
 # `trace` hold what every stage shares (bad input; solver-free result types).
 PIPELINE = ["errors", "trace",
             "front.ir", "front.source", "front.overrides", "front.values", "front.actions", "front.variants", "front.declarations",
-            "front.expressions", "front.calls", "front.size", "front.check",
+            "front.expressions", "front.calls", "front.size", "front.metadata", "front.check",
+            "front.unbounded",
             "front.claims",
             "explicit.evaluator", "explicit.liveness",
-            "smt.symbolic", "smt.expr", "smt.capacity", "smt.encode", "smt.solve", "smt.unroll", "smt.lasso",
+            "smt.arrays", "smt.symbolic", "smt.quantified", "smt.expr", "smt.capacity", "smt.encode",
+            "smt.solve", "smt.unroll", "smt.lasso",
             "smt.horn", "smt.lemmas",
             "limits",  # forked workers under limits: the engine portfolio's processes, and the CLI's
             "engines.compiled", "engines.explicit",
             "engines.bmc", "engines.kind", "engines.lemmas", "engines.pdr", "engines.matrix", "engines.liveness",
             "engines.vacuity", "engines.multitrace", "engines.auto",
             "report.explain", "report.text", "report.itf", "report.junit", "report.sarif", "report.artifacts",
-            "report.catalog",
-            "api", "serve", "serve.share", "serve.loading", "serve.explore", "serve.app",
+            "report.catalog", "report.case",
+            "api", "serve", "serve.share", "serve.loading", "serve.explore", "serve.views", "serve.guard", "serve.app",
             "progress", "cli", "pytest_plugin", "__main__"]
-Z3_USERS = ["smt.encode", "smt.expr", "smt.horn", "smt.lasso", "smt.lemmas", "smt.solve", "smt.symbolic", "smt.unroll"]
+Z3_USERS = ["smt.arrays", "smt.encode", "smt.expr", "smt.horn", "smt.lasso", "smt.lemmas", "smt.quantified", "smt.solve",
+             "smt.symbolic", "smt.unroll"]
 
 
 def module_name(path) -> str:

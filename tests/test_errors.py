@@ -42,8 +42,10 @@ CASES = [
      "c.yaml:19:12: error: twice takes 1 argument, got 2"),
     ("type mismatch", BASE.replace("bounded: count <= Max", "bounded: count == 'alice'"),
      "c.yaml:19:21: error: type mismatch in invariant bounded: expected 0..2, found Peers"),
-    ("unbounded domain", BASE.replace("count: 0..Max", "count: int"),
-     "c.yaml:6:10: error: variable count: int is unbounded; give a range such as 0..5"),
+    ("size of an unbounded set", BASE.replace("bounded: count <= Max", "bounded: len(big) <= Max")
+     .replace("  seen: set[Peers]\n", "  seen: set[Peers]\n  big: set[int]\n").replace("  seen: \"{}\"\n",
+                                                                                   "  seen: \"{}\"\n  big: \"{}\"\n"),
+     "c.yaml:21:12: error: len() of set[int]: a set over an unbounded type has no size"),
     ("empty domain", BASE.replace("count: 0..Max", "count: 3..1"),
      "c.yaml:6:10: error: empty range 3..1"),
     ("assignment to unknown variable", BASE.replace("      seen: \"seen | {p}\"", "      sen: \"seen | {p}\""),

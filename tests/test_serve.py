@@ -4,9 +4,11 @@ kept), located errors without a traceback, the Content-Security-Policy, share li
 that reproduce a run, and explore mode replaying paths with the explicit evaluator.
 Verdicts come from the engines through the API and are cross-checked with the explicit
 evaluator; nothing here is a hard-coded verdict."""
+import base64
 import json
 import re
 import warnings
+import zlib
 
 import jsonschema
 import pytest
@@ -19,6 +21,7 @@ with warnings.catch_warnings():  # starlette 1.x would rather have httpx2; httpx
 
 from conftest import CLAIMS  # noqa: E402
 from symcheck.explicit.evaluator import search  # noqa: E402
+from symcheck.front.claims import catalog  # noqa: E402
 from symcheck.report.artifacts import SCHEMA_FILE  # noqa: E402
 from symcheck.serve import loading, share  # noqa: E402
 from symcheck.serve.app import CSP, MAX_BODY, MAX_DEPTH, create_app  # noqa: E402
@@ -46,9 +49,17 @@ depth: 6
 """
 
 
+ENTRIES = catalog(CLAIMS)
+LOCAL = "http://localhost"  # the Host the page is opened by (Host: testserver would be refused)
+
+
+def local(app, **kwargs) -> TestClient:
+    return TestClient(app, base_url=LOCAL, **kwargs)
+
+
 @pytest.fixture(scope="module")
 def client():
-    with TestClient(create_app(CLAIMS, workers=2, time_limit=20, memory_limit=1024)) as c:
+    with local(create_app(CLAIMS, workers=2, time_limit=20, memory_limit=1024)) as c:
         yield c
 
 
@@ -59,7 +70,8 @@ def error_of(response, status=400) -> dict:
 
 
 def model(name, overrides=None, text=None):
-    return loading.load(CLAIMS, name, text=text, overrides=overrides)
+    """A catalog variant, or (with `text`) the variant `name` of a pasted claim, as the server loads it."""
+    return loading.load(None if text else ENTRIES[name], text, name if text else None, overrides)
 
 
 # ---------------------------------------------------------------- the page and the catalog
@@ -79,10 +91,9 @@ def test_the_page_and_its_files_come_from_the_package_under_a_strict_policy(clie
 
 
 def test_the_catalog_lists_every_variant_with_its_expectation(client):
-    families = client.get("/api/catalog").json()
+    families = client.get("/api/catalog").json()["families"]
     listed = {v["name"]: v["expect"] for f in families for v in f["variants"]}
-    from symcheck.front.claims import catalog
-    assert set(listed) == set(catalog(CLAIMS))
+    assert set(listed) == set(ENTRIES)
     pairing = next(f for f in families if f["family"] == "pairing")
     assert pairing["title"] and pairing["statement"]
     assert listed["pairing"] == model("pairing").expect and listed["pairing-negative"] == model("pairing-negative").expect
@@ -179,7 +190,7 @@ def test_a_pasted_claim_runs_and_its_variant_is_chosen_by_suffix(client):
 
 
 def test_unknown_stays_unknown(client):
-    with TestClient(create_app(CLAIMS, workers=1, time_limit=0.05)) as quick:
+    with local(create_app(CLAIMS, workers=1, time_limit=0.05)) as quick:
         out = quick.post("/api/run", json={"claim": "pairing-cap", "engine": "kind"}).json()  # BMC: seconds to depth 12
     assert out["verdict"] == "unknown" and not out["as_expected"] and "timeout after 0.05 s" in out["reason"]
     assert out["verdict"].upper() in out["headline"] and "neither holds nor violated" in out["meaning"]
@@ -195,19 +206,20 @@ def test_loading_and_exploring_happen_under_the_limits():
     from symcheck.serve.app import RunRequest, Settings, limited
     settings = Settings(CLAIMS, time_limit=0.2)
     req = RunRequest("pairing-negative", None, None, {}, None, "auto")
-    assert limited(Settings(CLAIMS), req, lambda m: m.name, "loading").startswith("pairing-negative")
+    assert limited(Settings(CLAIMS), req, lambda m: m.name, "loading", entries=ENTRIES).startswith("pairing-negative")
     t0 = time.monotonic()
     with pytest.raises(InputError, match="exploring stopped: timeout after 0.2 s"):
-        limited(settings, req, lambda m: time.sleep(30), "exploring")
+        limited(settings, req, lambda m: time.sleep(30), "exploring", entries=ENTRIES)
     assert time.monotonic() - t0 < 5
     with pytest.raises(InputError, match="memory limit"):
-        limited(Settings(CLAIMS, memory_limit=64), req, lambda m: bytearray(200 << 20), "exploring")
+        limited(Settings(CLAIMS, memory_limit=64), req, lambda m: bytearray(200 << 20), "exploring", entries=ENTRIES)
 
 
 def test_a_body_over_64_kb_is_refused_with_413(client):
     r = client.post("/api/run", json={"claim": "", "text": "#" * MAX_BODY})
     assert "larger than 64 KB" in error_of(r, 413)["message"]
-    r = client.post("/api/run", content=b"{}", headers={"content-length": str(MAX_BODY + 1)})
+    r = client.post("/api/run", content=b"{}", headers={"content-length": str(MAX_BODY + 1),
+                                                        "content-type": "application/json"})
     assert r.status_code == 413
 
 
@@ -215,19 +227,6 @@ def test_a_body_over_64_kb_is_refused_with_413(client):
 def test_depth_is_at_most_30(client, depth):
     err = error_of(client.post("/api/run", json={"claim": "pairing-negative", "depth": depth}))
     assert f"from 0 to {MAX_DEPTH}" in err["message"]
-
-
-def test_beyond_the_workers_the_answer_is_503_with_retry_after():
-    app = create_app(CLAIMS, workers=1, time_limit=4)
-    with TestClient(app) as c:
-        app.state.settings.running = 1  # the one slot is taken by a run under way
-        r = c.post("/api/run", json={"claim": "pairing-negative"})
-        assert r.status_code == 503 and int(r.headers["retry-after"]) >= 1
-        assert r.headers["content-security-policy"] == CSP and "try again" in error_of(r, 503)["message"]
-        assert c.post("/api/explore", json={"claim": "pairing-negative", "path": []}).status_code == 503
-        app.state.settings.running = 0
-        assert c.post("/api/run", json={"claim": "pairing-negative"}).status_code == 200
-        assert app.state.settings.running == 0  # the slot is given back
 
 
 @pytest.mark.parametrize("text, where", [
@@ -276,7 +275,7 @@ def test_an_internal_error_is_a_message_not_a_traceback(monkeypatch):
     def fail(*args, **kwargs):
         raise RuntimeError("secret internals")
     monkeypatch.setattr(loading, "load", fail)
-    with TestClient(create_app(CLAIMS), raise_server_exceptions=False) as c:
+    with local(create_app(CLAIMS), raise_server_exceptions=False) as c:
         r = c.post("/api/run", json={"claim": "pairing-negative"})
     assert r.status_code == 500 and "secret" not in r.text and "Traceback" not in r.text
     assert r.json()["error"]["message"].startswith("internal error")
@@ -348,3 +347,324 @@ def test_explore_lists_at_most_the_cap_of_enabled_actions():
     full = explore(m, [])
     capped = explore(m, [], cap=1)
     assert len(capped["enabled"]) == 1 and capped["enabled_total"] == full["enabled_total"] > 1
+
+
+# ---------------------------------------------------------------- a public service (issue 20)
+# Each test below reproduces a fault found by an outside attack run on 127.0.0.1.
+
+
+CAP = 24  # the live server's connection cap
+
+
+@pytest.fixture(scope="module")
+def live():
+    """`symcheck serve` as it runs (the guarded uvicorn server) on a free port, in a thread;
+    a request must arrive within 1 s, and at most 24 connections are open at once."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from symcheck.serve import guard
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(guard.config(create_app(CLAIMS, workers=2, time_limit=20), "127.0.0.1", port,
+                                         connections=CAP, request_seconds=1.0))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(600):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", port
+    server.should_exit = True
+    thread.join(10)
+
+
+def fetch(url, data=None, headers=None, timeout=30):
+    """(status, seconds) of one request; an HTTP error is an answer too."""
+    import time
+    import urllib.error
+    import urllib.request
+    t0 = time.perf_counter()
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as r:
+            r.read()
+            status = r.status
+    except urllib.error.HTTPError as exc:
+        exc.read()
+        status = exc.code
+    return status, time.perf_counter() - t0
+
+
+def test_unknown_claim_lookups_do_not_stall_the_catalog(live):
+    """Fault 1: each lookup of an unknown claim re-read the whole catalog on the event loop
+    (0.5-0.7 s): with 16 in flight the catalog took 8-9 s. Lookups now come from the catalog
+    read at start-up, and the catalog answers within 100 ms while they run."""
+    import statistics
+    from concurrent.futures import ThreadPoolExecutor
+    url, _ = live
+    fetch(url + "/api/catalog")  # a first connection, warm
+    with ThreadPoolExecutor(16) as pool:
+        lookups = [pool.submit(fetch, f"{url}/api/claim/no-such-claim-{i}") for i in range(16)]
+        catalog_times = [fetch(url + "/api/catalog")[1] for _ in range(5)]
+        answers = [f.result() for f in lookups]
+    assert {status for status, _ in answers} == {400}
+    assert statistics.median(catalog_times) < 0.1, catalog_times
+
+
+def test_a_slow_client_is_cut_off(live):
+    """Fault 1: a client sending a byte a second held its connection for ever. Headers, a
+    body, or a first request on a new connection must arrive within the request time."""
+    import socket
+    import time
+    _, port = live
+    for opening in (b"GET / HTTP/1.1\r\nHost: localhost\r\n",  # headers, never finished
+                    b"POST /api/run HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    b"Content-Length: 100\r\n\r\n{",  # a body, never finished
+                    b""):  # nothing at all
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+            t0 = time.monotonic()
+            s.sendall(opening)
+            answer = b""
+            try:
+                while time.monotonic() - t0 < 8:
+                    s.sendall(b"x" if opening.startswith(b"POST") else b"X-A: b\r\n" if opening else b"")
+                    s.settimeout(0.3)
+                    try:
+                        chunk = s.recv(4096)
+                    except TimeoutError:
+                        continue
+                    if not chunk:
+                        break
+                    answer += chunk
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            took = time.monotonic() - t0
+        assert took < 5, (opening, took)
+        assert answer == b"" or answer.startswith(b"HTTP/1.1 408"), answer[:80]
+
+
+def test_connections_beyond_the_cap_are_refused_at_once(live):
+    """Fault 1: no connection cap. Beyond it, a connection is answered 503 and closed."""
+    import socket
+    import time
+    url, port = live
+    held = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(CAP)]
+    try:
+        time.sleep(0.2)
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as extra:
+            assert extra.recv(100).startswith(b"HTTP/1.1 503")
+    finally:
+        for s in held:
+            s.close()
+    time.sleep(0.3)
+    assert fetch(url + "/api/catalog")[0] == 200  # the cap counts open connections only
+
+
+def test_a_cross_site_request_cannot_start_a_run(client, monkeypatch):
+    """Fault 2 (CSRF): another site's text/plain POST started a run. Every POST must carry
+    application/json (a cross-site page cannot send it without asking first) and, when
+    the browser names its Origin, come from the server's own."""
+    from symcheck.serve import app as app_module
+    ran = []
+    monkeypatch.setattr(app_module, "check", lambda *a: ran.append(a))
+    body = json.dumps({"claim": "pairing-negative"})
+    cross = error_of(client.post("/api/run", content=body, headers={"content-type": "text/plain",
+                                                                    "origin": "http://evil.example"}), 403)
+    assert "another site" in cross["message"]
+    assert error_of(client.post("/api/run", content=body, headers={"content-type": "application/json",
+                                                                   "origin": "http://evil.example"}), 403)
+    assert error_of(client.post("/api/run", content=body, headers={"origin": "null",
+                                                                   "content-type": "application/json"}), 403)
+    plain = error_of(client.post("/api/run", content=body, headers={"content-type": "text/plain"}), 415)
+    assert "application/json" in plain["message"]
+    form = client.post("/api/run", data={"claim": "pairing-negative"})  # an HTML form's encoding
+    assert form.status_code == 415
+    assert ran == []
+    token = share.encode({"claim": "pairing"})
+    same = client.post("/api/unshare", json={"s": token}, headers={"origin": LOCAL})
+    assert same.status_code == 200 and same.json() == {"claim": "pairing"}
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "127.0.0.1.evil.example", "localhost.",
+                                  "0.0.0.0:8000", ""])
+def test_a_foreign_host_is_refused(client, host):
+    """Fault 2 (DNS rebinding): `Host: evil.example` was answered, so any page a user
+    visits could reach the server through a name that resolves to 127.0.0.1."""
+    for r in (client.get("/", headers={"host": host}), client.get("/api/catalog", headers={"host": host}),
+              client.post("/api/unshare", json={"s": "x"}, headers={"host": host})):
+        err = error_of(r, 400)
+        assert "does not answer for the host" in err["message"] and "--allow-host" in err["hint"]
+        assert r.headers["content-security-policy"] == CSP
+
+
+def test_the_hosts_it_answers_for():
+    from symcheck.serve.guard import host_name, host_names
+    for name in ("localhost", "localhost:8000", "127.0.0.1", "127.0.0.1:9", "[::1]:8000", "[::1]", "LOCALHOST"):
+        assert host_name(name) in host_names("127.0.0.1"), name
+    assert host_name("10.0.0.5:8000") in host_names("10.0.0.5")  # the bound address
+    assert host_name("10.0.0.5:8000") not in host_names("127.0.0.1")
+    assert host_name("box.lan:8000") in host_names("0.0.0.0", ["box.lan"])  # the allow list
+    assert "0.0.0.0" not in host_names("0.0.0.0") and "::" not in host_names("::")
+    with local(create_app(CLAIMS, host="0.0.0.0", allow_hosts=["box.lan"])) as c:
+        assert c.get("/api/catalog", headers={"host": "box.lan:8000"}).status_code == 200
+        assert c.get("/api/catalog", headers={"host": "other.lan"}).status_code == 400
+
+
+def test_the_serve_command_takes_an_allow_list():
+    from click.testing import CliRunner
+
+    from symcheck.cli import main
+    assert "--allow-host" in CliRunner().invoke(main, ["serve", "--help"]).output
+
+
+def deep(n: int) -> str:
+    return "[" * n + "]" * n
+
+
+@pytest.mark.parametrize("body", [
+    '{"claim": "pairing", "overrides": ' + deep(10_000) + "}",  # nested 10,000 deep
+    deep(10_000),
+    '{"claim": "pairing-negative", "path": ["\\ud800"]}',  # a lone surrogate in an explore path
+    '{"claim": "pairing-refresh", "overrides": {"Senders": "{enum: [\\"\\ud800\\"]}"}}',  # ... in an enum member
+    '{"claim": "pairing-refresh", "overrides": {"Senders": "[\\ud800]"}}',
+    '{"claim": "", "text": "claim: x\\ud800"}',
+])
+def test_hostile_bodies_are_400_not_500(client, body):
+    """Fault 3: a body nested 10,000 deep (RecursionError), or a lone surrogate
+    (UnicodeEncodeError in the error handler), was answered 500."""
+    for route in ("/api/run", "/api/explore", "/api/unshare", "/api/pasted"):
+        err = error_of(client.post(route, content=body.encode(), headers={"content-type": "application/json"}))
+        assert err["message"]
+
+
+def test_a_share_link_inflating_to_deep_json_is_refused(client):
+    packer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    token = base64.urlsafe_b64encode(packer.compress(deep(20_000).encode()) + packer.flush()).decode().rstrip("=")
+    assert "damaged" in error_of(client.post("/api/unshare", json={"s": token}))["message"]
+
+
+def test_a_claim_whose_text_holds_a_lone_surrogate_is_answered(client):
+    """A YAML escape can put a lone surrogate into an enum member without any in the JSON:
+    the answer is still JSON (an escape), never a 500."""
+    text = SMALL.replace("claim: lamp", 'claim: lamp\ntypes:\n  Names: {enum: [a, "\\ud800"]}')
+    text = text.replace("  x: 0..5\n", "  x: 0..5\n  who: Names\n").replace("  x: 0\n", '  x: 0\n  who: "\'\\ud800\'"\n')
+    r = client.post("/api/run", json={"claim": "", "text": text})
+    assert r.status_code in (200, 400), r.text
+    assert r.content.isascii() and "Traceback" not in r.text
+
+
+def test_a_share_link_with_another_claims_text_shows_that_claim(client):
+    """Fault 4: a link with `claim: pairing` and the text of another claim showed pairing's
+    title, statement and constants beside the other claim's verdict. A run and a pasted
+    claim's page name the claim that was run, and say it is not the catalog's."""
+    text = (CLAIMS / "approvals.yaml").read_text()
+    out = client.post("/api/run", json={"claim": "pairing", "text": text}).json()
+    approvals = model("approvals")
+    assert out["claim"]["name"] == "approvals" and out["claim"]["catalog"] is False
+    assert out["claim"]["title"] == approvals.title and out["result"]["results"][0]["claim"] == "approvals"
+    page = client.post("/api/pasted", json={"claim": "pairing", "text": text}).json()
+    assert (page["name"], page["catalog"], page["text"]) == ("approvals", False, text)
+    assert [c["name"] for c in page["constants"]] == [c.name for c in approvals.constants]
+    assert client.post("/api/run", json={"claim": "pairing"}).json()["claim"]["catalog"] is True
+    assert client.get("/api/claim/pairing").json()["catalog"] is True
+
+
+def test_a_pasted_claims_page_is_read_under_the_limits(client):
+    err = error_of(client.post("/api/pasted", json={"claim": "", "text": BROKEN.replace("then: {x: x + }", "then: [")}))
+    assert err["where"].startswith("<pasted>:")
+    assert "data file" in error_of(client.post("/api/pasted", json={"claim": "", "text": (CLAIMS / "groups.yaml")
+                                                                    .read_text()}))["message"]
+
+
+@pytest.mark.parametrize("value", ["{enum: [a, b]}", "[a, b]"])  # as the form shows it (the issue's case), or the value
+def test_the_constants_form_accepts_what_it_shows(client, value):
+    """Fault 5: the form showed `Senders` as `{enum: [a]}` but refused `{enum: [a, b]}`."""
+    shown = {c["name"]: c["value"] for c in client.get("/api/claim/pairing-refresh").json()["constants"]}
+    assert shown["Senders"] == "{enum: [a]}"
+    assert model("pairing-refresh", {"Senders": value}).constant("Senders").value == {"a", "b"}
+    out = client.post("/api/run", json={"claim": "pairing-refresh", "overrides": {"Senders": value},
+                                        "engine": "bmc"}).json()
+    assert out["verdict"] in ("holds", "violated"), out
+    assert ["Senders (overridden)", "{a, b}"] in out["configuration"], out["configuration"]
+
+
+def test_every_constant_shown_in_the_form_is_accepted_back():
+    """Each family's constants, sent back as the form shows them, load as the claim does."""
+    families = {e.variant.doc.get("claim").value: e for e in ENTRIES.values() if not e.variant.suffix}
+    for name, e in families.items():
+        form = loading.constants_form(e.variant)
+        if not any(c["value"].startswith("{") for c in form):
+            continue
+        plain = loading.load(e)
+        again = loading.load(e, overrides={c["name"]: c["value"] for c in form})
+        assert [(c.name, c.value, c.symbolic) for c in again.constants] == \
+            [(c.name, c.value, c.symbolic) for c in plain.constants], name
+
+
+@pytest.mark.parametrize("value, message", [
+    ('{type: "set[Peers]", enum: [a]}', "as the form shows it"),
+    ("{enum: [a], extra: 1}", "as the form shows it"),
+])
+def test_an_edit_that_changes_a_declaration_is_a_located_error(client, value, message):
+    err = error_of(client.post("/api/run", json={"claim": "pairing-refresh", "overrides": {"Senders": value}}))
+    assert message in err["message"] and err["where"].startswith("<override Senders>:1:")
+
+
+def test_a_type_shown_in_the_form_cannot_be_changed_there():
+    e = next(e for e in ENTRIES.values() if any(c["value"].startswith("{type:") and "value:" in c["value"]
+                                                for c in loading.constants_form(e.variant)))
+    c = next(c for c in loading.constants_form(e.variant) if c["value"].startswith("{type:") and "value:" in c["value"])
+    from symcheck.errors import InputError
+    with pytest.raises(InputError, match="only its value can change here"):
+        loading.load(e, overrides={c["name"]: c["value"].replace("{type: ", "{type: Other", 1)})
+
+
+def test_a_busy_server_queues_briefly_then_tells_the_truth(monkeypatch):
+    """Fault 6: `Retry-After: 1` was sent while a run held its slot for about 12 s. A
+    request now waits for a slot a few seconds; beyond that, Retry-After is when the
+    check under way must have ended, by its limits."""
+    import threading
+    import time
+
+    from symcheck.serve import app as app_module
+    release = threading.Event()
+
+    def held(settings, entries, req):
+        release.wait(30)
+        return {"verdict": "holds", "claim": req.claim}
+    monkeypatch.setattr(app_module, "check", held)
+    app = create_app(CLAIMS, workers=1, time_limit=10, wait=0.3)
+    with local(app) as c:
+        first = threading.Thread(target=lambda: c.post("/api/run", json={"claim": "pairing"}))
+        first.start()
+        time.sleep(0.5)
+        busy = c.post("/api/run", json={"claim": "pairing-negative"})
+        seconds = int(busy.headers["retry-after"])
+        bound = app.state.settings.bound(2)
+        assert busy.status_code == 503 and busy.json()["error"]["retry_after"] == seconds
+        assert bound - 2 <= seconds <= bound, (seconds, bound)  # the check's limits end it by then
+        assert f"free within {seconds} s" in busy.json()["error"]["hint"]
+        queued = threading.Thread(target=lambda: answers.append(c.post("/api/run", json={"claim": "approvals"})))
+        answers: list = []
+        queued.start()
+        time.sleep(0.1)
+        release.set()  # the first check ends while the next one waits: it is served, not refused
+        queued.join(30)
+        first.join(30)
+        assert answers and answers[0].status_code == 200, answers
+        assert app.state.slots[0].ends == [] and app.state.slots[0].waiting == 0
+
+
+def test_an_explored_path_is_not_exported_as_a_verdict(client):
+    """Fault 6: a path explored by hand that violates nothing was exported as `holds`."""
+    out = client.post("/api/explore", json={"claim": "pairing-negative", "path": []}).json()
+    assert out["violated"] is None and out["kind"] == "explored path"
+    assert out["itf"]["#meta"]["verdict"] == "explored path" and "holds" not in json.dumps(out["itf"]["#meta"])
+    run = client.post("/api/run", json={"claim": "pairing-negative"}).json()
+    bad = client.post("/api/explore", json={"claim": "pairing-negative", "path": run["labels"][1:]}).json()
+    assert bad["itf"]["#meta"]["verdict"] == "violated" and bad["violated"]

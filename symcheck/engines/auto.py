@@ -27,7 +27,9 @@ from dataclasses import dataclass
 from functools import partial
 
 from symcheck.engines import bmc, explicit, kind, lemmas, liveness, pdr
-from symcheck.front.ir import Model
+from symcheck.front.unbounded import needs_smt, proved_for
+from symcheck.smt.quantified import fragment_note
+from symcheck.front.ir import Feature, Model
 from symcheck.smt.encode import Encoding
 from symcheck.smt.solve import Deadline
 from symcheck.smt.unroll import Progress
@@ -117,7 +119,10 @@ def prove(model: Model, depth: int, engine: str = "auto", timeout: Deadline | fl
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     whole = Deadline.of(timeout)
     first = None
-    if engine in ("auto", "sequential", "explicit"):
+    beyond = needs_smt(model)  # sorts, unbounded integers: no explicit search
+    if beyond and engine == "explicit":
+        return Outcome(model.name, UNKNOWN, None, model.expect, engine="explicit", reason=beyond)
+    if engine in ("auto", "sequential", "explicit") and not beyond:
         first = _explicit_first(model, whole, engine == "explicit")
         if first.violated or (first.proved and not model.properties) or (engine == "explicit" and not first.proved):
             return first
@@ -170,6 +175,9 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, en
     start = time.perf_counter()
     proof = whole.within(budget)
     names = list(PROOF_ENGINES) if engine in ("auto", "sequential") else [engine]
+    beyond = needs_smt(model)
+    if beyond and engine in ("auto", "sequential"):  # the engines that take quantifiers and unbounded integers
+        names = ["kind"] + ([] if Feature.SORTS in model.features else ["pdr"])
     parallel = engine == "auto" and portfolio_supported() and len(names) > 1
     if parallel:
         attempts = _race(model, enc, names, proof, whole, depth, progress)
@@ -179,8 +187,9 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, en
     if winner is not None and winner.verdict == VIOLATED:
         return winner
     if winner is not None:
+        scope = [f"proved {proved_for(model)}", *fragment_note(model), f"engine choice: {beyond}"] if beyond else []
         r = Outcome(result.claim, PROVED, result.bound, result.expected, engine=winner.engine, k=winner.k,
-                    how=winner.how, proof=winner.proof + _portfolio_note(names, winner.engine, parallel))
+                    how=winner.how, proof=scope + winner.proof + _portfolio_note(names, winner.engine, parallel))
         r.timings = {**result.timings, "prove": time.perf_counter() - start}
         return r
     notes = [a.reason for a in attempts if a is not None and a.reason]

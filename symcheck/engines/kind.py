@@ -42,7 +42,8 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, max_k: int = MAX_K
     them as its `certificate`, for the re-check). `max_conflicts`: a quick attempt, each
     query gives up (unknown) after that many conflicts."""
     enc = encoding
-    base, step = Session(deadline, max_conflicts=max_conflicts), Session(deadline, max_conflicts=max_conflicts)
+    base, step = (Session(deadline, enc.logic, max_conflicts=max_conflicts),
+                  Session(deadline, enc.logic, max_conflicts=max_conflicts))
     fresh = bool(lemmas) or max_conflicts is not None  # each step query built afresh (for small k, much faster)
     base.add(enc.init()[0])
     step.add(enc.shape(0))
@@ -67,7 +68,7 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, max_k: int = MAX_K
         if answer.unknown:
             return out(UNKNOWN, bound=k, reason=_why(answer, k))
         if fresh:
-            answer = _fresh_check(deadline, max_conflicts, enc.config_constraint(), *assume, *step_query(enc, k, lemmas))
+            answer = _fresh_check(deadline, max_conflicts, enc.logic, enc.config_constraint(), *assume, *step_query(enc, k, lemmas))
         else:
             answer = step.check(_step_obligation(enc, k))
         if answer.unsat:
@@ -85,9 +86,9 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, max_k: int = MAX_K
     return out(UNKNOWN, bound=max_k, reason=f"no proof up to k = {max_k}")
 
 
-def _fresh_check(deadline: Deadline, max_conflicts: int | None, *formulas: Formula) -> Answer:
+def _fresh_check(deadline: Deadline, max_conflicts: int | None, logic: str, *formulas: Formula) -> Answer:
     """One query on a solver of its own (no incremental state)."""
-    session = Session(deadline, max_conflicts=max_conflicts)
+    session = Session(deadline, logic, max_conflicts=max_conflicts)
     session.add(*formulas)
     return session.check()
 

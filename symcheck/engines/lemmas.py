@@ -40,9 +40,9 @@ def houdini(model: Model, enc: Encoding, deadline: Deadline, proposed: list[Lemm
     comes back unknown."""
     init, init_wf = enc.init()
     now = dict(zip(proposed, holds_in(enc, proposed, 0), strict=True))
-    kept = _filter(Session(deadline), proposed, [enc.config_constraint(), init, init_wf], now)
+    kept = _filter(Session(deadline, enc.logic), proposed, [enc.config_constraint(), init, init_wf], now)
     after = dict(zip(kept, holds_in(enc, kept, 1), strict=True))
-    step = Session(deadline)
+    step = Session(deadline, enc.logic)
     step.add(enc.config_constraint(), enc.shape(0), neg(enc.bad_state(0)), neg(enc.step_bad(0)), enc.trans(0))
     while kept:
         # the kept lemmas hold in state 0: assumptions of this query only, as the set shrinks

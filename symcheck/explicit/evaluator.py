@@ -11,7 +11,7 @@ from symcheck.errors import ModelError
 from symcheck.front.ir import (Comp, DefCall, Expr, Lit, MapT, Model, Op, Opcode, Ref, SetT, Type, configurations,
                                premises, with_constants)
 from symcheck.front.actions import instances
-from symcheck.front.values import contains, domain, map_get, map_put, render
+from symcheck.front.values import contains, domain, domain_size, map_get, map_put, render, sort_key
 
 
 class Evaluator:
@@ -54,6 +54,8 @@ class Evaluator:
     def gen_values(self, g, state, env):
         if g.kind == "set":
             s = self.evaluate(g.source, state, env)
+            if domain_size(g.elem) is None:  # a decoded set over a sort (explaining an SMT trace)
+                return sorted(s, key=lambda v: sort_key(v, g.elem))
             return [v for v in domain(g.elem) if v in s]
         if g.kind == "seq":
             return list(self.evaluate(g.source, state, env))

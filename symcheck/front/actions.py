@@ -6,15 +6,17 @@ from __future__ import annotations
 import itertools
 
 from symcheck.front.ir import Model
-from symcheck.front.values import domain, render
+from symcheck.front.values import domain, domain_size, render
 
 
 def instances(model: Model):
-    """Every (action, parameter values) pair, in declaration and domain order."""
+    """Every (action, parameter values) pair, in declaration and domain order. A parameter
+    of unbounded type (a sort, an int without a range) is None: one instance whose value
+    the SMT encoding chooses afresh at every step."""
     out = []
     for a in model.actions:
         names = [p for p, _ in a.params]
-        for combo in itertools.product(*(domain(t) for _, t in a.params)):
+        for combo in itertools.product(*(domain(t) if domain_size(t) is not None else [None] for _, t in a.params)):
             out.append((a, dict(zip(names, combo, strict=False))))
     return out
 

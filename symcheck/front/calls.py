@@ -60,6 +60,9 @@ class Calls(Expressions):
             s = self.infer(args[0], scope)
             if not isinstance(s.type, (SetT, SeqT)):
                 self.err(scope, node, f"len() needs a set or sequence, found {s.type}")
+            if isinstance(s.type, SetT) and domain_size(s.type.elem) is None:
+                self.err(scope, node, f"len() of {s.type}: a set over an unbounded type has no size the proofs "
+                                      "can reason about", "quantify with all/any, or keep a count in a variable")
             return Op(Opcode.LENGTH, (s,), INT, span=sp)
         if fn == "implies":
             return Op(Opcode.IMPLIES, tuple(self.check(a, BOOL, scope) for a in args), BOOL, span=sp)
@@ -186,6 +189,11 @@ class Calls(Expressions):
             inner = inner.with_locals({name: gen.elem})
             for cond in g.ifs:
                 conds.append(self.check(cond, BOOL, inner))
+        unbounded = [g for g in gens if g.kind == "set" and domain_size(g.elem) is None]
+        if unbounded and kind not in ("all", "any", "set", "map"):
+            self.err(scope, node, f"{kind}(...) over {unbounded[0].source.type}: a set over an unbounded type "
+                                  "(a sort, an int without a range) is quantified over, not enumerated",
+                     "use all/any, or keep a count in a variable")
         cond = None
         if conds:
             cond = conds[0] if len(conds) == 1 else Op(Opcode.AND, tuple(conds), BOOL)
@@ -204,13 +212,17 @@ class Calls(Expressions):
             if isinstance(et, IntT) and not et.bounded:
                 et = self._int_bound(elt, gens, scope, node)
             self.check_storable(et, sp, "set comprehension")
-            check_finite(et, sp, "set comprehension", MAX_ELEMS)
+            if domain_size(et) is not None:  # else a filter of a set over a sort (a Z3 lambda)
+                check_finite(et, sp, "set comprehension", MAX_ELEMS)
             return Comp(kind, tuple(gens), cond, coerce(elt, et), SetT(et), span=sp)
         if kind == "map":
             src = gens[0].source if gens else None
-            whole = isinstance(src, Lit) and src.value == frozenset(domain(gens[0].elem)) or \
-                isinstance(src, Ref) and src.kind == "const" and \
-                self.consts[src.name].value == frozenset(domain(gens[0].elem))
+            if gens and domain_size(gens[0].elem) is None:  # over a sort: its universe constant
+                whole = isinstance(src, Ref) and src.kind == "const" and self.consts[src.name].free
+            else:
+                whole = isinstance(src, Lit) and src.value == frozenset(domain(gens[0].elem)) or \
+                    isinstance(src, Ref) and src.kind == "const" and \
+                    self.consts[src.name].value == frozenset(domain(gens[0].elem))
             keyed_by_binding = isinstance(node.key, ast.Name) and node.key.id == gens[0].name if gens else False
             if len(gens) != 1 or cond is not None or not keyed_by_binding \
                     or gens[0].kind != "set" or not whole:
@@ -255,7 +267,8 @@ class Calls(Expressions):
         src = self.infer(it, scope)
         if isinstance(src.type, SetT):
             self.check_storable(src.type.elem, scope.loc.span_of(it), "quantified set")
-            check_finite(src.type.elem, scope.loc.span_of(it), "quantified set", MAX_DOMAIN)
+            if domain_size(src.type.elem) is not None:  # else a quantifier of the SMT engines
+                check_finite(src.type.elem, scope.loc.span_of(it), "quantified set", MAX_DOMAIN)
             return Gen(name, "set", src, src.type.elem)
         if isinstance(src.type, SeqT):
             return Gen(name, "seq", src, src.type.elem)

@@ -13,6 +13,7 @@ from symcheck.front.calls import BUILTINS, TEMPORAL, Calls
 from symcheck.front.expressions import Scope, coerce
 from symcheck.front.ir import BOOL, Action, ConstantOverride, Expr, Fairness, Invariant, Lit, Model, Property, Type
 from symcheck.front.source import YMap, YScalar, YSeq, parse_expr, parse_type, parse_type_text
+from symcheck.front.metadata import read_assumptions, read_finding, read_policy, registry_for
 from symcheck.front.size import check_size
 from symcheck.front.values import check_finite, domain_size
 from symcheck.front.overrides import Override, is_flag
@@ -59,6 +60,7 @@ class ClaimChecker(Calls):
         expect, depth, deadlock = self.settings()
         unexercised = self.check_unexercised(actions, invariants)
         unproved = self.check_unproved(invariants, properties)
+        registry = registry_for(self.file)
         return Model(
             name=self.variant.name, family=self.text("claim"), title=self.text("title"),
             source=self.text("source"), statement=self.text("statement"), bug=self.variant.bug,
@@ -69,7 +71,10 @@ class ClaimChecker(Calls):
             properties=properties, fairness=fairness, unexercised=unexercised, unproved=unproved,
             overrides=tuple(ConstantOverride(self.applied[n], self.overrides[n].origin,
                                              "variant" if n in self.variant.changed_constants else "claim")
-                            for n in self.const_nodes if n in self.applied))
+                            for n in self.const_nodes if n in self.applied),
+            policy=read_policy(self.doc.get("policy"), registry),
+            assumptions=read_assumptions(self.doc.get("assumptions"), registry),
+            finding=read_finding(self.variant.finding, expect, self.variant.name))
 
     def declare_types_and_constants(self) -> None:
         """Record the declared names first, then resolve them: a type or constant may
@@ -87,6 +92,8 @@ class ClaimChecker(Calls):
             self.const_spans[name] = span
             if isinstance(node, YMap) and "enum" in node.items:
                 self.enum_consts.add(name)
+            if isinstance(node, YMap) and "sort" in node.items:
+                self.declare_sort(name, node)
         self.override_enum_constants()
         self.member_index = self._member_index()
         for name in self.type_nodes:
@@ -245,8 +252,9 @@ class ClaimChecker(Calls):
                         raise InputError(pspan, f"parameter {pname!r} hides the variable of the same name")
                     pt = self.resolve_type(parse_type(ptnode, f"parameter {pname}"))
                     self.check_storable(pt, ptnode.span, f"parameter {pname}")
-                    check_finite(pt, ptnode.span, f"parameter {pname}", MAX_INSTANCES)
-                    count *= domain_size(pt)
+                    if domain_size(pt) is not None:  # else one instance, its value chosen per step
+                        check_finite(pt, ptnode.span, f"parameter {pname}", MAX_INSTANCES)
+                        count *= domain_size(pt)
                     params.append((pname, pt))
             total += count
             if total > MAX_INSTANCES:

@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from typing import NoReturn
 
 from symcheck.errors import InputError, Span, suggest
-from symcheck.front.ir import BOOL, INT, BoolT, Constant, EnumT, IntT, MapT, RecordT, SeqT, SetT, TupleT, Type
+from symcheck.front.ir import BOOL, INT, BoolT, Constant, EnumT, IntT, MapT, RecordT, SeqT, SetT, SortT, TupleT, Type
 from symcheck.front.overrides import Override
 from symcheck.front.source import TypeSyntax, YMap, YNode, YScalar, YSeq, parse_type
-from symcheck.front.values import MAX_DOMAIN, check_finite, domain
+from symcheck.front.values import MAX_DOMAIN, check_finite, domain, domain_size
 from symcheck.front.variants import Variant, check_keys
 
 MAX_ELEMS = 4096  # largest element domain of a set or key domain of a map
@@ -110,6 +110,8 @@ class Declarations:
             if len(members) > MAX_ELEMS:
                 raise InputError(body.span, f"enum {name} has more than {MAX_ELEMS} members")
             return EnumT(name, tuple(members))
+        if kind == "sort":
+            return SortT(str(body.value))
         if kind == "record":
             if not isinstance(body, YMap) or not body.items:
                 raise InputError(body.span, f"record {name} needs fields: {{field: type, ...}}")
@@ -121,7 +123,22 @@ class Declarations:
             return RecordT(name, tuple(fields))
         raise InputError(kspan, f"unknown type form {kind!r}", "use enum or record, or a type string")
 
+    def declare_sort(self, name: str, node: YMap) -> None:
+        """`Senders: {sort: Sender}`: the sort `Sender` (members without names, any number
+        of them) and the constant `Senders`, the set of all of them (also a type name)."""
+        check_keys(node, ("sort",), f"constant {name}")
+        body, span = node.items["sort"], node.keys["sort"]
+        if not isinstance(body, YScalar) or not isinstance(body.value, str) or not body.value.isidentifier():
+            raise InputError(body.span, f"constant {name}: write {{sort: Name}}, the name of the sort")
+        if body.value == name or body.value in self.type_nodes:
+            raise InputError(body.span, f"sort {body.value!r} clashes with a type or this constant's name")
+        self.enum_consts.add(name)
+        self.type_nodes[body.value] = node
+        self.type_spans[body.value] = span
+
     def resolve_type(self, ts: TypeSyntax) -> Type:
+        if ts.kind == "range" and ts.args[1] is None:  # `lo..`: every integer from lo on
+            return IntT(self.int_value(ts.args[0], ts.span), None)
         if ts.kind == "range":
             lo, hi = (self.int_value(a, ts.span) for a in ts.args)
             if lo > hi:
@@ -181,16 +198,18 @@ class Declarations:
         return a + b if e[0] == "+" else a - b
 
     def check_storable(self, t: Type, span: Span, what: str) -> None:
-        """State variables, parameters and set elements need finite, small types."""
-        if isinstance(t, IntT) and not t.bounded:
-            raise InputError(span, f"{what}: int is unbounded; give a range such as 0..5")
+        """State variables, parameters and set elements need small types when finite;
+        unbounded ones (`int`, `0..`, a sort, sets and maps over them) go to the SMT
+        engines as Z3 integers and arrays."""
         if isinstance(t, SetT):
             self.check_storable(t.elem, span, what)
-            check_finite(t.elem, span, f"{what} (set elements)", MAX_ELEMS)
+            if domain_size(t.elem) is not None:
+                check_finite(t.elem, span, f"{what} (set elements)", MAX_ELEMS)
         elif isinstance(t, MapT):
             self.check_storable(t.key, span, what)
             self.check_storable(t.val, span, what)
-            check_finite(t.key, span, f"{what} (map keys)", MAX_ELEMS)
+            if domain_size(t.key) is not None:
+                check_finite(t.key, span, f"{what} (map keys)", MAX_ELEMS)
         elif isinstance(t, SeqT):
             self.check_storable(t.elem, span, what)
         elif isinstance(t, RecordT):
@@ -292,6 +311,8 @@ class Declarations:
         if isinstance(node, YMap) and "enum" in node.items:
             t = self.type_named(name, span)
             return Constant(name, SetT(t), frozenset(t.members))
+        if isinstance(node, YMap) and "sort" in node.items:  # the universe of the sort
+            return Constant(name, SetT(self.type_named(name, span)), None)
         if isinstance(node, YMap) and "domain" in node.items:
             return self._symbolic_constant(name, node)
         if isinstance(node, YMap):
@@ -335,6 +356,8 @@ class Declarations:
             t = self.resolve_type(parse_type(dnode, what))
             if declared is not None and declared != t:
                 raise InputError(dnode.span, f"{what} is {t}, but its type is given as {declared}")
+            if isinstance(t, IntT) and not t.bounded:  # `int`, `1..`: any value, proved for each
+                return Constant(name, t, None)
             self._scalar_domain_type(t, dnode.span, what)
             return Constant(name, t, None, tuple(domain(t)))
         if not isinstance(dnode, YSeq) or not dnode.items:

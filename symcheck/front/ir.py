@@ -25,7 +25,8 @@ class BoolT(Type):
 
 @dataclass(frozen=True)
 class IntT(Type):
-    """An integer; `lo..hi` when bounded. Unbounded ints are only intermediate values."""
+    """An integer; `lo..hi` when bounded, `lo..` with only a lower bound, `int` with none
+    (a clock in milliseconds: only the SMT engines, over linear integer arithmetic)."""
     lo: int | None = None
     hi: int | None = None
 
@@ -34,7 +35,9 @@ class IntT(Type):
         return self.lo is not None and self.hi is not None
 
     def __str__(self) -> str:
-        return f"{self.lo}..{self.hi}" if self.bounded else "int"
+        if self.bounded:
+            return f"{self.lo}..{self.hi}"
+        return f"{self.lo}.." if self.lo is not None else "int"
 
 
 @dataclass(frozen=True)
@@ -346,6 +349,12 @@ class Constant:
     def symbolic(self) -> bool:
         return self.domain is not None
 
+    @property
+    def free(self) -> bool:
+        """Any value of its type (`{domain: "1.."}`, `{sort: S}`'s universe): a proof
+        holds for every value; only the SMT engines take it."""
+        return self.value is None and self.domain is None
+
 
 @dataclass(frozen=True)
 class ConstantOverride:
@@ -354,6 +363,18 @@ class ConstantOverride:
     constant: Constant  # as overridden
     origin: str  # `--set TTL=2`, `--constants FILE`, `overrides['TTL']`
     replaces: str  # "claim" (the green claim's value) or "variant" (a variant's patch or addition)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A red variant that is a finding in OpenClaw: `confirmed` on `package` (by the
+    `reproducer` that `make conformance` runs), a matter of `intent`, or `open`; and the
+    configuration that avoids it."""
+    status: str  # confirmed | intent | open
+    package: str = ""
+    reproducer: str = ""
+    avoided_by: str = ""
+    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -380,6 +401,10 @@ class Model:
     unexercised: tuple[tuple[str, str], ...] = ()  # (action or invariant, reason): coverage gaps expected
     unproved: tuple[tuple[str, str], ...] = ()  # (invariant or property, reason): bounded on purpose
     overrides: tuple[ConstantOverride, ...] = ()  # constants given from outside the claim
+    lemmas: tuple[Invariant, ...] = ()  # hand-written lemmas (`lemmas:`): each re-proved, then used by the proof
+    policy: tuple[str, ...] = ()  # the security-case areas it argues (front.metadata)
+    assumptions: tuple[tuple[str, str], ...] = ()  # (id, sentence): what it rests on
+    finding: Finding | None = None  # a red variant that is a finding in OpenClaw
 
     def var_type(self, name: str) -> Type:
         for vname, vtype in self.variables:
@@ -419,7 +444,7 @@ def configurations(model: Model) -> list[dict[str, Any]]:
 def with_constants(model: Model, config: dict[str, Any]) -> Model:
     """The model with the named symbolic constants fixed to the given values (one
     configuration); the checked expressions are unchanged."""
-    unknown = [n for n in config if n not in {c.name for c in model.symbolic}]
+    unknown = [n for n in config if n not in {c.name for c in model.constants if c.symbolic or c.free}]
     if unknown:
         raise KeyError(f"{unknown[0]} is not a symbolic constant of {model.name}")
     for c in model.symbolic:

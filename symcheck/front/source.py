@@ -360,6 +360,8 @@ class _TypeParser:
             lo, _ = self.int_expr()
             if self.peek() == "..":
                 self.next()
+                if self.peek() in ("<end>", "]", ","):  # `lo..`: no upper bound
+                    return TypeSyntax("range", args=(lo, None), span=sp)
                 hi, _ = self.int_expr()
                 return TypeSyntax("range", args=(lo, hi), span=sp)
             self.i = start

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from symcheck.errors import InputError, Span
-from symcheck.front.ir import BoolT, EnumT, IntT, MapT, RecordT, SeqT, SetT, TupleT, Type
+from symcheck.front.ir import BoolT, EnumT, IntT, MapT, RecordT, SeqT, SetT, SortT, TupleT, Type
 
 MAX_DOMAIN = 1 << 16  # largest domain that is ever enumerated
 
@@ -32,6 +32,8 @@ def _domain_size(t: Type) -> int | None:
         return max(t.hi - t.lo + 1, 0) if t.bounded else None
     if isinstance(t, EnumT):
         return len(t.members)
+    if isinstance(t, SortT):
+        return None
     if isinstance(t, SetT):
         n = domain_size(t.elem)
         return None if n is None else (2 ** n if n < 4096 else float("inf"))
@@ -94,7 +96,8 @@ def contains(t: Type, v: Any) -> bool:
     if isinstance(t, BoolT):
         return isinstance(v, bool)
     if isinstance(t, IntT):
-        return isinstance(v, int) and not isinstance(v, bool) and (not t.bounded or t.lo <= v <= t.hi)
+        return isinstance(v, int) and not isinstance(v, bool) and (t.lo is None or t.lo <= v) \
+            and (t.hi is None or v <= t.hi)
     if isinstance(t, EnumT):
         return v in t.members
     if isinstance(t, SetT):
@@ -115,6 +118,8 @@ def contains(t: Type, v: Any) -> bool:
 def sort_key(v: Any, t: Type):
     if isinstance(t, (BoolT, IntT)):
         return int(v)
+    if isinstance(t, SortT):  # a member of a sort as a solver names it: Sender!2
+        return int(v.rsplit("!", 1)[-1]) if v.rsplit("!", 1)[-1].isdigit() else v
     if isinstance(t, EnumT):
         return t.members.index(v) if v in t.members else len(t.members)
     if isinstance(t, SetT):
@@ -147,7 +152,7 @@ def render(v: Any, t: Type) -> str:
         return "True" if v else "False"
     if isinstance(t, IntT):
         return str(v)
-    if isinstance(t, EnumT):
+    if isinstance(t, (EnumT, SortT)):
         return str(v)
     if isinstance(t, SetT):
         items = sorted(v, key=lambda e: sort_key(e, t.elem))
@@ -165,7 +170,7 @@ def render(v: Any, t: Type) -> str:
 
 
 def to_json(v: Any, t: Type) -> Any:
-    if isinstance(t, (BoolT, IntT, EnumT)):
+    if isinstance(t, (BoolT, IntT, EnumT, SortT)):
         return v
     if isinstance(t, SetT):
         return [to_json(e, t.elem) for e in sorted(v, key=lambda e: sort_key(e, t.elem))]

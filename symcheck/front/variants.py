@@ -14,10 +14,11 @@ from symcheck.front.source import YMap, YNode, YScalar, YSeq, load_data_file
 
 CLAIM_KEYS = ("claim", "title", "source", "statement", "constants", "types", "variables", "init",
               "defs", "actions", "invariants", "expect", "depth", "deadlock", "variants", "notes",
-              "properties", "fairness", "unexercised", "unproved")
-VARIANT_KEYS = ("bug", "expect", "depth", "patch", "extends", "title", "notes", "add")
+              "properties", "fairness", "unexercised", "unproved", "policy", "assumptions")
+VARIANT_KEYS = ("bug", "expect", "depth", "patch", "extends", "title", "notes", "add", "finding")
 PATCHABLE = ("title", "statement", "constants", "types", "variables", "init", "defs", "actions",
-             "invariants", "depth", "deadlock", "notes", "properties", "fairness", "unexercised", "unproved")
+             "invariants", "depth", "deadlock", "notes", "properties", "fairness", "unexercised", "unproved",
+             "assumptions")
 ADDABLE = ("constants", "types", "variables", "init", "defs", "actions", "invariants", "properties")
 # a definition's key: `name`, `name(params)` or either with `-> ReturnType`
 _DEF_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*(?:\((.*)\))?\s*(?:->(.*))?$")
@@ -34,6 +35,7 @@ class Variant:
     data: tuple = ()  # the data files it reads (`from:` as written, relative to the claim file)
     add: YMap | None = None
     changed_constants: frozenset = frozenset()  # constants its patch or `add:` (or a variant it extends) sets
+    finding: YNode | None = None  # `finding:` of a red variant that is a finding in OpenClaw
 
     @property
     def changes(self) -> YMap | None:
@@ -176,7 +178,7 @@ def expand(doc: YMap, read_data: bool = True) -> list[Variant]:
             raise InputError(span, f"red variant {suffix!r} needs a one-line `bug:` description")
         done[suffix] = patched
         result.append(Variant(f"{family}-{suffix}", suffix, patched, bug_text, patch, add=add,
-                              changed_constants=_changed_constants(green, patched)))
+                              changed_constants=_changed_constants(green, patched), finding=spec.get("finding")))
     return resolve_data(result, read_data)
 
 

@@ -8,6 +8,7 @@ from symcheck.explicit.evaluator import Evaluator
 from collections.abc import Callable
 
 from symcheck.front.ir import BoolT, Comp, DefCall, Expr, Lit, Model, Op, Opcode, Ref, with_constants
+from symcheck.front.unbounded import universes
 from symcheck.trace import Result
 from symcheck.front.values import render
 
@@ -146,8 +147,9 @@ def explain(model: Model, result: Result) -> list:
     """Lines (indent, text) that say why the last state of the trace is a violation."""
     if result.trace is None:
         return []
-    if result.config:  # symbolic constants: explain in the trace's configuration
-        model = with_constants(model, result.config)
+    config = {**(result.config or {}), **universes(model, list(result.trace.steps))}
+    if config:  # symbolic constants: explain in the trace's configuration (a sort: the members it shows)
+        model = with_constants(model, config)
     steps = result.trace.steps
     last = steps[-1].state
     name = result.invariant

@@ -53,6 +53,8 @@ def text(model: Model, r: Result) -> str:
             if c.symbolic and r.config and c.name in r.config:
                 lines.append(f"  {c.name} = {render(r.config[c.name], c.type)}   "
                              f"(symbolic: one of {domain_text(c)})")
+            elif c.free and r.config and c.name in r.config:  # any value: the witness's
+                lines.append(f"  {c.name} = {render(r.config[c.name], c.type)}   (any {c.type}: this witness's)")
             else:
                 lines.append(f"  {c.name} = {constant_text(c)}")
             if c.name in overridden:
@@ -154,6 +156,8 @@ def domain_text(c) -> str:
 
 def constant_text(c) -> str:
     """A constant's value, or the domain of a symbolic constant."""
+    if c.free:  # a sort's universe, or any integer of its type
+        return f"every member of {c.type.elem}, any number of them" if hasattr(c.type, "elem") else f"any {c.type}"
     return f"one of {domain_text(c)}" if c.symbolic else render(c.value, c.type)
 
 

@@ -1,75 +1,82 @@
-"""The web application of `symcheck serve` (starlette, served by uvicorn).
+"""The web application of `symcheck serve` (starlette, served by uvicorn through
+symcheck.serve.guard).
 
     GET  /                  the page (static/index.html; static/app.js, static/style.css)
-    GET  /api/catalog       every claim family with its title, statement and variants
+    GET  /api/catalog       every claim family: title, statement, policy areas, variants
     GET  /api/claim/NAME    one variant: its file's YAML, its constants, depth, expectation
+    GET  /api/findings      the findings in OpenClaw: status, package, what avoids each
     POST /api/run           check a variant (or pasted text) with overrides, depth and engine
+    POST /api/pasted        a pasted claim's own name, statement and constants
     POST /api/explore       replay a path of actions by hand; the actions enabled after it
     POST /api/unshare       the run a share link encodes
 
-The input is untrusted. A request body is at most 64 KB and the depth at most 30; claim
-names are checked (no paths); a pasted claim may not read data files. Loading a claim,
-each run and each exploration happen in worker processes under hard time and memory
-limits (the one sandbox, symcheck.limits; runs through symcheck.api.prove); at most
-`workers` requests at once, beyond that 503 with Retry-After. Bad input answers 400 with the located message, never a
-traceback; `unknown` stays `unknown`. Every response carries a Content-Security-Policy
-that allows only the server's own scripts, styles and fonts."""
+The input is untrusted. The catalog is read once, at start-up: a lookup is a dictionary
+access, and no request re-reads the claims. Whatever may take time (a file, a parse, a
+check) runs off the event loop, and loading a pasted claim, each run and each
+exploration happen in worker processes under hard time and memory limits (the one
+sandbox, symcheck.limits; runs through symcheck.api.prove). A request body is at most
+64 KB and the depth at most 30; claim names are checked (no paths); a pasted claim may
+not read data files. At most `workers` checks run at once; a request waits for a slot a
+few seconds, then is answered 503 with a Retry-After that is true: when the earliest
+check under way must have ended, by its limits. Bad input answers 400 with the located
+message, never a traceback (a 500 says only "internal error"); `unknown` stays `unknown`.
+Host, Origin and content type are checked by the guard."""
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import math
+import time
+from collections import OrderedDict
+from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import MutableHeaders
-from starlette.middleware import Middleware
-from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, Response
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from symcheck.errors import InputError
-from symcheck.front.claims import catalog, claims_dir
-from symcheck.front.ir import Invariant, Model, Property
-from symcheck.front.values import render
-from symcheck.report.itf import itf_trace
-from symcheck.report.text import as_json, constant_text, headline, result_document
-from symcheck.serve import loading, share
-from symcheck.serve.explore import label
-from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Result
+from symcheck.front.claims import Entry, catalog, claims_dir
+from symcheck.front.ir import Model
+from symcheck.serve import guard, loading, share, views
+from symcheck.serve.guard import CSP, SECURITY_HEADERS  # noqa: F401 - CSP: the policy, for the tests
+from symcheck.serve.views import MAX_DEPTH
+from symcheck.trace import HOLDS, UNKNOWN, Result
 
 STATIC = Path(__file__).with_name("static")
 MAX_BODY = 64 * 1024
-MAX_DEPTH = 30
 LOAD_SECONDS = 5.0  # at least this long to load a claim (its own worker) before the run's time limit starts
 ENGINES = ("auto", "bmc", "kind", "pdr")
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
-       "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-SECURITY_HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff",
-                    "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY",
-                    "Cross-Origin-Opener-Policy": "same-origin"}
+WAIT_SECONDS = 5.0  # how long a request waits for a check slot before 503
+CACHED_RESULTS = 256  # results of catalog claims kept (they cannot change while the server runs)
 log = logging.getLogger("symcheck.serve")
 
 
 @dataclass
 class Settings:
     claims: Path = field(default_factory=claims_dir)
-    workers: int = 2  # runs at once
-    time_limit: float = 10.0  # seconds per run
-    memory_limit: int = 512  # megabytes per run
-    running: int = 0  # runs under way (changed on the event loop only)
+    workers: int = 2  # checks at once
+    time_limit: float = 10.0  # seconds per check
+    memory_limit: int = 512  # megabytes per check
+    wait: float = WAIT_SECONDS  # seconds a request waits for a slot
 
     def public(self, text: str) -> str:
-        """A claim file's place as the page shows it: under `claims/`, never the server's own path."""
-        return text.replace(str(self.claims).rstrip("/") + "/", "claims/", 1) if text else text
+        return views.public_path(self.claims, text)
 
     @property
-    def retry_after(self) -> int:
-        return max(1, math.ceil(self.time_limit / 10))  # most small checks take about a second
+    def limits(self) -> str:
+        return f"{self.time_limit:g} s, {self.memory_limit} MB"
+
+    def bound(self, runs: int) -> float:
+        """The longest a check of `runs` limited phases can hold its slot (the limits end it)."""
+        phase = max(self.time_limit, LOAD_SECONDS)
+        return runs * (phase + max(1.0, phase / 2)) + 1.0
 
 
 class TooLarge(Exception):
@@ -80,96 +87,141 @@ class Busy(Exception):
     pass
 
 
-def create_app(claims: str | Path | None = None, workers: int = 2, time_limit: float = 10.0,
-               memory_limit: int = 512) -> Starlette:
-    import symcheck.smt.solve  # noqa: F401 - load Z3 once, before any worker is forked
-    settings = Settings(claims_dir(str(claims) if claims else None), workers, time_limit, memory_limit)
-    cache: dict = {}
+class Slots:
+    """The `workers` check slots. A request waits for one up to `wait` seconds (at most
+    four requests per slot wait); then Busy, with the seconds until the earliest check
+    under way must have ended."""
 
-    def entries():
-        if "catalog" not in cache:
-            cache["catalog"] = catalog(settings.claims)
-        return cache["catalog"]
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.free = asyncio.Semaphore(settings.workers)
+        self.ends: list[float] = []  # when each check under way must have ended, by its limits
+        self.waiting = 0
+
+    def retry_after(self) -> int:
+        soonest = min(self.ends, default=time.monotonic() + 1)
+        return max(1, math.ceil(soonest - time.monotonic()))
+
+    @asynccontextmanager
+    async def take(self, runs: int = 1):
+        if self.waiting >= 4 * self.settings.workers:
+            raise Busy(self.retry_after())
+        self.waiting += 1
+        try:
+            await asyncio.wait_for(self.free.acquire(), self.settings.wait)
+        except asyncio.TimeoutError:
+            raise Busy(self.retry_after()) from None
+        finally:
+            self.waiting -= 1
+        end = time.monotonic() + self.settings.bound(runs)
+        self.ends.append(end)
+        try:
+            yield
+        finally:
+            self.ends.remove(end)
+            self.free.release()
+
+
+def create_app(claims: str | Path | None = None, workers: int = 2, time_limit: float = 10.0,
+               memory_limit: int = 512, host: str = "127.0.0.1", allow_hosts=(), wait: float = WAIT_SECONDS
+               ) -> Starlette:
+    """The application over the catalog of `claims`, read now. `host` is the bound address
+    and `allow_hosts` more names a `Host` header may give (guard.host_names)."""
+    import symcheck.smt.solve  # noqa: F401 - load Z3 once, before any worker is forked
+    settings = Settings(claims_dir(str(claims) if claims else None), workers, time_limit, memory_limit, wait)
+    entries = catalog(settings.claims)
+    catalog_page = views.catalog_json(entries)
+    findings_page = views.findings_json(entries)
+    sources: dict[Path, str] = {}
+    results: OrderedDict[str, dict] = OrderedDict()
+    slots: list[Slots] = []  # made on the event loop, at the first request
+
+    def slot(runs: int = 1):
+        if not slots:
+            slots.append(Slots(settings))
+        return slots[0].take(runs)
+
+    def source(e: Entry) -> str:
+        if e.file not in sources:
+            sources[e.file] = e.file.read_text(encoding="utf-8")
+        return sources[e.file]
 
     async def page(request: Request) -> Response:
         return FileResponse(STATIC / "index.html", media_type="text/html")
 
     async def catalog_(request: Request) -> Response:
-        return JSONResponse(await run_in_threadpool(lambda: catalog_json(entries())))
+        return Json(catalog_page)
+
+    async def findings(request: Request) -> Response:
+        return Json(findings_page)
 
     async def claim(request: Request) -> Response:
-        name = loading.check_name(request.path_params["name"])
-        if name not in entries():
-            loading.entry(settings.claims, name)  # the located error with a suggestion
-        return JSONResponse(await run_in_threadpool(lambda: claim_json(entries()[name], entries())))
+        e = await run_in_threadpool(loading.entry, entries, loading.check_name(request.path_params["name"]))
+        text = await run_in_threadpool(source, e)
+        return Json(views.claim_json(e, entries, text))
 
     async def run(request: Request) -> Response:
         req = run_request(await read_json(request))
-        async with _slot(settings):
-            return JSONResponse(await run_in_threadpool(check, settings, req))
+        key = share.encode(asdict(req)) if req.text is None else None
+        if key in results:
+            results.move_to_end(key)
+            return Json(results[key])
+        async with slot(runs=2):
+            out = await run_in_threadpool(check, settings, entries, req)
+        if key is not None and out["verdict"] != UNKNOWN:
+            results[key] = out
+            while len(results) > CACHED_RESULTS:
+                results.popitem(last=False)
+        return Json(out)
+
+    async def pasted(request: Request) -> Response:
+        req = run_request(await read_json(request))
+        if req.text is None:
+            raise InputError(None, "`text` is missing: give the claim's YAML text")
+        async with slot():
+            return Json(await run_in_threadpool(pasted_page, settings, req))
 
     async def explore_(request: Request) -> Response:
         body = await read_json(request)
         req = run_request(body)
-        async with _slot(settings):
-            return JSONResponse(await run_in_threadpool(explore_path, settings, req, body.get("path", [])))
+        async with slot():
+            return Json(await run_in_threadpool(explore_path, settings, entries, req, body.get("path", [])))
 
     async def unshare(request: Request) -> Response:
         body = await read_json(request)
-        state = share.decode(str(body.get("s") or ""))
-        run_request(state)  # a link holds what a run accepts, or it is refused here
-        return JSONResponse(state)
 
-    routes = [Route("/", page), Route("/api/catalog", catalog_), Route("/api/claim/{name}", claim),
-              Route("/api/run", run, methods=["POST"]), Route("/api/explore", explore_, methods=["POST"]),
+        def decoded():
+            state = share.decode(str(body.get("s") or ""))
+            run_request(state)  # a link holds what a run accepts, or it is refused here
+            return state
+        return Json(await run_in_threadpool(decoded))
+
+    routes = [Route("/", page), Route("/api/catalog", catalog_), Route("/api/findings", findings),
+              Route("/api/claim/{name}", claim), Route("/api/run", run, methods=["POST"]),
+              Route("/api/pasted", pasted, methods=["POST"]), Route("/api/explore", explore_, methods=["POST"]),
               Route("/api/unshare", unshare, methods=["POST"]),
               Mount("/static", StaticFiles(directory=STATIC), name="static")]
-    handlers = {InputError: _input_error, TooLarge: _too_large, Busy: _busy, Exception: _internal_error}
-    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)], exception_handlers=handlers)
+    handlers = {InputError: _input_error, TooLarge: _too_large, Busy: _busy, ClientDisconnect: _gone,
+                Exception: _internal_error}
+    app = Starlette(routes=routes, exception_handlers=handlers)
     app.state.settings = settings
-
+    app.state.slots = slots
+    app.add_middleware(guard.Guard, hosts=guard.host_names(host, allow_hosts))
     return app
 
 
-class SecurityHeaders:
-    """Every response gets the security headers; the API's are not cached."""
+class Json(Response):
+    """JSON in ASCII: a lone surrogate in a claim's text (a YAML escape) is written as an
+    escape, never an encoding error."""
+    media_type = "application/json"
 
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        api = scope["path"].startswith("/api/")
-
-        async def send_with_headers(message):
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for k, v in SECURITY_HEADERS.items():
-                    headers[k] = v
-                if api:
-                    headers["Cache-Control"] = "no-store"
-            await send(message)
-        return await self.app(scope, receive, send_with_headers)
-
-
-class _slot:
-    """One of the `workers` run slots, or Busy (503) when all are taken."""
-
-    def __init__(self, settings: Settings):
-        self.settings = settings
-
-    async def __aenter__(self):
-        if self.settings.running >= self.settings.workers:
-            raise Busy(self.settings.retry_after)
-        self.settings.running += 1
-
-    async def __aexit__(self, *exc):
-        self.settings.running -= 1
+    def render(self, content) -> bytes:
+        return json.dumps(content, separators=(",", ":")).encode("ascii")
 
 
 async def read_json(request: Request) -> dict:
-    """The request's JSON object, refused past MAX_BODY bytes before it is all read."""
+    """The request's JSON object, refused past MAX_BODY bytes before it is all read. A
+    body nested too deep, or text that is not Unicode (a lone surrogate), is bad input."""
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
         raise TooLarge()
@@ -178,12 +230,28 @@ async def read_json(request: Request) -> dict:
         body += chunk
         if len(body) > MAX_BODY:
             raise TooLarge()
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise InputError(None, "the request is not JSON") from None
+    data = parse_json(bytes(body))
     if not isinstance(data, dict):
         raise InputError(None, "the request must be a JSON object")
+    return data
+
+
+def parse_json(raw: bytes):
+    """JSON as the API accepts it: Unicode text (no lone surrogate), nested at most a few
+    levels (the API's own requests nest three)."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise InputError(None, "the request is not JSON") from None
+    except RecursionError:
+        raise InputError(None, "the request is nested too deeply") from None
+    try:
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(None, "the request holds text that is not Unicode (a lone surrogate such as \\ud800)",
+                         "send the text as it is typed") from None
+    except RecursionError:
+        raise InputError(None, "the request is nested too deeply") from None
     return data
 
 
@@ -221,23 +289,22 @@ def run_request(body: dict) -> RunRequest:
     return RunRequest(claim or "", variant, text, overrides, depth, engine)
 
 
-def load(settings: Settings, req: RunRequest) -> Model:
-    if req.text is None:
-        return loading.load(settings.claims, req.claim, overrides=req.overrides)
-    return loading.load(settings.claims, req.variant, text=req.text, overrides=req.overrides)
-
-
-def limited(settings: Settings, req: RunRequest, work, what: str, seconds: float | None = None):
+def limited(settings: Settings, req: RunRequest, work, what: str, seconds: float | None = None,
+            entries: dict[str, Entry] | None = None):
     """`work(model)` on the request's claim, loaded (parsed and checked: a pasted claim is
     untrusted) in a worker process under the run's memory limit and `seconds` (default:
-    the run's time limit)."""
+    the run's time limit). `work(None)` gets the pasted variant, unchecked, instead."""
     from symcheck.limits import run_limited
+    e = loading.entry(entries if entries is not None else catalog(settings.claims), req.claim) \
+        if req.text is None else None
 
     def job(progress):
         try:
-            return work(load(settings, req))
+            return work(loading.load(e, req.text, req.variant, req.overrides))
         except InputError as exc:  # an exception's own pickling loses its place: send its parts
             return ("error", exc.span, exc.message, exc.hint)
+        except RecursionError:
+            return ("error", None, "the claim is nested too deeply to read", None)
     out = run_limited(job, SimpleNamespace(name=req.claim or loading.PASTED, expect=HOLDS),
                       seconds or settings.time_limit, settings.memory_limit)
     if isinstance(out, Result):  # a limit was hit
@@ -247,101 +314,43 @@ def limited(settings: Settings, req: RunRequest, work, what: str, seconds: float
     return out
 
 
-def check(settings: Settings, req: RunRequest) -> dict:
+def check(settings: Settings, entries: dict[str, Entry], req: RunRequest) -> dict:
     """Load, then prove in a worker under the limits; the page's view of the result."""
     from symcheck.api import prove
-    model = limited(settings, req, lambda model: model, "loading the claim", max(settings.time_limit, LOAD_SECONDS))
+    model: Model = limited(settings, req, lambda model: model, "loading the claim",
+                           max(settings.time_limit, LOAD_SECONDS), entries)
     depth = min(model.depth, MAX_DEPTH) if req.depth is None else req.depth
     r = prove(model, depth=depth, timeout=settings.time_limit, memory=settings.memory_limit, engine=req.engine,
               prove_timeout=settings.time_limit / 2)
-    return result_json(model, r, depth, req, settings)
+    return views.result_json(model, r, depth, req, settings.public, settings.limits, catalog=req.text is None)
 
 
-def result_json(model: Model, r: Result, depth: int, req: RunRequest, settings: Settings) -> dict:
-    doc = result_document([as_json(model, r)])
-    out: dict = {"headline": headline(model, r), "verdict": r.verdict, "meaning": meaning(model, r, depth),
-                 "as_expected": r.as_expected, "result": doc,
-                 "configuration": configuration(model, r, depth, req, settings),
-                 "explanation": ["  " * indent + line for indent, line in r.explanation],
-                 "proof": list(r.proof), "reason": r.reason, "share": share.encode(asdict(req))}
-    doc["results"][0]["file"] = settings.public(model.file)
-    checked: list[Invariant | Property] = [*model.invariants, *model.properties]
-    inv = next((i for i in checked if i.name == r.invariant), None)
-    if inv is not None:
-        out["violated"] = {"name": inv.name, "text": inv.text,
-                           "where": settings.public(str(inv.span)) if inv.span else None}
-    if r.trace is not None:
-        out["rendered"] = [{n: render(step.state[n], t) for n, t in model.variables} for step in r.trace.steps]
-        out["labels"] = [None if step.action is None else label(step.action, {p: v for p, v, _ in step.params},
-                                                               {p: t for p, _, t in step.params})
-                         for step in r.trace.steps]
-    if r.trace is not None and r.violated:
-        itf = itf_trace(model, r)
-        itf["#meta"]["source"] = settings.public(model.file)
-        out["itf"] = itf
+def pasted_page(settings: Settings, req: RunRequest) -> dict:
+    """A pasted claim as its page shows it (its own name, statement and constants),
+    read in a worker under the limits."""
+    from symcheck.limits import run_limited
+
+    def job(progress):
+        try:
+            return views.variant_json(loading.pasted(req.text or "", req.variant), req.text or "", catalog=False)
+        except InputError as exc:
+            return ("error", exc.span, exc.message, exc.hint)
+        except RecursionError:
+            return ("error", None, "the claim is nested too deeply to read", None)
+    out = run_limited(job, SimpleNamespace(name=loading.PASTED, expect=HOLDS), max(settings.time_limit, LOAD_SECONDS),
+                      settings.memory_limit)
+    if isinstance(out, Result):
+        raise InputError(None, f"reading the claim stopped: {out.reason}")
+    if isinstance(out, tuple) and out[0] == "error":
+        raise InputError(*out[1:])
     return out
 
 
-def meaning(model: Model, r: Result, depth: int) -> str:
-    if r.verdict == PROVED:
-        return ("No reachable state violates an invariant, at any depth: the engine found a proof, and "
-                "symcheck re-checked it.")
-    if r.verdict == HOLDS:
-        return (f"No path of up to {r.bound} steps violates an invariant. Longer paths were not checked, or "
-                "the proof did not finish within the limits: this is a bounded result.")
-    if r.verdict == VIOLATED and r.loop_start is not None:
-        return (f"{r.invariant} fails on an infinite behaviour: the trace below ends by looping back to state "
-                f"{r.loop_start}, and repeats that loop forever.")
-    if r.verdict == VIOLATED:
-        steps = "the initial state" if r.length == 0 else f"a path of {r.length} step{'s' if r.length != 1 else ''}"
-        return f"{r.invariant} is false in {steps}: the trace below reaches it."
-    return (f"symcheck could not decide within the limits ({r.reason}). Unknown is neither holds nor "
-            "violated: lower the depth, or run symcheck locally without these limits.")
-
-
-def configuration(model: Model, r: Result, depth: int, req: RunRequest, settings: Settings) -> list:
-    config = r.config or {}
-    rows = [["depth", str(depth)], ["engine", r.engine if r.verdict != UNKNOWN else req.engine],
-            ["limits", f"{settings.time_limit:g} s, {settings.memory_limit} MB"]]
-    for c in model.constants:
-        value = render(config[c.name], c.type) if c.name in config else constant_text(c)
-        rows.append([c.name + (" (overridden)" if c.name in req.overrides else ""), value])
-    return rows
-
-
-def explore_path(settings: Settings, req: RunRequest, path) -> dict:
+def explore_path(settings: Settings, entries: dict[str, Entry], req: RunRequest, path) -> dict:
     """The exploration runs in a worker under the same limits as a check."""
     from symcheck.serve.explore import explore
-    return limited(settings, req, lambda model: explore(model, path, source=settings.public(model.file)), "exploring")
-
-
-def catalog_json(entries: dict) -> list:
-    families: dict = {}
-    for name, e in entries.items():
-        doc = e.variant.doc
-        family = str(doc.get("claim").value)
-        if family not in families:
-            families[family] = {"family": family, "title": _text(doc, "title"), "statement": _text(doc, "statement"),
-                                "file": e.file.name, "variants": []}
-        families[family]["variants"].append({"name": name, "suffix": e.variant.suffix, "bug": e.variant.bug,
-                                             "title": _text(doc, "title"), "expect": _text(doc, "expect") or HOLDS})
-    return list(families.values())
-
-
-def claim_json(e, entries: dict) -> dict:
-    doc = e.variant.doc
-    siblings = [x for x in entries.values() if x.file == e.file]
-    return {"name": e.name, "suffix": e.variant.suffix, "family": str(doc.get("claim").value),
-            "title": _text(doc, "title"), "statement": _text(doc, "statement"), "bug": e.variant.bug,
-            "expect": _text(doc, "expect") or HOLDS, "depth": min(int(doc.get("depth").value), MAX_DEPTH)
-            if doc.get("depth") is not None else None, "file": e.file.name,
-            "text": e.file.read_text(encoding="utf-8"), "constants": loading.constants_form(e.variant),
-            "variants": [{"name": x.name, "suffix": x.variant.suffix} for x in siblings]}
-
-
-def _text(doc, key: str) -> str:
-    node = doc.get(key)
-    return " ".join(str(node.value).split()) if node is not None and node.value is not None else ""
+    return limited(settings, req, lambda model: explore(model, path, source=settings.public(model.file)), "exploring",
+                   entries=entries)
 
 
 def error_json(exc: InputError) -> dict:
@@ -353,24 +362,27 @@ async def _input_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, InputError)
     settings = request.app.state.settings
     error = {k: settings.public(v) if isinstance(v, str) else v for k, v in error_json(exc).items()}
-    return JSONResponse({"error": error}, status_code=400, headers=SECURITY_HEADERS)
+    return Json({"error": error}, status_code=400)
 
 
 async def _too_large(request: Request, exc: Exception) -> Response:
     error = InputError(None, f"the request is larger than {MAX_BODY // 1024} KB", "paste a smaller claim")
-    return JSONResponse({"error": error_json(error)}, status_code=413, headers=SECURITY_HEADERS)
+    return Json({"error": error_json(error)}, status_code=413)
 
 
 async def _busy(request: Request, exc: Exception) -> Response:
     seconds = exc.args[0] if exc.args else 1
     error = InputError(None, "the server is running as many checks as it may; try again shortly",
-                       f"retry after {seconds} s")
-    return JSONResponse({"error": {**error_json(error), "retry_after": seconds}}, status_code=503,
-                        headers={**SECURITY_HEADERS, "Retry-After": str(seconds)})
+                       f"a check slot is free within {seconds} s")
+    return Json({"error": {**error_json(error), "retry_after": seconds}}, status_code=503,
+                headers={"Retry-After": str(seconds)})
+
+
+async def _gone(request: Request, exc: Exception) -> Response:
+    return Response(status_code=400)  # the client left (or was too slow): nobody reads this
 
 
 async def _internal_error(request: Request, exc: Exception) -> Response:
     log.exception("internal error on %s", request.url.path)
-    return JSONResponse({"error": {"message": "internal error: the server could not handle this request", "where": None,
-                                   "hint": None, "text": "error: internal error"}},
-                        status_code=500, headers=SECURITY_HEADERS)
+    return Json({"error": {"message": "internal error: the server could not handle this request", "where": None,
+                           "hint": None, "text": "error: internal error"}}, status_code=500, headers=SECURITY_HEADERS)

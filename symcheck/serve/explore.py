@@ -16,6 +16,7 @@ from symcheck.trace import HOLDS, VIOLATED, Result, Step, Trace
 
 MAX_PATH = 30  # the depth limit of a run
 MAX_LISTED = 200  # enabled actions listed per state
+EXPLORED = "explored path"  # the verdict an exported path carries: not holds, whatever it violates
 
 
 def label(action: str, params: dict, types: dict) -> str:
@@ -62,9 +63,11 @@ def explore(model: Model, path: list, cap: int = MAX_LISTED, source: str | None 
                engine="explore", config=config or None, length=len(path) if violated else None)
     itf = itf_trace(model, r)
     itf["#meta"]["source"] = source or model.file
-    itf["#meta"]["description"] = f"symcheck explore: a path of {len(path)} steps in {model.name}" + (
-        f", violating {violated}" if violated else "")
-    return {"claim": model.name, "states": states, "enabled": enabled[:cap], "enabled_total": len(enabled),
+    itf["#meta"]["description"] = f"symcheck explore: a path of {len(path)} steps in {model.name}, chosen by hand" + (
+        f", violating {violated}" if violated else ", violating nothing (an explored path, not a check of the claim)")
+    if not violated:  # a path chosen by hand that violates nothing shows nothing about the claim
+        itf["#meta"]["verdict"] = EXPLORED
+    return {"claim": model.name, "kind": EXPLORED, "states": states, "enabled": enabled[:cap], "enabled_total": len(enabled),
             "violated": violated, "symbolic": {c.name: to_json(config[c.name], c.type) for c in model.symbolic},
             "itf": itf}
 

@@ -35,7 +35,7 @@ def decode(token: str) -> dict:
         if len(raw) > MAX_BYTES or not unpacker.eof:
             raise bad
         state = json.loads(raw.decode("utf-8"))
-    except (binascii.Error, zlib.error, UnicodeDecodeError, ValueError):
+    except (binascii.Error, zlib.error, UnicodeDecodeError, ValueError, RecursionError):
         raise bad from None
     if not isinstance(state, dict):
         raise bad

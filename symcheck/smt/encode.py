@@ -8,10 +8,11 @@ from __future__ import annotations
 import z3
 
 from symcheck.front.actions import instances
-from symcheck.front.ir import Expr, Model
+from symcheck.front.ir import Expr, Feature, Model, SetT, SortT
+from symcheck.smt.arrays import arrayed
 from symcheck.smt.capacity import capacities
 from symcheck.smt.expr import Context
-from symcheck.smt.symbolic import (decode, eq, fresh, labels, leaves, lift, member, type_ok,
+from symcheck.smt.symbolic import (decode, eq, fresh, labels, leaves, lift, member, type_ok, universe,
                                    well_shaped)
 
 _LAST: list = []  # [(model, its Encoding)], see Encoding.of
@@ -25,13 +26,20 @@ class Encoding:
         """`consts` fixes constants by name (symbolic ones included); every other
         symbolic constant becomes one fresh term shared by all steps."""
         self.model = model
-        values = {c.name: c.value for c in model.constants if not c.symbolic}
+        values = {c.name: c.value for c in model.constants if not c.symbolic and not c.free}
         values.update(consts or {})
         self.const_types = {c.name: c.type for c in model.constants}
         self.consts = {n: lift(v, self.const_types[n]) for n, v in values.items()}
         self.symbolic = [c for c in model.symbolic if c.name not in values]
         for c in self.symbolic:
             self.consts[c.name] = fresh(f"{c.name}@const", c.type)
+        # free constants: any value of their type (every TTL >= 1), a sort's universe
+        self.free = [c for c in model.constants if c.free and c.name not in values]
+        for c in self.free:
+            whole = isinstance(c.type, SetT) and isinstance(c.type.elem, SortT)
+            self.consts[c.name] = universe(c.type) if whole else fresh(f"{c.name}@const", c.type)
+        self.chosen_cur: dict = {}  # (instance, parameter) -> its value, for parameters chosen per step
+        self._chosen: dict[int, dict] = {}
         self.insts = instances(model)
         self.room = capacities(model)  # state variables' shapes: room for overflowing sequences
         self.cur = self._state_vars("cur")
@@ -44,6 +52,13 @@ class Encoding:
         self.type_t = {n: type_ok(self.cur[n], t) for n, t in model.variables}
         self.shape_t = z3.And([well_shaped(self.cur[n], t) for n, t in model.variables])
         self.bad_t = self._bad_state_template()
+
+    @property
+    def logic(self) -> str:
+        """The solvers' logic: linear integer arithmetic, or (with sorts, arrays and
+        quantifiers) every theory: a quantifier-free solver would answer wrongly."""
+        return "ALL" if Feature.SORTS in self.model.features or any(
+            arrayed(t) for _, t in self.model.variables) else "QF_LIA"
 
     @classmethod
     def of(cls, model: Model) -> Encoding:
@@ -73,7 +88,29 @@ class Encoding:
             pairs += list(zip(leaves(self.cur[n]), leaves(self.state(i)[n]), strict=False))
             pairs += list(zip(leaves(self.nxt[n]), leaves(self.state(i + 1)[n]), strict=False))
         pairs.append((self.sel_cur, self.selector(i)))
+        for key, v in self.chosen_cur.items():
+            pairs += list(zip(leaves(v), leaves(self.chosen(i)[key]), strict=False))
         return pairs
+
+    def param_env(self, k: int, action, params: dict) -> tuple[dict, object]:
+        """The parameters of action instance k: lifted values, or for a parameter of
+        unbounded type (a sort's member, `1..`) a term the solver chooses at each step;
+        and the condition that those lie in their types (part of the guard)."""
+        env, ok = {}, []
+        for (p, t), v in zip(action.params, params.values(), strict=False):
+            if v is None:
+                env[p] = self.chosen_cur.setdefault((k, p), fresh(f"{p}@{k}@cur", t))
+                ok.append(type_ok(env[p], t))
+            else:
+                env[p] = lift(v, t)
+        return env, z3.And(ok)
+
+    def chosen(self, i: int) -> dict:
+        """The per-step parameter values of step i (from state i to i + 1)."""
+        if i not in self._chosen:
+            types = {(k, p): t for k, (a, _) in enumerate(self.insts) for p, t in a.params}
+            self._chosen[i] = {key: fresh(f"{key[1]}@{key[0]}@{i}", types[key]) for key in self.chosen_cur}
+        return self._chosen[i]
 
     def at(self, template, i: int):
         """Instantiate a template over (cur, nxt, act) at step i."""
@@ -94,8 +131,8 @@ class Encoding:
         options, bads, enabled = [], [], []
         for k, (action, params) in enumerate(self.insts):
             ctx = Context(self.model, self.consts)
-            env = {p: lift(v, t) for (p, t), v in zip(action.params, params.values(), strict=False)}
-            guard = ctx.enc(action.guard, self.cur, env)
+            env, chosen_ok = self.param_env(k, action, params)
+            guard = z3.And(chosen_ok, ctx.enc(action.guard, self.cur, env))
             guard_wf = z3.And([c for c, _ in ctx.obligations])
             ctx.obligations = []
             assigned = {}
@@ -166,8 +203,10 @@ class Encoding:
 
     # -- symbolic constants
     def config_constraint(self):
-        """Every symbolic constant takes a value of its domain (holds at every step)."""
-        return z3.And([z3.Or([self.config_is({c.name: v}) for v in c.domain]) for c in self.symbolic])
+        """Every symbolic constant takes a value of its domain, every free one a value of its
+        type (holds at every step)."""
+        return z3.And([z3.Or([self.config_is({c.name: v}) for v in c.domain]) for c in self.symbolic]
+                      + [type_ok(self.consts[c.name], c.type) for c in self.free])
 
     def config_is(self, config: dict):
         """The named symbolic constants have the given values (a blocking clause is its negation)."""
@@ -181,7 +220,9 @@ class Encoding:
         return [lbl for c in self.symbolic for lbl in labels(c.name, c.type)]
 
     def decode_config(self, m) -> dict:
-        return {c.name: decode(m, self.consts[c.name], c.type) for c in self.symbolic}
+        config = {c.name: decode(m, self.consts[c.name], c.type) for c in self.symbolic}
+        config.update({c.name: decode(m, self.consts[c.name], c.type) for c in self.free if not arrayed(c.type)})
+        return config
 
     # -- coverage: does an action fire, is a formula true
     def action_range(self, name: str) -> tuple:
@@ -208,6 +249,9 @@ class Encoding:
     def decode_step(self, m, i: int):
         k = m.evaluate(self.selector(i), model_completion=True).as_long()
         action, params = self.insts[k]
+        if None in params.values():
+            types = dict(action.params)
+            params = {p: decode(m, self.chosen(i)[(k, p)], types[p]) if v is None else v for p, v in params.items()}
         return action, params
 
     # -- liveness: templates for the lasso engine
@@ -235,8 +279,8 @@ class Encoding:
     def _changes_template(self, k: int):
         action, params = self.insts[k]
         ctx = Context(self.model, self.consts)
-        env = {p: lift(v, t) for (p, t), v in zip(action.params, params.values(), strict=False)}
-        guard = ctx.enc(action.guard, self.cur, env)
+        env, chosen_ok = self.param_env(k, action, params)
+        guard = z3.And(chosen_ok, ctx.enc(action.guard, self.cur, env))
         with ctx.under(guard):
             assigned = {var: ctx.enc(e, self.cur, env) for var, e in action.updates}
         wf = z3.And([c for c, _ in ctx.obligations])

@@ -11,6 +11,7 @@ import z3
 
 from symcheck.front.ir import Comp, DefCall, Expr, Lit, Model, Op, Opcode, Ref, SetT, TupleT
 from symcheck.front.values import domain
+from symcheck.smt import quantified
 from symcheck.smt.symbolic import (SMap, SSeq, SSet, STup, convert, default, eq, in_domain, ite, leaves, lift,
                                    member)
 
@@ -73,6 +74,9 @@ class Context:
         return value
 
     def op(self, e: Op, state, env):
+        over_arrays = quantified.rule(e)  # sets and maps over unbounded domains
+        if over_arrays is not None:
+            return over_arrays(self, e, [self.enc(a, state, env) for a in e.args])
         return OPERATORS[e.op](self, e, lambda x: self.enc(x, state, env))
 
     def bindings(self, gens, state, env, guard):
@@ -99,6 +103,8 @@ class Context:
             yield from self.bindings(rest, state, {**env, g.name: value}, z3.And(guard, g_guard))
 
     def comp(self, e: Comp, state, env):
+        if quantified.quantified_gens(e):  # over a sort or unbounded ints: quantifiers
+            return quantified.comp(self, e, state, env)
         k = e.kind
         base = z3.BoolVal(True)
         rows = []  # (env, selected) where selected = guard and cond

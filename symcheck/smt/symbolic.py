@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 import z3
 
-from symcheck.front.ir import BoolT, EnumT, IntT, MapT, RecordT, SeqT, SetT, TupleT, Type
+from symcheck.front.ir import BoolT, EnumT, IntT, MapT, RecordT, SeqT, SetT, SortT, TupleT, Type
 from symcheck.front.values import domain, render
+from symcheck.smt.arrays import (SArr, arrayed, datatype, decode_scalar, fields, fresh_array, fresh_scalar,
+                                 stored_keys, zsort)
 
 
 @dataclass
@@ -36,6 +38,8 @@ class SMap:
 
 def lift(v, t: Type):
     """A concrete value as a symbolic one."""
+    if arrayed(t):
+        return lift_set(v, t)
     if isinstance(t, BoolT):
         return z3.BoolVal(bool(v))
     if isinstance(t, IntT):
@@ -57,10 +61,14 @@ def lift(v, t: Type):
 
 
 def default(t: Type):
+    if arrayed(t):
+        return empty(t)
+    if isinstance(t, SortT):
+        return z3.Const(f"{t.name}!none", zsort(t))
     if isinstance(t, BoolT):
         return z3.BoolVal(False)
     if isinstance(t, (IntT, EnumT)):
-        return z3.IntVal(t.lo if isinstance(t, IntT) and t.bounded else 0)
+        return z3.IntVal(t.lo if isinstance(t, IntT) and t.lo is not None else 0)
     if isinstance(t, SetT):
         return SSet({d: z3.BoolVal(False) for d in domain(t.elem)})
     if isinstance(t, SeqT):
@@ -77,6 +85,10 @@ def default(t: Type):
 def fresh(name: str, t: Type, extra_slot: bool = False):
     """A fresh symbolic value; sequences get one spare slot so that an overflow by one
     append is visible in the trace."""
+    if arrayed(t):
+        return fresh_array(name, t)
+    if isinstance(t, SortT):
+        return fresh_scalar(name, t)
     if isinstance(t, BoolT):
         return z3.Bool(name)
     if isinstance(t, (IntT, EnumT)):
@@ -97,6 +109,8 @@ def fresh(name: str, t: Type, extra_slot: bool = False):
 
 def labels(name: str, t: Type, extra_slot: bool = False) -> list:
     """Readable names of the leaves of `fresh(name, t)`, in the same order."""
+    if arrayed(t):
+        return [name]
     if isinstance(t, SetT):
         return [f"{render(d, t.elem)} in {name}" for d in domain(t.elem)]
     if isinstance(t, SeqT):
@@ -114,6 +128,8 @@ def labels(name: str, t: Type, extra_slot: bool = False) -> list:
 
 
 def leaves(v) -> list:
+    if isinstance(v, SArr):
+        return [v.arr]
     if isinstance(v, SSet):
         return list(v.bits.values())
     if isinstance(v, SSeq):
@@ -126,7 +142,9 @@ def leaves(v) -> list:
 
 
 def eq(a, b, t: Type):
-    if isinstance(t, (BoolT, IntT, EnumT)):
+    if arrayed(t):
+        return a.arr == b.arr
+    if isinstance(t, (BoolT, IntT, EnumT, SortT)):
         return a == b
     if isinstance(t, SetT):
         keys = list(dict.fromkeys(list(a.bits) + list(b.bits)))
@@ -150,7 +168,9 @@ def eq(a, b, t: Type):
 
 
 def ite(c, a, b, t: Type):
-    if isinstance(t, (BoolT, IntT, EnumT)):
+    if arrayed(t):
+        return SArr(z3.If(c, a.arr, b.arr))
+    if isinstance(t, (BoolT, IntT, EnumT, SortT)):
         return z3.If(c, a, b)
     if isinstance(t, SetT):
         f = z3.BoolVal(False)
@@ -174,6 +194,10 @@ def ite(c, a, b, t: Type):
 
 def decode(m: z3.ModelRef, v, t: Type):
     """A symbolic value's concrete value in a Z3 model."""
+    if arrayed(t):
+        return decode_array(m, v, t)
+    if isinstance(t, SortT):
+        return decode_scalar(m, v, t)
     if isinstance(t, BoolT):
         return z3.is_true(m.evaluate(v, model_completion=True))
     if isinstance(t, IntT):
@@ -200,8 +224,8 @@ def type_ok(v, t: Type):
     if isinstance(t, BoolT):
         return z3.BoolVal(True)
     if isinstance(t, IntT):
-        return z3.And(v >= t.lo, v <= t.hi) if t.bounded else z3.BoolVal(True)
-    if isinstance(t, EnumT):
+        return _in_range(v, t)
+    if isinstance(t, (EnumT, SortT)) or arrayed(t):
         return z3.BoolVal(True)
     if isinstance(t, SetT):
         return z3.BoolVal(True)
@@ -219,7 +243,10 @@ def type_ok(v, t: Type):
 
 
 def well_shaped(v, t: Type):
-    """Z3 condition for the representation itself: enum indexes in range, lengths >= 0."""
+    """Z3 condition for the representation itself: enum indexes in range, lengths >= 0
+    (not asked of the elements of an array: that would take a quantifier per state)."""
+    if arrayed(t):
+        return z3.BoolVal(True)
     if isinstance(t, EnumT):
         return z3.And(v >= 0, v < len(t.members))
     if isinstance(t, SeqT):
@@ -240,8 +267,8 @@ def member(x, dom_value, t: Type):
 def in_domain(x, t: Type):
     """Z3 condition: a symbolic value lies in the finite domain of t (for set elements)."""
     if isinstance(t, IntT):
-        return z3.And(x >= t.lo, x <= t.hi)
-    if isinstance(t, (BoolT, EnumT, SetT, MapT)):
+        return _in_range(x, t)
+    if isinstance(t, (BoolT, EnumT, SetT, MapT, SortT)):
         return z3.BoolVal(True)
     if isinstance(t, (RecordT, TupleT)):
         ts = [ft for _, ft in t.fields] if isinstance(t, RecordT) else list(t.elems)
@@ -252,9 +279,15 @@ def in_domain(x, t: Type):
     raise TypeError(t)
 
 
+def _in_range(x, t: IntT):
+    """x lies within t's bounds, of which either or both may be absent (`0..`, `int`)."""
+    parts = ([x >= t.lo] if t.lo is not None else []) + ([x <= t.hi] if t.hi is not None else [])
+    return z3.And(parts)
+
+
 def convert(v, src: Type, dst: Type, oblige):
     """Change representation from src to dst (widen/narrow ranges, resize sequences)."""
-    if src == dst:
+    if src == dst or arrayed(dst):
         return v
     if isinstance(dst, SetT):
         bits = {}
@@ -276,3 +309,69 @@ def convert(v, src: Type, dst: Type, oblige):
     if isinstance(dst, MapT):
         return SMap([(k, convert(x, src.val, dst.val, oblige)) for k, x in v.entries])
     return v
+
+
+# ---------------------------------------------------------------- unbounded domains (arrays)
+
+def pack(v, t: Type):
+    """A symbolic value as one Z3 term of `zsort(t)`."""
+    if isinstance(t, (RecordT, TupleT)):
+        return datatype(t).constructor(0)(*[pack(x, ft) for x, ft in zip(v.items, fields(t), strict=False)])
+    if isinstance(v, SArr):
+        return v.arr
+    if isinstance(t, (BoolT, IntT, EnumT, SortT)):
+        return v
+    raise TypeError(f"{t} cannot be an element of a set over an unbounded type")
+
+
+def unpack(term, t: Type):
+    """The symbolic value a packed term stands for."""
+    if isinstance(t, (RecordT, TupleT)):
+        dt = datatype(t)
+        return STup([unpack(dt.accessor(0, i)(term), ft) for i, ft in enumerate(fields(t))])
+    if arrayed(t):
+        return SArr(term)
+    return term
+
+
+def empty(t: Type) -> SArr:
+    """The empty set, or the map with every key at the default value."""
+    key = t.elem if isinstance(t, SetT) else t.key
+    value = z3.BoolVal(False) if isinstance(t, SetT) else pack(default(t.val), t.val)
+    return SArr(z3.K(zsort(key), value))
+
+
+def universe(t: SetT) -> SArr:
+    """Every member of a sort (the constant `Senders` of `{sort: Sender}`)."""
+    return SArr(z3.K(zsort(t.elem), z3.BoolVal(True)))
+
+
+def lift_set(v, t: SetT) -> SArr:
+    """A concrete set over an unbounded element type (in practice {} or literals)."""
+    arr = empty(t).arr
+    for x in v:
+        arr = z3.Store(arr, pack(lift(x, t.elem), t.elem), True)
+    return SArr(arr)
+
+
+def decode_packed(m, term, t: Type):
+    return decode(m, unpack(term, t), t)
+
+
+def decode_array(m: z3.ModelRef, v: SArr, t: Type):
+    """A set as a frozenset, a map as (key, value) pairs: the entries the model stores,
+    and for a sort every member of the solver's universe."""
+    key = t.elem if isinstance(t, SetT) else t.key
+    arr = m.evaluate(v.arr, model_completion=True)
+    keys = []
+    if isinstance(key, SortT):
+        keys = list(m.get_universe(zsort(key)) or [])
+    else:
+        keys = stored_keys(m, arr)
+    pairs = []
+    for k in keys:
+        val = m.evaluate(z3.Select(arr, k), model_completion=True)
+        pairs.append((decode_packed(m, k, key), val))
+    if isinstance(t, SetT):
+        return frozenset(k for k, val in pairs if z3.is_true(val))
+    return tuple((k, decode_packed(m, val, t.val)) for k, val in pairs)

@@ -9,7 +9,8 @@ from collections.abc import Callable, Iterator
 
 import z3
 
-from symcheck.front.ir import Model
+from symcheck.front.ir import Feature, Model
+from symcheck.front.unbounded import renumber
 from symcheck.smt.encode import Encoding
 from symcheck.smt.solve import Deadline, Formula, Session, neg
 from symcheck.trace import STUTTER, Config, Step, Trace
@@ -54,7 +55,7 @@ class Unroller(Session):
 
     def __init__(self, enc: Encoding, deadline: Deadline | None, well_formed: bool = False,
                  typed: bool = False, config: bool = True):
-        super().__init__(deadline)
+        super().__init__(deadline, enc.logic)
         self.enc, self.well_formed, self.typed = enc, well_formed, typed
         init, init_wf = enc.init()
         self.init_wf = init_wf
@@ -126,7 +127,10 @@ def canonical_config(u: Unroller, found: z3.ModelRef) -> tuple[Config, z3.ModelR
                 config[c.name] = v
                 u.add(fixed)
                 break
-    return config, found
+    free = {n: x for n, x in enc.decode_config(found).items() if n not in config}  # any value: the model's
+    if free:
+        u.add(enc.config_is(free))
+    return {**config, **free}, found
 
 
 class GaveUp(Exception):
@@ -179,6 +183,8 @@ def decode_trace(enc: Encoding, m: z3.ModelRef, d: int, stutter_last: bool = Fal
         else:
             action, params = enc.decode_step(m, i - 1)
             steps.append(Step(action.name, tuple((p, params[p], t) for p, t in action.params), state))
+    if Feature.SORTS in enc.model.features:
+        steps = [Step(*s) for s in renumber(enc.model, [(s.action, s.params, s.state) for s in steps])]
     return Trace(tuple(steps))
 
 

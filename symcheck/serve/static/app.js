@@ -2,7 +2,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const page = { claim: null, original: "", result: null, step: 0, path: [], explore: null, blobs: [] };
+const page = { claim: null, original: "", result: null, step: 0, path: [], explore: null, blobs: [], catalog: null };
 
 // ------------------------------------------------------------------ requests
 
@@ -77,42 +77,154 @@ async function route() {
   if (hash.startsWith("#s=")) return openShared(hash.slice(3));
   const m = /^#\/claim\/([a-z0-9-]+)$/.exec(hash);
   if (m) return openClaim(m[1]);
+  if (hash === "#/findings") return openFindings();
   return openCatalog();
 }
 
 function show(view) {
-  $("catalog-view").hidden = view !== "catalog";
-  $("claim-view").hidden = view !== "claim";
+  for (const name of ["catalog", "claim", "findings"]) $(`${name}-view`).hidden = view !== name;
 }
 
 // ------------------------------------------------------------------ catalog
 
+const VERDICT_CLASS = (v) => (v.finding ? "finding" : v.expect);
+
+function firstSentence(text) {
+  const m = /^(.{40,}?[.;:])\s/.exec(text);
+  return m && m[1].length < text.length ? m[1] : null;
+}
+
+function statementCell(text) {
+  // a statement that expands instead of being cut mid-sentence
+  const first = firstSentence(text);
+  if (!first) return el("td", { class: "statement", text });
+  const details = el("details", { class: "statement" }, el("summary", { text: first + " …" }),
+    el("span", { class: "full", text }));
+  return el("td", {}, details);
+}
+
 async function openCatalog() {
   show("catalog");
   document.title = "symcheck: claims";
-  const families = await api("/api/catalog");
-  const box = $("catalog");
-  box.replaceChildren();
-  for (const f of families) {
-    const rows = f.variants.map((v) => el("tr", {},
-      el("td", {}, el("a", { href: `#/claim/${v.name}`, class: "variant-link" }, v.name)),
-      el("td", { class: `expect expect-${v.expect}`, text: v.expect }),
-      el("td", { text: v.bug || (v.suffix ? v.title : "the green claim") })));
-    box.append(el("article", { class: "family", "data-family": f.family },
-      el("h2", {}, el("a", { href: `#/claim/${f.variants[0].name}` }, f.family)),
-      el("p", { class: "title", text: f.title }),
-      el("p", { class: "statement", text: f.statement }),
-      el("table", { class: "variants" }, el("tbody", {}, ...rows))));
-  }
+  if (page.catalog) return filterCatalog();
+  const data = await api("/api/catalog");
+  page.catalog = data;
+  const select = $("policy-filter");
+  for (const a of data.areas) select.append(el("option", { value: a.id, text: a.title }));
+  const body = $("catalog").tBodies[0];
+  body.replaceChildren(...data.families.map((f) => {
+    const chips = f.variants.map((v) => {
+      const kind = VERDICT_CLASS(v);
+      const link = el("a", { href: `#/claim/${v.name}`, class: `variant-link chip chip-${kind}`, "data-name": v.name,
+        "data-verdict": kind, title: `${v.name}: expected ${v.expect}${v.bug ? ` (${v.bug})` : ""}` },
+      v.suffix || "green");
+      return link;
+    });
+    return el("tr", { class: "family", "data-family": f.family, "data-policy": f.policy.map((p) => p.id).join(" "),
+      "data-verdicts": [...new Set(f.variants.flatMap((v) => (v.finding ? ["finding", v.expect] : [v.expect])))].join(" ") },
+    el("td", { class: "family-name" }, el("a", { href: `#/claim/${f.variants[0].name}`, text: f.family }),
+      el("div", { class: "title", text: f.title })),
+    el("td", {}, ...f.policy.map((p) => el("span", { class: "area", text: p.title }))),
+    el("td", { class: "chips" }, ...chips),
+    statementCell(f.statement));
+  }));
   filterCatalog();
 }
 
 function filterCatalog() {
   const words = $("filter").value.toLowerCase().split(/\s+/).filter(Boolean);
-  for (const article of $("catalog").children) {
-    const text = article.textContent.toLowerCase();
-    article.hidden = !words.every((w) => text.includes(w));
+  const area = $("policy-filter").value;
+  const verdict = $("verdict-filter").value;
+  let shown = 0;
+  const rows = $("catalog").tBodies[0].rows;
+  for (const row of rows) {
+    const text = row.textContent.toLowerCase() + " " + row.dataset.family;
+    row.hidden = !(words.every((w) => text.includes(w))
+      && (!area || row.dataset.policy.split(" ").includes(area))
+      && (!verdict || row.dataset.verdicts.split(" ").includes(verdict)));
+    for (const chip of row.querySelectorAll(".chip")) chip.classList.toggle("dim", !!verdict && chip.dataset.verdict !== verdict);
+    if (!row.hidden) shown += 1;
   }
+  $("catalog-count").textContent = `${shown} of ${rows.length} claims`;
+}
+
+// ------------------------------------------------------------------ findings
+
+async function openFindings() {
+  show("findings");
+  document.title = "symcheck: findings in OpenClaw";
+  const findings = await api("/api/findings");
+  const box = $("findings");
+  box.replaceChildren(...findings.map(findingCard));
+  for (const f of findings) {  // one at a time: the server runs few checks at once
+    const card = box.querySelector(`article[data-name="${f.name}"]`);
+    try {
+      fillFindingTrace(card, await api("/api/run", { claim: f.name }));
+    } catch (err) {
+      card.querySelector(".finding-trace").replaceChildren(el("p", { class: "error", text: err.message }));
+    }
+  }
+}
+
+function confirmation(f) {
+  const x = f.finding;
+  if (x.status === "confirmed") {
+    return `Confirmed on ${x.package}` + (x.reproducer ? ` by ${x.reproducer} (make conformance runs it)` : "");
+  }
+  if (x.status === "intent") return `Reproduced on ${x.package || "the package"}; it may be intended`;
+  return "Not confirmed on the package: read from the code";
+}
+
+function findingCard(f) {
+  const x = f.finding;
+  const constants = f.constants.length ? el("table", { class: "kv avoid" },
+    el("tr", {}, el("th", { text: "constant" }), el("th", { text: "the finding" }), el("th", { text: `${f.green} (holds)` })),
+    ...f.constants.map((c) => el("tr", {}, el("th", { text: c.name }), el("td", {}, el("code", { text: c.finding })),
+      el("td", {}, el("code", { text: c.green ?? "(none)" }))))) : el("pre", { class: "patch", text: f.patch });
+  return el("article", { class: "finding", "data-name": f.name },
+    el("h2", {}, el("a", { href: `#/claim/${f.name}`, class: "finding-link", text: f.name })),
+    el("p", { class: "title", text: x.summary || f.title || f.bug }),
+    el("p", { class: `status status-${x.status}`, text: confirmation(f) }),
+    el("p", { class: "bug", text: f.bug }),
+    el("h3", { text: "The configuration that avoids it" }),
+    el("p", { class: "avoided" }, x.avoided_by || "not recorded", f.green ? " — the green claim " : "",
+      f.green ? el("a", { href: `#/claim/${f.green}`, text: f.green }) : "",
+      f.green ? ` is expected to ${f.green_expect === "holds" ? "hold" : f.green_expect}.` : ""),
+    constants,
+    el("h3", { text: "Its trace" }),
+    el("div", { class: "finding-trace" }, el("p", { class: "running", text: "running…" })));
+}
+
+function fillFindingTrace(card, out) {
+  const r = out.result.results[0];
+  const parts = [el("p", { class: `verdict verdict-${out.verdict}`, text: out.verdict.toUpperCase() }),
+    el("p", { class: "headline", text: out.headline })];
+  if (r.trace) {
+    const table = el("table", { class: "trace-table" });
+    traceTable(table, r.trace, out.rendered, r.loop_start, null);
+    parts.push(el("div", { class: "trace-scroll" }, table));
+  }
+  card.querySelector(".finding-trace").replaceChildren(...parts);
+}
+
+// ------------------------------------------------------------------ the trace as a table
+
+function traceTable(table, trace, rendered, loopStart, current, pick) {
+  // one column per state, one row per variable; a cell whose variable the step changed is highlighted
+  const head = el("tr", {}, el("th", { class: "corner", text: "state" }), ...trace.map((s, i) => {
+    const params = Object.entries(s.params).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
+    const th = el("th", { class: `state-head${i === current ? " current" : ""}${i === loopStart ? " loop" : ""}`,
+      "data-step": String(i), scope: "col" },
+    el("div", { class: "state-no", text: i === loopStart ? `${i} ↺` : String(i) }),
+    el("div", { class: "state-action", text: s.action === null ? "initial" : `${s.action}(${params.join(", ")})` }));
+    if (pick) th.addEventListener("click", () => pick(i));
+    return th;
+  }));
+  const rows = Object.keys(rendered[0] || {}).map((name) => el("tr", { "data-var": name },
+    el("th", { text: name, scope: "row" }),
+    ...trace.map((s, i) => el("td", { class: `${s.changed.includes(name) ? "changed" : ""}${i === current ? " current" : ""}`,
+      "data-step": String(i) }, el("code", { text: rendered[i][name] })))));
+  table.replaceChildren(el("thead", {}, head), el("tbody", {}, ...rows));
 }
 
 // ------------------------------------------------------------------ a claim
@@ -129,31 +241,50 @@ async function openClaim(name, state) {
     showError(err);
     return;
   }
-  page.claim = claim;
-  page.original = claim.text;
-  document.title = `symcheck: ${claim.name}`;
+  fillClaim(claim, state);
+}
+
+function showHeader(claim, linked) {
+  // a claim that is not the catalog's shows its own name, and says so plainly
   $("claim-name").textContent = claim.name;
   $("claim-title").textContent = claim.title;
   $("claim-statement").textContent = claim.statement;
+  const note = $("pasted-note");
+  note.hidden = claim.catalog;
+  note.textContent = claim.catalog ? "" : `Not the catalog's claim: this is pasted or edited text, run as ${claim.name}`
+    + (linked && linked !== claim.name ? ` (the link was made from the catalog's ${linked}, which is not what runs here)` : "")
+    + ". Its verdict says nothing about the catalog's claims.";
+  document.title = `symcheck: ${claim.name}${claim.catalog ? "" : " (pasted)"}`;
+}
+
+function fillClaim(claim, state) {
+  page.claim = claim;
+  page.original = claim.text;
+  page.linked = (state && state.claim) || null;  // the catalog claim a link named, whatever text it carries
+  showHeader(claim, page.linked);
   $("claim-bug").hidden = !claim.bug;
   $("claim-bug").textContent = claim.bug ? `Bug planted: ${claim.bug} (expected: ${claim.expect})` : "";
   const select = $("variant");
   select.replaceChildren(...claim.variants.map((v) => el("option", { value: v.name }, v.name)));
   select.value = claim.name;
+  select.disabled = !claim.catalog;
   $("source").value = state && state.text ? state.text : claim.text;
   sourceChanged();
+  fillConstants(claim.constants, (state && state.overrides) || {});
+  $("depth").value = state && state.depth != null ? state.depth : (claim.depth ?? "");
+  $("engine").value = (state && state.engine) || "auto";
+}
+
+function fillConstants(constants, overrides) {
   const form = $("constants");
   form.replaceChildren();
-  const overrides = (state && state.overrides) || {};
-  for (const c of claim.constants) {
+  for (const c of constants) {
     const input = el("input", { name: c.name, "data-default": c.value, class: "constant", "aria-label": c.name });
     input.value = c.name in overrides ? String(overrides[c.name]) : c.value;
     input.addEventListener("input", () => input.classList.toggle("overridden", input.value !== c.value));
     input.classList.toggle("overridden", input.value !== c.value);
     form.append(el("label", { class: "constant-row" }, el("span", { text: c.name }), input));
   }
-  $("depth").value = state && state.depth != null ? state.depth : (claim.depth ?? "");
-  $("engine").value = (state && state.engine) || "auto";
 }
 
 function runRequest() {
@@ -164,7 +295,10 @@ function runRequest() {
   const req = { claim: page.claim.name, overrides, engine: $("engine").value };
   const depth = $("depth").value;
   if (depth !== "" && Number(depth) !== page.claim.depth) req.depth = Number(depth);
-  if ($("source").value !== page.original) {
+  if (!page.claim.catalog) {  // a pasted claim: always its text
+    req.text = $("source").value;
+    req.variant = page.claim.suffix || null;
+  } else if ($("source").value !== page.original) {
     req.text = $("source").value;
     // the variant shown, unless the text is another claim altogether (then its green claim)
     const family = /^claim:\s*([a-z0-9-]+)\s*$/m.exec(req.text);
@@ -219,6 +353,7 @@ function showResult(out) {
   $("dl-itf").hidden = !out.itf;
   if (out.itf) download($("dl-itf"), `${r.claim}.itf.json`, out.itf);
   $("share").value = `${location.origin}/#s=${out.share}`;
+  if (!out.claim.catalog) showHeader({ ...out.claim, catalog: false }, page.claim.catalog ? page.claim.name : page.linked);
   page.step = 0;
   if (r.trace) showStep();
 }
@@ -239,6 +374,7 @@ function showStep() {
   if (lasso && i === trace.length - 1) {
     $("step-action").textContent += ` — back to state ${loopStart}: the loop repeats forever`;
   }
+  traceTable($("trace-table"), trace, page.result.rendered, loopStart, i, (j) => { page.step = j; showStep(); });
   $("explore-here").hidden = lasso;
   $("prev").disabled = i === 0;
   $("next").disabled = i === trace.length - 1;
@@ -302,7 +438,8 @@ async function exploreStep() {
   $("ex-actions").replaceChildren(...buttons);
   $("ex-back").disabled = page.path.length === 0;
   download($("ex-itf"), `${out.claim}.path.itf.json`, out.itf);
-  download($("ex-json"), `${out.claim}.path.json`, { claim: out.claim, path: page.path, trace: out.states });
+  download($("ex-json"), `${out.claim}.path.json`,
+    { claim: out.claim, kind: out.kind, violated: out.violated, path: page.path, trace: out.states });
 }
 
 // ------------------------------------------------------------------ share links
@@ -316,7 +453,21 @@ async function openShared(token) {
     showError(err);
     return;
   }
-  await openClaim(state.claim, state);
+  if (state.text) {  // the link's own text: the page shows that claim, never the catalog's of the same name
+    show("claim");
+    clearError();
+    $("result").hidden = true;
+    $("explorer").hidden = true;
+    try {
+      fillClaim(await api("/api/pasted", { claim: state.claim || "", text: state.text, variant: state.variant || null }),
+        state);
+    } catch (err) {
+      showError(err);
+      return;
+    }
+  } else {
+    await openClaim(state.claim, state);
+  }
   await run();
 }
 
@@ -376,6 +527,8 @@ function syncScroll() {
 
 document.addEventListener("DOMContentLoaded", () => {
   $("filter").addEventListener("input", filterCatalog);
+  $("policy-filter").addEventListener("change", filterCatalog);
+  $("verdict-filter").addEventListener("change", filterCatalog);
   $("run-form").addEventListener("submit", run);
   $("explore").addEventListener("click", () => explore([]));
   $("explore-here").addEventListener("click", exploreFromHere);

@@ -1,0 +1,93 @@
+"""Claims beyond the bounds: integers without a range, free constants (`{domain: "1.."}`),
+sorts of unspecified size (`{sort: S}`) with sets over them as arrays and all/any as
+quantifiers. Verdicts come from the engines; the finite instances are cross-checked
+by the explicit engine in test_unbounded_crosscheck.py."""
+from __future__ import annotations
+
+import pytest
+
+from symcheck import api
+from symcheck.errors import InputError
+from symcheck.front.ir import Feature, IntT, SortT
+
+CLAIM = """\
+claim: demo
+constants:
+  Senders: {sort: Sender}
+  TTL: {domain: "1.."}
+variables:
+  now: 0..
+  seen: set[Senders]
+  last: map[Senders, int]
+init:
+  now: 0
+  seen: "{}"
+  last: "{s: 0 for s in Senders}"
+actions:
+  hello:
+    params: {s: Senders}
+    when: s not in seen
+    then:
+      seen: "seen | {s}"
+      last: last.put(s, now)
+  tick:
+    params: {d: "1.."}
+    then:
+      now: now + d
+invariants:
+  nothing_from_the_future: all(last[s] <= now for s in Senders)
+depth: 4
+"""
+
+
+def test_the_front_end_reads_unbounded_types_and_sorts(write_claim):
+    m = api.load_claim(str(write_claim(CLAIM)))
+    assert m.features == {Feature.SORTS, Feature.UNBOUNDED_INT}
+    assert m.var_type("now") == IntT(0, None) and str(m.var_type("now")) == "0.."
+    assert m.constant("Senders").type.elem == SortT("Sender") and m.constant("Senders").free
+    assert m.constant("TTL").free and m.constant("TTL").type == IntT(1, None)
+
+
+def test_a_claim_over_a_sort_is_proved_for_every_size(write_claim):
+    m = api.load_claim(str(write_claim(CLAIM)))
+    r = api.prove(m, coverage=False)
+    assert r.proved, r.reason
+    assert r.engine != "explicit"
+    assert "proved for every number of Sender members, every TTL ≥ 1, every value of now" in r.proof
+    assert any("explicit search" in line for line in r.proof)  # why the explicit engine was not used
+
+
+def test_its_red_has_a_witness_with_numbered_members(write_claim):
+    red = CLAIM.replace("last: last.put(s, now)", "last: last.put(s, now + 1)")
+    m = api.load_claim(str(write_claim(red)))
+    r = api.prove(m, coverage=False)
+    assert r.violated and r.invariant == "nothing_from_the_future"
+    assert r.trace.steps[1].params[0][1] == "Sender!0"  # the solver's universe, renumbered
+    assert r.trace.steps[1].state["seen"] == frozenset({"Sender!0"})
+
+
+def test_the_explicit_engine_says_why_it_does_not_take_the_claim(write_claim):
+    m = api.load_claim(str(write_claim(CLAIM)))
+    r = api.prove(m, engine="explicit", coverage=False)
+    assert r.verdict == "unknown" and "cannot cover every size" in r.reason
+
+
+@pytest.mark.parametrize("expr,message", [
+    ("len(seen) <= 3", "len() of set[Sender]: a set over an unbounded type has no size"),
+    ("sum(1 for s in seen) <= 3", "sum(...) over set[Sender]"),
+])
+def test_sizes_of_unbounded_sets_are_clean_errors(write_claim, expr, message):
+    path = write_claim(CLAIM.replace("all(last[s] <= now for s in Senders)", expr))
+    with pytest.raises(InputError) as exc:
+        api.load_claim(str(path))
+    assert message in exc.value.message
+
+
+def test_pairing_unbounded_green_proved_red_witnessed():
+    green, red = api.load_claims("claims/pairing-unbounded.yaml")
+    r = api.prove(green, coverage=False)
+    assert r.proved and any("Account, Channel and Sender" in line for line in r.proof)
+    r = api.prove(red, coverage=False)
+    assert r.violated and r.trace.length == 2
+    reqs = r.trace.steps[-1].state["pending"]
+    assert {x[2] for x in reqs} == {"Sender!0"} and len(reqs) == 2

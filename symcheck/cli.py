@@ -161,7 +161,7 @@ def prove(target, depth, fmt, timeout, max_traces, coverage, engine, prove_timeo
         try:
             bound = model.depth if depth is None else depth
             with ProveProgress(model.name, bound, _proof_phase(engine)) as shown:
-                r = _run(model, depth, timeout, engine, prove_timeout, memory, progress=shown if shown.live else None)
+                r = _run(model, depth, timeout, engine, prove_timeout, memory, progress=shown if shown.wanted else None)
         except KeyboardInterrupt:
             click.echo(f"{model.name}: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)

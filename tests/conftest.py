@@ -86,6 +86,7 @@ def write_claim(tmp_path):
 @pytest.fixture(autouse=True)
 def _claims_env(monkeypatch):
     monkeypatch.setenv("SYMCHECK_CLAIMS", "claims")
+    monkeypatch.setenv("SYMCHECK_PROGRESS", "0")  # no progress lines in the outputs tests compare (CI is set)
     monkeypatch.chdir(ROOT)
     yield
 

@@ -383,3 +383,17 @@ def test_every_tier_the_readme_names_is_a_make_target_and_ci_runs_them_all():
     recipe = makefile.split("\ntest-all:")[1].split("\n\n")[0]
     assert "-m " not in recipe  # every tier: nothing deselected
     assert (ROOT / ".ci" / "run").read_text().rstrip().endswith("make test-all")
+
+
+def test_the_findings_table_is_the_claims_findings():
+    """Every red variant with a `finding:` has its row, with its status and reproducer."""
+    from symcheck.front.claims import catalog, load_model
+    text = README.read_text(encoding="utf-8")
+    table = text[text.index("## Findings in OpenClaw"):].split("\n## ")[0]
+    rows = {m.group(1): m.group(0) for m in re.finditer(r"^\|[^|]*\|[^|]*\| `([\w-]+)` \|.*$", table, flags=re.M)}
+    findings = {name: m.finding for name, m in ((n, load_model(e)) for n, e in catalog(CLAIMS).items()) if m.finding}
+    assert set(rows) == set(findings)
+    for name, f in findings.items():
+        cells = [c.strip() for c in rows[name].strip("|").split("|")]
+        assert cells[3].split()[0] == f.status and (f.package in cells[3])
+        assert cells[4] == (f"`{f.reproducer}`" if f.reproducer else "-")

@@ -3,6 +3,7 @@ subcommand, plain messages for a directory given as a claim, an undecodable byte
 wrong-case or ill-typed --set, operators named as written, and a catalog that never
 rewrites a clone's docs from an unrelated folder."""
 import os
+import re
 import subprocess
 import sys
 
@@ -82,3 +83,19 @@ def test_catalog_from_an_unrelated_folder_leaves_the_clone_alone(tmp_path):
     p = subprocess.run([sys.executable, "-m", "symcheck.cli", "catalog", "--output", "-"], capture_output=True,
                        text=True, cwd=tmp_path, env=env)
     assert p.returncode == 0 and p.stdout.startswith("# Claim catalog")
+
+
+def test_too_many_invariants_are_refused_early_as_the_culprit(write_claim):
+    """Each invariant is small, so none is to blame alone: the refusal names the
+    invariants together, and comes before the rest are read."""
+    invariants = "".join(f"  i{k}: len(s) != {k} + 5000\n" for k in range(600))
+    path = write_claim("claim: c\nvariables:\n  s: set[0..4095]\ninit:\n  s: \"{}\"\nactions:\n  keep:\n"
+                       "    then: {s: s}\ninvariants:\n" + invariants)
+    with pytest.raises(InputError) as exc:
+        symcheck.load_claims(str(path))
+    message = str(exc.value)
+    assert message.startswith(f"{path}:10:3: error: the model is too large to encode (more than the limit of "
+                              "4,194,304 terms); its invariants (the first ")
+    read = int(re.search(r"the first (\d+) of 600\)", message).group(1))
+    assert read < 600 and "together expand to about" in message and "the largest (i0) about" in message
+    assert "action keep" not in message

@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 SYMCHECK := $(VENV)/bin/symcheck
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install check test test-fast test-slow test-all lint results bench soak clean targets mutation-parity conformance case-check
+.PHONY: install check test test-fast test-slow test-all lint results bench soak clean targets mutation-parity conformance trace-validation case-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -85,11 +85,20 @@ CONFORMANCE_ARGS ?=
 conformance: $(STAMP)
 	$(PY) -m conformance.run $(CONFORMANCE_ARGS)
 
+# trace validation of the pairing store (conformance/traces.py): 1,000 histories of three
+# Node processes driving the real store at once, each checked against oc-pairing-code's
+# transition relation; TRACE_ARGS="--histories 100" for fewer
+TRACE_ARGS ?=
+trace-validation: $(STAMP)
+	$(PY) -m conformance.traces $(TRACE_ARGS)
+
 clean:
 	rm -rf $(VENV) .pytest_cache
 
 # BEGIN CLAIM TARGETS (generated: `make targets` rewrites this block)
 CLAIM_TARGETS := \
+  approvals-token-unbounded \
+  approvals-token-unbounded-negative \
   approvals-token \
   approvals-token-negative \
   approvals \
@@ -176,6 +185,8 @@ CLAIM_TARGETS := \
   multi-event-eventual-emission-negative \
   no-cross-stream \
   no-cross-stream-negative \
+  nodes-pipeline-unbounded \
+  nodes-pipeline-unbounded-negative \
   nodes-pipeline \
   nodes-pipeline-negative \
   nodes-policy \
@@ -189,6 +200,11 @@ CLAIM_TARGETS := \
   oc-exec-approvals-no-window \
   oc-exec-approvals-fallback-without-scope \
   oc-exec-approvals-finding-unbound-requester \
+  oc-exec-policy \
+  oc-exec-policy-finding-invalid-value-fails-open \
+  oc-exec-policy-finding-silent-config-runs-unasked \
+  oc-exec-policy-file-loosens \
+  oc-exec-policy-wildcard-over-agent \
   oc-gateway-auth-ratelimit \
   oc-gateway-auth-ratelimit-lockout-not-enforced \
   oc-gateway-auth-ratelimit-never-locks \
@@ -203,11 +219,15 @@ CLAIM_TARGETS := \
   oc-ingress \
   oc-ingress-finding-pairing-approval-authorizes-commands \
   oc-ingress-finding-mention-gate-fails-open-without-detection \
+  oc-ingress-finding-access-groups-off-authorizes-every-sender \
+  oc-ingress-deprecated-merge-for-unknown-policy \
   oc-ingress-open-dm-ignores-allowlist \
   oc-ingress-store-merged-under-allowlist \
   oc-ingress-empty-group-allowlist-is-open \
   oc-ingress-control-commands-unchecked \
   oc-ingress-bypass-ignores-any-mention \
+  oc-pairing-code-unbounded \
+  oc-pairing-code-unbounded-reused-code \
   oc-pairing-code \
   oc-pairing-code-unlocked \
   oc-pairing-code-evicts-at-cap \
@@ -270,6 +290,8 @@ CLAIM_TARGETS := \
   routing-thread-parent-negative \
   routing-trirule \
   routing-trirule-negative \
+  routing-unbounded \
+  routing-unbounded-negative \
   session-explosion-bound \
   session-key-stability \
   session-key-stability-negative \

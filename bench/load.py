@@ -1,7 +1,12 @@
 """Load benchmark of `symcheck serve`: many runs at once against a local server.
 
     python bench/load.py [--runs 200] [--concurrency 16] [--workers 2] [--time-limit 10]
-                         [--memory-limit 512]
+                         [--memory-limit 512] [--stall-rounds 10]
+
+First the stall case: --stall-rounds rounds of 16 lookups of unknown claims at once
+(each once re-read the whole catalog on the event loop), with the latency of
+GET /api/catalog measured while they are in flight; it must stay under 100 ms (p50),
+else the exit status is 1. Then the runs (--runs 0 skips them).
 
 Starts `symcheck serve` on a free port as a subprocess, then sends --runs run requests
 (small claims, red and green, in turn) from --concurrency clients at once. Every request
@@ -69,6 +74,50 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def timed_get(url: str) -> tuple[int, float]:
+    t0 = time.perf_counter()
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            response.read()
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        exc.read()
+        status = exc.code
+    except OSError:
+        status = 0
+    return status, time.perf_counter() - t0
+
+
+def stall(url: str, rounds: int, lookups: int = 16) -> int:
+    """The stall case: `lookups` unknown-claim lookups at once, `rounds` times, with the
+    catalog's latency sampled five times while they are in flight (20 to 100 ms after
+    they are sent). 1 when the catalog's median latency reached 100 ms, or a lookup was not
+    answered 400."""
+    idle = [timed_get(url + "/api/catalog")[1] for _ in range(5)]
+    during, answers = [], []
+    def later(seconds: float) -> float:
+        time.sleep(seconds)
+        return timed_get(url + "/api/catalog")[1]
+    with ThreadPoolExecutor(lookups + 5) as pool:
+        for r in range(rounds):
+            batch = [pool.submit(timed_get, f"{url}/api/claim/no-such-claim-{r}-{i}") for i in range(lookups)]
+            samples = [pool.submit(later, 0.02 * k) for k in range(1, 6)]  # while the lookups are in flight
+            during.extend(f.result() for f in samples)
+            answers.extend(f.result() for f in batch)
+    statuses = {s for s, _ in answers}
+    lookup_times = [t for _, t in answers]
+    ms = lambda v: f"{v * 1000:.0f} ms"  # noqa: E731
+    print(f"stall case: {rounds} rounds of {lookups} unknown-claim lookups at once; answers "
+          + ", ".join(f"{s}: {sum(1 for x, _ in answers if x == s)}" for s in sorted(statuses)))
+    print(f"  lookups: p50 {ms(statistics.median(lookup_times))}, p95 {ms(percentile(lookup_times, 0.95))}")
+    print(f"  GET /api/catalog alongside: p50 {ms(statistics.median(during))}, p95 {ms(percentile(during, 0.95))}, "
+          f"max {ms(max(during))} (idle: p50 {ms(statistics.median(idle))})")
+    bad = statistics.median(during) >= 0.1 or statuses != {400}
+    if bad:
+        print("FAIL: the catalog stalled (p50 >= 100 ms) or a lookup was not answered 400", file=sys.stderr)
+    return int(bad)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=200)
@@ -76,6 +125,8 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=2, help="the server's --workers (runs at once)")
     ap.add_argument("--time-limit", type=float, default=10.0)
     ap.add_argument("--memory-limit", type=int, default=512)
+    ap.add_argument("--stall-rounds", type=int, default=10, metavar="N",
+                    help="rounds of 16 unknown-claim lookups at once, the catalog's latency measured alongside")
     ap.add_argument("--retry", type=int, default=0, metavar="N",
                     help="a client told 503 waits Retry-After and tries again, up to N times (default: never)")
     args = ap.parse_args()
@@ -97,6 +148,9 @@ def main() -> int:
                     print("the server exited:", server.stderr.read().decode(errors="replace"), file=sys.stderr)
                     return 1
                 time.sleep(0.1)
+        stalled = stall(url, args.stall_rounds)
+        if not args.runs:
+            return stalled
         idle = tree_rss(server.pid)
         peak = [idle]
         done = threading.Event()
@@ -166,7 +220,7 @@ def main() -> int:
               f"p95 {percentile(ok_latencies, 0.95) * 1000:.0f} ms")
     print(f"memory (server and workers, resident): idle {idle / MB:.0f} MB, peak {peak[0] / MB:.0f} MB "
           f"(bound {bound / MB:.0f} MB)")
-    unanswered = args.runs - counts.get(200, 0) - counts.get(503, 0)
+    unanswered = args.runs - counts.get(200, 0) - counts.get(503, 0) + stalled
     if unanswered:
         print(f"FAIL: {unanswered} requests were not answered 200 or 503", file=sys.stderr)
     if peak[0] > bound:

@@ -108,17 +108,32 @@ def load_checks(only: str | None = None, package: str | None = None) -> list:
     return checks
 
 
-def inputs_for(check, count: int, seed: int) -> list:
-    """Every combination the check enumerates, then seeded random ones: up to `count` in
-    all, and at least a fifth of `count`. With a `count` below the number of combinations
-    (a quick sample), an evenly spread subset of them."""
+def input_key(check, case) -> str:
+    """What the package is given for `case`, as text: two draws with one key are one input."""
+    return json.dumps(check.to_js(case), sort_keys=True, ensure_ascii=False)
+
+
+def draw_inputs(check, count: int, seed: int) -> tuple[list, int]:
+    """Every combination the check enumerates, then seeded random draws: `count` draws in
+    all, and at least a fifth of `count` random ones. With a `count` below the number of
+    combinations (a quick sample), an evenly spread subset of them. Returns the distinct
+    inputs (a draw the package was already given is dropped) and the number of draws."""
     rng = random.Random(f"{seed}:{check.name}:{check.package}")
     cases = list(check.cases())
     randoms = max(count - len(cases), count // 5)
     if len(cases) > count - randoms:
         keep = count - randoms
         cases = [cases[i * len(cases) // keep] for i in range(keep)] if keep > 0 else []
-    return cases + [check.random_case(rng) for _ in range(randoms)]
+    draws = cases + [check.random_case(rng) for _ in range(randoms)]
+    distinct: dict[str, object] = {}
+    for case in draws:
+        distinct.setdefault(input_key(check, case), case)
+    return list(distinct.values()), len(draws)
+
+
+def inputs_for(check, count: int, seed: int) -> list:
+    """The distinct inputs of `draw_inputs`."""
+    return draw_inputs(check, count, seed)[0]
 
 
 def run_node(node: str, check, root: Path, cases: list) -> list:
@@ -137,7 +152,8 @@ def run_node(node: str, check, root: Path, cases: list) -> list:
 @dataclass
 class Outcome:
     check: object
-    tried: int = 0
+    tried: int = 0     # distinct inputs given to the package
+    draws: int = 0     # inputs drawn (repeats included)
     agree: int = 0
     drift: int = 0
     disagree: int = 0
@@ -151,9 +167,9 @@ def run_check(check, node: str, count: int, seed: int, show: int = 3) -> Outcome
     start = time.monotonic()
     root = ensure_package(PACKAGES[check.package])
     defs = Definitions(check.claim, variant=check.variant, claims=str(HERE.parent / "claims"))
-    cases = inputs_for(check, count, seed)
+    cases, draws = draw_inputs(check, count, seed)
     results = run_node(node, check, root, cases)
-    out = Outcome(check, tried=len(cases), examples=[], drift_kinds={})
+    out = Outcome(check, tried=len(cases), draws=draws, examples=[], drift_kinds={})
     for case, result in zip(cases, results, strict=True):
         got = result.get("ok", {"error": result.get("error")})
         want = check.expected(defs, case)
@@ -173,11 +189,12 @@ def run_check(check, node: str, count: int, seed: int, show: int = 3) -> Outcome
 
 
 def table(outcomes: list[Outcome]) -> str:
-    head = "| package | function | claim definition | inputs | agree | documented drift | disagree | seconds |"
-    rows = [head, "|---|---|---|---:|---:|---:|---:|---:|"]
+    head = ("| package | function | claim definition | draws | distinct inputs | agree | documented drift | disagree "
+            "| seconds |")
+    rows = [head, "|---|---|---|---:|---:|---:|---:|---:|---:|"]
     for o in outcomes:
         c = o.check
-        rows.append(f"| {PACKAGES[c.package].spec} | {c.name} | {c.claim}: {c.definition} | {o.tried} | {o.agree} | "
+        rows.append(f"| {PACKAGES[c.package].spec} | {c.name} | {c.claim}: {c.definition} | {o.draws} | {o.tried} | {o.agree} | "
                     f"{o.drift} | {o.disagree} | {o.seconds:.1f} |")
     lines = rows
     for o in outcomes:
@@ -191,7 +208,7 @@ def table(outcomes: list[Outcome]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m conformance.run", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--inputs", type=int, default=10_000, help="inputs per function (default 10000)")
+    ap.add_argument("--inputs", type=int, default=10_000, help="draws per function (default 10000; repeats are dropped)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--only", help="one check (file stem or function name)")
     ap.add_argument("--package", choices=sorted(PACKAGES))
@@ -205,10 +222,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(table(outcomes))
     bad = sum(o.disagree for o in outcomes)
-    print(f"{len(outcomes)} functions, {sum(o.tried for o in outcomes)} inputs, "
+    found = 0
+    if args.only is None and args.package in (None, "openclaw"):
+        from conformance import findings        # the findings' reproducers (they import this module)
+        print()
+        found = findings.main([])
+    print(f"{len(outcomes)} functions, {sum(o.draws for o in outcomes)} draws, {sum(o.tried for o in outcomes)} distinct inputs, "
           f"{sum(o.agree for o in outcomes)} agree, {sum(o.drift for o in outcomes)} documented drift, "
           f"{bad} undocumented disagreements")
-    return 1 if bad else 0
+    return 1 if bad or found else 0
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from conformance.strings import mixed_case  # noqa: F401  (re-exported: the checks import it from here)
 from symcheck.explicit.evaluator import Definitions
 
 
@@ -29,7 +30,3 @@ class Check:
     drift: Callable[[Any, Any, Any], str | None] = field(default=lambda case, got, want: None)
     variant: str | None = None     # the claim variant whose definitions are used (None: the green claim)
 
-
-def mixed_case(rng: random.Random, text: str) -> str:
-    """The same id with random letter case: the package lowercases where it should."""
-    return "".join(c.upper() if rng.random() < 0.5 else c for c in text)

@@ -24,7 +24,7 @@ from symcheck.report.table import table, terminal_width
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT = 0, 1, 2
 EXIT_INTERRUPTED = 130
 # symcheck.engines.auto.ENGINES (a test keeps them equal)
-ENGINES = ("auto", "sequential", "explicit", "bmc", "lemmas", "kind", "pdr")
+ENGINES = ("auto", "sequential", "explicit", "bmc", "lemmas", "kind", "pdr", "forall")
 
 
 def _fail(exc: InputError):
@@ -52,7 +52,9 @@ def engine_options(f):
                           "TLC), else BMC, then the proof engines as a portfolio in parallel processes (the first "
                           "re-checked answer wins); sequential: the same one after another; explicit: the "
                           "explicit-state search alone; bmc: bounded check only; lemmas / kind / pdr: BMC, then "
-                          "a proof for every depth by k-induction with generated lemmas / k-induction / PDR.")(f)
+                          "a proof for every depth by k-induction with generated lemmas / k-induction / PDR; forall: "
+                          "Houdini over ∀-lemmas (and `lemmas:`), then k-induction (claims with sorts or "
+                          "unbounded integers, docs/beyond-bounds.md).")(f)
     return f
 
 
@@ -639,7 +641,8 @@ def serve(host, port, workers, time_limit, memory_limit, allow_hosts, claims):
                          host=host, allow_hosts=allow_hosts)
     except InputError as exc:
         _fail(exc)
-    click.echo(f"symcheck serve: http://{host}:{port}/ ({workers} checks at once, {time_limit:g} s and "
+    shown = "localhost" if host in ("0.0.0.0", "::", "") else f"[{host}]" if ":" in host else host  # a Host it answers
+    click.echo(f"symcheck serve: http://{shown}:{port}/ ({workers} checks at once, {time_limit:g} s and "
                f"{memory_limit} MB each)", err=True)
     guard.run(app, host, port)
 

@@ -56,14 +56,75 @@ def test_definitions_refuse_untyped_or_unknown_definitions():
         defs.call("no_such_definition")
 
 
-def test_inputs_are_every_combination_then_seeded_random_ones():
+def test_inputs_are_distinct_combinations_then_seeded_random_ones():
     check = next(c for c in CHECKS if c.adapter == "command_gate.mjs" and c.package == "openclaw")
     combos = list(check.cases())
-    full = run.inputs_for(check, 10_000, seed=1)
-    assert full[:len(combos)] == combos and len(full) == 10_000
-    assert full == run.inputs_for(check, 10_000, seed=1)          # seeded
+    full, draws = run.draw_inputs(check, 10_000, seed=1)
+    assert draws == 10_000 and full[:len(combos)] == combos
+    # the gate's whole domain is 512 inputs: every further draw repeats one and is dropped
+    assert len(full) == len({run.input_key(check, c) for c in full}) == 512
+    assert (full, draws) == run.draw_inputs(check, 10_000, seed=1)          # seeded
     sample = run.inputs_for(check, 100, seed=1)
-    assert len(sample) == 100 and all(c in combos for c in sample[:80])
+    assert len(sample) <= 100 and all(c in combos for c in sample[:80])
+
+
+def test_the_blank_group_list_drift_is_accepted_only_with_the_predicted_decision():
+    from conformance.functions import dm_group_access as m
+    c = {"is_group": True, "dm": "pairing", "gp": "allowlist", "allow": frozenset({"me"}), "group_allow": frozenset(),
+         "store": frozenset(), "fallback": True, "noise": None}
+    blank = next(dict(c, noise=n) for n in range(10_000)     # a seed whose group list is one blank entry
+                 if m.to_js(dict(c, noise=n))["params"]["groupAllowFrom"] == ["  "])
+    want = {"decision": "allow", "reasonCode": "group_policy_allowed", "effectiveAllowFrom": ["me"],
+            "effectiveGroupAllowFrom": ["me"]}
+    got = dict(want, decision="block", reasonCode="group_policy_empty_allowlist", effectiveGroupAllowFrom=[])
+    assert m.drift(blank, got, want) is not None
+    # the same lists but another decision: not the documented drift
+    assert m.drift(blank, dict(got, decision="allow", reasonCode="group_policy_allowed"), want) is None
+
+
+def test_hostile_strings_cover_the_classes_and_are_seeded():
+    import random
+
+    from conformance import strings
+    rng = random.Random(4)
+    ids = strings.hostile_ids(rng, 100)
+    assert ids == strings.hostile_ids(random.Random(4), 100) and len(set(ids)) == 100
+    assert "" in strings.ATOMS and any(len(i) >= strings.LONG for i in ids)
+    assert any(ch in i for i in ids for ch in strings.UNUSUAL_CASE)
+    assert any(i != i.strip() for i in ids) and any(":" in i for i in ids)
+    # a rendering only changes case and padding
+    assert all(strings.rendering(rng, "alice").strip().lower() == "alice" for _ in range(50))
+
+
+def test_every_finding_names_its_reproducer_and_make_conformance_runs_it():
+    """Each red variant with `finding:` status confirmed names a reproducer file that exists,
+    and conformance/findings.py runs a reproducer for it with asserted outputs."""
+    from conformance import findings
+    from symcheck.api import load_claims
+    registered = {r.finding for r in findings.REPRODUCERS}
+    confirmed = []
+    for claim in (m for path in sorted((ROOT / "claims").glob("oc-*.yaml")) for m in load_claims(str(path))):
+        finding = claim.finding
+        if finding is None or finding.status != "confirmed":
+            continue
+        confirmed.append(claim.name)
+        assert (ROOT / finding.reproducer).is_file(), (claim.name, finding.reproducer)
+        assert claim.name in registered, f"{claim.name}: no reproducer in conformance/findings.py"
+    assert len(confirmed) >= 5
+    for rep in findings.REPRODUCERS:
+        assert (ROOT / "conformance" / "node" / rep.script).is_file() and rep.expect
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [r.finding for r in __import__("conformance.findings").findings.REPRODUCERS])
+def test_each_finding_reproduces_on_the_package(name):
+    from conformance import findings
+    rep = next(r for r in findings.REPRODUCERS if r.finding == name)
+    pkg = run.PACKAGES[rep.package]
+    if not (pkg.root / "package.json").is_file() or _node() is None:
+        pytest.skip(f"{pkg.spec} is not installed (make conformance installs it)")
+    result = findings.run_reproducer(rep, _node())
+    assert not result.failures, result.failures
 
 
 def test_every_check_names_a_callable_definition_and_an_adapter():
@@ -81,7 +142,7 @@ def test_a_sample_agrees_with_the_package(check):
     if why:
         pytest.skip(why)
     outcome = run.run_check(check, _node(), SAMPLE, seed=3)
-    assert outcome.tried == SAMPLE
+    assert outcome.draws == SAMPLE and 0 < outcome.tried <= SAMPLE
     assert outcome.disagree == 0, run.table([outcome])
 
 

@@ -330,9 +330,11 @@ def test_api_calls_answer_as_shown():
     from symcheck.serve.app import create_app
     calls = [(p, *c) for p in DOCS for c in api_calls(p.read_text(encoding="utf-8"))]
     assert calls, "no `$ curl` call with its answer in the docs"
-    with TestClient(create_app(CLAIMS, workers=2, time_limit=20, memory_limit=1024)) as client:
+    with TestClient(create_app(CLAIMS, workers=2, time_limit=20, memory_limit=1024),
+                    base_url="http://127.0.0.1:8000") as client:  # the address the calls name
         for path, line, method, url, body, answer in calls:
-            response = client.request(method, url, json=body if method == "POST" else None)
+            response = client.request(method, url, json=body if method == "POST" else None,
+                                      headers={"content-type": "application/json"})
             assert response.status_code == 200, f"{where(path)}:{line}: {response.text}"
             differences = like(json.loads(answer), response.json())
             assert not differences, f"{where(path)}:{line}: {method} {url}:\n" + "\n".join(differences)

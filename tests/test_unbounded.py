@@ -91,3 +91,48 @@ def test_pairing_unbounded_green_proved_red_witnessed():
     assert r.violated and r.trace.length == 2
     reqs = r.trace.steps[-1].state["pending"]
     assert {x[2] for x in reqs} == {"Sender!0"} and len(reqs) == 2
+
+
+CTI_DEMO = "tests/data/cti-demo.yaml"
+LEMMA = "lemmas:\n  used_was_approved: all(stage[i] == 2 for i in used)\n"
+
+
+def test_without_the_lemma_the_report_shows_the_counterexample_to_induction():
+    r = api.prove(api.load_claim(CTI_DEMO), coverage=False, prove_timeout=15)
+    assert r.holds and not r.proved
+    assert "counterexample to induction" in r.reason and "breaks used_was_issued" in r.reason
+    a, b = r.reason.split("state A:")[1].split("state B:")
+    assert "used = {" in a and "stage = {" in b  # two readable states
+
+
+def test_a_hand_written_lemma_is_re_proved_and_gives_the_proof(write_claim):
+    text = open(CTI_DEMO).read().replace("depth: 4\n", "depth: 4\n" + LEMMA)
+    r = api.prove(api.load_claim(str(write_claim(text))), coverage=False)
+    assert r.proved and r.engine == "kind+forall"
+    assert any("(1 written by hand)" in line for line in r.proof)
+    assert any("used_was_approved: all(stage[i] == 2 for i in used)" in line for line in r.proof)
+
+
+def test_a_false_lemma_never_proves_anything(write_claim):
+    wrong = LEMMA.replace("== 2", "== 1")  # false once a token is redeemed
+    text = open(CTI_DEMO).read().replace("depth: 4\n", "depth: 4\n" + wrong)
+    r = api.prove(api.load_claim(str(write_claim(text))), coverage=False, prove_timeout=15)
+    assert not r.proved
+    assert "the lemma used_was_approved is not inductive (dropped)" in r.reason
+
+
+UNBOUNDED_CLAIMS = ["pairing-unbounded", "oc-pairing-code-unbounded", "approvals-token-unbounded",
+                    "nodes-pipeline-unbounded", "routing-unbounded"]
+
+
+@pytest.mark.parametrize("family", UNBOUNDED_CLAIMS)
+def test_each_green_is_proved_for_every_size_and_each_red_has_a_witness(family):
+    green, *reds = api.load_claims(f"claims/{family}.yaml")
+    assert Feature.SORTS in green.features
+    r = api.prove(green, coverage=False)
+    assert r.proved, r.reason
+    assert r.proof[0].startswith("proved for every number of ")
+    assert reds
+    for red in reds:
+        r = api.prove(red, coverage=False)
+        assert r.violated and r.trace is not None and r.trace.length >= 1

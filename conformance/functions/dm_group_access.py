@@ -49,17 +49,34 @@ def expected(defs, c: dict) -> dict:
             "effectiveGroupAllowFrom": sorted(list_js(group_list))}
 
 
+# a groupAllowFrom of blank entries counts as configured and is empty once trimmed: the
+# group decision is then that of an empty list without fallback (oc-ingress notes, drift b)
+BLANK_GROUP_DECISION = {"allowlist": ("block", "group_policy_empty_allowlist"),
+                        "disabled": ("block", "group_policy_disabled"), "open": ("allow", "group_policy_allowed")}
+
+
+def _same_dm_list(got: dict, want: dict) -> bool:
+    return sorted(set(got["effectiveAllowFrom"])) == want["effectiveAllowFrom"]
+
+
 def drift(c: dict, got, want) -> str | None:
-    """Two documented drifts (oc-ingress notes): the package's effective DM list keeps a
-    sender once per source, which the claim's sets cannot say; and a groupAllowFrom of blank
-    entries only counts as set (no fallback to allowFrom) but is empty once trimmed."""
+    """Two documented drifts (oc-ingress notes), each accepted only when the decision is the
+    one the notes predict: the package's effective DM list keeps a sender once per source,
+    which the claim's sets cannot say (same decision); and a groupAllowFrom of blank entries
+    only counts as set (no fallback to allowFrom) but is empty once trimmed (the decision of
+    an empty list without fallback)."""
+    if not isinstance(got, dict) or "decision" not in got:
+        return None
+    decision = (got["decision"], got["reasonCode"])
     group_js = to_js(c)["params"]["groupAllowFrom"]
-    if group_js and not any(x.strip() for x in group_js) and c["fallback"] and isinstance(got, dict) \
-            and got["effectiveGroupAllowFrom"] == []:
-        return "groupAllowFrom of blank entries only: no fallback to allowFrom, and empty after trimming"
-    if isinstance(got, dict) and {k: v for k, v in got.items() if k != "effectiveAllowFrom"} == \
-            {k: v for k, v in want.items() if k != "effectiveAllowFrom"} and \
-            sorted(set(got["effectiveAllowFrom"])) == want["effectiveAllowFrom"]:
+    if group_js and not any(x.strip() for x in group_js) and c["fallback"] and got["effectiveGroupAllowFrom"] == [] \
+            and _same_dm_list(got, want):
+        predicted = BLANK_GROUP_DECISION[c["gp"]] if c["is_group"] else (want["decision"], want["reasonCode"])
+        if decision == predicted:
+            return "groupAllowFrom of blank entries only: no fallback to allowFrom, and empty after trimming"
+        return None
+    if decision == (want["decision"], want["reasonCode"]) and \
+            got["effectiveGroupAllowFrom"] == want["effectiveGroupAllowFrom"] and _same_dm_list(got, want):
         return "effectiveAllowFrom repeats an id listed in allowFrom and approved by pairing (a list, not a set)"
     return None
 

@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from symcheck.engines import bmc, explicit, kind, lemmas, liveness, pdr
+from symcheck.engines import bmc, explicit, kind, lemmas, liveness, pdr, quantified
 from symcheck.front.unbounded import needs_smt, proved_for
 from symcheck.smt.quantified import fragment_note
 from symcheck.front.ir import Feature, Model
@@ -84,6 +84,10 @@ def _lemmas_recheck(model: Model, out: Outcome, deadline: Deadline, enc: Encodin
     return out.verdict == PROVED
 
 
+def _forall_explain(out: Outcome, depth: int) -> list[str]:
+    return _kind_proof(out, depth) + out.proof
+
+
 def _pdr_run(model: Model, enc: Encoding, deadline: Deadline) -> Outcome:
     return pdr.run(model, enc, deadline)
 
@@ -103,10 +107,13 @@ PROOF_ENGINES: dict[str, ProofEngine] = {
     "lemmas": ProofEngine("lemmas", _lemmas_run, _lemmas_recheck, lambda out, depth: _kind_proof(out, depth) + out.proof),
     "kind": ProofEngine("kind", _kind_run, _kind_recheck, lambda out, depth: _kind_proof(out, depth)),
     "pdr": ProofEngine("pdr", _pdr_run, _pdr_recheck, _pdr_explain),
+    # claims beyond the bounds only (sorts, unbounded integers): Houdini over ∀-lemmas, then k-induction
+    "forall": ProofEngine("forall", quantified.run, _kind_recheck, _forall_explain),
 }
 ENGINES = ("auto", "sequential", "explicit", "bmc", *PROOF_ENGINES)
 LABELS = {"kind": "k-induction", "kind+lemmas": "k-induction with generated lemmas", "lemmas": "k-induction with generated lemmas",
-          "pdr": "PDR", "explicit": "explicit-state search"}  # engine names in reasons
+          "pdr": "PDR", "explicit": "explicit-state search", "forall": "k-induction with ∀-lemmas",
+          "kind+forall": "k-induction with ∀-lemmas"}  # engine names in reasons
 
 
 def prove(model: Model, depth: int, engine: str = "auto", timeout: Deadline | float | None = None,
@@ -177,7 +184,9 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, en
     names = list(PROOF_ENGINES) if engine in ("auto", "sequential") else [engine]
     beyond = needs_smt(model)
     if beyond and engine in ("auto", "sequential"):  # the engines that take quantifiers and unbounded integers
-        names = ["kind"] + ([] if Feature.SORTS in model.features else ["pdr"])
+        names = ["forall", "kind"] + ([] if Feature.SORTS in model.features else ["pdr"])
+    elif engine in ("auto", "sequential"):
+        names = [n for n in names if n != "forall"]
     parallel = engine == "auto" and portfolio_supported() and len(names) > 1
     if parallel:
         attempts = _race(model, enc, names, proof, whole, depth, progress)

@@ -57,6 +57,7 @@ class ClaimChecker(Calls):
         actions = self.check_actions()
         invariants = self.check_invariants(init, actions)
         properties = self.check_properties(invariants)
+        lemmas = self.check_lemmas(invariants)
         fairness = self.check_fairness(actions)
         expect, depth, deadlock = self.settings()
         unexercised = self.check_unexercised(actions, invariants)
@@ -69,7 +70,7 @@ class ClaimChecker(Calls):
             constants=tuple(self.consts[n] for n in self.const_nodes),
             variables=tuple(self.variables.items()), init=init, actions=actions, invariants=invariants,
             patch_text=render_patch(self.variant.changes), deadlock=deadlock,
-            properties=properties, fairness=fairness, unexercised=unexercised, unproved=unproved,
+            properties=properties, fairness=fairness, lemmas=lemmas, unexercised=unexercised, unproved=unproved,
             overrides=tuple(ConstantOverride(self.applied[n], self.overrides[n].origin,
                                              "variant" if n in self.variant.changed_constants else "claim")
                             for n in self.const_nodes if n in self.applied),
@@ -300,6 +301,23 @@ class ClaimChecker(Calls):
         if not out and not self.section("properties").items:
             raise InputError(self.doc.keys.get("invariants", self.doc.span),
                              "the claim has no invariants or properties to check")
+        return tuple(out)
+
+    def check_lemmas(self, invariants: tuple) -> tuple:
+        """`lemmas: {name: expr}`: state invariants an author adds to help the proof (a
+        quantified fact the induction needs). Each is re-proved with the proof
+        (initiation and consecution), never trusted; a false one is a counterexample."""
+        node = self.section("lemmas")
+        taken = {i.name for i in invariants}
+        out = []
+        for name, expr_node in node.items.items():
+            span = node.keys[name]
+            self._check_name(name, span, "lemma")
+            if name in taken:
+                raise InputError(span, f"lemma {name!r} has the name of an invariant")
+            loc = parse_expr(expr_node, f"lemma {name}")
+            e = self.check(loc.tree, BOOL, Scope(self, loc, {}, True, f"lemma {name}"))
+            out.append(Invariant(name, e, loc.text, span))
         return tuple(out)
 
     def check_properties(self, invariants: tuple) -> tuple:

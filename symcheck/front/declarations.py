@@ -356,7 +356,7 @@ class Declarations:
             t = self.resolve_type(parse_type(dnode, what))
             if declared is not None and declared != t:
                 raise InputError(dnode.span, f"{what} is {t}, but its type is given as {declared}")
-            if isinstance(t, IntT) and not t.bounded:  # `int`, `1..`: any value, proved for each
+            if isinstance(t, IntT) and not t.bounded or isinstance(t, SortT):  # `1..`, a sort: any value
                 return Constant(name, t, None)
             self._scalar_domain_type(t, dnode.span, what)
             return Constant(name, t, None, tuple(domain(t)))

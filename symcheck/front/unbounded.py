@@ -137,6 +137,28 @@ def renumber(model: Model, steps: list) -> list:
     first appear (the solver's own numbering skips members the trace never shows).
     `steps`: (action, params as (name, value, Type), state) triples; returned alike."""
     names: dict[tuple[str, str], str] = {}
+    mentioned: set[tuple[str, str]] = set()  # members named anywhere but as a map's key
+
+    def mention(v: Any, t: Any) -> None:
+        if isinstance(t, SortT):
+            mentioned.add((t.name, v))
+        elif isinstance(t, (SetT, SeqT)):
+            for x in v:
+                mention(x, t.elem)
+        elif isinstance(t, MapT):
+            for _, x in v:
+                mention(x, t.val)
+        elif isinstance(t, (RecordT, TupleT)):
+            for x, ft in zip(v, _children(t), strict=False):
+                mention(x, ft)
+
+    def shown(entries: Any, t: MapT) -> list:
+        """A map over a sort: the keys the trace names, and those off the usual value."""
+        if not isinstance(t.key, SortT) or not entries:
+            return list(entries)
+        values = [x for _, x in entries]
+        usual = max(values, key=values.count)
+        return [(k, x) for k, x in entries if (t.key.name, k) in mentioned or x != usual]
 
     def walk(v: Any, t: Any) -> Any:
         if isinstance(t, SortT):
@@ -149,12 +171,17 @@ def renumber(model: Model, steps: list) -> list:
         if isinstance(t, SeqT):
             return tuple(walk(x, t.elem) for x in v)
         if isinstance(t, MapT):
-            return tuple((walk(k, t.key), walk(x, t.val)) for k, x in v)
+            return tuple((walk(k, t.key), walk(x, t.val)) for k, x in shown(v, t))
         if isinstance(t, (RecordT, TupleT)):
             return tuple(walk(x, ft) for x, ft in zip(v, _children(t), strict=False))
         return v
 
     types = dict(model.variables)
+    for _, params, state in steps:
+        for _, v, t in params:
+            mention(v, t)
+        for n, v in state.items():
+            mention(v, types[n])
     out = []
     for action, params, state in steps:
         params = tuple((p, walk(v, t), t) for p, v, t in params)

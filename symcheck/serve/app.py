@@ -34,6 +34,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
+import anyio
+import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
@@ -130,8 +132,9 @@ def create_app(claims: str | Path | None = None, workers: int = 2, time_limit: f
     import symcheck.smt.solve  # noqa: F401 - load Z3 once, before any worker is forked
     settings = Settings(claims_dir(str(claims) if claims else None), workers, time_limit, memory_limit, wait)
     entries = catalog(settings.claims)
-    catalog_page = views.catalog_json(entries)
-    findings_page = views.findings_json(entries)
+    catalog_page = Json(views.catalog_json(entries)).body  # rendered once: the answer is these bytes
+    findings_page = Json(views.findings_json(entries)).body
+    lookups: list[anyio.CapacityLimiter] = []  # made on the event loop, at the first unknown name
     sources: dict[Path, str] = {}
     results: OrderedDict[str, dict] = OrderedDict()
     slots: list[Slots] = []  # made on the event loop, at the first request
@@ -150,13 +153,18 @@ def create_app(claims: str | Path | None = None, workers: int = 2, time_limit: f
         return FileResponse(STATIC / "index.html", media_type="text/html")
 
     async def catalog_(request: Request) -> Response:
-        return Json(catalog_page)
+        return Response(catalog_page, media_type=Json.media_type)
 
     async def findings(request: Request) -> Response:
-        return Json(findings_page)
+        return Response(findings_page, media_type=Json.media_type)
 
     async def claim(request: Request) -> Response:
-        e = await run_in_threadpool(loading.entry, entries, loading.check_name(request.path_params["name"]))
+        name = loading.check_name(request.path_params["name"])
+        if name not in entries:  # the did-you-mean costs milliseconds: one thread at a time computes it
+            if not lookups:
+                lookups.append(anyio.CapacityLimiter(1))
+            await anyio.to_thread.run_sync(loading.entry, entries, name, limiter=lookups[0])
+        e = entries[name]
         text = await run_in_threadpool(source, e)
         return Json(views.claim_json(e, entries, text))
 

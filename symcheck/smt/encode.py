@@ -221,7 +221,8 @@ class Encoding:
 
     def decode_config(self, m) -> dict:
         config = {c.name: decode(m, self.consts[c.name], c.type) for c in self.symbolic}
-        config.update({c.name: decode(m, self.consts[c.name], c.type) for c in self.free if not arrayed(c.type)})
+        config.update({c.name: decode(m, self.consts[c.name], c.type) for c in self.free
+                       if not arrayed(c.type) and not isinstance(c.type, SortT)})  # a member has no literal
         return config
 
     # -- coverage: does an action fire, is a formula true

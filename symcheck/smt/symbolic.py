@@ -225,7 +225,9 @@ def type_ok(v, t: Type):
         return z3.BoolVal(True)
     if isinstance(t, IntT):
         return _in_range(v, t)
-    if isinstance(t, (EnumT, SortT)) or arrayed(t):
+    if arrayed(t):
+        return _array_type_ok(v, t)
+    if isinstance(t, (EnumT, SortT)):
         return z3.BoolVal(True)
     if isinstance(t, SetT):
         return z3.BoolVal(True)
@@ -375,3 +377,15 @@ def decode_array(m: z3.ModelRef, v: SArr, t: Type):
     if isinstance(t, SetT):
         return frozenset(k for k, val in pairs if z3.is_true(val))
     return tuple((k, decode_packed(m, val, t.val)) for k, val in pairs)
+
+
+def _array_type_ok(v: SArr, t: Type):
+    """Every element of a set, every value of a map, lies in its type (a quantifier, only
+    when the element or value type has a range or an enum to respect)."""
+    inner = t.elem if isinstance(t, SetT) else t.val
+    x = z3.Const("x!type", zsort(t.elem if isinstance(t, SetT) else t.key))
+    item = unpack(x, inner) if isinstance(t, SetT) else unpack(z3.Select(v.arr, x), inner)
+    ok = z3.simplify(z3.And(type_ok(item, inner), well_shaped(item, inner)))
+    if z3.is_true(ok):
+        return ok
+    return z3.ForAll([x], z3.Implies(z3.Select(v.arr, x), ok) if isinstance(t, SetT) else ok)

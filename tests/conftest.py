@@ -99,16 +99,28 @@ UPDATE_GOLDEN = os.environ.get("SYMCHECK_UPDATE_GOLDEN") == "1"
 SLOW_CLAIMS = {"pairing-cap", "pairing-race", "pairing-race-negative"}
 
 
+# Whole-catalog sweeps (a test parametrized by every claim variant): every variant runs in
+# the slow tier (`make test-slow`); the everyday tier (`make test`) runs them on SWEEP_SAMPLE,
+# one variant of each shape of the suite (a green proved by search, reds with a path and
+# with a lasso, symbolic constants, a claim from OpenClaw's code).
+SWEEPS = {"test_engine_agrees_with_the_evaluator_on_the_suite", "test_green_state_counts_are_tlcs",
+          "test_reachable_states_match_tlc"}
+SWEEP_SAMPLE = {"pairing", "pairing-negative", "routing-isolation", "retry-termination-negative",
+                "gateway-exposure-matrix-unsafe", "oc-routing-finding-main-scope-merges-dms"}
+
+
 def pytest_collection_modifyitems(config, items):
-    """Marks a test of a SLOW_CLAIMS variant `slow`. Under pytest-xdist with --dist
-    loadgroup (`make test`), the tests that read suite_result(name) for the same claim
-    variant run on one worker, so each variant is proved once per run, not once per
-    worker."""
+    """Marks a test of a SLOW_CLAIMS variant `slow`, and a sweep's test of a variant
+    outside SWEEP_SAMPLE. Under pytest-xdist with --dist loadgroup (`make test`), the
+    tests that read suite_result(name) for the same claim variant run on one worker, so
+    each variant is proved once per run, not once per worker."""
     for item in items:
         params = getattr(item, "callspec", None)
-        name = params.params.get("name") if params else None
+        name = (params.params.get("name") or params.params.get("variant")) if params else None
         if not isinstance(name, str):
             continue
+        if getattr(item, "originalname", None) in SWEEPS and name not in SWEEP_SAMPLE:
+            item.add_marker(pytest.mark.slow)
         if name in SLOW_CLAIMS:
             item.add_marker(pytest.mark.slow)
         if item.module.__name__ in ("test_parity", "test_crosscheck"):

@@ -224,9 +224,11 @@ def main(argv: list[str] | None = None) -> int:
     bad = sum(o.disagree for o in outcomes)
     found = 0
     if args.only is None and args.package in (None, "openclaw"):
-        from conformance import findings        # the findings' reproducers (they import this module)
+        from conformance import audit_runtime, findings   # they import this module
         print()
         found = findings.main([])
+        print()
+        found += audit_runtime.main([])
     print(f"{len(outcomes)} functions, {sum(o.draws for o in outcomes)} draws, {sum(o.tried for o in outcomes)} distinct inputs, "
           f"{sum(o.agree for o in outcomes)} agree, {sum(o.drift for o in outcomes)} documented drift, "
           f"{bad} undocumented disagreements")

@@ -77,7 +77,9 @@ def prove(claim: Model | str, depth: int | None = None, timeout: float | None = 
     `timeout` (seconds) or a `memory` limit (megabytes) the check runs in a worker
     process under those limits (symcheck.limits): hitting one gives verdict unknown
     with the reason."""
+    from symcheck.engines.auto import check_engine
     model = load_claim(claim) if isinstance(claim, str) else claim
+    check_engine(model, engine)  # an engine that cannot decide the claim: a usage error before any work
     bound = model.depth if depth is None else depth
     work = lambda t, report: _prove(model, bound, t, report, engine, prove_timeout, coverage)  # noqa: E731
     if timeout is None and memory is None:
@@ -93,40 +95,11 @@ def _prove(model: Model, bound: int, timeout: float | None, progress, engine: st
     from symcheck.smt.solve import Deadline
     deadline = Deadline(timeout)  # one limit for the whole run: each phase gets what is left
     result = run_engines(model, bound, engine=engine, timeout=deadline, prove_timeout=prove_timeout, progress=progress)
-    if result.proved and result.engine.split("+")[0] == "explicit":
-        result = _recheck_explicit(model, result)
     if result.violated:
         result.explanation = explain_lasso(model, result) if result.loop_start is not None else explain(model, result)
     if coverage and result.verdict != UNKNOWN:
         result.coverage = cover(model, bound, timeout=deadline)
     return result
-
-
-RECHECK_STATES = 500  # the evaluator re-explores an explicit proof of up to this many states (a second at most)
-
-
-def _recheck_explicit(model: Model, result: Result) -> Result:
-    """An explicit-state proof re-derived by the independent evaluator (no code shared
-    with the explicit engine): the same reachable states, none violating a check. Larger
-    state spaces say they are not re-checked; the tests cross-check the two engines on
-    every claim of the suite."""
-    from symcheck.explicit.evaluator import StateCapReached, search
-    try:
-        if (result.states or 0) > RECHECK_STATES:
-            raise StateCapReached(RECHECK_STATES)
-        again = search(model, 10**9, max_states=RECHECK_STATES)
-    except StateCapReached:
-        result.proof.append(f"not re-checked by a second search (more than {RECHECK_STATES:,} states); the tests "
-                            "cross-check this engine against the independent evaluator on every claim of the suite")
-        return result
-    if again.invariant is None and again.complete and again.states == result.states:
-        result.proof.append(f"re-checked: the independent evaluator explored the same {again.states:,} states")
-        return result
-    failed = Result(model.name, UNKNOWN, None, model.expect, engine="explicit",
-                    reason=f"the explicit engine's proof ({result.states} states) failed its re-check by the "
-                           f"independent evaluator ({again.invariant or 'no violation'}, {again.states} states)")
-    failed.timings = result.timings
-    return failed
 
 
 def check_matrix(claim: Model | str, depth: int | None = None, timeout: float | None = None, prover=None,
@@ -156,15 +129,14 @@ def cover(claim: Model | str, depth: int | None = None, timeout=None) -> Coverag
     """Which actions can fire, and which invariant premises can be true, within `depth`
     steps (default: the claim's), with the first depth of each."""
     from symcheck.engines import explicit
-    from symcheck.engines.auto import EXPLICIT_SECONDS, EXPLICIT_STATES
+    from symcheck.engines.auto import EXPLICIT_SECONDS, EXPLICIT_STATES, unsupported
     from symcheck.engines.vacuity import coverage
-    from symcheck.front.unbounded import needs_smt
     from symcheck.smt.solve import Deadline
     model = load_claim(claim) if isinstance(claim, str) else claim
     bound = model.depth if depth is None else depth
     whole = Deadline.of(timeout)  # the explicit search first, as for the verdict; the SMT engine when it is too big
-    found = None if needs_smt(model) else explicit.coverage(model, bound, whole.within(EXPLICIT_SECONDS),
-                                                            max_states=EXPLICIT_STATES)
+    found = (explicit.coverage(model, bound, whole.within(EXPLICIT_SECONDS), max_states=EXPLICIT_STATES)
+             if unsupported("explicit", model) is None else None)
     return found if found is not None else coverage(model, bound, timeout=whole)
 
 

@@ -38,6 +38,13 @@ def _run(model, depth, timeout, engine="auto", prove_timeout=None, memory=None, 
                  prove_timeout=prove_timeout)
 
 
+def _check_engine(models, engine: str) -> None:
+    """An engine named by --engine that cannot decide a claim: a usage error (exit 2)."""
+    from symcheck.engines.auto import check_engine
+    for model in models:
+        check_engine(model, engine)
+
+
 def _proof_phase(engine: str) -> str | None:
     """What the proof phase runs, for the progress line (None: no proof phase)."""
     return {"bmc": None, "auto": "portfolio", "sequential": "proof engines in turn"}.get(engine, engine)
@@ -151,6 +158,7 @@ def prove(target, depth, fmt, timeout, max_traces, coverage, engine, prove_timeo
     try:
         overrides = overrides_of(settings, constants_file)
         models = load_models(resolve(target, _claims_dir(claims)), overrides)
+        _check_engine(models, engine)
     except InputError as exc:
         _fail(exc)
     ok = True
@@ -266,6 +274,7 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, job
     try:
         overrides = overrides_of(settings, constants_file)
         models = load_models(_select(names, _claims_dir(claims)), overrides)
+        _check_engine(models, engine)
     except InputError as exc:
         _fail(exc)
     headers = ["variant", "expected", "verdict", "depth", "engine", "invariant", "seconds", "ok", "coverage", "proof"]

@@ -156,3 +156,19 @@ def test_a_planted_bug_in_the_claim_shows_as_disagreements():
     red = dataclasses.replace(check, variant="channel-peer-key-drops-channel")
     outcome = run.run_check(red, _node(), SAMPLE, seed=3)
     assert outcome.disagree > 0 and outcome.examples
+
+
+def test_the_audit_sweep_separates_the_finding_the_drift_and_real_disagreements():
+    from conformance import audit_runtime
+    defs = Definitions("oc-gateway-auth", claims=str(ROOT / "claims"))
+
+    def row(bind, host, wildcard):
+        return {"bind": bind, "tailscale": "off", "mode": "token", "secrets": ["token"], "host": host,
+                "wildcard": wildcard}
+    rows = [row(None, "0.0.0.0", "warn"), row("auto", "0.0.0.0", "critical"), row("tailnet", "127.0.0.1", "critical"),
+            row("loopback", "refused", "warn")]
+    r = audit_runtime.compare(defs, rows)
+    assert r["container"] and r["started"] == 3 and r["host_agree"] == 3 and r["audit_agree"] == 4
+    assert (r["audit_misses_exposure"], r["audit_over_reports"], r["undocumented"]) == (1, 1, [])
+    # an explicit lan bind the audit rated as loopback: not what the claim says
+    assert audit_runtime.compare(defs, rows + [row("lan", "0.0.0.0", "warn")])["undocumented"]

@@ -185,10 +185,18 @@ def test_prove_runs_safety_first_then_the_lasso_engine(write_claim):
     r = symcheck.prove(load(write_claim, bad_safety))
     assert r.violated and r.invariant == "never_busy" and r.loop_start is None and r.engine in ("bmc", "explicit")
     r = symcheck.prove(load(write_claim, BASE))
-    assert r.violated and r.invariant == "answered" and r.engine == "lasso"
+    # few states: the properties are decided on the whole state graph (engines.graph_liveness)
+    assert r.violated and r.invariant == "answered" and r.engine == "explicit" and r.trace.length == 3
     assert any("weak fairness of serve: respected" in line for _, line in r.explanation)
-    ok = symcheck.prove(load(write_claim, BASE.replace("when: not busy\n", "when: not busy and not waiting\n")))
-    assert ok.holds and not ok.proved and ok.engine in ("explicit+lasso", "kind+lasso") and "invariants are proved" in ok.reason
+    fixed = load(write_claim, BASE.replace("when: not busy\n", "when: not busy and not waiting\n"))
+    ok = symcheck.prove(fixed)
+    assert ok.proved and ok.engine == "explicit" and any("whole state graph" in line for line in ok.proof)
+    r = symcheck.prove(load(write_claim, BASE), engine="sequential")
+    assert r.violated and r.engine == "explicit"
+    smt = symcheck.prove(load(write_claim, BASE), engine="kind")  # no state graph: the bounded lasso engine
+    assert smt.violated and smt.engine == "lasso" and smt.trace.length == 3
+    ok = symcheck.prove(fixed, engine="kind")
+    assert ok.holds and not ok.proved and ok.engine == "kind+lasso" and "invariants are proved" in ok.reason
     bounded = symcheck.prove(load(write_claim, BASE.replace("when: not busy\n", "when: not busy and not waiting\n")),
                              engine="bmc")
     assert bounded.holds and bounded.engine == "bmc+lasso"
@@ -237,8 +245,10 @@ def test_lasso_engine_agrees_with_explicit_search_on_random_claims(seed, write_c
 @pytest.mark.parametrize("text_, message", [
     (BASE.replace("weak: [serve,", "weak: [serv,"),
      "c.yaml:26:10: error: fairness names unknown action 'serv'\nc.yaml:26:10: note: did you mean 'serve'?"),
-    (BASE.replace("weak: [serve,", "strong: [serve,"),
-     "c.yaml:26:3: error: strong fairness is not supported\nc.yaml:26:3: note: use weak fairness"),
+    (BASE.replace("weak: [serve, finish_other]", "strong: serve"),
+     "c.yaml:26:11: error: `strong` must be a list of action names (or lists of them, one per group)"),
+    (BASE.replace("weak: [serve,", "often: [serve,"),
+     "c.yaml:26:3: error: unknown key 'often' in fairness"),
     (BASE.replace("weak: [serve, finish_other]", "weak: serve"),
      "c.yaml:26:9: error: `weak` must be a list of action names (or lists of them, one per group)"),
     (BASE.replace("leads_to(waiting, served)", "leads_to(waiting)"),

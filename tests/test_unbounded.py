@@ -68,8 +68,8 @@ def test_its_red_has_a_witness_with_numbered_members(write_claim):
 
 def test_the_explicit_engine_says_why_it_does_not_take_the_claim(write_claim):
     m = api.load_claim(str(write_claim(CLAIM)))
-    r = api.prove(m, engine="explicit", coverage=False)
-    assert r.verdict == "unknown" and "cannot cover every size" in r.reason
+    with pytest.raises(InputError, match="cannot cover every size"):  # a usage error, before any work
+        api.prove(m, engine="explicit", coverage=False)
 
 
 @pytest.mark.parametrize("expr,message", [
@@ -136,3 +136,11 @@ def test_each_green_is_proved_for_every_size_and_each_red_has_a_witness(family):
     for red in reds:
         r = api.prove(red, coverage=False)
         assert r.violated and r.trace is not None and r.trace.length >= 1
+
+
+def test_the_real_world_ttl_is_one_of_the_values_proved():
+    """TTL fixed at OpenClaw's 3,600,000 ms (the claim proves every TTL >= 1 at once)."""
+    green, red = api.load_claims("claims/pairing-unbounded.yaml", overrides={"TTL": 3_600_000})
+    assert green.constant("TTL").value == 3_600_000
+    assert api.prove(green, coverage=False).proved
+    assert api.prove(red, coverage=False).violated

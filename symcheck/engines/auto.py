@@ -26,7 +26,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from symcheck.engines import bmc, explicit, kind, lemmas, liveness, pdr, quantified
+from symcheck.engines import bmc, explicit, graph_liveness, kind, lemmas, liveness, pdr, quantified, vacuity
+from symcheck.engines.recheck import recheck
+from symcheck.errors import InputError, Span
 from symcheck.front.unbounded import needs_smt, proved_for
 from symcheck.smt.quantified import fragment_note
 from symcheck.front.ir import Feature, Model
@@ -53,35 +55,22 @@ EXPLICIT_SECONDS = 10.0  # at most this much of the run's time for the explicit 
 @dataclass(frozen=True)
 class ProofEngine:
     """One engine of the proof phase. `run` answers proved, violated (at `length` when it
-    knows it; BMC then makes the trace) or unknown with the reason; `recheck` re-derives
-    a proof independently (a proof that fails it is never reported); `explain` words a
-    re-checked proof for the report, given the depth BMC covered."""
+    knows it; BMC then makes the trace) or unknown with the reason (a proof is reported
+    only after `recheck.recheck` re-derives it); `explain` words a re-checked proof for
+    the report, given the depth BMC covered; `supports`: the claim features it decides
+    (its module's SUPPORTS)."""
     name: str
     run: Callable[[Model, Encoding, Deadline], Outcome]
-    recheck: Callable[[Model, Outcome, Deadline, Encoding], bool]
     explain: Callable[[Outcome, int], list[str]]
+    supports: frozenset[Feature]
 
 
 def _kind_run(model: Model, enc: Encoding, deadline: Deadline) -> Outcome:
     return kind.run(model, enc, deadline, MAX_K)
 
 
-def _kind_recheck(model: Model, out: Outcome, deadline: Deadline, enc: Encoding) -> bool:
-    return kind.recheck(model, out, timeout=deadline, enc=enc)
-
-
 def _lemmas_run(model: Model, enc: Encoding, deadline: Deadline) -> Outcome:
-    notes: list[str] = []
-    out = lemmas.prove(model, enc, deadline, notes)
-    if out is None:
-        return Outcome(model.name, UNKNOWN, None, model.expect, engine="kind+lemmas", reason="; ".join(notes) or "no proof")
-    return out
-
-
-def _lemmas_recheck(model: Model, out: Outcome, deadline: Deadline, enc: Encoding) -> bool:
-    """lemmas.prove reports a proof only after kind.recheck passed, its lemmas re-proved
-    inductive as fresh queries: a second identical re-check would only double the cost."""
-    return out.verdict == PROVED
+    return lemmas.prove(model, enc, deadline)
 
 
 def _forall_explain(out: Outcome, depth: int) -> list[str]:
@@ -92,10 +81,6 @@ def _pdr_run(model: Model, enc: Encoding, deadline: Deadline) -> Outcome:
     return pdr.run(model, enc, deadline)
 
 
-def _pdr_recheck(model: Model, out: Outcome, deadline: Deadline, enc: Encoding) -> bool:
-    return pdr.recheck(model, out.certificate, timeout=deadline, enc=enc)
-
-
 def _pdr_explain(out: Outcome, depth: int) -> list[str]:
     return (["PDR (Spacer) found an inductive invariant; re-checked initiation, consecution and safety:"]
             + ["  " + line for line in out.proof])
@@ -104,16 +89,68 @@ def _pdr_explain(out: Outcome, depth: int) -> list[str]:
 # The proof engines, in order of preference: `auto` runs them all at once, `sequential`
 # one after another in this order, `--engine NAME` one alone. A new engine is one entry.
 PROOF_ENGINES: dict[str, ProofEngine] = {
-    "lemmas": ProofEngine("lemmas", _lemmas_run, _lemmas_recheck, lambda out, depth: _kind_proof(out, depth) + out.proof),
-    "kind": ProofEngine("kind", _kind_run, _kind_recheck, lambda out, depth: _kind_proof(out, depth)),
-    "pdr": ProofEngine("pdr", _pdr_run, _pdr_recheck, _pdr_explain),
+    "lemmas": ProofEngine("lemmas", _lemmas_run, lambda out, depth: _kind_proof(out, depth) + out.proof, lemmas.SUPPORTS),
+    "kind": ProofEngine("kind", _kind_run, lambda out, depth: _kind_proof(out, depth), kind.SUPPORTS),
+    "pdr": ProofEngine("pdr", _pdr_run, _pdr_explain, pdr.SUPPORTS),
     # claims beyond the bounds only (sorts, unbounded integers): Houdini over ∀-lemmas, then k-induction
-    "forall": ProofEngine("forall", quantified.run, _kind_recheck, _forall_explain),
+    "forall": ProofEngine("forall", quantified.run, _forall_explain, quantified.SUPPORTS),
 }
 ENGINES = ("auto", "sequential", "explicit", "bmc", *PROOF_ENGINES)
 LABELS = {"kind": "k-induction", "kind+lemmas": "k-induction with generated lemmas", "lemmas": "k-induction with generated lemmas",
-          "pdr": "PDR", "explicit": "explicit-state search", "forall": "k-induction with ∀-lemmas",
+          "pdr": "PDR", "explicit": "explicit-state search", "bmc": "bounded model checking", "lasso": "lasso engine",
+          "coverage": "coverage engine", "forall": "k-induction with ∀-lemmas",
           "kind+forall": "k-induction with ∀-lemmas"}  # engine names in reasons
+# What the other engines decide beyond finite types (their modules' SUPPORTS; a proof
+# engine's is in its entry): a claim goes only to the engines that support all of its
+# features (`Model.features`).
+SUPPORTS: dict[str, frozenset[Feature]] = {
+    "explicit": explicit.SUPPORTS, "bmc": bmc.SUPPORTS, "lasso": liveness.SUPPORTS, "coverage": vacuity.SUPPORTS,
+}
+
+
+def supports(engine: str) -> frozenset[Feature]:
+    return PROOF_ENGINES[engine].supports if engine in PROOF_ENGINES else SUPPORTS[engine]
+
+
+def unsupported(engine: str, model: Model) -> str | None:
+    """Why `engine` is not used on `model` (the features of the claim it does not
+    support), or None when it can decide the claim."""
+    missing = model.features - supports(engine)
+    beyond = needs_smt(model) if engine == "explicit" else None  # also constants of any value
+    if beyond:
+        return f"the {LABELS[engine]} is not used: {beyond}"
+    if not missing:
+        return None
+    return f"the {LABELS[engine]} is not used: the claim has {', '.join(sorted(f.value for f in missing))}"
+
+
+def check_engine(model: Model, engine: str) -> None:
+    """An engine asked for by name that cannot decide the claim is a usage error (exit 2),
+    before any work starts."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    named = [engine] if engine in SUPPORTS or engine in PROOF_ENGINES else []
+    if model.properties and engine not in ("auto", "sequential"):
+        named.append("lasso")
+    for name in named:
+        why = unsupported(name, model)
+        if why:
+            raise InputError(Span(model.file, 1, 1), f"--engine {engine} cannot check {model.name}: {why}",
+                             "use --engine auto: it chooses the engines that decide this claim")
+
+
+def _skipped(model: Model, names: list[str]) -> list[str]:
+    return [why for why in (unsupported(n, model) for n in names) if why]
+
+
+def _with_notes(out: Outcome, notes: list[str]) -> Outcome:
+    """`notes` (engines skipped, and why) added where the report prints them: the proof
+    lines of a proof, else the reason."""
+    if notes and out.proved:
+        out.proof = out.proof + notes
+    elif notes and out.verdict in (HOLDS, UNKNOWN):
+        out.reason = "; ".join(([out.reason] if out.reason else []) + notes)
+    return out
 
 
 def prove(model: Model, depth: int, engine: str = "auto", timeout: Deadline | float | None = None,
@@ -122,20 +159,21 @@ def prove(model: Model, depth: int, engine: str = "auto", timeout: Deadline | fl
     (seconds, or the caller's Deadline) for everything. Safety is decided by the
     explicit-state search when the claim's states are few (no encoding is built for a
     violation or a proof without properties), else by `run` on one encoding."""
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    check_engine(model, engine)
     whole = Deadline.of(timeout)
     first = None
-    beyond = needs_smt(model)  # sorts, unbounded integers: no explicit search
-    if beyond and engine == "explicit":
-        return Outcome(model.name, UNKNOWN, None, model.expect, engine="explicit", reason=beyond)
-    if engine in ("auto", "sequential", "explicit") and not beyond:
+    skipped = _skipped(model, ["explicit", *PROOF_ENGINES]) if engine in ("auto", "sequential") else []
+    if engine == "explicit" or (engine in ("auto", "sequential") and unsupported("explicit", model) is None):
         first = _explicit_first(model, whole, engine == "explicit")
         if first.violated or (first.proved and not model.properties) or (engine == "explicit" and not first.proved):
             return first
+    if first is not None and first.proved:  # the invariants are proved: the properties on the same state graph
+        exact = _exact_liveness(model, first, whole, engine == "explicit")
+        if exact.verdict != UNKNOWN:
+            return _with_notes(exact, skipped)
     t0 = time.perf_counter()
     enc = Encoding.of(model)
-    if first is not None and first.proved:  # the invariants are proved; the lasso engine checks the properties
+    if first is not None and first.proved:  # too many states for the graph: the lasso engine checks the properties
         first.timings["encode"] = first.timings.get("encode", 0.0) + time.perf_counter() - t0
         return _with_liveness(model, enc, first, depth, whole, progress)
     t_enc = time.perf_counter() - t0
@@ -143,7 +181,7 @@ def prove(model: Model, depth: int, engine: str = "auto", timeout: Deadline | fl
     result.timings["encode"] = result.timings.get("encode", 0.0) + t_enc
     if model.properties and result.holds:
         result = _with_liveness(model, enc, result, depth, whole, progress)
-    return result
+    return _with_notes(result, skipped)
 
 
 def _explicit_first(model: Model, whole: Deadline, alone: bool) -> Outcome:
@@ -158,7 +196,20 @@ def _explicit_first(model: Model, whole: Deadline, alone: bool) -> Outcome:
     if out.proved:
         out.proof = out.proof + ["engine choice: the reachable states are few enough to explore them all "
                                  f"(at most {EXPLICIT_STATES:,} are tried before the SMT engines)"]
-    return out
+    return recheck(model, out, whole, label=LABELS["explicit"])
+
+
+def _exact_liveness(model: Model, safety: Outcome, whole: Deadline, alone: bool) -> Outcome:
+    """The properties decided exactly on the whole state graph (engines.graph_liveness,
+    as TLC decides them): proved or the shortest lasso; unknown when the graph is too
+    big for the explicit-state budget (the bounded lasso engine then answers)."""
+    live = (graph_liveness.run(model, None, whole) if alone else
+            graph_liveness.run(model, None, whole.within(EXPLICIT_SECONDS), max_states=EXPLICIT_STATES))
+    live.timings = {k: safety.timings.get(k, 0.0) + v for k, v in live.timings.items()}
+    if live.proved:
+        live.proof = [line for line in safety.proof if line != explicit.LIVENESS_UNCHECKED] + live.proof
+        live.bound = safety.bound
+    return live
 
 
 def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, engine: str = "auto",
@@ -181,12 +232,14 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, en
             return result
     start = time.perf_counter()
     proof = whole.within(budget)
-    names = list(PROOF_ENGINES) if engine in ("auto", "sequential") else [engine]
+    names = ([n for n in PROOF_ENGINES if unsupported(n, model) is None] if engine in ("auto", "sequential")
+             else [engine])
+    if not names:
+        result.reason = "not proved for every depth: " + "; ".join(_skipped(model, list(PROOF_ENGINES)))
+        return result
     beyond = needs_smt(model)
-    if beyond and engine in ("auto", "sequential"):  # the engines that take quantifiers and unbounded integers
-        names = ["forall", "kind"] + ([] if Feature.SORTS in model.features else ["pdr"])
-    elif engine in ("auto", "sequential"):
-        names = [n for n in names if n != "forall"]
+    if engine in ("auto", "sequential"):  # the ∀-lemma engine is for claims beyond the bounds only, and first there
+        names = (["forall"] if "forall" in names and beyond else []) + [n for n in names if n != "forall"]
     parallel = engine == "auto" and portfolio_supported() and len(names) > 1
     if parallel:
         attempts = _race(model, enc, names, proof, whole, depth, progress)
@@ -196,7 +249,7 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, en
     if winner is not None and winner.verdict == VIOLATED:
         return winner
     if winner is not None:
-        scope = [f"proved {proved_for(model)}", *fragment_note(model), f"engine choice: {beyond}"] if beyond else []
+        scope = [f"proved {proved_for(model)}", *fragment_note(model)] if beyond else []
         r = Outcome(result.claim, PROVED, result.bound, result.expected, engine=winner.engine, k=winner.k,
                     how=winner.how, proof=scope + winner.proof + _portfolio_note(names, winner.engine, parallel))
         r.timings = {**result.timings, "prove": time.perf_counter() - start}
@@ -286,11 +339,10 @@ def _attempt(engine: ProofEngine, model: Model, enc: Encoding, proof: Deadline, 
             return deeper
         return note(f"{label} reports a violation beyond the bound that BMC did not reach in time")
     if out.verdict == PROVED:
-        if engine.recheck(model, out, proof, enc):
+        out = recheck(model, out, proof, enc, label)
+        if out.proved:
             out.proof, out.certificate = engine.explain(out, depth), None
-            return out
-        return note(f"{label} claimed a proof{f' at k = {out.k}' if out.k is not None else ''} that failed its "
-                    "re-check" + (" (out of time)" if proof.expired() else ""))
+        return out
     return note(f"{label}: {out.reason}")
 
 

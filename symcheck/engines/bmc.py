@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import time
 
-from symcheck.front.ir import Model
+from symcheck.front.ir import Feature, Model
 from symcheck.smt.encode import Encoding
 from symcheck.smt.solve import Deadline
 from symcheck.smt.unroll import Progress, Unroller
 from symcheck.trace import HOLDS, UNKNOWN, VIOLATED, Outcome
+
+SUPPORTS: frozenset[Feature] = frozenset(Feature)  # the claim features it decides (the solver's theories)
 
 
 def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0,

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from symcheck.engines.compiled import CompiledModel, canonicalizer, compile_model, symmetry_obstacle
 from symcheck.errors import ModelError
-from symcheck.front.ir import EnumT, Model, configurations
+from symcheck.front.ir import EnumT, Feature, Model, configurations
 from symcheck.front.ir import premises as premises_of
 from symcheck.front.values import leaves
 from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Coverage, Outcome, Step, Trace
@@ -32,8 +32,10 @@ from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Coverage, Outcome, 
 if TYPE_CHECKING:  # the engine needs no solver; only the Deadline's type comes from smt
     from symcheck.smt.solve import Deadline
 
+SUPPORTS: frozenset[Feature] = frozenset()  # finite types only: it enumerates every value
 MAX_STATES = 2_000_000  # distinct states per configuration before the search gives up
 CHECK_EVERY = 512  # states expanded between two looks at the deadline
+LIVENESS_UNCHECKED = "the liveness properties are not checked by this engine (engines.graph_liveness decides them)"
 
 
 @dataclass
@@ -119,8 +121,8 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
                         worst, worst_state = bad, nxt
             if len(parent) > max_states:
                 return Search(UNKNOWN, d, len(parent),
-                              reason=f"more than {max_states} states by depth {d + 1}: the search is incomplete "
-                                     "(raise max_states)")
+                              reason=f"more than {max_states:,} states by depth {d + 1}: the explicit-state search "
+                                     "stops there (--engine auto goes on with the SMT engines)")
         d += 1
         if first_error is not None:
             s, (index, failure) = first_error
@@ -215,7 +217,7 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
     how = f"in {len(configurations(model))} configurations" if model.symbolic else ""
     if symmetry:
         how = (how + " " if how else "") + f"up to permutations of {', '.join(symmetry)}"
-    unchecked = ["the liveness properties are not checked by this engine"] if model.properties else []
+    unchecked = [LIVENESS_UNCHECKED] if model.properties else []
     return out(PROVED, deepest, proof=[
         f"explicit-state search explored all {states:,} reachable states{(' ' + how) if how else ''} "
         f"(diameter {deepest}) and none violates a check"] + unchecked)

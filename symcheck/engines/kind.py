@@ -21,13 +21,14 @@ than the incremental solver (pairing-race's 1-induction step: under 2 s fresh, 1
 incremental, which skips the solver's preprocessing)."""
 from __future__ import annotations
 
-from symcheck.front.ir import Model
+from symcheck.front.ir import Feature, Model
 from symcheck.smt.encode import Encoding
 from symcheck.smt.lemmas import Lemma, all_hold, holds_in
 from symcheck.smt.solve import Answer, Deadline, Formula, Session, any_of, neg, unsat_fresh
 from symcheck.smt.unroll import bad_after_step, bad_at, distinct_from_earlier
 from symcheck.trace import PROVED, UNKNOWN, VIOLATED, Config, Outcome
 
+SUPPORTS: frozenset[Feature] = frozenset(Feature)  # the claim features it decides (the solver's theories)
 MAX_K = 200  # k-induction gives up beyond this k (time usually runs out first)
 INDUCTION = "induction"
 DIAMETER = "diameter"

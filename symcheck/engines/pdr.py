@@ -11,11 +11,14 @@ solver before a proof is reported, and printed in model terms. The clauses, the
 re-check and the printing live in smt/horn."""
 from __future__ import annotations
 
-from symcheck.front.ir import Model
+from symcheck.front.ir import Feature, Model
 from symcheck.smt.encode import Encoding
 from symcheck.smt.horn import recheck_invariant, render_invariant, solve_horn
 from symcheck.smt.solve import Deadline
 from symcheck.trace import PROVED, UNKNOWN, VIOLATED, Outcome
+
+# Spacer's Horn clauses: linear integer arithmetic, not quantified sorts nor the string theory
+SUPPORTS: frozenset[Feature] = frozenset({Feature.UNBOUNDED_INT})
 
 
 def run(model: Model, encoding: Encoding, deadline: Deadline) -> Outcome:

@@ -14,7 +14,7 @@ from typing import cast
 
 from symcheck.engines import kind
 from symcheck.engines.lemmas import GaveUp, houdini
-from symcheck.front.ir import Model, Type
+from symcheck.front.ir import Feature, Model, Type
 from symcheck.front.values import render
 from symcheck.smt.encode import Encoding
 from symcheck.smt.forall import candidates
@@ -23,6 +23,7 @@ from symcheck.smt.solve import Deadline, Session, neg, true_in
 from symcheck.smt.unroll import decode_trace
 from symcheck.trace import PROVED, UNKNOWN, Outcome, Trace
 
+SUPPORTS: frozenset[Feature] = frozenset(Feature)  # the claim features it decides (the solver's theories)
 ENGINE = "kind+forall"
 MAX_K = 4
 SHOWN = 12

@@ -8,12 +8,13 @@ transition system with well-formed steps through well-typed states, whether or n
 satisfy the invariants. Witness traces are made canonical as bmc's counterexamples are."""
 from __future__ import annotations
 
-from symcheck.front.ir import Model, premises
+from symcheck.front.ir import Feature, Model, premises
 from symcheck.smt.encode import Encoding
 from symcheck.smt.solve import Deadline, Formula, any_of, true_in
 from symcheck.smt.unroll import Unroller
 from symcheck.trace import HOLDS, UNKNOWN, Coverage, Outcome, Trace
 
+SUPPORTS: frozenset[Feature] = frozenset(Feature)  # the claim features it decides (the solver's theories)
 ACTION, PREMISE = "action", "premise"
 Target = tuple[str, str]  # (ACTION | PREMISE, name)
 

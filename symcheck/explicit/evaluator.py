@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from symcheck.errors import ModelError
-from symcheck.front.ir import (Comp, DefCall, Expr, Lit, MapT, Model, Op, Opcode, Ref, SetT, Type, configurations,
+from symcheck.front.ir import (Comp, DefCall, Expr, Feature, Lit, MapT, Model, Op, Opcode, Ref, SetT, Type, configurations,
                                premises, with_constants)
 from symcheck.front.actions import instances
 from symcheck.front.values import contains, domain, domain_size, map_get, map_put, render, sort_key
+
+SUPPORTS: frozenset[Feature] = frozenset()  # finite types only: it enumerates every value
 
 
 class Evaluator:

@@ -5,10 +5,12 @@ Semantics (TLA+'s, as TLC checks a PROPERTY under WF_vars fairness):
 - A behaviour is infinite, and any state may repeat forever (stuttering) unless
   fairness forbids it; a state in which no action is enabled repeats forever.
 - Weak fairness of a group F of action instances: if from some point on F is always
-  enabled, F is taken infinitely often. Only steps that change the state count (TLA+'s
+  enabled, F is taken infinitely often. Strong fairness: if F is enabled infinitely
+  often, F is taken infinitely often. Only steps that change the state count (TLA+'s
   <A>_vars): F is enabled in s when an instance of F is enabled in s and leads to
   another state; a step takes F when it is by an instance of F and changes the state.
-- On a lasso (a prefix, then a loop repeated forever) this reads: for each F, some
+- On a lasso (a prefix, then a loop repeated forever) this reads: for each weak F,
+  some loop state has F disabled, or some loop step takes F; for each strong F, every
   loop state has F disabled, or some loop step takes F.
 - `eventually(P)` is violated by a fair lasso in which P is false in every state;
   `leads_to(P, Q)` by a fair lasso with a state where P holds and Q is false from
@@ -111,12 +113,15 @@ def find_lasso(model: Model, graph: Graph, prop: Property, consts: dict | None =
         bad = [not holds(ev, prop.args[1], s) for s in graph.states]
         trigger = [a and b for a, b in zip(p, bad)]
     groups = fair_groups(model, graph.insts)
-    member = [[i for i, (_, g) in enumerate(groups) if k in g] for k in range(len(graph.insts))]
-    disabled = []
+    ng = len(groups)
+    member = [[i for i, g in enumerate(groups) if k in g.insts] for k in range(len(graph.insts))]
+    strong = sum(1 << i for i, g in enumerate(groups) if g.strong)
+    disabled = []  # per state: the weak groups disabled there, and (shifted) the strong groups enabled there
     for s in range(n):
         on = {i for k, t in graph.edges[s] if t != s for i in member[k]}
-        disabled.append(sum(1 << i for i in range(len(groups)) if i not in on))
-    full_fair = (1 << len(groups)) - 1
+        disabled.append(sum(1 << i for i in range(ng) if i not in on and not strong >> i & 1)
+                        | sum(1 << (ng + i) for i in on if strong >> i & 1))
+    weak_all = ((1 << ng) - 1) & ~strong
 
     # the prefix: breadth-first over (state, triggered); once triggered, states are bad
     starts = [(0, True)] if (trigger is None and bad[0]) or (trigger is not None and trigger[0]) else []
@@ -138,9 +143,12 @@ def find_lasso(model: Model, graph: Graph, prop: Property, consts: dict | None =
 
     def loop(x: int, need_trigger: bool):
         """The shortest fair closed walk from x through bad states, as [(label, state)]."""
-        tbit = (1 << len(groups)) if need_trigger else 0
-        full = full_fair | tbit
+        tbit = (1 << (2 * ng)) if need_trigger else 0
         bits = lambda y: disabled[y] | (tbit if need_trigger and trigger[y] else 0)  # noqa: E731
+
+        def fair(mask: int) -> bool:  # weak: disabled or taken; strong: taken or never enabled
+            met, enabled = mask & ((1 << ng) - 1), mask >> ng & ((1 << ng) - 1)
+            return met & weak_all == weak_all and not enabled & strong & ~met and mask & tbit == tbit
         start = (x, bits(x))
         par = {start: None}
         todo = deque([start])
@@ -152,7 +160,7 @@ def find_lasso(model: Model, graph: Graph, prop: Property, consts: dict | None =
                     continue
                 took = sum(1 << i for i in member[k]) if k is not None and z != y else 0
                 m2 = mask | bits(z) | took
-                if z == x and m2 == full:
+                if z == x and fair(m2):
                     walk = [(k, x)]
                     while par[node] is not None:
                         walk.append((par[node][1], node[0]))
@@ -242,31 +250,34 @@ def lasso_problem(model: Model, trace: Trace, loop_start: int, prop_name: str,
         q = [holds(ev, prop.args[1], s) for s in states]
         if not any(p[i] and not any(q[min(i, lp):]) for i in range(last)):
             return f"no state of the lasso has P and then never Q, as {prop.name} needs"
-    for label, how in fairness_witnesses(model, trace, loop_start, consts):
+    for label, how, strong in fairness_witnesses(model, trace, loop_start, consts):
         if how is None:
-            return f"the loop is not fair to {label}: always enabled, never taken"
+            return f"the loop is not fair to {label}: " + (
+                "enabled in a loop state, never taken" if strong else "always enabled, never taken")
     return None
 
 
 def fairness_witnesses(model: Model, trace: Trace, loop_start: int, consts: dict | None = None) -> list:
-    """How the lasso's loop respects each weak-fairness group: (label, ("taken", step
-    index)) or (label, ("disabled", state index)), or (label, None) when it does not."""
+    """How the lasso's loop respects each fairness group: (label, how, strong) where how
+    is ("taken", step index), ("disabled", state index) for a weak group, ("disabled",
+    None) for a strong group disabled in every loop state, or None when it does not."""
     ev = Evaluator(model, consts)
     insts = instances(model)
     index = {(a.name, tuple(params.items())): k for k, (a, params) in enumerate(insts)}
     steps, last = trace.steps, len(trace.steps) - 1
     out = []
-    for label, group in fair_groups(model, insts):
+    for label, group, strong in fair_groups(model, insts):
         how = None
         for j in range(loop_start + 1, last + 1):
             k = index.get((steps[j].action, tuple((p, v) for p, v, _ in steps[j].params)))
             if k in group and steps[j].state != steps[j - 1].state:
                 how = ("taken", j)
                 break
-        for j in range(loop_start, last):
-            if how is not None:
-                break
-            if all(step(ev, insts[k], steps[j].state) in (None, steps[j].state) for k in group):
-                how = ("disabled", j)
-        out.append((label, how))
+        off = [all(step(ev, insts[k], steps[j].state) in (None, steps[j].state) for k in group)
+               for j in range(loop_start, last)] if how is None else []
+        if strong and off and all(off):
+            how = ("disabled", None)
+        elif not strong and any(off):
+            how = ("disabled", loop_start + off.index(True))
+        out.append((label, how, strong))
     return out

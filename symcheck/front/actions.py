@@ -1,9 +1,10 @@
-"""Action instances and weak-fairness groups, numbered in declaration and domain order.
+"""Action instances and fairness groups, numbered in declaration and domain order.
 Every engine and the explicit evaluator number action instances the same way, so a
 trace names the same instance whichever engine found it."""
 from __future__ import annotations
 
 import itertools
+from typing import NamedTuple
 
 from symcheck.front.ir import Model
 from symcheck.front.values import domain, domain_size, render
@@ -21,16 +22,25 @@ def instances(model: Model):
     return out
 
 
-def fair_groups(model: Model, insts) -> list:
-    """Each weak-fairness constraint as (label, frozenset of action instance indexes)."""
+class FairGroup(NamedTuple):
+    """One fairness constraint: its label, the action instances (indexes) it is about,
+    and whether it is strong (else weak)."""
+    label: str
+    insts: frozenset
+    strong: bool
+
+
+def fair_groups(model: Model, insts) -> list[FairGroup]:
+    """Each fairness constraint, in declaration order (weak ones first, as written)."""
     out = []
     for f in model.fairness:
+        chosen = dict(f.params)
         if f.each:
             for k, (a, params) in enumerate(insts):
-                if a.name == f.actions[0]:
+                if a.name == f.actions[0] and all(params[p] == v for p, v in chosen.items()):
                     args = ", ".join(f"{p}={render(params[p], t)}" for p, t in a.params)
-                    out.append((f"{a.name}({args})" if a.params else a.name, frozenset({k})))
+                    out.append(FairGroup(f"{a.name}({args})" if a.params else a.name, frozenset({k}), f.strong))
         else:
-            out.append((" | ".join(f.actions),
-                        frozenset(k for k, (a, _) in enumerate(insts) if a.name in f.actions)))
+            out.append(FairGroup(" | ".join(f.actions),
+                                 frozenset(k for k, (a, _) in enumerate(insts) if a.name in f.actions), f.strong))
     return out

@@ -216,21 +216,38 @@ class Calls(Expressions):
                 check_finite(et, sp, "set comprehension", MAX_ELEMS)
             return Comp(kind, tuple(gens), cond, coerce(elt, et), SetT(et), span=sp)
         if kind == "map":
-            src = gens[0].source if gens else None
-            if gens and domain_size(gens[0].elem) is None:  # over a sort: its universe constant
-                whole = isinstance(src, Ref) and src.kind == "const" and self.consts[src.name].free
-            else:
-                whole = isinstance(src, Lit) and src.value == frozenset(domain(gens[0].elem)) or \
-                    isinstance(src, Ref) and src.kind == "const" and \
-                    self.consts[src.name].value == frozenset(domain(gens[0].elem))
             keyed_by_binding = isinstance(node.key, ast.Name) and node.key.id == gens[0].name if gens else False
-            if len(gens) != 1 or cond is not None or not keyed_by_binding \
-                    or gens[0].kind != "set" or not whole:
-                self.err(scope, node, "a map is built as {k: value for k in K}, where K is a whole enum or range")
+            if len(gens) != 1 or cond is not None or not keyed_by_binding or not self._whole_domain(gens[0]):
+                self.err(scope, node, "a map is built as {k: value for k in K}, "
+                                      "where K is a whole enum, a constant set or range(lo, hi)")
             elt = self.check(node.value, elem_type, inner) if elem_type else self.infer(node.value, inner)
             vt = elem_type or elt.type
             return Comp(kind, tuple(gens), None, coerce(elt, vt), MapT(gens[0].elem, vt), span=sp)
         raise AssertionError(kind)
+
+    def _whole_domain(self, g: Gen) -> bool:
+        """Does the generator meet every value of its element type, whatever the state
+        (a map built over it has all its keys)? A whole enum or constant set, a set
+        literal of constants such as {1, 2}, or a range with constant bounds."""
+        if g.kind == "range":
+            lo, hi = g.source
+            return g.limit is None and hi > lo
+        if domain_size(g.elem) is None:  # over a sort: its universe constant
+            return g.kind == "set" and isinstance(g.source, Ref) and g.source.kind == "const" and \
+                self.consts[g.source.name].free
+        if g.kind != "set":
+            return False
+        src = g.source
+        if isinstance(src, Lit) or isinstance(src, Ref) and src.kind == "const":
+            value = src.value if isinstance(src, Lit) else self.consts[src.name].value
+        elif isinstance(src, Op) and src.op is Opcode.SET_LITERAL:
+            items = [a.args[0] if isinstance(a, Op) and a.op is Opcode.COERCE else a for a in src.args]
+            if not all(isinstance(a, Lit) or isinstance(a, Ref) and a.kind == "const" for a in items):
+                return False
+            value = frozenset(a.value if isinstance(a, Lit) else self.consts[a.name].value for a in items)
+        else:
+            return False
+        return value == frozenset(domain(g.elem))
 
     def _int_bound(self, elt, gens, scope, node) -> Type:
         if isinstance(elt, Ref) and elt.kind == "local":

@@ -139,7 +139,7 @@ class ClaimChecker(Calls):
     def _def_params(self, name: str, params: str | None, span: Span) -> tuple[tuple[str, ...], dict[str, Type]]:
         """The parameter names of `a: T, b`, in order, and the types of those typed."""
         plist, ptypes = [], {}
-        for p in (params.split(",") if params and params.strip() else []):
+        for p in (split_top_level(params) if params and params.strip() else []):
             pname, _, ptype = p.partition(":")
             pname = pname.strip()
             if not pname.isidentifier():
@@ -346,20 +346,29 @@ class ClaimChecker(Calls):
         return tuple(out)
 
     def check_fairness(self, actions: tuple) -> tuple:
-        """`fairness: {weak: [a, [b, c]]}`: a name alone is weakly fair for each of its
-        parameter values; a list is one constraint for the whole group."""
+        """`fairness: {weak: [...], strong: [...]}`: a name alone is fair for each of its
+        parameter values; a list is one constraint for the whole group; `{action: a,
+        params: {p: value}}` is fair for the instances with those parameter values."""
         node = self.section("fairness")
-        if "strong" in node.items:
-            raise InputError(node.keys["strong"], "strong fairness is not supported", "use weak fairness: weak: [...]")
-        check_keys(node, ("weak",), "fairness")
-        weak = node.get("weak")
-        if weak is None or (isinstance(weak, YScalar) and weak.value is None):
-            return ()
-        if not isinstance(weak, YSeq):
-            raise InputError(weak.span, "`weak` must be a list of action names (or lists of them, one per group)")
+        check_keys(node, ("weak", "strong"), "fairness")
+        out: list[Fairness] = []
+        for kind in ("weak", "strong"):
+            entries = node.get(kind)
+            if entries is None or (isinstance(entries, YScalar) and entries.value is None):
+                continue
+            if not isinstance(entries, YSeq):
+                raise InputError(entries.span, f"`{kind}` must be a list of action names (or lists of them, "
+                                               "one per group)")
+            out += self._fairness_entries(entries, actions, kind == "strong")
+        return tuple(out)
+
+    def _fairness_entries(self, entries: YSeq, actions: tuple, strong: bool) -> list[Fairness]:
         names = [a.name for a in actions]
         out = []
-        for item in weak.items:
+        for item in entries.items:
+            if isinstance(item, YMap):
+                out.append(self._fairness_with_params(item, actions, strong))
+                continue
             group = item.items if isinstance(item, YSeq) else [item]
             if not group:
                 raise InputError(item.span, "an empty fairness group")
@@ -369,8 +378,43 @@ class ClaimChecker(Calls):
                 if member.value not in names:
                     raise InputError(member.span, f"fairness names unknown action {member.value!r}",
                                      suggest(member.value, names))
-            out.append(Fairness(tuple(m.value for m in group), not isinstance(item, YSeq), item.span))
-        return tuple(out)
+            out.append(Fairness(tuple(m.value for m in group), not isinstance(item, YSeq), item.span, strong))
+        return out
+
+    def _fairness_with_params(self, item: YMap, actions: tuple, strong: bool) -> Fairness:
+        """`{action: a, params: {p: value}}`: the instances of a with those values."""
+        check_keys(item, ("action", "params"), "a fairness entry")
+        name = item.get("action")
+        by_name = {a.name: a for a in actions}
+        if not isinstance(name, YScalar) or not isinstance(name.value, str):
+            raise InputError(item.span, "a fairness entry with parameters is {action: NAME, params: {p: value}}")
+        if name.value not in by_name:
+            raise InputError(name.span, f"fairness names unknown action {name.value!r}", suggest(name.value, list(by_name)))
+        ptypes = dict(by_name[name.value].params)
+        given = item.get("params")
+        if given is not None and not isinstance(given, YMap):
+            raise InputError(given.span, "`params` maps parameter names to values")
+        chosen = []
+        for p, vnode in (given.items.items() if isinstance(given, YMap) else []):
+            if p not in ptypes:
+                raise InputError(given.keys[p], f"action {name.value} has no parameter {p!r}",  # type: ignore[union-attr]
+                                 suggest(p, list(ptypes), otherwise=f"its parameters: {', '.join(ptypes) or 'none'}"))
+            chosen.append((p, self.data_value(vnode, ptypes[p], f"fairness of {name.value}, parameter {p}")))
+        return Fairness((name.value,), True, item.span, strong, tuple(chosen))
+
+
+def split_top_level(text: str) -> list[str]:
+    """`text` split at the commas outside brackets: `m: map[K, bool], n` has two parts."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "[(":
+            depth += 1
+        elif ch in "])":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return parts + [text[start:]]
 
 
 def check_variant(variant: Variant, overrides: Mapping[str, Override] | None = None, every_name: bool = True) -> Model:

@@ -330,10 +330,15 @@ class Fairness:
     """Weak fairness of a group of actions (TLA+'s WF_vars): if from some point on an
     action of the group could always change the state, one such step is eventually
     taken. `each`: one constraint per parameter value of the single action named
-    (TLA+'s \\A p: WF(A(p))) instead of one for the whole group."""
+    (TLA+'s \\A p: WF(A(p))) instead of one for the whole group. `strong` (TLA+'s
+    SF_vars): if the group can change the state infinitely often, such a step is taken
+    infinitely often. `params`: only the instances with these parameter values (TLA+'s
+    WF(A(p0))), one constraint per value of the other parameters."""
     actions: tuple[str, ...]  # action names
     each: bool
     span: Span | None = field(default=None, compare=False)
+    strong: bool = False
+    params: tuple[tuple[str, Any], ...] = ()  # (parameter, value): the chosen instances
 
 
 @dataclass(frozen=True)

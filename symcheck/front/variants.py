@@ -19,7 +19,8 @@ VARIANT_KEYS = ("bug", "expect", "depth", "patch", "extends", "title", "notes", 
 PATCHABLE = ("title", "statement", "constants", "types", "variables", "init", "defs", "actions",
              "invariants", "depth", "deadlock", "notes", "properties", "fairness", "unexercised", "unproved",
              "assumptions", "lemmas")
-ADDABLE = ("constants", "types", "variables", "init", "defs", "actions", "invariants", "properties", "lemmas")
+ADDABLE = ("constants", "types", "variables", "init", "defs", "actions", "invariants", "properties", "lemmas",
+           "fairness")
 # a definition's key: `name`, `name(params)` or either with `-> ReturnType`
 _DEF_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*(?:\((.*)\))?\s*(?:->(.*))?$")
 _RETURN_TYPE = re.compile(r"\s*(.+?)\s*")
@@ -194,12 +195,18 @@ def _changed_constants(green: YMap, patched: YMap) -> frozenset:
 
 def add_sections(base: YMap, add: YNode, suffix: str) -> YMap:
     """The base claim with the variant's new entries appended to their sections; an
-    entry that already exists is an error (change it with `patch:` instead)."""
+    entry that already exists is an error (change it with `patch:` instead), except an
+    existing action, which may gain new assignments (`then:`), and fairness, whose
+    lists gain new entries."""
     if not isinstance(add, YMap):
         raise InputError(add.span, "`add` must be a mapping of claim sections")
     check_keys(add, ADDABLE, f"the additions of variant {suffix!r}")
     items, keys = dict(base.items), dict(base.keys)
     for section, value in add.items.items():
+        if section == "fairness":
+            items[section] = _add_fairness(items.get(section), value)
+            keys.setdefault(section, add.keys[section])
+            continue
         if not isinstance(value, YMap):
             raise InputError(value.span, f"`add: {section}` must map names to their definitions")
         old = items.get(section)
@@ -210,6 +217,9 @@ def add_sections(base: YMap, add: YNode, suffix: str) -> YMap:
         names = {def_name(k) if section == "defs" else k for k in merged}
         for key, node in value.items.items():
             name = def_name(key) if section == "defs" else key
+            if name in names and section == "actions" and isinstance(merged.get(key), YMap):
+                merged[key] = _add_to_action(merged[key], node, name, suffix)
+                continue
             if name in names:
                 raise InputError(value.keys[key], f"variant {suffix!r} adds {section}.{name}, which the claim "
                                                   "already has", "change or delete it under `patch:` instead")
@@ -218,6 +228,41 @@ def add_sections(base: YMap, add: YNode, suffix: str) -> YMap:
             merged_keys[key] = value.keys[key]
         items[section] = YMap(merged, merged_keys, old.span if old is not None else value.span)
         keys.setdefault(section, add.keys[section])
+    return YMap(items, keys, base.span)
+
+
+def _add_to_action(action: YMap, node: YNode, name: str, suffix: str) -> YMap:
+    """An existing action with new assignments (`add: {actions: {a: {then: {x: e}}}}`)."""
+    if not isinstance(node, YMap) or set(node.items) != {"then"} or not isinstance(node.get("then"), YMap):
+        raise InputError(node.span, f"variant {suffix!r} adds to the existing action {name}: only new assignments "
+                                    "can be added, as {then: {variable: expression}}",
+                         "change the action's guard or assignments under `patch:` instead")
+    then = action.get("then")
+    old = then if isinstance(then, YMap) else YMap({}, {}, node.span)
+    new = node.get("then")
+    for var in new.items:
+        if var in old.items:
+            raise InputError(new.keys[var], f"variant {suffix!r} adds an assignment to {var} in action {name}, "
+                                            "which already assigns it", "change it under `patch:` instead")
+    merged = YMap({**old.items, **new.items}, {**old.keys, **new.keys}, old.span)
+    return YMap({**action.items, "then": merged}, {**action.keys, "then": action.keys.get("then", node.keys["then"])},
+                action.span)
+
+
+def _add_fairness(old: YNode | None, add: YNode) -> YMap:
+    """The claim's fairness with the variant's entries appended to its `weak` and
+    `strong` lists (a claim without fairness gains it)."""
+    if not isinstance(add, YMap):
+        raise InputError(add.span, "`add: fairness` must be {weak: [...], strong: [...]}")
+    check_keys(add, ("weak", "strong"), "the added fairness")
+    base = old if isinstance(old, YMap) else YMap({}, {}, add.span)
+    items, keys = dict(base.items), dict(base.keys)
+    for kind, entries in add.items.items():
+        if not isinstance(entries, YSeq):
+            raise InputError(entries.span, f"`{kind}` must be a list of action names (or lists of them, one per group)")
+        before = items.get(kind)
+        items[kind] = YSeq((before.items if isinstance(before, YSeq) else []) + entries.items, entries.span)
+        keys.setdefault(kind, add.keys[kind])
     return YMap(items, keys, base.span)
 
 

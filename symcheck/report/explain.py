@@ -261,7 +261,7 @@ def is_bool(e: Expr) -> bool:
 
 def explain_lasso(model: Model, result: Result) -> list:
     """Lines (indent, text) that say why a lasso violates its liveness property and how
-    its loop respects each weak-fairness group."""
+    its loop respects each fairness group."""
     from symcheck.explicit.liveness import fairness_witnesses, holds
     steps = result.trace.steps
     last, lp = len(steps) - 1, result.loop_start
@@ -282,12 +282,16 @@ def explain_lasso(model: Model, result: Result) -> list:
     witnesses = fairness_witnesses(model, result.trace, lp)
     if not witnesses:
         lines.append((0, "no action is weakly fair, so a behaviour may stop in any state (stutter forever)"))
-    for label, how in witnesses:
+    for label, how, strong in witnesses:
+        kind = "strong" if strong else "weak"
         if how is None:
-            lines.append((0, f"weak fairness of {label}: NOT respected (always enabled in the loop, never taken)"))
+            lines.append((0, f"{kind} fairness of {label}: NOT respected ("
+                             + ("enabled in the loop" if strong else "always enabled in the loop") + ", never taken)"))
         elif how[0] == "taken":
-            lines.append((0, f"weak fairness of {label}: respected, the loop takes it in Step {how[1]}"))
+            lines.append((0, f"{kind} fairness of {label}: respected, the loop takes it in Step {how[1]}"))
+        elif how[1] is None:
+            lines.append((0, f"{kind} fairness of {label}: respected, it is enabled in no state of the loop"))
         else:
-            lines.append((0, f"weak fairness of {label}: respected, it is not enabled in State {how[1]} "
+            lines.append((0, f"{kind} fairness of {label}: respected, it is not enabled in State {how[1]} "
                              "of the loop"))
     return lines

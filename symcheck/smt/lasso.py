@@ -1,7 +1,8 @@
 """The lasso query of engines/liveness on the unrolled system, and its canonical
 lasso: a path s0 .. sd closed by one more step from sd to s_l (l <= d), a transition of
 the model or a stutter (sd repeats forever, l = d), weakly fair on its loop and
-violating one property."""
+violating one property; fair on its loop to each group (weak: disabled in a loop
+state or taken by a loop step; strong: disabled in every loop state or taken)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,10 +23,10 @@ class Lasso:
     stutter: z3.BoolRef
 
 
-def fair_lasso(u: Unroller, groups: list[list[int]], prop: Property, d: int) -> Lasso:
+def fair_lasso(u: Unroller, groups: list[tuple[list[int], bool]], prop: Property, d: int) -> Lasso:
     """Constrain states 0 .. d+1 to a fair lasso violating prop; state d+1 is the closing
     step's target, equal to the state `loop` returns to. `groups`: the fairness groups
-    (action instance indexes)."""
+    (action instance indexes, strong?)."""
     enc = u.enc
     loop, stutter = z3.Int(f"loop@{d}"), z3.Bool(f"stutter@{d}")
     u.add(loop >= 0, loop <= d)
@@ -41,13 +42,14 @@ def fair_lasso(u: Unroller, groups: list[list[int]], prop: Property, d: int) -> 
         u.add(z3.Or([z3.And(enc.holds_at(p, i), *not_q[i:],
                             *[z3.Implies(in_loop[j], not_q[j]) for j in range(i)])
                      for i in range(d + 1)]))
-    for group in groups:  # step j leads from state j to j+1; step d is the closing one
-        ok = []
+    for group, strong in groups:  # step j leads from state j to j+1; step d is the closing one
+        ok, off = [], []
         for j in range(d + 1):
             disabled = z3.Not(z3.Or([enc.changes(k, j) for k in group]))
             taken = z3.And(enc.selected(j, group), z3.Not(enc.same_state(j, j + 1)))
-            ok.append(z3.And(in_loop[j], z3.Or(disabled, taken)))
-        u.add(z3.Or(ok))
+            ok.append(z3.And(in_loop[j], taken if strong else z3.Or(disabled, taken)))
+            off.append(z3.Implies(in_loop[j], disabled))
+        u.add(z3.Or(*ok, z3.And(off)) if strong else z3.Or(ok))
     return Lasso(d, loop, stutter)
 
 

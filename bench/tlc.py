@@ -164,15 +164,21 @@ def replace_once(text: str, old: str, new: str, where: str) -> str:
 
 
 def run_target(reference: Path, target: Target, *, drop_checks: bool = False, check_deadlock: bool | None = None,
-               spec_edit: tuple[str, str, str] | None = None, timeout: float = 600) -> TlcRun:
+               spec_edit: tuple[str, str, str] | None = None, timeout: float = 600,
+               constants: dict[str, str] | None = None) -> TlcRun:
     """Run TLC (one worker) on a scratch copy of the target. `drop_checks` removes the
     cfg's invariants and properties (to count reachable states); `check_deadlock`
     overrides the Makefile's -deadlock choice; `spec_edit` = (file, old, new) plants a
-    text edit in the copied spec file (see replace_once)."""
+    text edit in the copied spec file (see replace_once); `constants` gives some
+    constants other values (TLA+ text), for scaled instances."""
     cfg_text = (reference / target.cfg).read_text()
     _, properties = cfg_checks(cfg_text)
     if drop_checks:
         cfg_text = without_checks(cfg_text)
+    for name, value in (constants or {}).items():  # a scaled instance: `Senders = {...}` replaced
+        cfg_text, n = re.subn(rf"^(\s*){name}\s*=.*$", lambda m: f"{m.group(1)}{name} = {value}", cfg_text, flags=re.M)
+        if n != 1:
+            raise TextNotFound(f"{target.cfg}: constant {name} is set {n} times; expected once")
     deadlock = target.check_deadlock if check_deadlock is None else check_deadlock
     with tempfile.TemporaryDirectory(prefix="symcheck-tlc-") as tmp:
         work = Path(tmp) / "specs"

@@ -95,40 +95,11 @@ def _prove(model: Model, bound: int, timeout: float | None, progress, engine: st
     from symcheck.smt.solve import Deadline
     deadline = Deadline(timeout)  # one limit for the whole run: each phase gets what is left
     result = run_engines(model, bound, engine=engine, timeout=deadline, prove_timeout=prove_timeout, progress=progress)
-    if result.proved and result.engine.split("+")[0] == "explicit":
-        result = _recheck_explicit(model, result)
     if result.violated:
         result.explanation = explain_lasso(model, result) if result.loop_start is not None else explain(model, result)
     if coverage and result.verdict != UNKNOWN:
         result.coverage = cover(model, bound, timeout=deadline)
     return result
-
-
-RECHECK_STATES = 500  # the evaluator re-explores an explicit proof of up to this many states (a second at most)
-
-
-def _recheck_explicit(model: Model, result: Result) -> Result:
-    """An explicit-state proof re-derived by the independent evaluator (no code shared
-    with the explicit engine): the same reachable states, none violating a check. Larger
-    state spaces say they are not re-checked; the tests cross-check the two engines on
-    every claim of the suite."""
-    from symcheck.explicit.evaluator import StateCapReached, search
-    try:
-        if (result.states or 0) > RECHECK_STATES:
-            raise StateCapReached(RECHECK_STATES)
-        again = search(model, 10**9, max_states=RECHECK_STATES)
-    except StateCapReached:
-        result.proof.append(f"not re-checked by a second search (more than {RECHECK_STATES:,} states); the tests "
-                            "cross-check this engine against the independent evaluator on every claim of the suite")
-        return result
-    if again.invariant is None and again.complete and again.states == result.states:
-        result.proof.append(f"re-checked: the independent evaluator explored the same {again.states:,} states")
-        return result
-    failed = Result(model.name, UNKNOWN, None, model.expect, engine="explicit",
-                    reason=f"the explicit engine's proof ({result.states} states) failed its re-check by the "
-                           f"independent evaluator ({again.invariant or 'no violation'}, {again.states} states)")
-    failed.timings = result.timings
-    return failed
 
 
 def check_matrix(claim: Model | str, depth: int | None = None, timeout: float | None = None, prover=None,

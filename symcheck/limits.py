@@ -11,7 +11,15 @@ happens in the worker — a result, an out-of-memory error, a kill — the calle
 Result: the engine's, or `unknown` with the reason. A limit never yields holds.
 
 `run_parallel` runs several tasks in such workers at once: the engine portfolio (the
-first definitive answer wins, the others are ended) and `check --jobs N`."""
+first definitive answer wins, the others are ended) and `check --jobs N`.
+
+Process hygiene: the child runs inside try/os._exit from the instruction after fork
+(it never returns into the caller's code, whatever it raises), and the parent records
+its pid before anything else. Each worker leads its own process group, and ending it
+kills the whole group, so a worker's own children die with it. A caller with threads
+(`symcheck serve`) passes `start="forkserver"` (or "spawn"): its workers then come from
+a clean single-threaded server process instead of a fork of a thread that may hold
+locks; its `work` must then be picklable (a module-level function or a partial)."""
 from __future__ import annotations
 
 import os
@@ -20,6 +28,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Sequence
+from functools import partial
 from multiprocessing.connection import Pipe, wait
 from typing import TypeVar
 
@@ -28,7 +37,7 @@ from symcheck.trace import UNKNOWN, Result
 T = TypeVar("T")
 Report = Callable[[int, float], None]  # progress: (depth explored, seconds)
 
-GRACE = 1.0  # seconds past the time limit before the worker is ended (at least; see _deadline)
+GRACE = 1.0  # seconds past the time limit before the worker is ended (at most a quarter of the limit; _deadline)
 POLL = 0.02  # seconds between looks at the worker's memory
 TICK = 0.25  # seconds between run_parallel's calls of its `tick`
 MB = 1 << 20
@@ -44,7 +53,7 @@ class Worker:
     value), ("memory",), ("error", traceback). A worker dies with its parent (Linux), so
     ending a worker also ends the workers it started (a portfolio inside a limited check)."""
 
-    def __init__(self, work: Callable[[Report], object], memory: int | None = None) -> None:
+    def __init__(self, work: Callable[[Report], object], memory: int | None = None, start: str = "fork") -> None:
         # Load Z3's shared library before the worker limits its address space: loading it
         # under a small --memory fails, and Z3's loader then prints to stdout (into JSON).
         import symcheck.smt.solve  # noqa: F401
@@ -52,13 +61,29 @@ class Worker:
         sys.stderr.flush()
         recv, send = Pipe(duplex=False)
         base = _address_space()
-        parent = os.getpid()
-        pid = os.fork()
-        if pid == 0:  # the worker
-            recv.close()
-            _worker(work, send, memory, base, parent)
+        self.process = None
+        if start == "fork":
+            parent = os.getpid()
+            pid = os.fork()
+            if pid == 0:  # the worker: never returns into the caller's code
+                try:
+                    recv.close()
+                    _worker(work, send, memory, base, parent)
+                finally:
+                    os._exit(70)
+            self.pid = pid  # recorded before anything else runs
+        else:
+            import multiprocessing
+            self.process = multiprocessing.get_context(start).Process(target=_worker, args=(work, send, memory, base, None),
+                                                                      daemon=True)
+            self.process.start()
+            self.pid = self.process.pid or 0
+        try:
+            os.setpgid(self.pid, self.pid)  # its own group (the child asks too: whichever runs first)
+        except OSError:
+            pass
         send.close()
-        self.pid, self.conn, self.memory = pid, recv, memory
+        self.conn, self.memory = recv, memory
         self.start = time.monotonic()
         self.explored = -1  # the last depth it reported
 
@@ -69,18 +94,24 @@ class Worker:
         return self.memory is not None and _resident_bytes(self.pid) > self.memory * MB
 
     def end(self) -> int:
-        """Stop the worker if it still runs; its wait status."""
+        """Stop the worker and its process group if it still runs; its wait status."""
         status = _end(self.pid)
+        if self.process is not None:  # not our child (a forkserver's): multiprocessing reaps it
+            self.process.join(1.0)
+            code = self.process.exitcode
+            status = (code << 8) if code is not None and code >= 0 else (-(code or 9) & 0x7F)
         self.conn.close()
         return status
 
 
-def run_limited(run, model, timeout: float | None = None, memory: int | None = None, progress=None) -> Result:
+def run_limited(run, model, timeout: float | None = None, memory: int | None = None, progress=None,
+                start: str = "fork") -> Result:
     """`run(progress)` -> Result, in a worker under the limits. `model` names the check
-    (and its expectation) in an `unknown` result."""
+    (and its expectation) in an `unknown` result. `start`: how the worker is made (see
+    the module's docstring: "forkserver" from a program with threads)."""
     if not supported():  # pragma: no cover - Windows: the engine's own timeout only
         return run(progress)
-    worker = Worker(run, memory)
+    worker = Worker(run, memory, start)
     start = worker.start
     deadline = start + _deadline(timeout) if timeout else None
     try:
@@ -124,13 +155,13 @@ def run_parallel(tasks: Sequence[Callable[[], T]], width: int, failed: Callable[
                  stop: Callable[[int, T], bool] | None = None,
                  done: Callable[[int, T], None] | None = None,
                  after: Sequence[float] | None = None,
-                 tick: Callable[[], None] | None = None) -> list[T | None]:
+                 tick: Callable[[], None] | None = None, start: str = "fork") -> list[T | None]:
     """Run the tasks in forked workers, at most `width` at a time, in order; a task's
     result lands at its index whatever the finishing order. `done(i, result)` is called
     as each finishes; when `stop(i, result)` is true the others are ended and left None
     (a portfolio: the first definitive answer wins). `after[i]`: seconds before task i
     may start (a head start for the tasks before it), cut short when a task finishes
-    without stopping the run. `tick()` is called about every TICK seconds while
+    without stopping the run. `start`: as for run_limited. `tick()` is called about every TICK seconds while
     waiting (a progress display stays live). A task that overruns `timeout` seconds (all are ended
     then) or the memory limit, or dies, gets `failed(i, reason)`. An exception in a task
     is raised here, after every worker is ended."""
@@ -163,7 +194,7 @@ def run_parallel(tasks: Sequence[Callable[[], T]], width: int, failed: Callable[
             while waiting and len(running) < max(1, width) and time.monotonic() >= starts[waiting[0]]:
                 i = waiting.pop(0)
                 task = tasks[i]
-                running[i] = Worker(lambda _report, task=task: task(), memory)  # type: ignore[misc]
+                running[i] = Worker(partial(_call, task), memory, start)
             left = None if deadline is None else max(0.0, deadline - time.monotonic())
             if memory is not None:
                 left = POLL if left is None else min(left, POLL)
@@ -223,16 +254,28 @@ def run_parallel(tasks: Sequence[Callable[[], T]], width: int, failed: Callable[
             w.end()
 
 
+def _call(task: Callable[[], T], _report: Report) -> T:
+    return task()
+
+
 def _deadline(timeout: float) -> float:
-    return timeout + max(GRACE, timeout / 2)
+    """When the parent ends a worker that overran `timeout` (the engine stops itself at
+    the limit; this is the backstop for a wedged one): GRACE later, at most a quarter of
+    the limit, so a wedged worker never overruns by half."""
+    return timeout + min(GRACE, timeout / 4)
 
 
-def _worker(run, send, memory, base, parent: int) -> None:
-    """Runs in the child: never returns."""
+def _worker(run, send, memory, base, parent: int | None) -> None:
+    """Runs in the child: never returns. `parent`: the forking process, to die with."""
     code = 0
     try:
+        try:
+            os.setpgid(0, 0)  # the leader of its own group: ending the group ends its children too
+        except OSError:
+            pass
         signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: the parent reports and cleans up
-        _die_with(parent)
+        if parent is not None:
+            _die_with(parent)
         if memory is not None:
             import resource
             hard = resource.getrlimit(resource.RLIMIT_AS)[1]
@@ -280,12 +323,18 @@ def _say(send, message) -> int:
 
 
 def _end(pid: int) -> int:
-    """Stop the worker if it still runs; its wait status."""
+    """Stop the worker's process group (the worker and whatever it started); the
+    worker's wait status. The group is killed before the worker is reaped, while its
+    pid (and so the group's id) cannot have been reused."""
     try:
-        done, status = os.waitpid(pid, os.WNOHANG)
-        if done == 0:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):  # the group is empty (or not its own): the worker alone
+        try:
             os.kill(pid, signal.SIGKILL)
-            _, status = os.waitpid(pid, 0)
+        except ProcessLookupError:
+            pass
+    try:
+        _, status = os.waitpid(pid, 0)
         return status
     except ChildProcessError:
         return 0

@@ -525,3 +525,82 @@ def check_case(case: Case) -> None:
         run = engine(case)
         if run is not None:
             case.runs[name] = run
+
+
+# ---------------------------------------------------------------- claims beyond the bounds
+
+INSTANCE_SIZES = (1, 2, 3, 4)  # each sort an enum of this many members
+INSTANCE_INTS = (0, 3)  # each unbounded integer this range (free constants: each value)
+INSTANCE_STATES = 20_000  # a bigger instance is skipped (reported, never taken for agreement)
+INSTANCE_BMC_STATES = 400  # up to this many states, BMC on the instance runs too
+
+
+def unbounded_matches_instances(model: Model, result: Result) -> dict[int, str]:
+    """A claim over sorts and unbounded integers, decided by the SMT engines for every
+    size (`result`), against its finite instances searched by the evaluator to the
+    claim's depth: a proof for every size must hold at each size; a witness that uses
+    at most k members of each sort (its integers in range) must be found at size k and
+    above; no instance may be violated when the claim is proved. BMC on each instance
+    (the finite encoding) must give the evaluator's verdict too. Size -> verdict."""
+    from symcheck.front.unbounded import instantiate
+    rows: dict[int, str] = {}
+    for n in INSTANCE_SIZES:
+        inst = instantiate(model, n, INSTANCE_INTS)
+        try:
+            found = search(inst, inst.depth, max_states=INSTANCE_STATES)
+        except StateCapReached:
+            rows[n] = "too big"
+            continue
+        rows[n] = "violated" if found.invariant is not None else "holds"
+        if found.states <= INSTANCE_BMC_STATES:  # the finite encoding of the instance agrees too
+            assert check_bmc(inst, inst.depth).verdict == rows[n], (inst.name, found)
+        if result.proved:
+            assert found.invariant is None, f"{model.name} is proved for every size, but size {n} is violated"
+    if result.violated:
+        k = _members_used(model, result)
+        in_range = all(INSTANCE_INTS[0] <= v <= INSTANCE_INTS[1] for v in _ints_used(model, result))
+        if k <= max(INSTANCE_SIZES) and in_range:
+            seen = [rows[n] for n in INSTANCE_SIZES if n >= k and rows[n] != "too big"]
+            assert seen and all(v == "violated" for v in seen), (model.name, k, rows)
+    return rows
+
+
+def _walk(v, t, out: list) -> None:
+    from symcheck.front.ir import IntT, SetT, SortT
+    if isinstance(t, SortT):
+        out.append((t.name, v))
+    elif isinstance(t, IntT) and not t.bounded:
+        out.append(("int", v))
+    elif isinstance(t, (SetT, SeqT)):
+        for x in v:
+            _walk(x, t.elem, out)
+    elif isinstance(t, MapT):
+        for _, x in v:
+            _walk(x, t.val, out)
+    elif isinstance(t, (RecordT, TupleT)):
+        for x, ft in zip(v, [f for _, f in t.fields] if isinstance(t, RecordT) else t.elems, strict=False):
+            _walk(x, ft, out)
+
+
+def _leaves_of(model: Model, result: Result) -> list:
+    out: list = []
+    types = dict(model.variables)
+    for step in result.trace.steps:
+        for _, v, t in step.params:
+            _walk(v, t, out)
+        for n, v in step.state.items():
+            _walk(v, types[n], out)
+    return out
+
+
+def _members_used(model: Model, result: Result) -> int:
+    sorts: dict[str, set] = {}
+    for kind, v in _leaves_of(model, result):
+        if kind != "int":
+            sorts.setdefault(kind, set()).add(v)
+    return max((len(s) for s in sorts.values()), default=1)
+
+
+def _ints_used(model: Model, result: Result) -> list[int]:
+    return [v for kind, v in _leaves_of(model, result) if kind == "int"] + \
+        [v for v in (result.config or {}).values() if isinstance(v, int)]

@@ -18,11 +18,11 @@ from symcheck.errors import InputError
 from symcheck.front.ir import Feature, Model
 from symcheck.trace import PROVED, VIOLATED
 
-ENGINE_MODULES = ["bmc", "kind", "lemmas", "pdr", "liveness", "vacuity", "explicit", "quantified"]
+ENGINE_MODULES = ["bmc", "kind", "lemmas", "pdr", "liveness", "vacuity", "explicit", "quantified", "graph_liveness"]
 MODULES = {"lasso": "liveness", "coverage": "vacuity", "forall": "quantified"}  # engine name -> module, where they differ
 # The engines known not to decide every feature: the explicit engine enumerates values, the
 # lemma miner enumerates each type's values, PDR (Spacer) takes no quantifiers nor strings.
-KNOWN = {"explicit": frozenset(), "lemmas": frozenset(), "pdr": frozenset({Feature.UNBOUNDED_INT})}
+KNOWN = {"explicit": frozenset(), "graph_liveness": frozenset(), "lemmas": frozenset(), "pdr": frozenset({Feature.UNBOUNDED_INT})}
 
 
 @pytest.fixture

@@ -26,7 +26,16 @@ SMALL = 3_000  # the evaluator interprets the IR: beyond this many states it tak
 # variants with more states than SMALL (the evaluator takes 5 to 40 s on each)
 LARGE = ["pairing-cap", "pairing-cap-and-ttl", "pairing-race", "pairing-race-negative",
          "oc-exec-approvals", "oc-ingress", "oc-ingress-bypass-ignores-any-mention",
-         "oc-ingress-control-commands-unchecked", "oc-pairing-code-unlocked"]
+         "oc-ingress-control-commands-unchecked", "oc-pairing-code-unlocked",
+         # the runtime's policies, access groups and useAccessGroups (138,240 green states), and
+         # the exec approvals file's 500 configurations of the security side
+         "oc-ingress-finding-pairing-approval-authorizes-commands",
+         "oc-ingress-finding-mention-gate-fails-open-without-detection",
+         "oc-ingress-finding-access-groups-off-authorizes-every-sender", "oc-ingress-deprecated-merge-for-unknown-policy",
+         "oc-ingress-open-dm-ignores-allowlist", "oc-ingress-store-merged-under-allowlist",
+         "oc-ingress-empty-group-allowlist-is-open", "oc-exec-policy", "oc-exec-policy-finding-invalid-value-fails-open",
+         "oc-exec-policy-finding-silent-config-runs-unasked", "oc-exec-policy-file-loosens",
+         "oc-exec-policy-wildcard-over-agent"]
 
 
 def evaluator_says(model, max_states=SMALL):
@@ -264,7 +273,8 @@ def test_symmetry_is_refused_where_members_are_not_interchangeable():
 
 def test_an_explicit_proof_is_re_checked_by_the_evaluator(monkeypatch):
     """A small proof is re-derived by the independent evaluator; a planted wrong proof
-    (of a red) fails that re-check and is reported unknown, never proved."""
+    (of a red) fails that re-check: the engine alone reports unknown, never proved, and
+    the default goes on to the SMT engines, which find the violation."""
     import symcheck
     from symcheck.engines import auto
     from symcheck.trace import Outcome
@@ -273,5 +283,6 @@ def test_an_explicit_proof_is_re_checked_by_the_evaluator(monkeypatch):
     red = load_model(ENTRIES["pairing-negative"])
     monkeypatch.setattr(auto.explicit, "run", lambda model, *a, **k: Outcome(
         model.name, "proved", 3, model.expect, engine="explicit", states=10, proof=["planted"]))
-    r = symcheck.prove(red)
-    assert r.verdict == "unknown" and "failed its re-check" in r.reason
+    r = symcheck.prove(red, engine="explicit")
+    assert r.verdict == "unknown" and "explicit-state search claimed a proof (10 states) that failed its re-check" in r.reason
+    assert symcheck.prove(red).violated

@@ -10,7 +10,7 @@ import pytest
 import symcheck
 from conftest import stride_claim
 from symcheck import cli
-from symcheck.engines import auto
+from symcheck.engines import auto, recheck
 from symcheck.explicit.evaluator import search
 from symcheck.front.ir import Feature
 from symcheck.trace import HOLDS, PROVED, UNKNOWN, Outcome
@@ -32,12 +32,17 @@ def _fake(name: str, verdict: str, delay: float = 0.0, recheck: bool = True, pid
         time.sleep(delay)
         return Outcome(model.name, verdict, None, model.expect, engine=name, k=1 if verdict == PROVED else None,
                        reason=None if verdict == PROVED else "gave up", proof=[f"{name} proof"])
-    return auto.ProofEngine(name, run, lambda model, out, deadline, enc: recheck, lambda out, depth: out.proof,
-                            frozenset(Feature))
+    RECHECKED[name] = recheck
+    return auto.ProofEngine(name, run, lambda out, depth: out.proof, frozenset(Feature))
+
+
+RECHECKED: dict[str, bool] = {}  # a fake engine's name -> whether its proof passes the re-check
 
 
 def _prove_with(monkeypatch, model, *engines):
     monkeypatch.setattr(auto, "PROOF_ENGINES", {e.name: e for e in engines})
+    monkeypatch.setattr(recheck, "RECHECKS", {**recheck.RECHECKS, **{
+        e.name: (lambda model, out, deadline, enc, ok=RECHECKED[e.name]: "" if ok else None) for e in engines}})
     monkeypatch.setattr(auto, "EXPLICIT_STATES", 0)  # the explicit search gives up at once: the portfolio decides
     return symcheck.prove(model, depth=2)
 
@@ -74,7 +79,7 @@ def test_the_later_engines_run_at_a_lower_priority(write_claim, monkeypatch, tmp
             with open(seen, "a") as f:
                 f.write(f"{name} {os.nice(0)}\n")
             return engine.run(model, enc, deadline)
-        return auto.ProofEngine(name, run, engine.recheck, engine.explain, engine.supports)
+        return auto.ProofEngine(name, run, engine.explain, engine.supports)
 
     r = _prove_with(monkeypatch, model, noting("first", UNKNOWN), noting("second", PROVED))
     assert r.engine == "second"

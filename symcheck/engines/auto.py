@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from symcheck.engines import bmc, explicit, graph_liveness, kind, lemmas, liveness, pdr, quantified, vacuity
+from symcheck.engines.recheck import recheck
 from symcheck.errors import InputError, Span
 from symcheck.front.unbounded import needs_smt, proved_for
 from symcheck.smt.quantified import fragment_note
@@ -54,13 +55,12 @@ EXPLICIT_SECONDS = 10.0  # at most this much of the run's time for the explicit 
 @dataclass(frozen=True)
 class ProofEngine:
     """One engine of the proof phase. `run` answers proved, violated (at `length` when it
-    knows it; BMC then makes the trace) or unknown with the reason; `recheck` re-derives
-    a proof independently (a proof that fails it is never reported); `explain` words a
-    re-checked proof for the report, given the depth BMC covered; `supports`: the claim
-    features it decides (its module's SUPPORTS)."""
+    knows it; BMC then makes the trace) or unknown with the reason (a proof is reported
+    only after `recheck.recheck` re-derives it); `explain` words a re-checked proof for
+    the report, given the depth BMC covered; `supports`: the claim features it decides
+    (its module's SUPPORTS)."""
     name: str
     run: Callable[[Model, Encoding, Deadline], Outcome]
-    recheck: Callable[[Model, Outcome, Deadline, Encoding], bool]
     explain: Callable[[Outcome, int], list[str]]
     supports: frozenset[Feature]
 
@@ -69,22 +69,8 @@ def _kind_run(model: Model, enc: Encoding, deadline: Deadline) -> Outcome:
     return kind.run(model, enc, deadline, MAX_K)
 
 
-def _kind_recheck(model: Model, out: Outcome, deadline: Deadline, enc: Encoding) -> bool:
-    return kind.recheck(model, out, timeout=deadline, enc=enc)
-
-
 def _lemmas_run(model: Model, enc: Encoding, deadline: Deadline) -> Outcome:
-    notes: list[str] = []
-    out = lemmas.prove(model, enc, deadline, notes)
-    if out is None:
-        return Outcome(model.name, UNKNOWN, None, model.expect, engine="kind+lemmas", reason="; ".join(notes) or "no proof")
-    return out
-
-
-def _lemmas_recheck(model: Model, out: Outcome, deadline: Deadline, enc: Encoding) -> bool:
-    """lemmas.prove reports a proof only after kind.recheck passed, its lemmas re-proved
-    inductive as fresh queries: a second identical re-check would only double the cost."""
-    return out.verdict == PROVED
+    return lemmas.prove(model, enc, deadline)
 
 
 def _forall_explain(out: Outcome, depth: int) -> list[str]:
@@ -95,10 +81,6 @@ def _pdr_run(model: Model, enc: Encoding, deadline: Deadline) -> Outcome:
     return pdr.run(model, enc, deadline)
 
 
-def _pdr_recheck(model: Model, out: Outcome, deadline: Deadline, enc: Encoding) -> bool:
-    return pdr.recheck(model, out.certificate, timeout=deadline, enc=enc)
-
-
 def _pdr_explain(out: Outcome, depth: int) -> list[str]:
     return (["PDR (Spacer) found an inductive invariant; re-checked initiation, consecution and safety:"]
             + ["  " + line for line in out.proof])
@@ -107,12 +89,11 @@ def _pdr_explain(out: Outcome, depth: int) -> list[str]:
 # The proof engines, in order of preference: `auto` runs them all at once, `sequential`
 # one after another in this order, `--engine NAME` one alone. A new engine is one entry.
 PROOF_ENGINES: dict[str, ProofEngine] = {
-    "lemmas": ProofEngine("lemmas", _lemmas_run, _lemmas_recheck, lambda out, depth: _kind_proof(out, depth) + out.proof,
-                          lemmas.SUPPORTS),
-    "kind": ProofEngine("kind", _kind_run, _kind_recheck, lambda out, depth: _kind_proof(out, depth), kind.SUPPORTS),
-    "pdr": ProofEngine("pdr", _pdr_run, _pdr_recheck, _pdr_explain, pdr.SUPPORTS),
+    "lemmas": ProofEngine("lemmas", _lemmas_run, lambda out, depth: _kind_proof(out, depth) + out.proof, lemmas.SUPPORTS),
+    "kind": ProofEngine("kind", _kind_run, lambda out, depth: _kind_proof(out, depth), kind.SUPPORTS),
+    "pdr": ProofEngine("pdr", _pdr_run, _pdr_explain, pdr.SUPPORTS),
     # claims beyond the bounds only (sorts, unbounded integers): Houdini over ∀-lemmas, then k-induction
-    "forall": ProofEngine("forall", quantified.run, _kind_recheck, _forall_explain, quantified.SUPPORTS),
+    "forall": ProofEngine("forall", quantified.run, _forall_explain, quantified.SUPPORTS),
 }
 ENGINES = ("auto", "sequential", "explicit", "bmc", *PROOF_ENGINES)
 LABELS = {"kind": "k-induction", "kind+lemmas": "k-induction with generated lemmas", "lemmas": "k-induction with generated lemmas",
@@ -215,7 +196,7 @@ def _explicit_first(model: Model, whole: Deadline, alone: bool) -> Outcome:
     if out.proved:
         out.proof = out.proof + ["engine choice: the reachable states are few enough to explore them all "
                                  f"(at most {EXPLICIT_STATES:,} are tried before the SMT engines)"]
-    return out
+    return recheck(model, out, whole, label=LABELS["explicit"])
 
 
 def _exact_liveness(model: Model, safety: Outcome, whole: Deadline, alone: bool) -> Outcome:
@@ -356,11 +337,10 @@ def _attempt(engine: ProofEngine, model: Model, enc: Encoding, proof: Deadline, 
             return deeper
         return note(f"{label} reports a violation beyond the bound that BMC did not reach in time")
     if out.verdict == PROVED:
-        if engine.recheck(model, out, proof, enc):
+        out = recheck(model, out, proof, enc, label)
+        if out.proved:
             out.proof, out.certificate = engine.explain(out, depth), None
-            return out
-        return note(f"{label} claimed a proof{f' at k = {out.k}' if out.k is not None else ''} that failed its "
-                    "re-check" + (" (out of time)" if proof.expired() else ""))
+        return out
     return note(f"{label}: {out.reason}")
 
 

@@ -29,8 +29,10 @@ from typing import TYPE_CHECKING, Any
 
 from symcheck.engines.compiled import CompiledModel, Compiler, compile_model
 from symcheck.front.actions import fair_groups
-from symcheck.front.ir import Model, Property, configurations
+from symcheck.front.ir import Feature, Model, Property, configurations
 from symcheck.trace import PROVED, STUTTER, UNKNOWN, VIOLATED, Outcome, Step, Trace
+
+SUPPORTS: frozenset[Feature] = frozenset()  # finite types only: it enumerates every state
 
 if TYPE_CHECKING:  # no solver here; only the Deadline's type comes from smt
     from symcheck.smt.solve import Deadline

@@ -16,7 +16,7 @@ from symcheck.front.ir import Feature, Model
 from symcheck.smt.encode import Encoding
 from symcheck.smt.lemmas import Lemma, all_of, candidates, holds_in
 from symcheck.smt.solve import Answer, Deadline, Formula, Session, neg, true_in
-from symcheck.trace import PROVED, UNKNOWN, VIOLATED, Outcome
+from symcheck.trace import PROVED, UNKNOWN, Outcome
 
 # finite types only: candidate lemmas are mined from the values of each type (values.domain)
 SUPPORTS: frozenset[Feature] = frozenset()
@@ -25,7 +25,6 @@ MAX_K = 3  # with lemmas a proof needs a small k, or the lemmas did not help (th
 SHOWN = 12  # lemmas listed in the proof text; the rest are counted
 QUICK_K = 1  # the quick plain attempt: k-induction up to this k ...
 QUICK_CONFLICTS = 5000  # ... each query giving up after this many conflicts (deterministic, unlike time)
-SHARE = 0.5  # of the proof phase's budget: the rest is left for plain k-induction and PDR
 
 
 class GaveUp(Exception):
@@ -95,29 +94,15 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, max_k: int = MAX_K
     return out
 
 
-def prove(model: Model, encoding: Encoding, deadline: Deadline, notes: list[str]) -> Outcome | None:
+def prove(model: Model, encoding: Encoding, deadline: Deadline) -> Outcome:
     """A quick plain k-induction first (k <= QUICK_K, each query bounded by
-    QUICK_CONFLICTS: most claims need no lemma, and their proofs stay plain), then
-    Houdini and k-induction with the lemmas; each proof after its independent re-check
-    (lemmas included). The proved outcome (engine `kind` or `kind+lemmas`), or None with
-    the reason appended to `notes` (the caller's plain engines go on; a violation found
-    here is found again by them)."""
+    QUICK_CONFLICTS: most claims need no lemma, and their proofs stay plain), then, when
+    it cannot decide, Houdini and k-induction with the lemmas (`run`). Answers like
+    every proof engine: proved (engine `kind` or `kind+lemmas`; the caller re-checks it
+    with `kind.recheck`, which re-proves the lemmas first), violated at a depth, or
+    unknown with the reason."""
     quick = kind.run(model, encoding, deadline, QUICK_K, max_conflicts=QUICK_CONFLICTS)
-    if quick.verdict == PROVED and kind.recheck(model, quick, timeout=deadline, enc=encoding):
-        return quick
-    if quick.verdict == VIOLATED:
-        return None
-    out = run(model, encoding, deadline)
-    if out.verdict == PROVED:
-        if kind.recheck(model, out, timeout=deadline, enc=encoding):
-            return out
-        notes.append(f"k-induction with lemmas claimed a proof at k = {out.k} that failed its re-check"
-                     + (" (out of time)" if deadline.expired() else ""))
-    elif out.verdict == VIOLATED:
-        notes.append(f"k-induction with lemmas: a violation at depth {out.length}")
-    else:
-        notes.append(f"k-induction with lemmas: {out.reason}")
-    return None
+    return quick if quick.verdict != UNKNOWN else run(model, encoding, deadline)
 
 
 def proof_lines(lemmas: tuple[Lemma, ...]) -> list[str]:

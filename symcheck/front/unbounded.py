@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from symcheck.front.ir import (BOOL, Action, Comp, Constant, DefCall, Feature, Gen, IntT, Invariant, Lit, MapT, Model,
+from symcheck.front.ir import (BOOL, Action, Comp, Constant, DefCall, Feature, Gen, IntT, Invariant, Lit, MapT, Model, Ref,
                                Op, Opcode, RecordT, SeqT, SetT, SortT, TupleT, Type)
 
 
@@ -71,6 +71,10 @@ def instantiate(model: Model, size: int, ints: tuple[int, int] = (0, 3)) -> Mode
         if isinstance(t, IntT) and not t.bounded:
             lo = ints[0] if t.lo is None else max(t.lo, ints[0])
             return IntT(lo, max(lo, ints[1]) if t.hi is None else min(t.hi, ints[1]))
+        if isinstance(t, RecordT):
+            return RecordT(t.name, tuple((f, ty(ft)) for f, ft in t.fields))
+        if isinstance(t, TupleT):
+            return TupleT(tuple(ty(e) for e in t.elems))
         if isinstance(t, Type):
             return _map_fields(t, ty)
         return t
@@ -78,7 +82,7 @@ def instantiate(model: Model, size: int, ints: tuple[int, int] = (0, 3)) -> Mode
     def node(x: Any) -> Any:
         if isinstance(x, Type):
             return ty(x)
-        if isinstance(x, (Lit, Op, Comp, DefCall, Gen, Action, Invariant)):
+        if isinstance(x, (Lit, Ref, Op, Comp, DefCall, Gen, Action, Invariant)):
             return _map_fields(x, node)
         if isinstance(x, tuple):
             return tuple(node(v) for v in x)
@@ -91,6 +95,8 @@ def instantiate(model: Model, size: int, ints: tuple[int, int] = (0, 3)) -> Mode
             constants.append(Constant(c.name, t, frozenset(t.elem.members)))
         elif c.free and isinstance(t, IntT):
             constants.append(Constant(c.name, t, None, tuple(range(t.lo, t.hi + 1))))
+        elif c.free and isinstance(t, EnumT):  # a member of a sort: each one
+            constants.append(Constant(c.name, t, None, t.members))
         else:
             constants.append(dataclasses.replace(c, type=t))
     variables = tuple((n, ty(t)) for n, t in model.variables)

@@ -70,6 +70,7 @@ class ClaimChecker(Calls):
             constants=tuple(self.consts[n] for n in self.const_nodes),
             variables=tuple(self.variables.items()), init=init, actions=actions, invariants=invariants,
             patch_text=render_patch(self.variant.changes), deadlock=deadlock,
+            deadlock_stated=self.doc.get("deadlock") is not None,
             properties=properties, fairness=fairness, lemmas=lemmas, unexercised=unexercised, unproved=unproved,
             overrides=tuple(ConstantOverride(self.applied[n], self.overrides[n].origin,
                                              "variant" if n in self.variant.changed_constants else "claim")

@@ -102,8 +102,11 @@ class Declarations(Strings):
                 raise InputError(body.span, f"enum {name} needs a non-empty list of members")
             members = []
             for m in body.items:
-                if not isinstance(m, YScalar) or m.value is None or isinstance(m.value, bool):
-                    raise InputError(m.span, f"enum {name}: members are names or strings")
+                if not isinstance(m, YScalar) or not isinstance(m.value, str):
+                    shown = f" ({m.value!r} is {'a number' if isinstance(m.value, (int, float)) else 'not a name'})" \
+                        if isinstance(m, YScalar) and not isinstance(m.value, bool) and m.value is not None else ""
+                    raise InputError(m.span, f"enum {name}: members are names or strings{shown}",
+                                     f"quote it ('{m.value}') to use it as a name" if shown else None)
                 s = str(m.value)
                 if s in members:
                     raise InputError(m.span, f"enum {name} lists {s!r} twice")

@@ -15,6 +15,10 @@ from symcheck.front.source import Located
 
 _COMPARISONS = {ast.Eq: Opcode.EQUAL, ast.NotEq: Opcode.NOT_EQUAL, ast.Lt: Opcode.LESS, ast.LtE: Opcode.LESS_EQUAL,
                 ast.Gt: Opcode.GREATER, ast.GtE: Opcode.GREATER_EQUAL}
+# binary operators as the claim writes them, for messages ("operator + does not apply ...")
+OPERATOR_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
+                    ast.Pow: "**", ast.LShift: "<<", ast.RShift: ">>", ast.BitOr: "|", ast.BitXor: "^",
+                    ast.BitAnd: "&", ast.MatMult: "@"}
 
 
 class NeedsType(InputError):
@@ -153,7 +157,7 @@ class Expressions(Declarations):
         method = getattr(self, "infer_" + type(node).__name__, None)
         if method is None:
             self.err(scope, node, f"unsupported syntax in {scope.what}: {type(node).__name__}",
-                     "see the claim-language reference in README.md")
+                     "see the claim language reference, docs/language.md")
         return method(node, scope)
 
     def infer_Constant(self, node, scope):
@@ -289,7 +293,8 @@ class Expressions(Declarations):
             if t is None:
                 self.err(scope, node, f"cannot combine {a.type} and {b.type}")
             return Op(sets[type(node.op)], (coerce(a, t), coerce(b, t)), t, span=sp)
-        self.err(scope, node, f"operator {type(node.op).__name__} does not apply to {a.type} and {b.type}")
+        self.err(scope, node, f"operator {OPERATOR_SYMBOLS.get(type(node.op), type(node.op).__name__)} does not apply "
+                              f"to {a.type} and {b.type}")
 
     def infer_Compare(self, node, scope):
         sp = scope.loc.span_of(node)

@@ -446,6 +446,7 @@ class Model:
     invariants: tuple[Invariant, ...]
     patch_text: str = ""
     deadlock: bool = False  # a reachable state with no enabled action is a violation
+    deadlock_stated: bool = False  # the claim says `deadlock:` (else a proof warns of a reachable deadlock)
     properties: tuple[Property, ...] = ()  # checked on fair lassos (liveness)
     fairness: tuple[Fairness, ...] = ()  # weak fairness assumed by the properties
     unexercised: tuple[tuple[str, str], ...] = ()  # (action or invariant, reason): coverage gaps expected

@@ -532,7 +532,7 @@ def check_case(case: Case) -> None:
 INSTANCE_SIZES = (1, 2, 3, 4)  # each sort an enum of this many members
 INSTANCE_INTS = (0, 3)  # each unbounded integer this range (free constants: each value)
 INSTANCE_STATES = 20_000  # a bigger instance is skipped (reported, never taken for agreement)
-INSTANCE_BMC_STATES = 2_000  # up to this many states, BMC on the instance runs too
+INSTANCE_BMC_STATES = 400  # up to this many states, BMC on the instance runs too
 
 
 def unbounded_matches_instances(model: Model, result: Result) -> dict[int, str]:

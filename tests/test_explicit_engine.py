@@ -26,7 +26,16 @@ SMALL = 3_000  # the evaluator interprets the IR: beyond this many states it tak
 # variants with more states than SMALL (the evaluator takes 5 to 40 s on each)
 LARGE = ["pairing-cap", "pairing-cap-and-ttl", "pairing-race", "pairing-race-negative",
          "oc-exec-approvals", "oc-ingress", "oc-ingress-bypass-ignores-any-mention",
-         "oc-ingress-control-commands-unchecked", "oc-pairing-code-unlocked"]
+         "oc-ingress-control-commands-unchecked", "oc-pairing-code-unlocked",
+         # the runtime's policies, access groups and useAccessGroups (138,240 green states), and
+         # the exec approvals file's 500 configurations of the security side
+         "oc-ingress-finding-pairing-approval-authorizes-commands",
+         "oc-ingress-finding-mention-gate-fails-open-without-detection",
+         "oc-ingress-finding-access-groups-off-authorizes-every-sender", "oc-ingress-deprecated-merge-for-unknown-policy",
+         "oc-ingress-open-dm-ignores-allowlist", "oc-ingress-store-merged-under-allowlist",
+         "oc-ingress-empty-group-allowlist-is-open", "oc-exec-policy", "oc-exec-policy-finding-invalid-value-fails-open",
+         "oc-exec-policy-finding-silent-config-runs-unasked", "oc-exec-policy-file-loosens",
+         "oc-exec-policy-wildcard-over-agent"]
 
 
 def evaluator_says(model, max_states=SMALL):

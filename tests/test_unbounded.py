@@ -136,3 +136,11 @@ def test_each_green_is_proved_for_every_size_and_each_red_has_a_witness(family):
     for red in reds:
         r = api.prove(red, coverage=False)
         assert r.violated and r.trace is not None and r.trace.length >= 1
+
+
+def test_the_real_world_ttl_is_one_of_the_values_proved():
+    """TTL fixed at OpenClaw's 3,600,000 ms (the claim proves every TTL >= 1 at once)."""
+    green, red = api.load_claims("claims/pairing-unbounded.yaml", overrides={"TTL": 3_600_000})
+    assert green.constant("TTL").value == 3_600_000
+    assert api.prove(green, coverage=False).proved
+    assert api.prove(red, coverage=False).violated

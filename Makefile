@@ -28,7 +28,8 @@ check: $(STAMP)
 # the IR and the result types (pyproject.toml lists them; the rest is checked leniently
 # and not yet clean: see the mypy count in the README)
 STRICT_TYPED := symcheck/smt/solve.py symcheck/smt/unroll.py symcheck/smt/lasso.py symcheck/smt/horn.py \
-	symcheck/engines symcheck/front/ir.py symcheck/trace.py
+	symcheck/smt/lemmas.py symcheck/engines symcheck/front/ir.py symcheck/front/overrides.py \
+	symcheck/trace.py symcheck/errors.py symcheck/report/itf.py symcheck/report/junit.py
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy --follow-imports=silent $(STRICT_TYPED)

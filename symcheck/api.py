@@ -8,7 +8,7 @@ from symcheck.front.claims import check_variants, claims_dir, load_model, load_m
 from symcheck.front.overrides import Override, command_line, from_mapping
 from symcheck.errors import InputError, suggest
 from symcheck.front.ir import Model, premises
-from symcheck.trace import UNKNOWN, Coverage, Result, Trace
+from symcheck.trace import UNKNOWN, Coverage, Engine, Result, Trace
 
 
 def load_claim(name_or_path: str, claims: str | Path | None = None, variant: str | None = None,
@@ -67,7 +67,7 @@ def parse_overrides(sets: Sequence[str] = (), constants_file: str | Path | None 
 
 
 def prove(claim: Model | str, depth: int | None = None, timeout: float | None = None, progress=None,
-          engine: str = "auto", prove_timeout: float | None = None, coverage: bool = False,
+          engine: Engine | str = Engine.AUTO, prove_timeout: float | None = None, coverage: bool = False,
           memory: int | None = None) -> Result:
     """Check a claim with bounded model checking to `depth` (default: the claim's), then,
     unless `engine` is "bmc", try to prove it for every depth ("auto": k-induction, then
@@ -89,7 +89,7 @@ def prove(claim: Model | str, depth: int | None = None, timeout: float | None = 
     return run_limited(lambda report: work(timeout, report), model, timeout, memory, progress)
 
 
-def _prove(model: Model, bound: int, timeout: float | None, progress, engine: str, prove_timeout: float | None,
+def _prove(model: Model, bound: int, timeout: float | None, progress, engine: Engine, prove_timeout: float | None,
            coverage: bool, asked: bool = False) -> Result:
     from symcheck.engines.auto import prove as run_engines
     from symcheck.report.explain import explain, explain_lasso

@@ -14,6 +14,7 @@ import click
 from symcheck.front.claims import Entry, catalog, claims_dir, load_model, load_models, resolve
 from symcheck.front.overrides import command_line as overrides_of
 from symcheck.errors import InputError
+from symcheck.options import ENGINES, claims_option, engine_options, memory_option, override_options  # noqa: F401
 from symcheck.progress import CheckProgress, ProveProgress
 from symcheck.report.artifacts import atomic_write as _atomic_write, write_artifacts
 from symcheck.report.text import (as_json, coverage_flags, coverage_note, coverage_text, depth_cell, describe,
@@ -22,8 +23,6 @@ from symcheck.report.text import (as_json, coverage_flags, coverage_note, covera
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT = 0, 1, 2
 EXIT_INTERRUPTED = 130
-# symcheck.engines.auto.ENGINES (a test keeps them equal)
-ENGINES = ("auto", "sequential", "explicit", "bmc", "lemmas", "kind", "pdr", "forall")
 
 
 def _fail(exc: InputError):
@@ -47,41 +46,6 @@ def _check_engine(models, engine: str) -> None:
 def _proof_phase(engine: str) -> str | None:
     """What the proof phase runs, for the progress line (None: no proof phase)."""
     return {"bmc": None, "auto": "portfolio", "sequential": "proof engines in turn"}.get(engine, engine)
-
-
-def engine_options(f):
-    f = click.option("--prove-timeout", type=click.FloatRange(min=0.001), default=None, metavar="SECONDS",
-                     help="Time budget for the proof phase (default 60 s); when it runs out the verdict "
-                          "stays 'holds' to the depth.")(f)
-    f = click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
-                     help="auto: the explicit-state search when the claim's reachable states are few (exact, as "
-                          "TLC), else BMC, then the proof engines as a portfolio in parallel processes (the first "
-                          "re-checked answer wins); sequential: the same one after another; explicit: the "
-                          "explicit-state search alone; bmc: bounded check only; lemmas / kind / pdr: BMC, then "
-                          "a proof for every depth by k-induction with generated lemmas / k-induction / PDR; forall: "
-                          "Houdini over ∀-lemmas (and `lemmas:`), then k-induction (claims with sorts or "
-                          "unbounded integers, docs/beyond-bounds.md).")(f)
-    return f
-
-
-claims_option = click.option("--claims", "claims", metavar="DIR", default=None,
-                             help="Claims directory (default: $SYMCHECK_CLAIMS, else ./claims, else the claims "
-                                  "installed with symcheck).")
-
-
-def override_options(f):
-    """`--set NAME=VALUE` and `--constants FILE`: constants fixed from outside the claim, as in a TLC cfg."""
-    f = click.option("--constants", "constants_file", type=click.Path(dir_okay=False), default=None, metavar="FILE",
-                     help="A YAML mapping of constant names to values, applied like --set (which wins over it).")(f)
-    f = click.option("--set", "settings", multiple=True, metavar="NAME=VALUE",
-                     help="Override a constant (repeatable; the value is YAML: --set TTL=2 --set 'Senders=[a, b]'; "
-                          "a list for a bool, integer or enum constant checks each value). Applies to every selected "
-                          "variant that has the constant, over the variant's own patch of it.")(f)
-    return f
-
-
-memory_option = click.option("--memory", type=click.IntRange(min=1), default=None, metavar="MB",
-                             help="Per-check memory limit in megabytes (verdict unknown when hit).")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -21,9 +21,6 @@ class Span:
         return Span(self.file, self.line + dline, (self.col if col is None else col) + dcol)
 
 
-NOWHERE = Span("<builtin>", 0, 0)
-
-
 class InputError(Exception):
     """Bad user input: printed as `file:line:col: error: message`, exit status 2."""
 

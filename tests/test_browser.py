@@ -56,6 +56,7 @@ def server():
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     proc = subprocess.Popen([sys.executable, "-m", "symcheck", "serve", "--port", str(port), "--workers", "2",
+                             "--time-limit", "60",  # a loaded machine: the page shows the verdicts, not the limits
                              "--claims", str(CLAIMS)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
@@ -262,6 +263,17 @@ def test_a_share_link_opens_the_same_result_in_a_new_page(server, page, browser)
     assert other.locator("#constants input[name=MaxTime]").input_value() == "2"
     shot(other, "shared")
     other.close()
+
+
+def test_an_edited_claim_is_marked_as_not_the_catalogs(server, page):
+    open_claim(page, server, "pairing-negative")
+    expect(page.locator("#pasted-note")).to_be_hidden()
+    text = (CLAIMS / "pairing.yaml").read_text()
+    page.fill("#source", text.replace("TTL: 1", "TTL: 2", 1))
+    run(page)
+    expect(page.locator("#pasted-note")).to_contain_text("run as pairing-negative")
+    page.click("#reset")
+    expect(page.locator("#pasted-note")).to_be_hidden()
 
 
 def test_a_broken_claim_shows_its_located_error(server, page):

@@ -15,7 +15,7 @@ from symcheck.cli import main
 from symcheck.engines.auto import unsupported
 from symcheck.errors import InputError
 from symcheck.explicit.evaluator import Evaluator, check_state, coverage_search, instances, successors
-from symcheck.front.ir import premise
+from symcheck.front.ir import CompKind, premise
 
 # A door that opens and closes; `alarm` can never fire and `no_intruder` talks about a
 # state (x > 5) that is never reached: the green holds, vacuously in part.
@@ -70,7 +70,7 @@ def test_premise_rules(write_claim):
     assert p["bounded"] is None and p["none"] is None
     assert p["no_intruder"] == model.invariants[1].expr.args[0]  # implies(a, b): a
     assert p["plain"] == model.invariants[2].expr.args[0].args[0]  # not a or b: a
-    assert p["guarded"].kind == "any" and p["guarded"].cond is not None  # all(... if c): any binding with c
+    assert p["guarded"].kind is CompKind.ANY and p["guarded"].cond is not None  # all(... if c): any binding with c
 
 
 def test_vacuous_invariant_and_dead_action_are_flagged(write_claim):

@@ -137,14 +137,15 @@ PIPELINE = ["errors", "trace",
             "smt.solve", "smt.unroll", "smt.lasso",
             "smt.horn", "smt.lemmas", "smt.forall",
             "limits",  # forked workers under limits: the engine portfolio's processes, and the CLI's
-            "engines.compiled", "engines.explicit", "engines.graph_liveness",
+            "engines.runtime", "engines.codegen", "engines.compiled", "engines.symmetry", "engines.explicit",
+            "engines.graph_liveness",
             "engines.bmc", "engines.kind", "engines.lemmas", "engines.quantified", "engines.pdr", "engines.matrix",
             "engines.liveness",
             "engines.vacuity", "engines.multitrace", "engines.recheck", "engines.auto",
             "report.explain", "report.text", "report.itf", "report.junit", "report.sarif", "report.artifacts",
             "report.catalog", "report.case",
             "api", "serve", "serve.share", "serve.loading", "serve.explore", "serve.views", "serve.guard", "serve.app",
-            "progress", "cli", "pytest_plugin", "__main__"]
+            "progress", "options", "cli", "pytest_plugin", "__main__"]
 Z3_USERS = ["smt.arrays", "smt.encode", "smt.expr", "smt.horn", "smt.lasso", "smt.lemmas", "smt.quantified", "smt.solve",
              "smt.symbolic", "smt.unroll"]
 

@@ -2,12 +2,14 @@
 a new opcode cannot be built by the checker and then fall through a stage unhandled."""
 import pytest
 
+from symcheck.engines import codegen
 from symcheck.explicit import evaluator
 from symcheck.front.ir import Opcode
 from symcheck.report import explain
 from symcheck.smt import expr
 
-TABLES = {"smt encoder": expr.OPERATORS, "explicit evaluator": evaluator.OPERATORS, "printer": explain.PRINTERS}
+TABLES = {"smt encoder": expr.OPERATORS, "explicit evaluator": evaluator.OPERATORS, "printer": explain.PRINTERS,
+          "explicit engine's code generator": codegen.OPERATORS}
 
 
 @pytest.mark.parametrize("stage", sorted(TABLES))

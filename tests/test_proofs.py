@@ -4,6 +4,8 @@ independent re-check (which does catch a wrong one)."""
 import dataclasses
 import json
 
+import re
+
 import pytest
 from click.testing import CliRunner
 
@@ -110,3 +112,59 @@ def test_each_number_is_reported_under_its_own_name():
     [out] = json.loads(runner.invoke(main, ["prove", "routing-isolation", "--engine", "bmc", "-k", "5",
                                             "--format", "json"]).output)["results"]
     assert (out["verdict"], out["bound"], out["k"], out["length"]) == ("holds", 5, None, None)
+
+
+# Two lamps that alternate red and green (never amber or dark), in a map of an enum:
+# PDR's invariant is about the map's enum values
+LIGHTS = """\
+claim: lights
+types:
+  Color: {enum: [red, amber, green, dark]}
+constants:
+  Lamps: {enum: [l1, l2]}
+variables:
+  status: "map[Lamps, Color]"
+  turns: 0..3
+init:
+  status: "{l: 'red' for l in Lamps}"
+  turns: 0
+actions:
+  turn:
+    params: {l: Lamps}
+    when: status[l] != 'dark' and turns < 3
+    then:
+      status: "status.put(l, 'green' if status[l] == 'red' else 'red')"
+      turns: turns + 1
+invariants:
+  lit: all(status[l] != 'dark' and status[l] != 'amber' for l in Lamps)
+"""
+
+
+def test_pdr_names_enum_members_not_their_indices(write_claim):
+    """An enum value compared with a number in Spacer's invariant is printed as the
+    members it allows; each printed line holds in every reachable state."""
+    from symcheck.engines.compiled import compile_model
+    model = symcheck.load_claim(str(write_claim(LIGHTS)))
+    r = symcheck.prove(model, depth=1, engine="pdr")
+    assert r.proved and r.engine == "pdr"
+    lines = [line for line in r.proof[1:] if not line.strip().startswith("(")]
+    assert lines and not any("#" in line for line in r.proof), r.proof
+    cm = compile_model(model)
+    seen, todo = {cm.init()}, [cm.init()]
+    while todo:
+        out: list = []
+        cm.successors(todo.pop(), out)
+        for _, nxt in out:
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    colors = {lamp: {dict(s[0])[lamp] for s in seen} for lamp in ("l1", "l2")}
+    assert colors == {"l1": {"red", "green"}, "l2": {"red", "green"}}
+    for line in lines:
+        m = re.fullmatch(r"\s*status\[(l[12])\] (==|!=|in) (.+)", line)
+        assert m, line
+        named = set(re.findall(r"'(\w+)'", m.group(3)))
+        assert named <= {"red", "amber", "green", "dark"}, line
+        lamp, op = m.group(1), m.group(2)
+        assert (colors[lamp] == named if op == "==" else not colors[lamp] & named if op == "!="
+                else colors[lamp] <= named), line

@@ -35,7 +35,7 @@ from symcheck.front.ir import Feature, Model
 from symcheck.smt.encode import Encoding
 from symcheck.smt.solve import Deadline
 from symcheck.smt.unroll import Progress
-from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Outcome
+from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Engine, Outcome, engine_named
 
 PROVE_TIMEOUT = 60.0  # seconds for the proof phase, by default (a safety net: proofs take seconds)
 # The portfolio's first engine runs alone this long: most proofs take less, and those then
@@ -95,7 +95,7 @@ PROOF_ENGINES: dict[str, ProofEngine] = {
     # claims beyond the bounds only (sorts, unbounded integers): Houdini over ∀-lemmas, then k-induction
     "forall": ProofEngine("forall", quantified.run, _forall_explain, quantified.SUPPORTS),
 }
-ENGINES = ("auto", "sequential", "explicit", "bmc", *PROOF_ENGINES)
+ENGINES = tuple(Engine)  # the one list of engine names (trace.Engine), for the CLI, the API and serve
 LABELS = {"kind": "k-induction", "kind+lemmas": "k-induction with generated lemmas", "lemmas": "k-induction with generated lemmas",
           "pdr": "PDR", "explicit": "explicit-state search", "bmc": "bounded model checking", "lasso": "lasso engine",
           "coverage": "coverage engine", "forall": "k-induction with ∀-lemmas",
@@ -153,7 +153,7 @@ def _with_notes(out: Outcome, notes: list[str]) -> Outcome:
     return out
 
 
-def prove(model: Model, depth: int, engine: str = "auto", timeout: Deadline | float | None = None,
+def prove(model: Model, depth: int, engine: str = Engine.AUTO, timeout: Deadline | float | None = None,
           prove_timeout: float | None = None, progress: Progress | None = None, asked: bool = False) -> Outcome:
     """Safety, then the liveness properties when it holds, within one deadline: `timeout`
     (seconds, or the caller's Deadline) for everything. Safety is decided by the
@@ -191,6 +191,7 @@ def _covered(model: Model, out: Outcome, depth: int, whole: Deadline, progress: 
 def _prove(model: Model, depth: int, engine: str, whole: Deadline, prove_timeout: float | None,
            progress: Progress | None) -> Outcome:
     check_engine(model, engine)
+    engine = engine_named(engine)
     first = None
     skipped = _skipped(model, ["explicit", *PROOF_ENGINES]) if engine in ("auto", "sequential") else []
     if engine == "explicit" or (engine in ("auto", "sequential") and unsupported("explicit", model) is None):
@@ -395,6 +396,7 @@ def _with_liveness(model: Model, enc: Encoding, safety: Outcome, depth: int, dea
     if not live.holds:
         return live
     if safety.proved:  # the invariants are proved; the properties only hold to the bound
+        safety.proved_invariants = tuple(i.name for i in model.invariants)
         safety.reason = (f"the invariants are proved for every depth by {safety.engine}; the properties hold "
                          f"to depth {depth} (no fair lasso of up to {depth + 1} states violates one)")
         safety.verdict, safety.bound = HOLDS, depth

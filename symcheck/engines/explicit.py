@@ -22,12 +22,13 @@ from dataclasses import dataclass
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from symcheck.engines.compiled import CompiledModel, canonicalizer, compile_model, symmetry_obstacle
+from symcheck.engines.compiled import CompiledModel, compile_model
+from symcheck.engines.symmetry import canonicalizer, symmetry_obstacle
 from symcheck.errors import ModelError
 from symcheck.front.ir import EnumT, Feature, Model, configurations
 from symcheck.front.ir import premises as premises_of
 from symcheck.front.values import leaves
-from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Coverage, Outcome, Step, Trace
+from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Coverage, Outcome, Step, Trace, Verdict
 
 if TYPE_CHECKING:  # the engine needs no solver; only the Deadline's type comes from smt
     from symcheck.smt.solve import Deadline
@@ -176,12 +177,12 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
         [i.name for i in model.invariants] + ["deadlock"]
     best: tuple[Any, ...] | None = None
     states, deepest = 0, 0
-    cm = compile_model(model)
+    compiled = compile_model(model)
     compile_time = time.perf_counter() - start
     unknown: str | None = None
     bounded = False  # some configuration's search stopped at `depth`
     for config in configurations(model):
-        cm.configure(config)
+        cm = compiled.configured(config)
         found = search(cm, model.deadlock, deadline, max_states, depth, canon)
         states += found.states
         deepest = max(deepest, found.depth)
@@ -197,15 +198,15 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
                 break
     elapsed = time.perf_counter() - start
 
-    def out(verdict: str, bound: int | None, **kw: Any) -> Outcome:
+    def out(verdict: Verdict, bound: int | None, **kw: Any) -> Outcome:
         res = Outcome(model.name, verdict, bound, model.expect, engine="explicit", states=states, **kw)
         res.timings = {"encode": compile_time, "solve": elapsed - compile_time}
         return res
 
     if best is not None:
         _, found, config = best
+        cm = compiled.configured(config)
         if canon is not None:
-            cm.configure(config)
             found = _concrete(cm, found, canon)
         trace = to_trace(model, cm, found.path)
         return out(VIOLATED, None, invariant=found.check, trace=trace, length=found.depth,
@@ -284,7 +285,7 @@ def coverage(model: Model, depth: int, deadline: Deadline | None = None, max_sta
     steps through well-typed states (invariants not checked), breadth first; with
     symbolic constants, the first over every configuration. None when the state cap or
     the deadline is met (the SMT coverage engine then answers)."""
-    cm = compile_model(model)
+    compiled = compile_model(model)
     names = list(premises_of(model))
     actions: dict[str, int | None] = {a.name: None for a in model.actions}
     reached: dict[str, int | None] = dict.fromkeys(names)
@@ -293,7 +294,7 @@ def coverage(model: Model, depth: int, deadline: Deadline | None = None, max_sta
     gc.disable()
     try:
         for config in configurations(model):
-            cm.configure(config)
+            cm = compiled.configured(config)
             try:
                 level = [cm.init()]
             except ModelError:

@@ -27,10 +27,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from symcheck.engines.compiled import CompiledModel, Compiler, compile_model
+from symcheck.engines.codegen import Compiler
+from symcheck.engines.compiled import CompiledModel, compile_model
 from symcheck.front.actions import fair_groups
 from symcheck.front.ir import Feature, Model, Property, configurations
-from symcheck.trace import PROVED, STUTTER, UNKNOWN, VIOLATED, Outcome, Step, Trace
+from symcheck.trace import PROVED, STUTTER, UNKNOWN, VIOLATED, Outcome, Step, Trace, Verdict
 
 SUPPORTS: frozenset[Feature] = frozenset()  # finite types only: it enumerates every state
 
@@ -90,7 +91,7 @@ def predicates(model: Model) -> tuple[Callable[[dict[str, Any]], None], list[Cal
     """Each property's predicates (P, then Q for leads_to) compiled to functions of a
     state tuple (ill formed: False), and the function fixing the symbolic constants."""
     c = Compiler(model)
-    lines = [c.configure_source()]
+    lines: list[str] = []
     count = 0
     for prop in model.properties:
         for arg in prop.args:
@@ -99,7 +100,10 @@ def predicates(model: Model) -> tuple[Callable[[dict[str, Any]], None], list[Cal
             count += 1
     namespace = c.namespace
     exec(compile("\n".join(lines) + "\n", f"<properties of {model.name}>", "exec"), namespace)  # noqa: S102 - from the IR
-    return namespace["configure"], [namespace[f"pred{i}"] for i in range(count)]
+
+    def configure(values: dict[str, Any]) -> None:  # the predicates' own namespace: the symbolic constants
+        namespace.update({generated: values[name] for name, generated in c.symbolic.items()})
+    return configure, [namespace[f"pred{i}"] for i in range(count)]
 
 
 def groups_of(model: Model, insts: tuple[Any, ...]) -> list[Group]:
@@ -400,7 +404,8 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
     shortest lasso (the shortest over configurations, then the first property); unknown
     at the state cap or the deadline. The invariants are not checked here."""
     start = time.perf_counter()
-    cm = compile_model(model)
+    compiled = compile_model(model)
+    cm = compiled
     configure, preds = predicates(model)
     groups = groups_of(model, cm.insts)
     props = [p for p in model.properties if only is None or p.name == only]
@@ -412,14 +417,14 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
     best: tuple[Any, ...] | None = None
     exact_all = True
 
-    def out(verdict: str, **kw: Any) -> Outcome:
+    def out(verdict: Verdict, **kw: Any) -> Outcome:
         res = Outcome(model.name, verdict, None if verdict == VIOLATED else 0, model.expect, engine="explicit",
                       states=states, **kw)
         res.timings = {"encode": 0.0, "solve": time.perf_counter() - start}
         return res
 
     for config in configurations(model):
-        cm.configure(config)
+        cm = compiled.configured(config)
         configure(config)
         try:
             graph = explore(cm, deadline, max_states)
@@ -440,7 +445,7 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
             return out(UNKNOWN, reason=f"{deadline.timeout_text()} while deciding the properties")
     if best is not None:
         path, loop_start, name, config, graph = best
-        trace = _lasso_trace(model, cm, graph, path)
+        trace = _lasso_trace(model, compiled.configured(config), graph, path)
         res = out(VIOLATED, invariant=name, trace=trace, loop_start=loop_start, length=trace.length,
                   config=config or None)
         if not exact_all:

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from symcheck.errors import ModelError
-from symcheck.front.ir import (Comp, DefCall, Expr, Feature, Lit, MapT, Model, Op, Opcode, Ref, SetT, Type, configurations,
-                               premises, with_constants)
+from symcheck.front.ir import (Comp, CompKind, DefCall, Expr, Feature, GenKind, Lit, MapT, Model, Op, Opcode, Ref, SetT,
+                               Type, configurations, premises, with_constants)
 from symcheck.front.actions import instances
 from symcheck.front.values import contains, domain, domain_size, map_get, map_put, render, sort_key
 
@@ -54,12 +54,12 @@ class Evaluator:
         return rec(0, env)
 
     def gen_values(self, g, state, env):
-        if g.kind == "set":
+        if g.kind is GenKind.SET:
             s = self.evaluate(g.source, state, env)
             if domain_size(g.elem) is None:  # a decoded set over a sort (explaining an SMT trace)
                 return sorted(s, key=lambda v: sort_key(v, g.elem))
             return [v for v in domain(g.elem) if v in s]
-        if g.kind == "seq":
+        if g.kind is GenKind.SEQ:
             return list(self.evaluate(g.source, state, env))
         lo, hi = g.source
         if g.limit is not None:
@@ -70,29 +70,29 @@ class Evaluator:
         k = e.kind
         matches = (b for b in self.bindings(e.gens, state, env)
                    if e.cond is None or self.evaluate(e.cond, state, b))
-        if k == "all":
+        if k is CompKind.ALL:
             return all(self.evaluate(e.elt, state, b) for b in matches)
-        if k == "any":
+        if k is CompKind.ANY:
             return any(self.evaluate(e.elt, state, b) for b in matches)
-        if k == "sum":
+        if k is CompKind.SUM:
             return sum(self.evaluate(e.elt, state, b) for b in matches)
-        if k in ("min", "max"):
+        if k in (CompKind.MIN, CompKind.MAX):
             vals = [self.evaluate(e.elt, state, b) for b in matches]
             if not vals:
                 raise ModelError(f"{k} over no values", e.span)
-            return min(vals) if k == "min" else max(vals)
-        if k == "choose":
+            return min(vals) if k is CompKind.MIN else max(vals)
+        if k is CompKind.CHOOSE:
             for b in matches:
                 return self.evaluate(e.elt, state, b)
             raise ModelError("choose found no value satisfying the condition", e.span)
-        if k == "set":
+        if k is CompKind.SET:
             out = []
             for b in matches:
                 v = self.evaluate(e.elt, state, b)
                 check_elem(v, e.type.elem, e)
                 out.append(v)
             return frozenset(out)
-        if k == "map":
+        if k is CompKind.MAP:
             g = e.gens[0]
             return tuple((b[g.name], self.evaluate(e.elt, state, b)) for b in matches)
         raise TypeError(f"unhandled comprehension {k!r}")

@@ -4,17 +4,19 @@ trace names the same instance whichever engine found it."""
 from __future__ import annotations
 
 import itertools
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from symcheck.front.ir import Model
+from symcheck.front.ir import Action, Model
 from symcheck.front.values import domain, domain_size, render
 
+Instance = tuple[Action, dict[str, Any]]  # an action and its parameter values
 
-def instances(model: Model):
+
+def instances(model: Model) -> list[Instance]:
     """Every (action, parameter values) pair, in declaration and domain order. A parameter
     of unbounded type (a sort, an int without a range) is None: one instance whose value
     the SMT encoding chooses afresh at every step."""
-    out = []
+    out: list[Instance] = []
     for a in model.actions:
         names = [p for p, _ in a.params]
         for combo in itertools.product(*(domain(t) if domain_size(t) is not None else [None] for _, t in a.params)):

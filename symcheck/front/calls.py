@@ -7,8 +7,8 @@ import ast
 
 from symcheck.front.declarations import MAX_ELEMS, MAX_SEQ
 from symcheck.front.expressions import Expressions, NeedsType, Scope, coerce
-from symcheck.front.ir import (BOOL, INT, Comp, DefCall, Expr, Gen, IntT, Lit, MapT, Op, Opcode, RecordT, Ref, SeqT,
-                               SetT, Type)
+from symcheck.front.ir import (BOOL, INT, Comp, CompKind, DefCall, Expr, Gen, GenKind, IntT, Lit, MapT, Op, Opcode,
+                               RecordT, Ref, RefKind, SeqT, SetT, Type)
 from symcheck.errors import suggest
 from symcheck.front.source import parse_expr
 from symcheck.front.values import MAX_DOMAIN, check_finite, domain, domain_size
@@ -43,7 +43,7 @@ class Calls(Expressions):
         if fn in ("all", "any", "sum", "choose") or (fn in ("min", "max") and gen is not None):
             if gen is None:
                 self.err(scope, node, f"{fn}() takes a generator: {fn}(... for x in S)")
-            return self.comprehension(gen, fn, scope)
+            return self.comprehension(gen, CompKind(fn), scope)
         if fn in ("min", "max"):
             if len(args) == 1:
                 s = self.infer(args[0], scope)
@@ -173,7 +173,7 @@ class Calls(Expressions):
 
     # ------------------------------------------------------------ comprehensions
 
-    def comprehension(self, node, kind: str, scope: Scope, elem_type: Type | None = None) -> Expr:
+    def comprehension(self, node, kind: CompKind, scope: Scope, elem_type: Type | None = None) -> Expr:
         sp = scope.loc.span_of(node)
         gens = []
         inner = scope
@@ -189,24 +189,24 @@ class Calls(Expressions):
             inner = inner.with_locals({name: gen.elem})
             for cond in g.ifs:
                 conds.append(self.check(cond, BOOL, inner))
-        unbounded = [g for g in gens if g.kind == "set" and domain_size(g.elem) is None]
-        if unbounded and kind not in ("all", "any", "set", "map"):
+        unbounded = [g for g in gens if g.kind is GenKind.SET and domain_size(g.elem) is None]
+        if unbounded and kind not in (CompKind.ALL, CompKind.ANY, CompKind.SET, CompKind.MAP):
             self.err(scope, node, f"{kind}(...) over {unbounded[0].source.type}: a set over an unbounded type "
                                   "(a sort, an int without a range) is quantified over, not enumerated",
                      "use all/any, or keep a count in a variable")
         cond = None
         if conds:
             cond = conds[0] if len(conds) == 1 else Op(Opcode.AND, tuple(conds), BOOL)
-        if kind in ("all", "any"):
+        if kind in (CompKind.ALL, CompKind.ANY):
             elt = self.check(node.elt, BOOL, inner)
             return Comp(kind, tuple(gens), cond, elt, BOOL, span=sp)
-        if kind in ("sum", "min", "max"):
+        if kind in (CompKind.SUM, CompKind.MIN, CompKind.MAX):
             elt = self.check(node.elt, INT, inner)
             return Comp(kind, tuple(gens), cond, elt, INT, span=sp)
-        if kind == "choose":
+        if kind is CompKind.CHOOSE:
             elt = self.infer(node.elt, inner)
             return Comp(kind, tuple(gens), cond, elt, elt.type, span=sp)
-        if kind == "set":
+        if kind is CompKind.SET:
             elt = self.check(node.elt, elem_type, inner) if elem_type else self.infer(node.elt, inner)
             et = elem_type or elt.type
             if isinstance(et, IntT) and not et.bounded:
@@ -215,7 +215,7 @@ class Calls(Expressions):
             if domain_size(et) is not None:  # else a filter of a set over a sort (a Z3 lambda)
                 check_finite(et, sp, "set comprehension", MAX_ELEMS)
             return Comp(kind, tuple(gens), cond, coerce(elt, et), SetT(et), span=sp)
-        if kind == "map":
+        if kind is CompKind.MAP:
             keyed_by_binding = isinstance(node.key, ast.Name) and node.key.id == gens[0].name if gens else False
             if len(gens) != 1 or cond is not None or not keyed_by_binding or not self._whole_domain(gens[0]):
                 self.err(scope, node, "a map is built as {k: value for k in K}, "
@@ -229,20 +229,20 @@ class Calls(Expressions):
         """Does the generator meet every value of its element type, whatever the state
         (a map built over it has all its keys)? A whole enum or constant set, a set
         literal of constants such as {1, 2}, or a range with constant bounds."""
-        if g.kind == "range":
+        if g.kind is GenKind.RANGE:
             lo, hi = g.source
             return g.limit is None and hi > lo
         if domain_size(g.elem) is None:  # over a sort: its universe constant
-            return g.kind == "set" and isinstance(g.source, Ref) and g.source.kind == "const" and \
+            return g.kind is GenKind.SET and isinstance(g.source, Ref) and g.source.kind is RefKind.CONST and \
                 self.consts[g.source.name].free
-        if g.kind != "set":
+        if g.kind is not GenKind.SET:
             return False
         src = g.source
-        if isinstance(src, Lit) or isinstance(src, Ref) and src.kind == "const":
+        if isinstance(src, Lit) or isinstance(src, Ref) and src.kind is RefKind.CONST:
             value = src.value if isinstance(src, Lit) else self.consts[src.name].value
         elif isinstance(src, Op) and src.op is Opcode.SET_LITERAL:
             items = [a.args[0] if isinstance(a, Op) and a.op is Opcode.COERCE else a for a in src.args]
-            if not all(isinstance(a, Lit) or isinstance(a, Ref) and a.kind == "const" for a in items):
+            if not all(isinstance(a, Lit) or isinstance(a, Ref) and a.kind is RefKind.CONST for a in items):
                 return False
             value = frozenset(a.value if isinstance(a, Lit) else self.consts[a.name].value for a in items)
         else:
@@ -250,7 +250,7 @@ class Calls(Expressions):
         return value == frozenset(domain(g.elem))
 
     def _int_bound(self, elt, gens, scope, node) -> Type:
-        if isinstance(elt, Ref) and elt.kind == "local":
+        if isinstance(elt, Ref) and elt.kind is RefKind.LOCAL:
             for g in gens:
                 if g.name == elt.name and isinstance(g.elem, IntT) and g.elem.bounded:
                     return g.elem
@@ -280,21 +280,21 @@ class Calls(Expressions):
             if hi - lo > MAX_DOMAIN:
                 self.err(scope, it, f"range() has more than {MAX_DOMAIN} values")
             t = IntT(lo, max(lo, hi - 1)) if hi > lo else IntT(lo, lo)
-            return Gen(name, "range", (lo, hi), t, limit)
+            return Gen(name, GenKind.RANGE, (lo, hi), t, limit)
         src = self.infer(it, scope)
         if isinstance(src.type, SetT):
             self.check_storable(src.type.elem, scope.loc.span_of(it), "quantified set")
             if domain_size(src.type.elem) is not None:  # else a quantifier of the SMT engines
                 check_finite(src.type.elem, scope.loc.span_of(it), "quantified set", MAX_DOMAIN)
-            return Gen(name, "set", src, src.type.elem)
+            return Gen(name, GenKind.SET, src, src.type.elem)
         if isinstance(src.type, SeqT):
-            return Gen(name, "seq", src, src.type.elem)
+            return Gen(name, GenKind.SEQ, src, src.type.elem)
         self.err(scope, it, f"cannot iterate over {src.type}; use a set, a sequence or range()")
 
     def _symbolic_in(self, e) -> str | None:
         """The first symbolic constant an expression reads, if any."""
         if isinstance(e, Ref):
-            return e.name if e.kind == "const" and self.consts[e.name].symbolic else None
+            return e.name if e.kind is RefKind.CONST and self.consts[e.name].symbolic else None
         parts = list(e.args) + [e.body] if isinstance(e, DefCall) else list(e.args) if isinstance(e, Op) else []
         for p in parts:
             found = self._symbolic_in(p)
@@ -311,7 +311,7 @@ class Calls(Expressions):
     def _fold(self, e):
         if isinstance(e, Lit) and isinstance(e.value, int):
             return e.value
-        if isinstance(e, Ref) and e.kind == "const":
+        if isinstance(e, Ref) and e.kind is RefKind.CONST:
             return self.consts[e.name].value
         if isinstance(e, Op) and e.op in (Opcode.ADD, Opcode.SUBTRACT, Opcode.MULTIPLY):
             a, b = self._fold(e.args[0]), self._fold(e.args[1])

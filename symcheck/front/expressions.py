@@ -8,8 +8,8 @@ from typing import NoReturn
 
 from symcheck.errors import InputError, suggest
 from symcheck.front.declarations import Declarations
-from symcheck.front.ir import (BOOL, INT, EnumT, Expr, IntT, Lit, MapT, Op, Opcode, RecordT, Ref, SeqT, SetT, TupleT,
-                               Type)
+from symcheck.front.ir import (BOOL, INT, CompKind, EnumT, Expr, IntT, Lit, MapT, Op, Opcode, RecordT, Ref, RefKind, SeqT,
+                               SetT, TupleT, Type)
 from symcheck.front.source import Located
 
 _COMPARISONS = {ast.Eq: Opcode.EQUAL, ast.NotEq: Opcode.NOT_EQUAL, ast.Lt: Opcode.LESS, ast.LtE: Opcode.LESS_EQUAL,
@@ -125,9 +125,9 @@ class Expressions(Declarations):
                 self.err(scope, node, f"the branches have different types: {a.type} and {b.type}")
             return Op(Opcode.IF, (cond, coerce(a, t), coerce(b, t)), t, span=sp)
         if isinstance(node, ast.SetComp) and isinstance(expected, SetT):
-            return self.comprehension(node, "set", scope, elem_type=expected.elem)
+            return self.comprehension(node, CompKind.SET, scope, elem_type=expected.elem)
         if isinstance(node, ast.DictComp) and isinstance(expected, MapT):
-            e = self.comprehension(node, "map", scope, elem_type=expected.val)
+            e = self.comprehension(node, CompKind.MAP, scope, elem_type=expected.val)
             if not assignable(e.type, expected):
                 self.err(scope, node, f"type mismatch in {scope.what}: expected {expected}, found {e.type}")
             return e
@@ -181,17 +181,17 @@ class Expressions(Declarations):
         sp = scope.loc.span_of(node)
         name = node.id
         if name in scope.locals:
-            return Ref("local", name, scope.locals[name], sp)
+            return Ref(RefKind.LOCAL, name, scope.locals[name], sp)
         if name in self.variables:
             if not scope.state:
                 self.err(scope, node, f"{scope.what} cannot use the variable {name!r}: "
                                       "initial values may use constants only")
-            return Ref("var", name, self.variables[name], sp)
+            return Ref(RefKind.VAR, name, self.variables[name], sp)
         if name in self.defs:
             return self.def_call(name, [], node, scope)
         if name in self.const_nodes:
             c = self.constant(name)
-            return Ref("const", name, c.type, sp)
+            return Ref(RefKind.CONST, name, c.type, sp)
         if name in self.type_nodes:
             t = self.type_named(name, sp)
             if isinstance(t, EnumT):
@@ -370,10 +370,10 @@ class Expressions(Declarations):
         return Op(Opcode.TUPLE, items, TupleT(tuple(i.type for i in items)), span=scope.loc.span_of(node))
 
     def infer_SetComp(self, node, scope):
-        return self.comprehension(node, "set", scope)
+        return self.comprehension(node, CompKind.SET, scope)
 
     def infer_DictComp(self, node, scope):
-        return self.comprehension(node, "map", scope)
+        return self.comprehension(node, CompKind.MAP, scope)
 
     def infer_GeneratorExp(self, node, scope):
         self.err(scope, node, "a generator needs all(...), any(...), sum(...), min(...), max(...) or choose(...)")
@@ -382,7 +382,7 @@ class Expressions(Declarations):
         self.err(scope, node, "list comprehensions are not supported; use a set comprehension {...}")
 
     # implemented by calls.Calls
-    def comprehension(self, node, kind: str, scope: Scope, elem_type: Type | None = None) -> Expr:
+    def comprehension(self, node, kind: CompKind, scope: Scope, elem_type: Type | None = None) -> Expr:
         raise NotImplementedError
 
     def def_call(self, name, args, node, scope) -> Expr:

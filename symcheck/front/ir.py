@@ -179,10 +179,20 @@ class Lit(Expr):
     span: Span | None = field(default=None, compare=False)
 
 
+class RefKind(enum.Enum):
+    """What a name refers to."""
+    VAR = "var"  # a state variable
+    CONST = "const"  # a constant
+    LOCAL = "local"  # a bound name (generator, action parameter, definition parameter)
+
+    def __str__(self) -> str:
+        return self.value
+
+
 @dataclass(frozen=True)
 class Ref(Expr):
-    """A name: kind is 'var' (state variable), 'const' (constant) or 'local' (bound)."""
-    kind: str
+    """A name: a state variable, a constant or a bound local (`kind`)."""
+    kind: RefKind
     name: str
     type: Type
     span: Span | None = field(default=None, compare=False)
@@ -190,9 +200,9 @@ class Ref(Expr):
     def value_in(self, state: Mapping[str, Any], env: Mapping[str, Any], consts: Mapping[str, Any]) -> Any:
         """What the name stands for: a bound local, a state variable or a constant (the
         mappings hold concrete or symbolic values alike)."""
-        if self.kind == "local":
+        if self.kind is RefKind.LOCAL:
             return env[self.name]
-        if self.kind == "var":
+        if self.kind is RefKind.VAR:
             return state[self.name]
         return consts[self.name]
 
@@ -260,22 +270,46 @@ class Op(Expr):
     span: Span | None = field(default=None, compare=False)
 
 
+class GenKind(enum.Enum):
+    """What a generator ranges over."""
+    SET = "set"  # the elements of a set value, in domain order
+    SEQ = "seq"  # the items of a sequence, in order
+    RANGE = "range"  # concrete integers lo..hi-1, optionally cut by a symbolic bound `limit`
+
+    def __str__(self) -> str:
+        return self.value
+
+
 @dataclass(frozen=True)
 class Gen:
-    """`for name in source`: source kind 'set' (a set value), 'seq' (items of a sequence),
-    or 'range' (concrete ints lo..hi-1, optionally cut by a symbolic bound `limit`)."""
+    """`for name in source`: over a set, a sequence's items or a range (`kind`)."""
     name: str
-    kind: str
+    kind: GenKind
     source: Any  # Expr for set/seq; (lo, hi) for range
     elem: Type
     limit: Any = None  # Expr | None: range only, i < limit
 
 
+class CompKind(enum.Enum):
+    """What a comprehension computes from its bindings; the value is its spelling in claims."""
+    ALL = "all"  # every selected binding makes `elt` true
+    ANY = "any"  # some selected binding does
+    SUM = "sum"  # the sum of `elt` over the selected bindings
+    MIN = "min"  # the least `elt` (no binding: an ill-formed operation)
+    MAX = "max"
+    CHOOSE = "choose"  # `elt` at the first selected binding, in domain order
+    SET = "set"  # the set of `elt` over the selected bindings
+    MAP = "map"  # key -> `elt` for every binding of the one generator
+
+    def __str__(self) -> str:
+        return self.value
+
+
 @dataclass(frozen=True)
 class Comp(Expr):
-    """A comprehension over finite domains: kind all | any | set | map | sum | min |
-    max | choose | count. `key` is the map key expression (map only)."""
-    kind: str
+    """A comprehension over finite domains (`kind`). `key` is the map key expression
+    (map only)."""
+    kind: CompKind
     gens: tuple[Gen, ...]
     cond: Expr | None
     elt: Expr
@@ -485,9 +519,9 @@ def premise(e: Expr) -> Expr | None:
         if not negated or not plain:
             return None
         return _conj([*negated, premise(plain[0]) if len(plain) == 1 else None])
-    if isinstance(e, Comp) and e.kind == "all" and e.elt is not None:
+    if isinstance(e, Comp) and e.kind is CompKind.ALL and e.elt is not None:
         body = premise(e.elt)
-        return Comp("any", e.gens, e.cond, body if body is not None else Lit(True, BOOL), BOOL, span=e.span)
+        return Comp(CompKind.ANY, e.gens, e.cond, body if body is not None else Lit(True, BOOL), BOOL, span=e.span)
     return None
 
 

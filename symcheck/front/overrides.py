@@ -7,7 +7,7 @@ An override applies to the variant as patched: it wins over the claim's value an
 a variant's patch of it (the result records which one it replaced)."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +49,7 @@ def parse_set(text: str) -> Override:
     return Override(name, _relocate(node, flag), flag, f"--set {name}={value.strip()}")
 
 
-def parse_sets(texts) -> dict[str, Override]:
+def parse_sets(texts: Iterable[str]) -> dict[str, Override]:
     """Every `--set`, by name; a later one for the same name wins."""
     out: dict[str, Override] = {}
     for text in texts:
@@ -71,7 +71,7 @@ def load_constants_file(path: str | Path) -> dict[str, Override]:
     return out
 
 
-def command_line(sets=(), constants_file: str | Path | None = None) -> dict[str, Override]:
+def command_line(sets: Iterable[str] = (), constants_file: str | Path | None = None) -> dict[str, Override]:
     """The overrides of `--constants FILE` and `--set`; `--set` wins over the file."""
     out = load_constants_file(constants_file) if constants_file else {}
     out.update(parse_sets(sets))

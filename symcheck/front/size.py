@@ -3,7 +3,7 @@ encoding would be too large to build, naming the part that makes it so."""
 from __future__ import annotations
 
 from symcheck.errors import InputError, Span
-from symcheck.front.ir import Comp, DefCall, Expr, Gen, Lit, MapT, Model, Op, RecordT, Ref, SeqT, SetT, TupleT, Type
+from symcheck.front.ir import Comp, DefCall, Expr, Gen, GenKind, Lit, MapT, Model, Op, RecordT, Ref, SeqT, SetT, TupleT, Type
 from symcheck.front.values import domain_size
 
 MAX_TERMS = 1 << 22  # encoded terms of a whole model: bounds encoding time (about a minute) and memory
@@ -31,9 +31,9 @@ def value_width(t: Type) -> int:
 
 
 def _bindings(g: Gen) -> int:
-    if g.kind == "range":
+    if g.kind is GenKind.RANGE:
         return _capped(g.source[1] - g.source[0])
-    if g.kind == "seq":
+    if g.kind is GenKind.SEQ:
         return _capped(g.source.type.maxlen)
     return _capped(domain_size(g.elem))
 

@@ -7,7 +7,7 @@ from symcheck.errors import ModelError
 from symcheck.explicit.evaluator import Evaluator
 from collections.abc import Callable
 
-from symcheck.front.ir import BoolT, Comp, DefCall, Expr, Lit, Model, Op, Opcode, Ref, with_constants
+from symcheck.front.ir import BoolT, Comp, CompKind, DefCall, Expr, GenKind, Lit, Model, Op, Opcode, Ref, with_constants
 from symcheck.front.unbounded import universes
 from symcheck.trace import Result
 from symcheck.front.values import render
@@ -23,9 +23,9 @@ def pretty(e: Expr) -> str:
     if isinstance(e, Comp):
         gens = " ".join(f"for {g.name} in {_gen_src(g)}" for g in e.gens)
         cond = f" if {pretty(e.cond)}" if e.cond is not None else ""
-        if e.kind == "set":
+        if e.kind is CompKind.SET:
             return "{" + f"{pretty(e.elt)} {gens}{cond}" + "}"
-        if e.kind == "map":
+        if e.kind is CompKind.MAP:
             return "{" + f"{e.gens[0].name}: {pretty(e.elt)} {gens}" + "}"
         return f"{e.kind}({pretty(e.elt)} {gens}{cond})"
     if isinstance(e, Op):
@@ -34,7 +34,7 @@ def pretty(e: Expr) -> str:
 
 
 def _gen_src(g) -> str:
-    if g.kind == "range":
+    if g.kind is GenKind.RANGE:
         lo, hi = g.source
         end = pretty(g.limit) if g.limit is not None else str(hi)
         return f"range({end})" if lo == 0 else f"range({lo}, {end})"
@@ -111,8 +111,8 @@ class Explainer:
             else:
                 self.show(e, env, depth)
             return
-        if isinstance(e, Comp) and e.kind in ("all", "any"):
-            witness = (e.kind == "all") != want  # all-false / any-true: one binding decides
+        if isinstance(e, Comp) and e.kind in (CompKind.ALL, CompKind.ANY):
+            witness = (e.kind is CompKind.ALL) != want  # all-false / any-true: one binding decides
             if witness:
                 for b in self.ev.bindings(e.gens, self.state, env):
                     if e.cond is not None and self.value(e.cond, b) is not True:
@@ -122,7 +122,7 @@ class Explainer:
                         self.lines.append((depth, ("counterexample: " if not want else "witness: ") + names))
                         return self.why(e.elt, b, want, depth + 1, budget)
                 return
-            what = "no binding satisfies" if e.kind == "any" else "every binding satisfies"
+            what = "no binding satisfies" if e.kind is CompKind.ANY else "every binding satisfies"
             gens = ", ".join(f"{g.name} in {_gen_src(g)}" for g in e.gens)
             bindings = [b for b in self.ev.bindings(e.gens, self.state, env)
                         if e.cond is None or self.value(e.cond, b) is True]

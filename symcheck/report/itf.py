@@ -9,7 +9,7 @@ records as objects and sequences as arrays. The action (with its parameters) tha
 a state is in that state's `#meta`, which the format leaves free."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from symcheck.front.ir import BoolT, EnumT, IntT, MapT, Model, RecordT, SeqT, SetT, TupleT, Type
 from symcheck.front.values import sort_key
@@ -40,7 +40,7 @@ def itf_value(v: Any, t: Type) -> Any:
     raise TypeError(f"no ITF encoding for {t!r}")
 
 
-def itf_trace(model: Model, r: Result, trace: Trace | None = None, index: int | None = None) -> dict:
+def itf_trace(model: Model, r: Result, trace: Trace | None = None, index: int | None = None) -> dict[str, Any]:
     """The ITF document of a result's counterexample (or of `trace`). `index` numbers
     the counterexample among several of one variant (`--max-traces`)."""
     trace = trace if trace is not None else r.trace
@@ -77,14 +77,14 @@ def itf_trace(model: Model, r: Result, trace: Trace | None = None, index: int | 
         state_meta: dict[str, Any] = {"index": i}
         if step.action is not None:
             state_meta["action"] = step.action
-            state_meta["params"] = {p: itf_value(v, t) for p, v, t in step.params}
+            state_meta["params"] = {p: itf_value(v, cast(Type, t)) for p, v, t in step.params}
         states.append({"#meta": state_meta, **{n: itf_value(step.state[n], t) for n, t in types.items()}})
     doc: dict[str, Any] = {"#meta": meta, "vars": list(types), "states": states}
     if r.loop_start is not None:
         doc["loop"] = r.loop_start
         back = trace.steps[-1]  # the step from the last state back to `loop` (or stuttering)
         states[-1]["#meta"]["loops_back_by"] = {"action": back.action,
-                                                "params": {p: itf_value(v, t) for p, v, t in back.params}}
+                                                "params": {p: itf_value(v, cast(Type, t)) for p, v, t in back.params}}
     return doc
 
 

@@ -11,7 +11,7 @@ from symcheck.report.text import constant_text, headline, text
 from symcheck.trace import Result
 
 
-def junit_xml(results: list, suite: str = "symcheck") -> str:
+def junit_xml(results: list[tuple[Model, Result, float]], suite: str = "symcheck") -> str:
     """results: (model, result, seconds) triples, as `symcheck check` collects them."""
     failures = sum(1 for _, r, _ in results if not r.as_expected)
     total = sum(secs for _, _, secs in results)

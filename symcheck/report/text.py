@@ -289,16 +289,16 @@ def depth_cell(r: Result) -> str:
 def bounded_names(r: Result, model: Model) -> tuple[list, list]:
     """(bounded, proved): the invariants and properties of a green that holds only to
     the bound, and those proved for every depth. The lasso engine never proves a
-    property; a `kind+lasso`, `pdr+lasso` or `explicit+lasso` result has its invariants proved."""
+    property; a liveness green whose safety part is proved names its invariants in
+    `proved_invariants`."""
     invariants = [i.name for i in model.invariants]
     properties = [p.name for p in model.properties]
     if r.verdict == PROVED:
         return [], invariants + properties
     if r.verdict != HOLDS:
         return [], []
-    if r.engine.split("+")[0] in ("kind", "pdr", "explicit"):
-        return properties, invariants
-    return invariants + properties, []
+    proved = [i for i in invariants if i in r.proved_invariants]
+    return [i for i in invariants if i not in proved] + properties, proved
 
 
 def proof_flags(r: Result, model: Model) -> dict:

@@ -49,12 +49,11 @@ from symcheck.front.ir import Model
 from symcheck.serve import guard, loading, share, views
 from symcheck.serve.guard import CSP, SECURITY_HEADERS  # noqa: F401 - CSP: the policy, for the tests
 from symcheck.serve.views import MAX_DEPTH
-from symcheck.trace import HOLDS, UNKNOWN, Result
+from symcheck.trace import HOLDS, UNKNOWN, Engine, Result
 
 STATIC = Path(__file__).with_name("static")
 MAX_BODY = 64 * 1024
 LOAD_SECONDS = 5.0  # at least this long to load a claim (its own worker) before the run's time limit starts
-ENGINES = ("auto", "bmc", "kind", "pdr")
 WAIT_SECONDS = 5.0  # how long a request waits for a check slot before 503
 CACHED_RESULTS = 256  # results of catalog claims kept (they cannot change while the server runs)
 log = logging.getLogger("symcheck.serve")
@@ -270,7 +269,7 @@ class RunRequest:
     text: str | None
     overrides: dict
     depth: int | None
-    engine: str
+    engine: Engine
 
 
 def run_request(body: dict) -> RunRequest:
@@ -291,10 +290,10 @@ def run_request(body: dict) -> RunRequest:
     if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or not 0 <= depth <= MAX_DEPTH):
         raise InputError(None, f"depth must be a whole number from 0 to {MAX_DEPTH}",
                          "this server checks small bounded instances; run symcheck locally for deeper ones")
-    engine = body.get("engine") or "auto"
-    if engine not in ENGINES:
-        raise InputError(None, f"unknown engine {str(engine)[:20]!r}", "one of " + ", ".join(ENGINES))
-    return RunRequest(claim or "", variant, text, overrides, depth, engine)
+    engine = body.get("engine") or Engine.AUTO
+    if not isinstance(engine, str) or engine not in set(Engine):
+        raise InputError(None, f"unknown engine {str(engine)[:20]!r}", "one of " + ", ".join(Engine))
+    return RunRequest(claim or "", variant, text, overrides, depth, Engine(engine))
 
 
 def limited(settings: Settings, req: RunRequest, work, what: str, seconds: float | None = None,

@@ -12,7 +12,7 @@ from symcheck.front.ir import Expr, Feature, Model, SetT, SortT
 from symcheck.smt.arrays import arrayed
 from symcheck.smt.capacity import capacities
 from symcheck.smt.expr import Context
-from symcheck.smt.symbolic import (decode, eq, fresh, labels, leaves, lift, member, type_ok, universe,
+from symcheck.smt.symbolic import (decode, eq, fresh, labels, leaf_enums, leaves, lift, member, type_ok, universe,
                                    well_shaped)
 
 _LAST: list = []  # [(model, its Encoding)], see Encoding.of
@@ -200,6 +200,11 @@ class Encoding:
     def leaf_labels(self) -> list:
         """Readable names for `leaves("cur")`, in model terms (`now`, `"a" in pending`)."""
         return [lbl for n, _ in self.model.variables for lbl in labels(n, self.room[n])]
+
+    def leaf_enums(self) -> list:
+        """For `leaf_labels() + const_labels()`: each enum leaf's type, else None."""
+        return ([x for n, _ in self.model.variables for x in leaf_enums(self.room[n])]
+                + [x for c in self.symbolic for x in leaf_enums(c.type)])
 
     # -- symbolic constants
     def config_constraint(self):

@@ -9,7 +9,7 @@ from typing import Any
 
 import z3
 
-from symcheck.front.ir import Comp, DefCall, Expr, Lit, Model, Op, Opcode, Ref, SetT, TupleT
+from symcheck.front.ir import Comp, CompKind, DefCall, Expr, GenKind, Lit, Model, Op, Opcode, Ref, SetT, TupleT
 from symcheck.front.values import domain
 from symcheck.smt import quantified
 from symcheck.smt.symbolic import (SMap, SSeq, SSet, STup, convert, default, eq, in_domain, ite, leaves, lift,
@@ -86,10 +86,10 @@ class Context:
             return
         g, rest = gens[0], gens[1:]
         with self.under(guard):
-            if g.kind == "set":
+            if g.kind is GenKind.SET:
                 src = self.enc(g.source, state, env)
                 pairs = [(lift(d, g.elem), src.bits[d]) for d in domain(g.elem)]
-            elif g.kind == "seq":
+            elif g.kind is GenKind.SEQ:
                 src = self.enc(g.source, state, env)
                 pairs = [(x, src.length > i) for i, x in enumerate(src.items)]
             else:
@@ -112,36 +112,36 @@ class Context:
         for benv, guard in self.bindings(e.gens, state, env, base):
             # all/any/choose stop at the first decisive binding: later bindings are
             # evaluated only when every earlier one was not decisive
-            lazy = k in ("all", "any", "choose")
+            lazy = k in (CompKind.ALL, CompKind.ANY, CompKind.CHOOSE)
             reach = z3.And(guard, prev) if lazy else guard
             with self.under(reach):
                 cond = self.enc(e.cond, state, benv) if e.cond is not None else z3.BoolVal(True)
             sel = z3.And(guard, cond)
-            if k == "map":
+            if k is CompKind.MAP:
                 rows.append((benv, sel, self.enc(e.elt, state, benv)))
                 continue
             with self.under(z3.And(reach, cond)):
                 val = self.enc(e.elt, state, benv)
             rows.append((benv, sel, val))
-            if k == "all":
+            if k is CompKind.ALL:
                 prev = z3.And(prev, z3.Implies(sel, val))
-            elif k == "any":
+            elif k is CompKind.ANY:
                 prev = z3.And(prev, z3.Not(z3.And(sel, val)))
-            elif k == "choose":
+            elif k is CompKind.CHOOSE:
                 prev = z3.And(prev, z3.Not(sel))
-        if k == "all":
+        if k is CompKind.ALL:
             return z3.And([z3.Implies(s, v) for _, s, v in rows])
-        if k == "any":
+        if k is CompKind.ANY:
             return z3.Or([z3.And(s, v) for _, s, v in rows])
-        if k == "sum":
+        if k is CompKind.SUM:
             return z3.Sum([z3.If(s, v, 0) for _, s, v in rows]) if rows else z3.IntVal(0)
-        if k in ("min", "max", "choose"):
+        if k in (CompKind.MIN, CompKind.MAX, CompKind.CHOOSE):
             any_sel = z3.Or([s for _, s, _ in rows])
-            self.oblige(any_sel, "choose found no value satisfying the condition" if k == "choose"
+            self.oblige(any_sel, "choose found no value satisfying the condition" if k is CompKind.CHOOSE
                         else f"{k} over no values")
             if not rows:
                 return default(e.type)
-            if k == "choose":
+            if k is CompKind.CHOOSE:
                 acc = rows[-1][2]
                 for _, s, v in reversed(rows[:-1]):
                     acc = ite(s, v, acc, e.type)
@@ -152,11 +152,11 @@ class Context:
                     acc = v
                     have = s
                     continue
-                better = v < acc if k == "min" else v > acc
+                better = v < acc if k is CompKind.MIN else v > acc
                 acc = z3.If(z3.And(s, z3.Or(z3.Not(have), better)), v, acc)
                 have = z3.Or(have, s)
             return acc
-        if k == "set":
+        if k is CompKind.SET:
             et = e.type.elem
             bits: dict[Any, list[Any]] = {d: [] for d in domain(et)}
             for _, s, v in rows:
@@ -165,7 +165,7 @@ class Context:
                 for d in bits:
                     bits[d].append(z3.And(s, member(v, d, et)))
             return SSet({d: z3.Or(bs) if bs else z3.BoolVal(False) for d, bs in bits.items()})
-        if k == "map":
+        if k is CompKind.MAP:
             g = e.gens[0]
             keys = domain(g.elem)
             return SMap([(key, v) for key, (_, _, v) in zip(keys, rows, strict=False)])

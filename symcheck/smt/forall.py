@@ -13,8 +13,8 @@ fol-ic3 and mypyvy do (Houdini keeps the inductive ones, `engines/quantified.py`
 A candidate is an IR expression with its text in claim syntax (`smt.lemmas.Lemma`)."""
 from __future__ import annotations
 
-from symcheck.front.ir import (BOOL, Comp, Expr, Gen, IntT, MapT, Model, Op, Opcode, RecordT, Ref, SetT, SortT,
-                               Type)
+from symcheck.front.ir import (BOOL, Comp, CompKind, Expr, Gen, GenKind, IntT, MapT, Model, Op, Opcode, RecordT, Ref,
+                               RefKind, SetT, SortT, Type)
 from symcheck.smt.arrays import arrayed
 from symcheck.smt.lemmas import Lemma
 
@@ -35,11 +35,11 @@ def candidates(model: Model) -> list[Lemma]:
 
 
 def _var(name: str, t: Type) -> Ref:
-    return Ref("var", name, t)
+    return Ref(RefKind.VAR, name, t)
 
 
 def _all(x: str, source: Expr, elem: Type, body: Expr) -> Comp:
-    return Comp("all", (Gen(x, "set", source, elem),), None, body, BOOL)
+    return Comp(CompKind.ALL, (Gen(x, GenKind.SET, source, elem),), None, body, BOOL)
 
 
 def _field(x: Expr, name: str, t: Type) -> Op:
@@ -61,7 +61,7 @@ def _future(model: Model) -> list[Lemma]:
         for name, t in _sets(model):
             if not isinstance(t.elem, RecordT):
                 continue
-            r = Ref("local", "r", t.elem)
+            r = Ref(RefKind.LOCAL, "r", t.elem)
             for f, ft in t.elem.fields:
                 if isinstance(ft, IntT):
                     body = Op(Opcode.LESS_EQUAL, (_field(r, f, ft), now), BOOL)
@@ -71,7 +71,7 @@ def _future(model: Model) -> list[Lemma]:
                 universe = _universe(model, t.key)
                 if universe is None:
                     continue
-                k = Ref("local", "k", t.key)
+                k = Ref(RefKind.LOCAL, "k", t.key)
                 body = Op(Opcode.LESS_EQUAL, (Op(Opcode.MAP_GET, (_var(name, t), k), t.val), now), BOOL)
                 out.append(Lemma(f"all({name}[k] <= {clock} for k in {universe.name})",
                                  _all("k", universe, t.key, body)))
@@ -81,7 +81,7 @@ def _future(model: Model) -> list[Lemma]:
 def _universe(model: Model, sort: SortT) -> Ref | None:
     for c in model.constants:
         if c.free and isinstance(c.type, SetT) and c.type.elem == sort:
-            return Ref("const", c.name, c.type)
+            return Ref(RefKind.CONST, c.name, c.type)
     return None
 
 
@@ -91,13 +91,13 @@ def _containments(model: Model) -> list[Lemma]:
     for a, ta in sets:
         for b, tb in sets:
             if a != b and ta == tb:
-                x = Ref("local", "x", ta.elem)
+                x = Ref(RefKind.LOCAL, "x", ta.elem)
                 body = Op(Opcode.MEMBER, (x, _var(b, tb)), BOOL)
                 out.append(Lemma(f"all(x in {b} for x in {a})", _all("x", _var(a, ta), ta.elem, body)))
     for a, ta in sets:
         if not isinstance(ta.elem, RecordT):
             continue
-        r = Ref("local", "r", ta.elem)
+        r = Ref(RefKind.LOCAL, "r", ta.elem)
         for f, ft in ta.elem.fields:
             for b, tb in sets:
                 if isinstance(ft, SortT) and tb.elem == ft:
@@ -115,7 +115,7 @@ def _keys(model: Model) -> list[Lemma]:
     for name, t in _sets(model):
         if not isinstance(t.elem, RecordT):
             continue
-        r, q = Ref("local", "r", t.elem), Ref("local", "q", t.elem)
+        r, q = Ref(RefKind.LOCAL, "r", t.elem), Ref(RefKind.LOCAL, "q", t.elem)
         for f, ft in t.elem.fields:
             if not isinstance(ft, SortT):
                 continue

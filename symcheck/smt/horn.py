@@ -73,24 +73,27 @@ def recheck_invariant(enc: Encoding, phi: z3.BoolRef, deadline: Deadline) -> boo
 
 def render_invariant(enc: Encoding, phi: z3.BoolRef, deadline: Deadline | None = None) -> list[str]:
     """The invariant as lines in model terms, one conjunct per line, leaves named after
-    the variables (`now`, `"a" in pending`, `len(log)`; `phase#` is an enum index).
-    Conjuncts that only restate the declared types are left out."""
+    the variables (`now`, `"a" in pending`, `len(log)`), an enum's index compared with a
+    number shown as the members it allows (`status[r2] == 'denied'`). Conjuncts that
+    only restate the declared types are left out."""
     cur = enc.leaves("cur") + enc.const_leaves()
-    named = [z3.Const(lbl, x.sort()) for lbl, x in zip(enc.leaf_labels() + enc.const_labels(), cur, strict=True)]
+    names = enc.leaf_labels() + enc.const_labels()
+    named = [z3.Const(lbl, x.sort()) for lbl, x in zip(names, cur, strict=True)]
+    enums = {lbl: t for lbl, t in zip(names, enc.leaf_enums(), strict=True) if t is not None}
     body = z3.simplify(phi)
     conjuncts = list(body.children()) if z3.is_and(body) else [body]
     typed = z3.Solver()
     typed.add(enc.shape_t, enc.config_constraint(), *enc.type_t.values())
     kept = [c for c in conjuncts if not check(typed, deadline, z3.Not(c)).unsat]  # out of time: shown
     pairs = list(zip(cur, named, strict=True))
-    lines = [show(z3.substitute(c, *pairs)) for c in kept] or ["True (the declared types suffice)"]
+    lines = [show(z3.substitute(c, *pairs), enums) for c in kept] or ["True (the declared types suffice)"]
     if len(lines) > MAX_LINES:
         lines = lines[:MAX_LINES] + [f"... and {len(lines) - MAX_LINES} more conjuncts"]
     if len(kept) < len(conjuncts):
         lines.append(f"(and {len(conjuncts) - len(kept)} conjuncts that restate the declared types)")
-    for n, t in list(enc.model.variables) + [(c.name, c.type) for c in enc.symbolic]:
-        if isinstance(t, EnumT) and any(f"{n}#" in line for line in lines):
-            lines.append(f"(where {n}# is the index of {n} in {t.name}: "
+    for lbl, t in enums.items():  # an enum index left in arithmetic: its members' numbers
+        if any(lbl in line for line in lines):
+            lines.append(f"(where {lbl} is the index of {lbl[:-1]} in {t.name}: "
                          + ", ".join(f"{i}={m}" for i, m in enumerate(t.members)) + ")")
     return lines
 
@@ -99,8 +102,41 @@ _NEGATED = {z3.Z3_OP_LE: ">", z3.Z3_OP_GE: "<", z3.Z3_OP_LT: ">=", z3.Z3_OP_GT: 
 _CMP = {z3.Z3_OP_LE: "<=", z3.Z3_OP_GE: ">=", z3.Z3_OP_LT: "<", z3.Z3_OP_GT: ">", z3.Z3_OP_EQ: "=="}
 
 
-def show(e: z3.ExprRef) -> str:
-    """A Z3 formula in the claim language's expression syntax."""
+_FLIPPED = {"<=": ">=", ">=": "<=", "<": ">", ">": "<", "==": "==", "!=": "!="}
+_TESTS = {"<=": int.__le__, ">=": int.__ge__, "<": int.__lt__, ">": int.__gt__, "==": int.__eq__, "!=": int.__ne__}
+
+
+def _enum_compare(op: str, a: z3.ExprRef, b: z3.ExprRef, enums: dict[str, EnumT]) -> str | None:
+    """`x# op n` (or `n op x#`, or `x# == y#`) in model terms: the members of x's enum
+    whose index passes, as `x == 'm'`, `x != 'm'` or `x in {'m', 'n'}`. None for other
+    comparisons."""
+    def leaf(e: z3.ExprRef) -> str | None:
+        return str(e) if z3.is_const(e) and str(e) in enums else None
+    la, lb = leaf(a), leaf(b)
+    if la and lb:
+        return f"{la[:-1]} {op} {lb[:-1]}" if op in ("==", "!=") and enums[la] == enums[lb] else None
+    if la and z3.is_int_value(b):
+        name, n = la, b.as_long()
+    elif lb and z3.is_int_value(a):
+        name, n, op = lb, a.as_long(), _FLIPPED[op]
+    else:
+        return None
+    t = enums[name]
+    passing = [m for i, m in enumerate(t.members) if _TESTS[op](i, n)]
+    failing = [m for m in t.members if m not in passing]
+    if not passing or not failing:
+        return str(bool(passing))
+    if len(passing) == 1:
+        return f"{name[:-1]} == {passing[0]!r}"
+    if len(failing) == 1:
+        return f"{name[:-1]} != {failing[0]!r}"
+    return f"{name[:-1]} in {{{', '.join(repr(m) for m in passing)}}}"
+
+
+def show(e: z3.ExprRef, enums: dict[str, EnumT] | None = None) -> str:
+    """A Z3 formula in the claim language's expression syntax; `enums` names the enum
+    leaves (label -> its enum), whose comparisons are shown by member."""
+    enums = enums or {}
     k = e.decl().kind() if z3.is_app(e) else None
     if z3.is_true(e) or z3.is_false(e):
         return str(z3.is_true(e))
@@ -108,45 +144,47 @@ def show(e: z3.ExprRef) -> str:
         a = e.arg(0)
         ak = a.decl().kind()
         if ak in _NEGATED and not (ak == z3.Z3_OP_EQ and z3.is_bool(a.arg(0))):
-            return f"{_term(a.arg(0))} {_NEGATED[ak]} {_term(a.arg(1))}"
+            named = _enum_compare(_NEGATED[ak], a.arg(0), a.arg(1), enums)
+            return named or f"{_term(a.arg(0), enums)} {_NEGATED[ak]} {_term(a.arg(1), enums)}"
         if z3.is_const(a) and " in " in str(a):  # a set-membership leaf
             return str(a).replace(" in ", " not in ", 1)
-        return f"not {_wrap(a)}"
+        return f"not {_wrap(a, enums)}"
     if k in (z3.Z3_OP_AND, z3.Z3_OP_OR):
         op = " and " if k == z3.Z3_OP_AND else " or "
-        return op.join(_wrap(c) for c in e.children())
+        return op.join(_wrap(c, enums) for c in e.children())
     if k == z3.Z3_OP_IMPLIES:
-        return f"implies({show(e.arg(0))}, {show(e.arg(1))})"
+        return f"implies({show(e.arg(0), enums)}, {show(e.arg(1), enums)})"
     if k in _CMP:
-        return f"{_term(e.arg(0))} {_CMP[k]} {_term(e.arg(1))}"
+        named = _enum_compare(_CMP[k], e.arg(0), e.arg(1), enums)
+        return named or f"{_term(e.arg(0), enums)} {_CMP[k]} {_term(e.arg(1), enums)}"
     if k == z3.Z3_OP_ITE:  # a Boolean if-then-else
-        return f"({show(e.arg(1))} if {show(e.arg(0))} else {show(e.arg(2))})"
+        return f"({show(e.arg(1), enums)} if {show(e.arg(0), enums)} else {show(e.arg(2), enums)})"
     if k == z3.Z3_OP_XOR:
-        return f"({show(e.arg(0))}) != ({show(e.arg(1))})"
+        return f"({show(e.arg(0), enums)}) != ({show(e.arg(1), enums)})"
     if z3.is_bool(e) and z3.is_app(e) and e.num_args() > 0:
         return str(e)  # any other connective: Z3's own notation (`_term` would come back here)
-    return _term(e)
+    return _term(e, enums)
 
 
-def _wrap(e: z3.ExprRef) -> str:
-    text = show(e)
+def _wrap(e: z3.ExprRef, enums: dict[str, EnumT]) -> str:
+    text = show(e, enums)
     return f"({text})" if " and " in text or " or " in text or text.startswith("not ") else text
 
 
-def _term(e: z3.ExprRef) -> str:
+def _term(e: z3.ExprRef, enums: dict[str, EnumT]) -> str:
     if z3.is_bool(e) and z3.is_app(e) and e.num_args() > 0:
-        return f"({show(e)})"
+        return f"({show(e, enums)})"
     if z3.is_int_value(e):
         return str(e.as_long())
     if z3.is_add(e):
-        out = _term(e.arg(0))
+        out = _term(e.arg(0), enums)
         for c in e.children()[1:]:
-            t = _term(c)
+            t = _term(c, enums)
             out += f" - {t[1:]}" if t.startswith("-") else f" + {t}"
         return out
     if z3.is_mul(e) and e.num_args() == 2 and z3.is_int_value(e.arg(0)):
         c = e.arg(0).as_long()
-        return f"-{_term(e.arg(1))}" if c == -1 else f"{c}*{_term(e.arg(1))}"
+        return f"-{_term(e.arg(1), enums)}" if c == -1 else f"{c}*{_term(e.arg(1), enums)}"
     if z3.is_app(e) and e.decl().kind() == z3.Z3_OP_ITE:
-        return f"({_term(e.arg(1))} if {show(e.arg(0))} else {_term(e.arg(2))})"
+        return f"({_term(e.arg(1), enums)} if {show(e.arg(0), enums)} else {_term(e.arg(2), enums)})"
     return str(e)

@@ -25,8 +25,8 @@ from weakref import WeakKeyDictionary
 
 import z3
 
-from symcheck.front.ir import (BOOL, INT, BoolT, Comp, EnumT, Expr, Gen, IntT, Lit, MapT, Model, Op, Opcode, RecordT, Ref,
-                               SeqT, SetT, Type)
+from symcheck.front.ir import (BOOL, INT, BoolT, Comp, CompKind, EnumT, Expr, Gen, GenKind, IntT, Lit, MapT, Model, Op,
+                               Opcode, RecordT, Ref, RefKind, SeqT, SetT, Type)
 from symcheck.front.values import domain, render
 from symcheck.smt.encode import Encoding
 from symcheck.smt.expr import Context
@@ -67,7 +67,7 @@ def holds_in(enc: Encoding, lemmas: Sequence[Lemma], i: int) -> list[Formula]:
         return [enc.at(cache[lemmas[0]], i)]
     out = enc.at(z3.And([cache[lemma] for lemma in lemmas]), i).children()
     assert len(out) == len(lemmas), "substitution changed the conjunction"
-    return out
+    return list(out)
 
 
 def holds(enc: Encoding, lemma: Lemma, i: int) -> Formula:
@@ -96,7 +96,7 @@ def candidates(model: Model) -> list[Lemma]:
 # ---------------------------------------------------------------- building blocks
 
 def _var(name: str, t: Type) -> Term:
-    return Term(name, Ref("var", name, t))
+    return Term(name, Ref(RefKind.VAR, name, t))
 
 
 def _op(op: Opcode, text: str, *args: Term, t: Type = BOOL, attr: object = None) -> Term:
@@ -115,23 +115,23 @@ def _field(x: Term, name: str, t: Type) -> Term:
     return _op(Opcode.FIELD, f"{x.text}.{name}", x, t=t, attr=name)
 
 
-def _all(var: str, elem: Type, source: Term, kind: str, body: Term) -> Lemma:
-    """all(body for var in source): `kind` is 'set' or 'seq'."""
+def _all(var: str, elem: Type, source: Term, kind: GenKind, body: Term) -> Lemma:
+    """all(body for var in source), over a set or a sequence (`kind`)."""
     gen = Gen(var, kind, source.expr, elem)
-    return Lemma(f"all({body.text} for {var} in {source.text})", Comp("all", (gen,), None, body.expr, BOOL))
+    return Lemma(f"all({body.text} for {var} in {source.text})", Comp(CompKind.ALL, (gen,), None, body.expr, BOOL))
 
 
 def _is_int(t: Type) -> bool:
     return isinstance(t, IntT)
 
 
-def _collections(model: Model) -> list[tuple[str, Term, Type, str]]:
+def _collections(model: Model) -> list[tuple[str, Term, Type, GenKind]]:
     """(what, collection, element type, generator kind) for every set and sequence
     variable, and for the set or sequence values of a map variable (one per key)."""
-    out: list[tuple[str, Term, Type, str]] = []
+    out: list[tuple[str, Term, Type, GenKind]] = []
     for name, t in model.variables:
         if isinstance(t, (SetT, SeqT)):
-            out.append((name, _var(name, t), t.elem, "set" if isinstance(t, SetT) else "seq"))
+            out.append((name, _var(name, t), t.elem, GenKind.SET if isinstance(t, SetT) else GenKind.SEQ))
     return out
 
 
@@ -155,7 +155,7 @@ def _int_terms(model: Model) -> list[tuple[Term, int, int]]:
 
 
 def _int_constants(model: Model) -> list[tuple[Term, int]]:
-    return [(Term(c.name, Ref("const", c.name, c.type)), c.value) for c in model.constants
+    return [(Term(c.name, Ref(RefKind.CONST, c.name, c.type)), c.value) for c in model.constants
             if _is_int(c.type) and not c.symbolic]
 
 
@@ -186,7 +186,7 @@ def _element_orderings(model: Model) -> list[Lemma]:
     ints = [_var(n, t) for n, t in model.variables if _is_int(t)]
     out: list[Lemma] = []
     for _, coll, elem, kind in _collections(model):
-        r = Term("r", Ref("local", "r", elem))
+        r = Term("r", Ref(RefKind.LOCAL, "r", elem))
         parts = [_field(r, f, ft) for f, ft in _int_fields(elem)] + ([r] if _is_int(elem) else [])
         for part in parts:
             for v in ints:
@@ -194,14 +194,14 @@ def _element_orderings(model: Model) -> list[Lemma]:
                     out.append(_all("r", elem, coll, kind, _compare(op, part, v)))
     for name, t in _keyed(model):
         keys = Lit(frozenset(domain(t.key)), SetT(t.key))
-        k = Term("k", Ref("local", "k", t.key))
+        k = Term("k", Ref(RefKind.LOCAL, "k", t.key))
         value = _op(Opcode.MAP_GET, f"{name}[k]", _var(name, t), k, t=t.val)
         for f, ft in _int_fields(t.val):
             for v in ints:
                 for op in (Opcode.LESS_EQUAL, Opcode.GREATER_EQUAL):
                     body = _compare(op, _field(value, f, ft), v)
                     out.append(Lemma(f"all({body.text} for k in {t.key})",
-                                     Comp("all", (Gen("k", "set", keys, t.key),), None, body.expr, BOOL)))
+                                     Comp(CompKind.ALL, (Gen("k", GenKind.SET, keys, t.key),), None, body.expr, BOOL)))
     return out
 
 
@@ -212,7 +212,7 @@ def _sorted_sequences(model: Model) -> list[Lemma]:
         if not isinstance(t, SeqT):
             continue
         x = _var(name, t)
-        i = Term("i", Ref("local", "i", IntT(0, t.maxlen - 1)))
+        i = Term("i", Ref(RefKind.LOCAL, "i", IntT(0, t.maxlen - 1)))
         nxt = _op(Opcode.ADD, "i + 1", i, Term("1", Lit(1, INT)), t=INT)
         here = _op(Opcode.INDEX, f"{name}[i]", x, i, t=t.elem)
         there = _op(Opcode.INDEX, f"{name}[i + 1]", x, nxt, t=t.elem)
@@ -222,9 +222,9 @@ def _sorted_sequences(model: Model) -> list[Lemma]:
             fields.append((here, there))
         for a, b in fields:
             body = _compare(Opcode.LESS_EQUAL, a, b)
-            gen = Gen("i", "range", (0, t.maxlen), IntT(0, t.maxlen - 1), _length(x).expr)
+            gen = Gen("i", GenKind.RANGE, (0, t.maxlen), IntT(0, t.maxlen - 1), _length(x).expr)
             out.append(Lemma(f"all({body.text} for i in range(len({name})) if {inside.text})",
-                             Comp("all", (gen,), inside.expr, body.expr, BOOL)))
+                             Comp(CompKind.ALL, (gen,), inside.expr, body.expr, BOOL)))
     return out
 
 
@@ -234,7 +234,7 @@ def _containments(model: Model) -> list[Lemma]:
     out: list[Lemma] = []
     for (_, a, ea, kind), (_, b, eb, _) in permutations(colls, 2):
         if ea == eb:
-            r = Term("r", Ref("local", "r", ea))
+            r = Term("r", Ref(RefKind.LOCAL, "r", ea))
             out.append(_all("r", ea, a, kind, _op(Opcode.MEMBER, f"r in {b.text}", r, b)))
     return out
 

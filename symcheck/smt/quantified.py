@@ -10,7 +10,7 @@ from typing import Any
 
 import z3
 
-from symcheck.front.ir import Comp, Model, Op, Opcode, Ref, SetT, SortT
+from symcheck.front.ir import Comp, CompKind, GenKind, Model, Op, Opcode, Ref, SetT, SortT
 from symcheck.smt.arrays import SArr, arrayed, zsort
 from symcheck.smt.symbolic import pack, unpack
 
@@ -31,7 +31,7 @@ def touches_arrays(e: Op) -> bool:
 
 
 def quantified_gens(e: Comp) -> bool:
-    return any(g.kind == "set" and arrayed(g.source.type) for g in e.gens)
+    return any(g.kind is GenKind.SET and arrayed(g.source.type) for g in e.gens)
 
 
 # ---------------------------------------------------------------- comprehensions
@@ -40,17 +40,17 @@ def comp(ctx, e: Comp, state: dict, env: dict):
     """A comprehension some of whose generators range over arrays: all, any, a filtered
     or mapped set, a map over a sort's members."""
     k = e.kind
-    if k not in ("all", "any", "set", "map"):
+    if k not in (CompKind.ALL, CompKind.ANY, CompKind.SET, CompKind.MAP):
         raise Unsupported(f"{k}(...) over a set of unbounded size (a sort or an int without a range) has no "
                           "finite value; use all/any, or count with an integer variable")
-    if k == "map":
+    if k is CompKind.MAP:
         g = e.gens[0]
         x = _bound_var(g.name, g.elem)
         body = _scoped(ctx, [x], z3.BoolVal(True),
                        lambda: pack(ctx.enc(e.elt, state, {**env, g.name: unpack(x, g.elem)}), e.type.val))
         return SArr(z3.Lambda([x], body))
     g = e.gens[0]
-    if k == "set" and len(e.gens) == 1 and isinstance(e.elt, Ref) and e.elt.name == g.name and g.elem == e.type.elem:
+    if k is CompKind.SET and len(e.gens) == 1 and isinstance(e.elt, Ref) and e.elt.name == g.name and g.elem == e.type.elem:
         # a filter {x for x in S if c}: λx. S[x] ∧ c(x), no existential
         src = ctx.enc(g.source, state, env)
         x = _bound_var(g.name, g.elem)
@@ -58,36 +58,36 @@ def comp(ctx, e: Comp, state: dict, env: dict):
         body = _scoped(ctx, [x], z3.Select(src.arr, x), lambda: ctx.enc(cond, state, {**env, g.name: unpack(x, g.elem)})
                        if cond is not None else z3.BoolVal(True))
         return SArr(z3.Lambda([x], z3.And(z3.Select(src.arr, x), body)))
-    if k == "set":
+    if k is CompKind.SET:
         et = e.type.elem
         y = _bound_var("elem", et)
         def image(benv):
             return y == pack(ctx.enc(e.elt, state, benv), et)
-        return SArr(z3.Lambda([y], _nest(ctx, e, state, env, list(e.gens), "any", image)))
+        return SArr(z3.Lambda([y], _nest(ctx, e, state, env, list(e.gens), CompKind.ANY, image)))
     return _nest(ctx, e, state, env, list(e.gens), k, lambda benv: ctx.enc(e.elt, state, benv))
 
 
-def _nest(ctx, e: Comp, state, env, gens, kind: str, body: Callable[[dict], Any]):
+def _nest(ctx, e: Comp, state, env, gens, kind: CompKind, body: Callable[[dict], Any]):
     """∀ (all) or ∃ (any) over the generators in order, the condition inside."""
     if not gens:
         cond = ctx.enc(e.cond, state, env) if e.cond is not None else z3.BoolVal(True)
         with ctx.under(cond):
             value = body(env)
-        return z3.Implies(cond, value) if kind == "all" else z3.And(cond, value)
+        return z3.Implies(cond, value) if kind is CompKind.ALL else z3.And(cond, value)
     g, rest = gens[0], gens[1:]
-    src = ctx.enc(g.source, state, env) if g.kind in ("set", "seq") else None
+    src = ctx.enc(g.source, state, env) if g.kind in (GenKind.SET, GenKind.SEQ) else None
     if isinstance(src, SArr):
         x = _bound_var(g.name, g.elem)
         guard = z3.Select(src.arr, x)
         inner = _scoped(ctx, [x], guard, lambda: _nest(ctx, e, state, {**env, g.name: unpack(x, g.elem)}, rest,
                                                             kind, body))
-        return z3.ForAll([x], z3.Implies(guard, inner)) if kind == "all" else z3.Exists([x], z3.And(guard, inner))
+        return z3.ForAll([x], z3.Implies(guard, inner)) if kind is CompKind.ALL else z3.Exists([x], z3.And(guard, inner))
     parts = []
     for benv, guard in ctx.bindings([g], state, env, z3.BoolVal(True)):
         with ctx.under(guard):
             inner = _nest(ctx, e, state, benv, rest, kind, body)
-        parts.append(z3.Implies(guard, inner) if kind == "all" else z3.And(guard, inner))
-    return z3.And(parts) if kind == "all" else z3.Or(parts)
+        parts.append(z3.Implies(guard, inner) if kind is CompKind.ALL else z3.And(guard, inner))
+    return z3.And(parts) if kind is CompKind.ALL else z3.Or(parts)
 
 
 def _scoped(ctx, xs: list, guard, build: Callable[[], Any]):

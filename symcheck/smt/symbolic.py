@@ -127,6 +127,24 @@ def labels(name: str, t: Type, extra_slot: bool = False) -> list:
     return [name]
 
 
+def leaf_enums(t: Type, extra_slot: bool = False) -> list:
+    """The enum type of each leaf of `labels(name, t)` (an enum leaf is its member's
+    index), None for the other leaves, in the same order."""
+    if arrayed(t):
+        return [None]
+    if isinstance(t, SetT):
+        return [None for _ in domain(t.elem)]
+    if isinstance(t, SeqT):
+        return [None] + [x for _ in range(t.maxlen + (1 if extra_slot else 0)) for x in leaf_enums(t.elem)]
+    if isinstance(t, RecordT):
+        return [x for _, ft in t.fields for x in leaf_enums(ft)]
+    if isinstance(t, TupleT):
+        return [x for et in t.elems for x in leaf_enums(et)]
+    if isinstance(t, MapT):
+        return [x for _ in domain(t.key) for x in leaf_enums(t.val)]
+    return [t if isinstance(t, EnumT) else None]
+
+
 def leaves(v) -> list:
     if isinstance(v, SArr):
         return [v.arr]

@@ -515,6 +515,7 @@ function highlightSource(errorLine) {
 
 function sourceChanged() {
   $("edited").hidden = !page.claim || $("source").value === page.original;
+  if (page.claim && page.claim.catalog && $("source").value === page.original) showHeader(page.claim, null);
   highlightSource(null);
 }
 

@@ -1,4 +1,4 @@
-# symcheck: `make check` runs the whole claim suite, `make test` the tests. Both set up
+# symcheck: `make check` runs the whole claim suite, `make test` the everyday tests. Both set up
 # a local virtualenv (.venv) on first use. One target per claim variant, named like
 # the public TLA+ suite's: a green exits 0 when it holds, a red exits 0 when it is
 # violated as expected (and prints its trace).
@@ -9,7 +9,7 @@ PY := $(VENV)/bin/python
 SYMCHECK := $(VENV)/bin/symcheck
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install check test test-fast lint results bench soak clean targets mutation-parity conformance trace-validation case-check
+.PHONY: install check test test-fast test-slow test-all lint results bench soak clean targets mutation-parity conformance trace-validation case-check
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +22,11 @@ install: $(STAMP)
 check: $(STAMP)
 	$(SYMCHECK) check --strict $(CHECK_ARGS)
 
-# the tests on every core (pytest-xdist); Hypothesis runs its quick profile unless CI is
-# set or HYPOTHESIS_PROFILE=thorough. test-fast skips the tests marked slow.
+# the tests in tiers, on every core (pytest-xdist; Hypothesis's quick profile unless CI is set
+# or HYPOTHESIS_PROFILE=thorough): `make test` the everyday tier (the tests not marked slow;
+# test-fast is its former name), `make test-slow` the tests marked slow (whole-suite sweeps,
+# long Hypothesis runs), `make test-all` both in one run, as .ci/run does. The long tiers
+# print one line per finished test (count, elapsed time, seconds) instead of a dot.
 # ruff over the whole tree; mypy with strict flags on the solving layer, the engines,
 # the IR and the result types (pyproject.toml lists them; the rest is checked leniently
 # and not yet clean: see the mypy count in the README)
@@ -34,11 +37,17 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy --follow-imports=silent $(STRICT_TYPED)
 
+PYTEST := $(PY) -m pytest -q -n auto --dist loadgroup
 test: $(STAMP)
-	$(PY) -m pytest -q -n auto --dist loadgroup
+	$(PYTEST) -m "not slow"
 
-test-fast: $(STAMP)
-	$(PY) -m pytest -q -n auto --dist loadgroup -m "not slow"
+test-fast: test
+
+test-slow: $(STAMP)
+	$(PYTEST) -m slow --progress-lines --durations=20
+
+test-all: $(STAMP)
+	$(PYTEST) --progress-lines --durations=20
 
 results: $(STAMP)
 	rm -rf results/*.json results/*.txt results/itf results/junit.xml results/results.sarif results/run.log
@@ -226,6 +235,14 @@ CLAIM_TARGETS := \
   oc-pairing-code-refresh-resets-created \
   oc-pairing-code-codes-not-unique \
   oc-pairing-code-approve-expired \
+  oc-routing-strings \
+  oc-routing-strings-finding-blank-ids-share-main \
+  oc-routing-strings-finding-whitespace-folded-ids \
+  oc-routing-strings-finding-case-folded-ids \
+  oc-routing-strings-finding-peer-id-forges-thread-key \
+  oc-routing-strings-finding-group-id-case-folded \
+  oc-routing-strings-finding-canonical-name-is-a-sender-id \
+  oc-routing-strings-finding-account-ids-folded \
   oc-routing \
   oc-routing-per-account-channel-peer \
   oc-routing-finding-main-scope-merges-dms \

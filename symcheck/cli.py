@@ -18,8 +18,9 @@ from symcheck.options import ENGINES, claims_option, engine_options, memory_opti
 from symcheck.progress import CheckProgress, ProveProgress
 from symcheck.report.artifacts import atomic_write as _atomic_write, write_artifacts
 from symcheck.report.text import (as_json, coverage_flags, coverage_note, coverage_text, depth_cell, describe,
-                                  markdown_table, overrides_summary, proof_flags, proof_note, result_document, table, text,
+                                  markdown_table, overrides_summary, proof_flags, proof_note, result_document, text,
                                   witness_json, witness_text)
+from symcheck.report.table import table, terminal_width
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT = 0, 1, 2
 EXIT_INTERRUPTED = 130
@@ -48,9 +49,26 @@ def _proof_phase(engine: str) -> str | None:
     return {"bmc": None, "auto": "portfolio", "sequential": "proof engines in turn"}.get(engine, engine)
 
 
+def width_options(f):
+    """`--wide` and `--width N`: a table fitted to the terminal, or not."""
+    f = click.option("--width", type=click.IntRange(min=0), default=None, metavar="N",
+                     help="Fit the table to N columns (0: no limit). Default: the terminal's width on a terminal, "
+                          "full rows otherwise.")(f)
+    f = click.option("--wide", is_flag=True,
+                     help="Full rows, every column, however wide the terminal (as when the output is not a "
+                          "terminal).")(f)
+    return f
+
+
+# how `check` fits its table: the columns that wrap, and those left out first when even wrapped it cannot fit
+CHECK_WRAP = ("variant", "invariant", "coverage", "proof")
+CHECK_DROP = ("seconds", "expected", "depth", "engine", "proof", "coverage", "invariant")
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="symcheck")
-def main():
+@claims_option
+def main(claims):
     """symcheck: bounded model checking of OpenClaw security claims with Z3.
 
     Each claim is a YAML file under claims/: a finite transition system with
@@ -58,6 +76,23 @@ def main():
     and must be violated. Exit status: 0 every verdict as expected, 1 some verdict
     not as expected (or unknown), 2 bad input or usage.
     """
+
+
+def _claims_dir(claims: str | None) -> Path:
+    """The claims directory: --claims after the subcommand, else before it
+    (`symcheck --claims DIR prove X`), else the default (claims_dir)."""
+    return claims_dir(_chosen_claims(claims))
+
+
+def _chosen_claims(claims: str | None) -> str | None:
+    return claims or click.get_current_context().find_root().params.get("claims")
+
+
+def _bundled_claims(claims: str | None) -> bool:
+    """The claims directory is the one installed with symcheck, found from no choice of
+    the user's: an editable install's is a clone's claims/, whose docs/ is not theirs to
+    rewrite from an unrelated folder."""
+    return not (_chosen_claims(claims) or os.environ.get("SYMCHECK_CLAIMS") or Path("claims").is_dir())
 
 
 @main.command()
@@ -86,7 +121,7 @@ def prove(target, depth, fmt, timeout, max_traces, coverage, engine, prove_timeo
         sys.exit(EXIT_INPUT)
     try:
         overrides = overrides_of(settings, constants_file)
-        models = load_models(resolve(target, claims_dir(claims)), overrides)
+        models = load_models(resolve(target, _claims_dir(claims)), overrides)
         _check_engine(models, engine)
     except InputError as exc:
         _fail(exc)
@@ -100,7 +135,7 @@ def prove(target, depth, fmt, timeout, max_traces, coverage, engine, prove_timeo
         try:
             bound = model.depth if depth is None else depth
             with ProveProgress(model.name, bound, _proof_phase(engine)) as shown:
-                r = _run(model, depth, timeout, engine, prove_timeout, memory, progress=shown if shown.live else None)
+                r = _run(model, depth, timeout, engine, prove_timeout, memory, progress=shown if shown.wanted else None)
         except KeyboardInterrupt:
             click.echo(f"{model.name}: interrupted", err=True)
             sys.exit(EXIT_INTERRUPTED)
@@ -189,9 +224,10 @@ def _select(names, directory) -> list[Entry]:
                    "the output keeps the order of a one-at-a-time run.")
 @engine_options
 @override_options
+@width_options
 @claims_option
 def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, jobs, engine, prove_timeout, settings,
-          constants_file, claims):
+          constants_file, wide, width, claims):
     """Check every claim variant against its expected verdict and print a table.
 
     NAMES restrict the run: a family name (the `claim:` id) selects its green claim
@@ -201,7 +237,7 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, job
     the bound without an `unproved:` entry (`--strict`: a failure)."""
     try:
         overrides = overrides_of(settings, constants_file)
-        models = load_models(_select(names, claims_dir(claims)), overrides)
+        models = load_models(_select(names, _claims_dir(claims)), overrides)
         _check_engine(models, engine)
     except InputError as exc:
         _fail(exc)
@@ -237,7 +273,7 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, job
     elif fmt == "markdown":
         click.echo(markdown_table(rows, headers))
     else:
-        click.echo(table(rows, headers))
+        click.echo(table(rows, headers, terminal_width(wide, width), wrap=CHECK_WRAP, drop=CHECK_DROP))
         click.echo(f"\n{len(results)} variants checked, {len(results) - len(failed)} as expected, "
                    f"{len(failed)} not as expected" + (" (interrupted)" if interrupted else ""))
         for name in failed:
@@ -356,7 +392,7 @@ def case_(results_dir, conformance_file, fmt, output, baseline, jobs, engine, pr
     from symcheck.report.case import adapters_in, build, compare, markdown
     import yaml
     from symcheck.front.metadata import registry_for
-    directory = claims_dir(claims)
+    directory = _claims_dir(claims)
     try:
         models = load_models(_select((), directory))
         surface_file = directory / "data" / "package-surface.yaml"
@@ -420,7 +456,7 @@ def matrix_(target, depth, fmt, timeout, prove_timeout, settings, constants_file
     from symcheck.report.text import matrix_document, matrix_json, matrix_text
     try:
         overrides = overrides_of(settings, constants_file)
-        models = load_models(resolve(target, claims_dir(claims)), overrides)
+        models = load_models(resolve(target, _claims_dir(claims)), overrides)
     except InputError as exc:
         _fail(exc)
     results = [check_matrix(m, depth, timeout=timeout, prove_timeout=prove_timeout or None) for m in models]
@@ -433,11 +469,12 @@ def matrix_(target, depth, fmt, timeout, prove_timeout, settings, constants_file
 
 @main.command(name="list")
 @click.option("--names", is_flag=True, help="Print only the variant names, one per line.")
+@width_options
 @claims_option
-def list_(names, claims):
+def list_(names, wide, width, claims):
     """List every claim variant with its expected verdict."""
     try:
-        entries = catalog(claims_dir(claims))
+        entries = catalog(_claims_dir(claims))
     except InputError as exc:
         _fail(exc)
     if names:
@@ -448,7 +485,8 @@ def list_(names, claims):
         doc = e.variant.doc
         expect = doc.get("expect").value if doc.get("expect") is not None else "holds"
         rows.append([name, expect, e.variant.bug or _title(doc), str(e.file)])
-    click.echo(table(rows, ["variant", "expected", "bug / title", "file"]))
+    click.echo(table(rows, ["variant", "expected", "bug / title", "file"], terminal_width(wide, width),
+                     wrap=("variant", "bug / title"), drop=("file",)))
 
 
 def _title(doc) -> str:
@@ -475,7 +513,7 @@ def witness(name, action, invariant, depth, fmt, settings, constants_file, claim
         click.echo("error: name an ACTION or give --premise INVARIANT (one of the two)", err=True)
         sys.exit(EXIT_INPUT)
     try:
-        entries = resolve(name, claims_dir(claims))
+        entries = resolve(name, _claims_dir(claims))
         if len(entries) != 1:
             raise InputError(None, f"{name} holds {len(entries)} variants; name one of them: "
                                    + ", ".join(e.name for e in entries))
@@ -499,7 +537,7 @@ def show(target, claims):
     """Show a claim variant (NAME, or FILE:VARIANT; a FILE: each of its variants) in brief:
     constants, variables, actions, invariants and, for a variant, its patch against the green claim."""
     try:
-        for e in resolve(target, claims_dir(claims)):
+        for e in resolve(target, _claims_dir(claims)):
             click.echo(describe(load_model(e)))
     except InputError as exc:
         _fail(exc)
@@ -518,8 +556,13 @@ def catalog_(output, check_only, claims):
     expected verdict."""
     from symcheck.report.catalog import default_output, render
     try:
-        text_ = render(claims_dir(claims))
-        path = Path(output) if output else default_output(claims_dir(claims))
+        if output is None and _bundled_claims(claims):
+            raise InputError(None, "no claims directory here (no ./claims, no --claims, no $SYMCHECK_CLAIMS): the "
+                                   "catalog of the claims installed with symcheck is written only where you say",
+                             "pass --output FILE, or --output - to print it; in a clone, run it from the clone "
+                             "(or make docs)")
+        text_ = render(_claims_dir(claims))
+        path = Path(output) if output else default_output(_claims_dir(claims))
     except InputError as exc:
         _fail(exc)
     if output == "-":
@@ -567,7 +610,7 @@ def serve(host, port, workers, time_limit, memory_limit, allow_hosts, claims):
         click.echo(f"error: symcheck serve needs {exc.name}: pip install 'symcheck[serve]'", err=True)
         sys.exit(EXIT_INPUT)
     try:  # the catalog is read now: a bad claims directory is reported here, not on the first request
-        app = create_app(claims_dir(claims), workers=workers, time_limit=time_limit, memory_limit=memory_limit,
+        app = create_app(_claims_dir(claims), workers=workers, time_limit=time_limit, memory_limit=memory_limit,
                          host=host, allow_hosts=allow_hosts)
     except InputError as exc:
         _fail(exc)

@@ -41,7 +41,10 @@ class InputError(Exception):
 def suggest(name: str, names: Iterable[str], n: int = 1, otherwise: str | None = None) -> str | None:
     """The hint for a misspelt name: `did you mean 'x'?` with the closest of `names`
     (up to `n` of them), or `otherwise` (such as the list of valid names) when none is close."""
-    close = difflib.get_close_matches(name, list(names), n=n)
+    names = list(names)
+    same = [c for c in names if c.lower() == name.lower() and c != name]  # only the case differs: `ttl` for TTL
+    by_lower = {c.lower(): c for c in reversed(names)}
+    close = same[:n] or [by_lower[c] for c in difflib.get_close_matches(name.lower(), list(by_lower), n=n)]
     return "did you mean " + ", ".join(repr(c) for c in close) + "?" if close else otherwise
 
 

@@ -6,6 +6,7 @@ The bar refreshes only when told (no refresh thread): the portfolio and `check -
 fork worker processes, and a fork should not copy a thread that may hold a lock."""
 from __future__ import annotations
 
+import os
 import sys
 import time
 from typing import TextIO
@@ -55,16 +56,30 @@ def finished_line(done: int, total: int, name: str, verdict: str, engine: str, s
 
 
 class ProveProgress:
-    """`prove` on a terminal: a spinner line with the depth BMC has explored, then the
-    proof phase. Off a terminal it stays silent (as `prove` always did)."""
+    """`prove`: the depth BMC has explored, the time and the peak memory, then the proof
+    phase. On a terminal a spinner line; off one (a CI log: $CI set, or
+    SYMCHECK_PROGRESS=1) a plain line after the first FIRST_LINE seconds and then at most
+    every EVERY seconds, so a long run shows it is alive and a short one prints nothing.
+    SYMCHECK_PROGRESS=0 silences both."""
+
+    FIRST_LINE, EVERY = 10.0, 30.0
 
     def __init__(self, name: str, bound: int, proof_engines: str | None, stream: TextIO | None = None,
-                 live: bool | None = None):
+                 live: bool | None = None, lines: bool | None = None):
         self.stream = stream or sys.stderr
-        self.live = _is_terminal(self.stream) if live is None else live
+        wanted = os.environ.get("SYMCHECK_PROGRESS")
+        self.live = (_is_terminal(self.stream) and wanted != "0") if live is None else live
+        self.lines = (not self.live and (wanted == "1" or (wanted != "0" and bool(os.environ.get("CI"))))
+                      if lines is None else lines)
         self.name, self.bound, self.proof_engines = name, bound, proof_engines
         self._status = None
         self._start = time.perf_counter()
+        self._next_line = self.FIRST_LINE
+
+    @property
+    def wanted(self) -> bool:
+        """Whether the engines should report their depth here at all."""
+        return self.live or self.lines
 
     def __enter__(self) -> ProveProgress:
         if self.live:
@@ -78,18 +93,35 @@ class ProveProgress:
         return self
 
     def __call__(self, depth: int, seconds: float) -> None:
-        """The engines' progress callback: BMC explored `depth`."""
-        if self._status is None:
-            return
+        """The engines' progress callback (smt.unroll.Progress): BMC explored `depth`."""
         text = f"{self.name}: depth {depth} of {self.bound} explored"
         if depth >= self.bound and self.proof_engines:
             text = f"{self.name}: depth {self.bound} explored; proof for every depth ({self.proof_engines})"
-        self._status.update(self._task, description=text)
-        self._status.refresh()
+        if self._status is not None:
+            self._status.update(self._task, description=f"{text}, peak {peak_mb()} MB")
+            self._status.refresh()
+        elif self.lines:
+            elapsed = time.perf_counter() - self._start
+            if elapsed >= self._next_line or (depth >= self.bound and elapsed >= self.FIRST_LINE):
+                self._next_line = elapsed + self.EVERY
+                print(f"{text} ({clock(elapsed)}, peak {peak_mb()} MB)", file=self.stream, flush=True)
 
     def __exit__(self, *exc: object) -> None:
         if self._status is not None:
             self._status.stop()
+
+
+def clock(seconds: float) -> str:
+    """`42 s`, `4m36s`."""
+    s = int(seconds)
+    return f"{s} s" if s < 60 else f"{s // 60}m{s % 60:02d}s"
+
+
+def peak_mb() -> int:
+    """The peak resident memory of this process so far, in MB (Linux reports KB)."""
+    import resource
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak / (1 << 20 if sys.platform == "darwin" else 1 << 10))
 
 
 def _is_terminal(stream: TextIO) -> bool:

@@ -1,4 +1,5 @@
 import functools
+import time
 import os
 from pathlib import Path
 
@@ -85,6 +86,7 @@ def write_claim(tmp_path):
 @pytest.fixture(autouse=True)
 def _claims_env(monkeypatch):
     monkeypatch.setenv("SYMCHECK_CLAIMS", "claims")
+    monkeypatch.setenv("SYMCHECK_PROGRESS", "0")  # no progress lines in the outputs tests compare (CI is set)
     monkeypatch.chdir(ROOT)
     yield
 
@@ -97,17 +99,71 @@ UPDATE_GOLDEN = os.environ.get("SYMCHECK_UPDATE_GOLDEN") == "1"
 SLOW_CLAIMS = {"pairing-cap", "pairing-race", "pairing-race-negative"}
 
 
+# Whole-catalog sweeps (a test parametrized by every claim variant): every variant runs in
+# the slow tier (`make test-slow`); the everyday tier (`make test`) runs them on SWEEP_SAMPLE,
+# one variant of each shape of the suite (a green proved by search, reds with a path and
+# with a lasso, symbolic constants, a claim from OpenClaw's code).
+SWEEPS = {"test_engine_agrees_with_the_evaluator_on_the_suite", "test_green_state_counts_are_tlcs",
+          "test_reachable_states_match_tlc"}
+SWEEP_SAMPLE = {"pairing", "pairing-negative", "routing-isolation", "retry-termination-negative",
+                "gateway-exposure-matrix-unsafe", "oc-routing-finding-main-scope-merges-dms"}
+
+
 def pytest_collection_modifyitems(config, items):
-    """Marks a test of a SLOW_CLAIMS variant `slow`. Under pytest-xdist with --dist
-    loadgroup (`make test`), the tests that read suite_result(name) for the same claim
-    variant run on one worker, so each variant is proved once per run, not once per
-    worker."""
+    """Marks a test of a SLOW_CLAIMS variant `slow`, and a sweep's test of a variant
+    outside SWEEP_SAMPLE. Under pytest-xdist with --dist loadgroup (`make test`), the
+    tests that read suite_result(name) for the same claim variant run on one worker, so
+    each variant is proved once per run, not once per worker."""
     for item in items:
         params = getattr(item, "callspec", None)
-        name = params.params.get("name") if params else None
+        name = (params.params.get("name") or params.params.get("variant")) if params else None
         if not isinstance(name, str):
             continue
+        if getattr(item, "originalname", None) in SWEEPS and name not in SWEEP_SAMPLE:
+            item.add_marker(pytest.mark.slow)
         if name in SLOW_CLAIMS:
             item.add_marker(pytest.mark.slow)
         if item.module.__name__ in ("test_parity", "test_crosscheck"):
             item.add_marker(pytest.mark.xdist_group(f"suite-{name}"))
+
+
+# ---------------------------------------------------------------- progress lines for the long tiers
+# `pytest --progress-lines` (make test-slow, make test-all, .ci/run): one line per finished
+# test instead of a dot, with its outcome, its seconds and the time since the start, so a
+# CI log shows where a long run is. Under pytest-xdist the controller prints them.
+
+
+def pytest_addoption(parser):
+    parser.addoption("--progress-lines", action="store_true",
+                     help="print one line per finished test: count, elapsed time, outcome, seconds, test id")
+
+
+class ProgressLines:
+    def __init__(self, config):
+        self.config, self.done, self.total = config, 0, 0
+        self.start = time.monotonic()
+
+    def pytest_collection_finish(self, session):
+        self.total = len(session.items)
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_node_collection_finished(self, node, ids):
+        self.total = len(ids)
+
+    def pytest_runtest_logreport(self, report):
+        if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+            self.done += 1
+            elapsed = int(time.monotonic() - self.start)
+            outcome = "XFAIL" if hasattr(report, "wasxfail") else report.outcome.upper()
+            writer = self.config.pluginmanager.get_plugin("terminalreporter")
+            writer.write_line(f"[{self.done:>4}/{self.total} {elapsed // 60:>3}m{elapsed % 60:02d}s] {outcome:<7} "
+                              f"{report.duration:7.1f} s  {report.nodeid}", flush=True)
+
+    def pytest_report_teststatus(self, report, config):
+        if report.when == "call":  # the line replaces the dot
+            return report.outcome, "", report.outcome.upper()
+
+
+def pytest_configure(config):
+    if config.getoption("progress_lines", False) and not hasattr(config, "workerinput"):
+        config.pluginmanager.register(ProgressLines(config), "symcheck-progress-lines")

@@ -55,3 +55,27 @@ def test_the_state_cap_message_names_no_missing_option(write_claim):
     model = symcheck.load_claim(str(write_claim(MAPS.replace("LIMIT", "N"))))
     r = explicit.run(model, max_states=3)
     assert r.verdict == "unknown" and "max_states" not in r.reason and "--engine auto" in r.reason
+
+
+STOPS = """\
+claim: stops
+variables: {x: 0..2}
+init: {x: 0}
+actions:
+  step:
+    when: x < 2
+    then: {x: x + 1}
+invariants:
+  small: x <= 2
+"""
+
+
+def test_a_proof_warns_of_a_reachable_deadlock_unless_the_claim_says_deadlock(write_claim):
+    r = symcheck.prove(symcheck.load_claim(str(write_claim(STOPS))))
+    assert r.proved and any(line.startswith("warning: a state reached in 2 steps has no enabled action")
+                            for line in r.proof)
+    quiet = symcheck.prove(symcheck.load_claim(str(write_claim(STOPS + "deadlock: ignore\n"))))
+    assert quiet.proved and not any("deadlock" in line for line in quiet.proof)
+    red = symcheck.prove(symcheck.load_claim(str(write_claim(STOPS + "deadlock: check\n"))))
+    assert red.violated and red.invariant == "deadlock" and red.length == 2
+    assert search_configurations(symcheck.load_claim(str(write_claim(STOPS + "deadlock: check\n"))), 5).depth == 2

@@ -250,6 +250,8 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, en
     `holds` into `unknown`."""
     enc, whole = encoding, deadline
     result = bmc.run(model, enc, whole, depth, progress)
+    if result.verdict == HOLDS and engine == "bmc":  # a bounded green says why it is only bounded
+        result.reason = "bounded only: --engine bmc tries no proof for every depth"
     if result.verdict != HOLDS or engine == "bmc":
         return result
     budget = PROVE_TIMEOUT if prove_timeout is None else prove_timeout

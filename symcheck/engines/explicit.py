@@ -27,6 +27,7 @@ from symcheck.engines.symmetry import canonicalizer, symmetry_obstacle
 from symcheck.errors import ModelError
 from symcheck.front.ir import EnumT, Feature, Model, configurations
 from symcheck.front.ir import premises as premises_of
+from symcheck.front.strings import unbounded
 from symcheck.front.values import leaves
 from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Coverage, Outcome, Step, Trace, Verdict
 
@@ -50,6 +51,7 @@ class Search:
     path: tuple[Any, ...] = ()  # violated: ((instance index or None, state), ...); the last step may be ill formed
     error: ModelError | None = None  # violated by an ill-formed step: what failed
     reason: str | None = None  # unknown: why
+    stuck: int | None = None  # proved with deadlock ignored: the depth of the first state without a successor
 
 
 Canon = Callable[[tuple[Any, ...]], tuple[Any, ...]]
@@ -92,6 +94,7 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
     level = [init]
     d = 0
     expanded = 0
+    stuck: int | None = None
     while level:
         if depth is not None and d >= depth:  # the last level: only deadlock is left to check
             for s in level if deadlock else ():
@@ -112,6 +115,8 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
                 first_error = (s, error)
             if not found and error is None and deadlock:
                 return Search(VIOLATED, d, before, "deadlock", _path(parent, s))
+            if not found and error is None and stuck is None:
+                stuck = d
             if canon is not None:
                 found = [(index, canon(nxt)) for index, nxt in found]
             for index, nxt in found:
@@ -131,7 +136,7 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
         if worst_state is not None:
             return Search(VIOLATED, d, len(parent), checks[worst], _path(parent, worst_state))
         level = list(_new(parent, before))
-    return Search(PROVED, d - 1, len(parent))
+    return Search(PROVED, d - 1, len(parent), stuck=stuck)
 
 
 def _enabled(cm: CompiledModel, state: tuple[Any, ...]) -> bool:
@@ -171,6 +176,11 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
     once. A model that names a member of one (a literal, `choose`, an order) is
     refused with ValueError. The outcome's `states` counts the distinct states
     explored (with symmetry: the classes), over all configurations."""
+    free = unbounded(model)
+    if free is not None:
+        return Outcome(model.name, UNKNOWN, 0, model.expect, engine="explicit",
+                       reason=f"{free} is an unbounded string: the explicit-state search enumerates values, "
+                              "so the SMT engines decide this claim")
     canon = _symmetry(model, symmetry) if symmetry else None
     start = time.perf_counter()
     order = ["well-formed"] + [f"type({n})" for n, _ in model.variables] + \
@@ -181,11 +191,14 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
     compile_time = time.perf_counter() - start
     unknown: str | None = None
     bounded = False  # some configuration's search stopped at `depth`
+    stuck: int | None = None  # the shallowest deadlock met (deadlock ignored)
     for config in configurations(model):
         cm = compiled.configured(config)
         found = search(cm, model.deadlock, deadline, max_states, depth, canon)
         states += found.states
         deepest = max(deepest, found.depth)
+        if found.stuck is not None:
+            stuck = found.stuck if stuck is None else min(stuck, found.stuck)
         if found.verdict == VIOLATED:
             key = (found.depth, order.index(found.check or ""))
             if best is None or key < best[0]:
@@ -219,9 +232,19 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
     if symmetry:
         how = (how + " " if how else "") + f"up to permutations of {', '.join(symmetry)}"
     unchecked = [LIVENESS_UNCHECKED] if model.properties else []
+    if stuck is not None and not model.deadlock_stated:
+        unchecked.append(deadlock_warning(stuck))
     return out(PROVED, deepest, proof=[
         f"explicit-state search explored all {states:,} reachable states{(' ' + how) if how else ''} "
         f"(diameter {deepest}) and none violates a check"] + unchecked)
+
+
+def deadlock_warning(depth: int) -> str:
+    """TLC reports a reachable state without successors by default; symcheck checks it
+    with `deadlock: check` and otherwise says so next to a proof (docs/constructs.md)."""
+    return (f"warning: a state reached in {depth} step{'s' if depth != 1 else ''} has no enabled action (a deadlock, "
+            "which TLC reports by default); add `deadlock: check` to make it a violation, or `deadlock: ignore` "
+            "to say it is expected")
 
 
 def _symmetry(model: Model, names: Sequence[str]) -> Canon:

@@ -14,6 +14,7 @@ from symcheck.front.expressions import Scope, coerce
 from symcheck.front.ir import BOOL, Action, ConstantOverride, Expr, Fairness, Invariant, Lit, Model, Property, Type
 from symcheck.front.source import YMap, YScalar, YSeq, parse_expr, parse_type, parse_type_text
 from symcheck.front.metadata import read_assumptions, read_finding, read_policy, registry_for
+from symcheck.front import size
 from symcheck.front.size import check_size
 from symcheck.front.values import check_finite, domain_size
 from symcheck.front.overrides import Override, is_flag
@@ -54,7 +55,7 @@ class ClaimChecker(Calls):
                               Scope(self, parse_expr(node, f"definition {name}"), {}, True, f"definition {name}"))
         init = self.check_init()
         actions = self.check_actions()
-        invariants = self.check_invariants()
+        invariants = self.check_invariants(init, actions)
         properties = self.check_properties(invariants)
         lemmas = self.check_lemmas(invariants)
         fairness = self.check_fairness(actions)
@@ -69,6 +70,7 @@ class ClaimChecker(Calls):
             constants=tuple(self.consts[n] for n in self.const_nodes),
             variables=tuple(self.variables.items()), init=init, actions=actions, invariants=invariants,
             patch_text=render_patch(self.variant.changes), deadlock=deadlock,
+            deadlock_stated=self.doc.get("deadlock") is not None,
             properties=properties, fairness=fairness, lemmas=lemmas, unexercised=unexercised, unproved=unproved,
             overrides=tuple(ConstantOverride(self.applied[n], self.overrides[n].origin,
                                              "variant" if n in self.variant.changed_constants else "claim")
@@ -283,15 +285,20 @@ class ClaimChecker(Calls):
             out.append(Action(name, tuple(params), guard, tuple(updates), span))
         return tuple(out)
 
-    def check_invariants(self) -> tuple:
+    def check_invariants(self, init: tuple, actions: tuple) -> tuple:
+        """The invariants, type-checked; the encoding's estimated size is added up as they
+        are read, so a claim with too many of them is refused as soon as it is too large
+        (a 45,000-invariant claim, before most are read), naming them as the culprit."""
         invs = self.section("invariants")
         out = []
+        budget = size.Budget(self.file, tuple(self.variables.items()), init, actions)
         for name, node in invs.items.items():
             span = invs.keys[name]
             self._check_name(name, span, "invariant")
             loc = parse_expr(node, f"invariant {name}")
             e = self.check(loc.tree, BOOL, Scope(self, loc, {}, True, f"invariant {name}"))
             out.append(Invariant(name, e, loc.text, span))
+            budget.add_invariant(out[-1], unread=len(invs.items) - len(out))
         if not out and not self.section("properties").items:
             raise InputError(self.doc.keys.get("invariants", self.doc.span),
                              "the claim has no invariants or properties to check")

@@ -79,6 +79,10 @@ def resolve(name_or_path: str, directory: Path | None = None) -> list[Entry]:
             raise InputError(None, f"no such claim file: {p}")
         return variants_of(p)
     table = catalog(directory or claims_dir())
+    if name_or_path not in table and p.is_dir():
+        raise InputError(None, f"{name_or_path} is a directory, not a claim",
+                         f"name a claim or a claim file; to check every claim in the directory: "
+                         f"symcheck --claims {name_or_path} check")
     if name_or_path not in table:
         hint = suggest(name_or_path, table, n=3) or "run `symcheck list` to see every claim"
         raise InputError(None, f"no claim named {name_or_path!r} in {directory or claims_dir()}", hint)

@@ -8,12 +8,17 @@ from typing import NoReturn
 
 from symcheck.errors import InputError, suggest
 from symcheck.front.declarations import Declarations
-from symcheck.front.ir import (BOOL, INT, CompKind, EnumT, Expr, IntT, Lit, MapT, Op, Opcode, RecordT, Ref, RefKind, SeqT,
+from symcheck.front.ir import (BOOL, INT, STR, CompKind, EnumT, Expr, IntT, Lit, MapT, Op, Opcode, RecordT, Ref, RefKind,
+                               SeqT, StrT,
                                SetT, TupleT, Type)
 from symcheck.front.source import Located
 
 _COMPARISONS = {ast.Eq: Opcode.EQUAL, ast.NotEq: Opcode.NOT_EQUAL, ast.Lt: Opcode.LESS, ast.LtE: Opcode.LESS_EQUAL,
                 ast.Gt: Opcode.GREATER, ast.GtE: Opcode.GREATER_EQUAL}
+# binary operators as the claim writes them, for messages ("operator + does not apply ...")
+OPERATOR_SYMBOLS = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.FloorDiv: "//", ast.Mod: "%",
+                    ast.Pow: "**", ast.LShift: "<<", ast.RShift: ">>", ast.BitOr: "|", ast.BitXor: "^",
+                    ast.BitAnd: "&", ast.MatMult: "@"}
 
 
 class NeedsType(InputError):
@@ -42,6 +47,8 @@ def unify(a: Type, b: Type) -> Type | None:
         return None if None in es else TupleT(tuple(es))
     if isinstance(a, RecordT) and isinstance(b, RecordT) and a.name == b.name:
         return a
+    if isinstance(a, StrT) and isinstance(b, StrT):
+        return STR
     return None
 
 
@@ -60,6 +67,8 @@ def assignable(src: Type, dst: Type) -> bool:
                                                         for a, b in zip(src.elems, dst.elems, strict=False))
     if isinstance(src, RecordT) and isinstance(dst, RecordT):
         return src.name == dst.name
+    if isinstance(src, StrT) and isinstance(dst, StrT):  # length and alphabet checked at run time
+        return True
     return src == dst
 
 
@@ -98,6 +107,8 @@ class Expressions(Declarations):
                 self.err(scope, node, f"{node.value!r} is not a member of {expected.name}",
                          suggest(node.value, expected.members))
             return Lit(node.value, expected, sp)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and isinstance(expected, StrT):
+            return Lit(node.value, STR, sp)
         if isinstance(node, ast.Name) and isinstance(expected, EnumT) and node.id in expected.members \
                 and not self._is_bound_name(node.id, scope):
             return Lit(node.id, expected, sp)
@@ -146,7 +157,7 @@ class Expressions(Declarations):
         method = getattr(self, "infer_" + type(node).__name__, None)
         if method is None:
             self.err(scope, node, f"unsupported syntax in {scope.what}: {type(node).__name__}",
-                     "see the claim-language reference in README.md")
+                     "see the claim language reference, docs/language.md")
         return method(node, scope)
 
     def infer_Constant(self, node, scope):
@@ -162,8 +173,7 @@ class Expressions(Declarations):
             member = self._enum_member(v, node, scope)
             if member is not None:
                 return member
-            self.err(scope, node, f"{v!r} is not a member of any enum",
-                     suggest(v, self.member_index))
+            return Lit(v, STR, sp)  # a string literal
         self.err(scope, node, f"unsupported literal {v!r}")
 
     def _enum_member(self, name: str, node: ast.AST, scope: Scope) -> Lit | None:
@@ -273,6 +283,9 @@ class Expressions(Declarations):
                  ast.FloorDiv: Opcode.FLOOR_DIVIDE, ast.Mod: Opcode.MODULO}
         sets = {ast.BitOr: Opcode.UNION, ast.BitAnd: Opcode.INTERSECTION, ast.Sub: Opcode.DIFFERENCE}
         a, b = self.pair(node.left, node.right, scope)
+        joined = self.string_binop(node, a, b, scope)
+        if joined is not None:
+            return joined
         if isinstance(a.type, IntT) and isinstance(b.type, IntT) and type(node.op) in arith:
             return Op(arith[type(node.op)], (a, b), INT, span=sp)
         if isinstance(a.type, SetT) and isinstance(b.type, SetT) and type(node.op) in sets:
@@ -280,7 +293,8 @@ class Expressions(Declarations):
             if t is None:
                 self.err(scope, node, f"cannot combine {a.type} and {b.type}")
             return Op(sets[type(node.op)], (coerce(a, t), coerce(b, t)), t, span=sp)
-        self.err(scope, node, f"operator {type(node.op).__name__} does not apply to {a.type} and {b.type}")
+        self.err(scope, node, f"operator {OPERATOR_SYMBOLS.get(type(node.op), type(node.op).__name__)} does not apply "
+                              f"to {a.type} and {b.type}")
 
     def infer_Compare(self, node, scope):
         sp = scope.loc.span_of(node)
@@ -295,7 +309,9 @@ class Expressions(Declarations):
         sp = scope.loc.span_of(node)
         if isinstance(op, (ast.In, ast.NotIn)):
             coll = self.infer(right, scope)
-            if isinstance(coll.type, (SetT, SeqT)):
+            if isinstance(coll.type, StrT):
+                e = self.string_contains(left, coll, scope, node)
+            elif isinstance(coll.type, (SetT, SeqT)):
                 elem = self.check(left, coll.type.elem, scope)
                 e = Op(Opcode.MEMBER, (elem, coll), BOOL, span=sp)
             else:

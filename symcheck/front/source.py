@@ -112,7 +112,11 @@ def read_text(path: str | Path, what: str) -> tuple[str, str]:
     try:
         return file, data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(Span(file, 1, 1), f"{what}file is not UTF-8 ({exc.reason} at byte {exc.start})") from None
+        before = data[:exc.start]  # locate the bad byte: its line, and its column counted in characters
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", errors="replace")) + 1
+        raise InputError(Span(file, line, col), f"{what}file is not UTF-8 ({exc.reason} at byte {exc.start})",
+                         "save the file as UTF-8") from None
 
 
 class _Loader(yaml.SafeLoader):

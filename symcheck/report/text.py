@@ -4,6 +4,7 @@ from __future__ import annotations
 from symcheck.front.ir import Model
 from symcheck.trace import HOLDS, PROVED, STUTTER, UNKNOWN, VIOLATED, Coverage, Result, Trace
 from symcheck.front.values import render, to_json
+from symcheck.report.table import table  # noqa: F401  (the plain-text table; bench/ imports it from here)
 
 MARK = {True: "as expected", False: "NOT AS EXPECTED"}
 ENGINE_NAMES = {"kind": "k-induction", "kind+lemmas": "k-induction with generated lemmas", "pdr": "PDR", "bmc": "BMC",
@@ -392,15 +393,6 @@ def witness_json(model: Model, kind: str, name: str, trace: Trace | None, depth:
     if model.overrides:
         out["overrides"] = overrides_json(model)
     return {"schema": WITNESS_SCHEMA, "results": [out]}
-
-
-def table(rows: list, headers: list) -> str:
-    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(str(h))
-              for i, h in enumerate(headers)]
-    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
-    out = [fmt.format(*headers), fmt.format(*("-" * w for w in widths))]
-    out += [fmt.format(*map(str, r)) for r in rows]
-    return "\n".join(out)
 
 
 def markdown_table(rows: list, headers: list) -> str:

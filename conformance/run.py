@@ -143,7 +143,9 @@ def run_node(node: str, check, root: Path, cases: list) -> list:
                        capture_output=True, text=True, timeout=1800)
     if p.returncode != 0:
         raise RuntimeError(f"{check.adapter}: node exited {p.returncode}: {p.stderr.strip()[-600:]}")
-    results = [json.loads(line) for line in p.stdout.splitlines() if line.strip()]
+    # lines end at "\n" only: JSON.stringify leaves U+2028 and other separators that
+    # str.splitlines() would also cut at unescaped inside strings
+    results = [json.loads(line) for line in p.stdout.split("\n") if line.strip()]
     if len(results) != len(cases):
         raise RuntimeError(f"{check.adapter}: {len(results)} results for {len(cases)} inputs")
     return results

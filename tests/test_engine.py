@@ -128,12 +128,13 @@ def test_same_command_twice_gives_identical_output(tmp_path):
 # The stages, lowest first: a module may import only modules before it. `errors` and
 # `trace` hold what every stage shares (bad input; solver-free result types).
 PIPELINE = ["errors", "trace",
-            "front.ir", "front.source", "front.overrides", "front.values", "front.actions", "front.variants", "front.declarations",
+            "front.ir", "front.strings", "front.source", "front.overrides", "front.values", "front.actions",
+            "front.variants", "front.declarations",
             "front.expressions", "front.calls", "front.size", "front.metadata", "front.check",
             "front.unbounded",
             "front.claims",
             "explicit.evaluator", "explicit.liveness",
-            "smt.arrays", "smt.symbolic", "smt.quantified", "smt.expr", "smt.capacity", "smt.encode",
+            "smt.arrays", "smt.strings", "smt.symbolic", "smt.quantified", "smt.expr", "smt.capacity", "smt.encode",
             "smt.solve", "smt.unroll", "smt.lasso",
             "smt.horn", "smt.lemmas", "smt.forall",
             "limits",  # forked workers under limits: the engine portfolio's processes, and the CLI's
@@ -147,7 +148,7 @@ PIPELINE = ["errors", "trace",
             "api", "serve", "serve.share", "serve.loading", "serve.explore", "serve.views", "serve.guard", "serve.app",
             "progress", "options", "cli", "pytest_plugin", "__main__"]
 Z3_USERS = ["smt.arrays", "smt.encode", "smt.expr", "smt.horn", "smt.lasso", "smt.lemmas", "smt.quantified", "smt.solve",
-             "smt.symbolic", "smt.unroll"]
+            "smt.strings", "smt.symbolic", "smt.unroll"]
 
 
 def module_name(path) -> str:

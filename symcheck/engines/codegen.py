@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from symcheck.front.strings import PYTHON as STRING_OPERATIONS
 from symcheck.engines.runtime import HELPERS, coercer, holds_sets, member_test, within
 from symcheck.front.ir import (BOOL, Comp, CompKind, DefCall, Expr, Gen, GenKind, IntT, Lit, MapT, Model, Op, Opcode,
                                RecordT, Ref, RefKind, SeqT, SetT, TupleT, Type, premises)
@@ -531,6 +532,11 @@ def _coerce(c: Compiler, e: Op, a: list[str], sp: str, env: Env) -> str:
     return f"{c.pool(coercer(e.type, e.span), 'coerce')}({a[0]})"
 
 
+
+def _string_call(c: Any, e: Op, a: list[str], sp: str, env: Env) -> str:
+    """A string operation: the meaning front.strings gives it, as a pooled function."""
+    return f"{c.pool(STRING_OPERATIONS[e.op], 'string')}({', '.join(a)})"
+
 OPERATORS: dict[Opcode, Rule] = {
     Opcode.NOT: lambda c, e, a, sp, env: f"(not {a[0]})",
     Opcode.AND: lambda c, e, a, sp, env: "(" + " and ".join(a) + ")",
@@ -559,4 +565,6 @@ OPERATORS: dict[Opcode, Rule] = {
     Opcode.SEQ_LITERAL: _tuple,
     Opcode.SET_LITERAL: _set_literal,
     Opcode.COERCE: _coerce,
+    # strings: the meaning front.strings gives each operation, as a pooled function
+    **dict.fromkeys(STRING_OPERATIONS, _string_call),
 }

@@ -27,6 +27,7 @@ from symcheck.engines.symmetry import canonicalizer, symmetry_obstacle
 from symcheck.errors import ModelError
 from symcheck.front.ir import EnumT, Feature, Model, configurations
 from symcheck.front.ir import premises as premises_of
+from symcheck.front.strings import unbounded
 from symcheck.front.values import leaves
 from symcheck.trace import HOLDS, PROVED, UNKNOWN, VIOLATED, Coverage, Outcome, Step, Trace, Verdict
 
@@ -175,6 +176,11 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
     once. A model that names a member of one (a literal, `choose`, an order) is
     refused with ValueError. The outcome's `states` counts the distinct states
     explored (with symmetry: the classes), over all configurations."""
+    free = unbounded(model)
+    if free is not None:
+        return Outcome(model.name, UNKNOWN, 0, model.expect, engine="explicit",
+                       reason=f"{free} is an unbounded string: the explicit-state search enumerates values, "
+                              "so the SMT engines decide this claim")
     canon = _symmetry(model, symmetry) if symmetry else None
     start = time.perf_counter()
     order = ["well-formed"] + [f"type({n})" for n, _ in model.variables] + \

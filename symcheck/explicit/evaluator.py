@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from symcheck.front.strings import PYTHON as STRING_OPERATIONS
 from symcheck.errors import ModelError
 from symcheck.front.ir import (Comp, CompKind, DefCall, Expr, Feature, GenKind, Lit, MapT, Model, Op, Opcode, Ref, SetT,
                                Type, configurations, premises, with_constants)
@@ -464,6 +465,8 @@ OPERATORS: dict[Opcode, Callable[[Evaluator, Op, Evaluate], Any]] = {
     Opcode.SEQ_LITERAL: _strict(lambda e, vals: tuple(vals)),
     Opcode.SET_LITERAL: _strict(_set_literal),
     Opcode.COERCE: _strict(lambda e, vals: coerce_value(vals[0], e.type, e)),
+    # strings: the meaning front.strings gives each operation on Python strings
+    **{code: _strict(lambda e, vals, f=f: f(*vals)) for code, f in STRING_OPERATIONS.items()},
 }
 
 

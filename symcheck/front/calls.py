@@ -8,7 +8,8 @@ import ast
 from symcheck.front.declarations import MAX_ELEMS, MAX_SEQ
 from symcheck.front.expressions import Expressions, NeedsType, Scope, coerce
 from symcheck.front.ir import (BOOL, INT, Comp, CompKind, DefCall, Expr, Gen, GenKind, IntT, Lit, MapT, Op, Opcode,
-                               RecordT, Ref, RefKind, SeqT, SetT, Type)
+                               RecordT, Ref, RefKind, SeqT, SetT, StrT, Type)
+from symcheck.front.strings import METHODS as STRING_METHODS
 from symcheck.errors import suggest
 from symcheck.front.source import parse_expr
 from symcheck.front.values import MAX_DOMAIN, check_finite, domain, domain_size
@@ -25,6 +26,8 @@ class Calls(Expressions):
         sp = scope.loc.span_of(node)
         if isinstance(node.func, ast.Attribute) and node.func.attr == "put":
             return self._map_put(node, scope)
+        if isinstance(node.func, ast.Attribute) and node.func.attr in STRING_METHODS:
+            return self.string_method(node, scope)
         if not isinstance(node.func, ast.Name):
             self.err(scope, node, "only named functions can be called")
         fn = node.func.id
@@ -58,8 +61,10 @@ class Calls(Expressions):
                                "replace": 1}, scope)
         if fn == "len":
             s = self.infer(args[0], scope)
+            if isinstance(s.type, StrT):
+                return self.string_length(s, scope, node)
             if not isinstance(s.type, (SetT, SeqT)):
-                self.err(scope, node, f"len() needs a set or sequence, found {s.type}")
+                self.err(scope, node, f"len() needs a set, sequence or string, found {s.type}")
             if isinstance(s.type, SetT) and domain_size(s.type.elem) is None:
                 self.err(scope, node, f"len() of {s.type}: a set over an unbounded type has no size the proofs "
                                       "can reason about", "quantify with all/any, or keep a count in a variable")

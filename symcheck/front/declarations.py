@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from typing import NoReturn
 
 from symcheck.errors import InputError, Span, suggest
-from symcheck.front.ir import BOOL, INT, BoolT, Constant, EnumT, IntT, MapT, RecordT, SeqT, SetT, SortT, TupleT, Type
+from symcheck.front.ir import (BOOL, INT, STR, BoolT, Constant, EnumT, IntT, MapT, RecordT, SeqT, SetT, SortT, StrT,
+                               TupleT, Type)
+from symcheck.front.strings import Strings, fits
 from symcheck.front.overrides import Override
 from symcheck.front.source import TypeSyntax, YMap, YNode, YScalar, YSeq, parse_type
 from symcheck.front.values import MAX_DOMAIN, check_finite, domain, domain_size
@@ -37,7 +39,7 @@ def _value_kind(v) -> str | None:
     return "bool" if isinstance(v, bool) else "int" if isinstance(v, int) else "name" if isinstance(v, str) else None
 
 
-class Declarations:
+class Declarations(Strings):
     """What a claim declares, resolved on demand (a type or constant may use one declared
     later); the base of the claim checker, which adds expressions and sections."""
 
@@ -69,6 +71,8 @@ class Declarations:
             return BOOL
         if name == "int":
             return INT
+        if name == "str":
+            return STR
         node = self.type_nodes.get(name)
         if node is None and name in self.enum_consts:
             node = self.const_nodes[name]
@@ -149,6 +153,8 @@ class Declarations:
         if ts.kind == "int":
             raise InputError(ts.span, "expected a type, found a number")
         args = ts.args
+        if ts.name == "str" and ts.name not in self.type_nodes:
+            return self.string_type(ts)
         if ts.name in ("set", "seq", "map", "tuple"):
             want = {"set": 1, "seq": 2, "map": 2}.get(ts.name)
             if want is not None and len(args) != want:
@@ -374,8 +380,9 @@ class Declarations:
         return Constant(name, t, None, tuple(values))
 
     def _scalar_domain_type(self, t: Type, span: Span, what: str) -> None:
-        if not isinstance(t, (BoolT, IntT, EnumT)) or isinstance(t, IntT) and not t.bounded:
-            raise InputError(span, f"{what}: a symbolic constant is a bool, an integer or an enum member, not {t}")
+        if not isinstance(t, (BoolT, IntT, EnumT, StrT)) or isinstance(t, IntT) and not t.bounded:
+            raise InputError(span, f"{what}: a symbolic constant is a bool, an integer, an enum member or a "
+                                   f"string, not {t}")
 
     def _infer_domain_type(self, dnode: YSeq, what: str) -> Type:
         """bools -> bool; integers -> min..max; enum members -> the one enum having them all."""
@@ -433,6 +440,12 @@ class Declarations:
                 raise InputError(node.span, f"{what}: {node.value!r} is not a member of {t.name}",
                                  suggest(str(node.value), t.members))
             return str(node.value)
+        if isinstance(t, StrT):
+            if not (isinstance(node, YScalar) and isinstance(node.value, str)):
+                bad("a string (quote it)")
+            if not fits(t, node.value):
+                raise InputError(node.span, f"{what}: {node.value!r} is not a value of {t}")
+            return node.value
         if isinstance(t, (SetT, SeqT, TupleT)):
             if not isinstance(node, YSeq):
                 bad("a list")

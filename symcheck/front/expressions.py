@@ -8,7 +8,8 @@ from typing import NoReturn
 
 from symcheck.errors import InputError, suggest
 from symcheck.front.declarations import Declarations
-from symcheck.front.ir import (BOOL, INT, CompKind, EnumT, Expr, IntT, Lit, MapT, Op, Opcode, RecordT, Ref, RefKind, SeqT,
+from symcheck.front.ir import (BOOL, INT, STR, CompKind, EnumT, Expr, IntT, Lit, MapT, Op, Opcode, RecordT, Ref, RefKind,
+                               SeqT, StrT,
                                SetT, TupleT, Type)
 from symcheck.front.source import Located
 
@@ -46,6 +47,8 @@ def unify(a: Type, b: Type) -> Type | None:
         return None if None in es else TupleT(tuple(es))
     if isinstance(a, RecordT) and isinstance(b, RecordT) and a.name == b.name:
         return a
+    if isinstance(a, StrT) and isinstance(b, StrT):
+        return STR
     return None
 
 
@@ -64,6 +67,8 @@ def assignable(src: Type, dst: Type) -> bool:
                                                         for a, b in zip(src.elems, dst.elems, strict=False))
     if isinstance(src, RecordT) and isinstance(dst, RecordT):
         return src.name == dst.name
+    if isinstance(src, StrT) and isinstance(dst, StrT):  # length and alphabet checked at run time
+        return True
     return src == dst
 
 
@@ -102,6 +107,8 @@ class Expressions(Declarations):
                 self.err(scope, node, f"{node.value!r} is not a member of {expected.name}",
                          suggest(node.value, expected.members))
             return Lit(node.value, expected, sp)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and isinstance(expected, StrT):
+            return Lit(node.value, STR, sp)
         if isinstance(node, ast.Name) and isinstance(expected, EnumT) and node.id in expected.members \
                 and not self._is_bound_name(node.id, scope):
             return Lit(node.id, expected, sp)
@@ -166,8 +173,7 @@ class Expressions(Declarations):
             member = self._enum_member(v, node, scope)
             if member is not None:
                 return member
-            self.err(scope, node, f"{v!r} is not a member of any enum",
-                     suggest(v, self.member_index))
+            return Lit(v, STR, sp)  # a string literal
         self.err(scope, node, f"unsupported literal {v!r}")
 
     def _enum_member(self, name: str, node: ast.AST, scope: Scope) -> Lit | None:
@@ -277,6 +283,9 @@ class Expressions(Declarations):
                  ast.FloorDiv: Opcode.FLOOR_DIVIDE, ast.Mod: Opcode.MODULO}
         sets = {ast.BitOr: Opcode.UNION, ast.BitAnd: Opcode.INTERSECTION, ast.Sub: Opcode.DIFFERENCE}
         a, b = self.pair(node.left, node.right, scope)
+        joined = self.string_binop(node, a, b, scope)
+        if joined is not None:
+            return joined
         if isinstance(a.type, IntT) and isinstance(b.type, IntT) and type(node.op) in arith:
             return Op(arith[type(node.op)], (a, b), INT, span=sp)
         if isinstance(a.type, SetT) and isinstance(b.type, SetT) and type(node.op) in sets:
@@ -300,7 +309,9 @@ class Expressions(Declarations):
         sp = scope.loc.span_of(node)
         if isinstance(op, (ast.In, ast.NotIn)):
             coll = self.infer(right, scope)
-            if isinstance(coll.type, (SetT, SeqT)):
+            if isinstance(coll.type, StrT):
+                e = self.string_contains(left, coll, scope, node)
+            elif isinstance(coll.type, (SetT, SeqT)):
                 elem = self.check(left, coll.type.elem, scope)
                 e = Op(Opcode.MEMBER, (elem, coll), BOOL, span=sp)
             else:

@@ -258,6 +258,17 @@ class Opcode(enum.Enum):
     SET_LITERAL = "setlit"
     SEQ_LITERAL = "seqlit"
     COERCE = "coerce"  # change representation to `type` (widen or narrow ranges, resize)
+    # strings (symcheck/front/strings.py has their rules and Python meaning)
+    CONCAT = "concat"  # a + b
+    LOWER = "lower"  # s.lower(): the character map front.strings.LOWER
+    STRIP = "strip"  # s.strip(): JavaScript's trim() whitespace, both ends
+    STARTS_WITH = "startswith"
+    ENDS_WITH = "endswith"
+    CONTAINS = "contains"  # t in s (substring)
+    STR_LENGTH = "strlen"  # len(s)
+    STR_REPLACE = "str.replace"  # s.replace(a, b): every occurrence, left to right
+    BEFORE = "before"  # s.before(d): s.partition(d)[0]
+    AFTER = "after"  # s.after(d): s.partition(d)[2]
 
 
 @dataclass(frozen=True)

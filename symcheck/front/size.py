@@ -5,6 +5,7 @@ from __future__ import annotations
 from symcheck.errors import InputError, Span
 from symcheck.front.ir import (Comp, DefCall, Expr, Gen, GenKind, Invariant, Lit, MapT, Model, Op, RecordT, Ref, SeqT,
                                SetT, TupleT, Type)
+from symcheck.front.strings import is_free
 from symcheck.front.values import domain_size
 
 MAX_TERMS = 1 << 22  # encoded terms of a whole model: bounds encoding time (about a minute) and memory
@@ -82,7 +83,7 @@ def base_terms(variables: tuple, init: tuple, actions: tuple, memo: dict) -> lis
     for a in actions:
         count = 1
         for _, pt in a.params:
-            count *= _capped(domain_size(pt))
+            count *= 1 if is_free(pt) else _capped(domain_size(pt))
         one = expr_terms(a.guard, memo) + sum(expr_terms(e, memo) for _, e in a.updates) + state
         parts.append((f"action {a.name} ({count} instance{'s' if count != 1 else ''})", a.span, count * one))
     return parts

@@ -23,6 +23,9 @@ def proved_for(model: Model) -> str:
     clocks = [n for n, t in model.variables if isinstance(t, IntT) and not t.bounded]
     if clocks:
         parts.append("every value of " + _and(clocks))
+    from symcheck.front.strings import unbounded
+    if unbounded(model):
+        parts.append("every string the actions' string parameters take")
     return "for " + ", ".join(parts) if parts else ""
 
 
@@ -130,7 +133,10 @@ def needs_smt(model: Model) -> str | None:
     feats = model.features & {Feature.SORTS, Feature.UNBOUNDED_INT}
     free = [c.name for c in model.constants if c.free and not isinstance(c.type, SetT)]
     if not feats and not free:
-        return None
+        from symcheck.front.strings import unbounded
+        string = unbounded(model)
+        return None if string is None else (
+            f"{string} is any string: an explicit search enumerates values; Z3's theory of strings decides it")
     what = sorted(str(f) for f in feats) + ([f"constants of any value ({', '.join(free)})"] if free else [])
     return (f"the claim has {', '.join(what)}: an explicit search enumerates states and cannot cover every size "
             "and value; the SMT engines (linear integer arithmetic, quantifiers over sorts) decide it")

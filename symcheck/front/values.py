@@ -7,11 +7,12 @@ map -> tuple of (key, value) pairs in key-domain order."""
 from __future__ import annotations
 
 import itertools
+import json
 from collections.abc import Iterator
 from typing import Any
 
 from symcheck.errors import InputError, Span
-from symcheck.front.ir import BoolT, EnumT, IntT, MapT, RecordT, SeqT, SetT, SortT, TupleT, Type
+from symcheck.front.ir import BoolT, EnumT, IntT, MapT, RecordT, SeqT, SetT, SortT, StrT, TupleT, Type
 
 MAX_DOMAIN = 1 << 16  # largest domain that is ever enumerated
 
@@ -32,6 +33,10 @@ def _domain_size(t: Type) -> int | None:
         return max(t.hi - t.lo + 1, 0) if t.bounded else None
     if isinstance(t, EnumT):
         return len(t.members)
+    if isinstance(t, StrT):  # finite with a length bound and an alphabet
+        if t.maxlen is None or t.alphabet is None:
+            return None
+        return sum(len(t.alphabet) ** k for k in range(t.maxlen + 1)) if t.maxlen < 64 else float("inf")
     if isinstance(t, SortT):
         return None
     if isinstance(t, SetT):
@@ -61,7 +66,9 @@ def _domain_size(t: Type) -> int | None:
 def check_finite(t: Type, span: Span | None, what: str, limit: int = MAX_DOMAIN) -> None:
     n = domain_size(t)
     if n is None:
-        raise InputError(span, f"{what}: type {t} is unbounded; give integers a range such as 0..5")
+        hint = ("give strings a length and an alphabet, str[N, ALPHABET], or use seq[str, N]"
+                if "str" in str(t) else "give integers a range such as 0..5")
+        raise InputError(span, f"{what}: type {t} is unbounded; {hint}")
     if n > limit:
         raise InputError(span, f"{what}: type {t} has {n if n != float('inf') else 'too many'} values, "
                                f"more than the limit {limit}; use a smaller type")
@@ -75,6 +82,9 @@ def domain(t: Type) -> list:
         return list(range(t.lo, t.hi + 1))
     if isinstance(t, EnumT):
         return list(t.members)
+    if isinstance(t, StrT):  # by length, then in the alphabet's order
+        alphabet = t.alphabet or ""
+        return ["".join(p) for k in range((t.maxlen or 0) + 1) for p in itertools.product(alphabet, repeat=k)]
     if isinstance(t, SetT):
         elems = domain(t.elem)
         return [frozenset(e for i, e in enumerate(elems) if bits >> i & 1) for bits in range(2 ** len(elems))]
@@ -100,6 +110,9 @@ def contains(t: Type, v: Any) -> bool:
             and (t.hi is None or v <= t.hi)
     if isinstance(t, EnumT):
         return v in t.members
+    if isinstance(t, StrT):
+        return isinstance(v, str) and (t.maxlen is None or len(v) <= t.maxlen) and \
+            (t.alphabet is None or all(c in t.alphabet for c in v))
     if isinstance(t, SetT):
         return isinstance(v, frozenset) and all(contains(t.elem, e) for e in v)
     if isinstance(t, SeqT):
@@ -122,6 +135,8 @@ def sort_key(v: Any, t: Type):
         return int(v.rsplit("!", 1)[-1]) if v.rsplit("!", 1)[-1].isdigit() else v
     if isinstance(t, EnumT):
         return t.members.index(v) if v in t.members else len(t.members)
+    if isinstance(t, StrT):
+        return (len(v), v)
     if isinstance(t, SetT):
         return (len(v), sorted(sort_key(e, t.elem) for e in v))
     if isinstance(t, SeqT):
@@ -154,6 +169,8 @@ def render(v: Any, t: Type) -> str:
         return str(v)
     if isinstance(t, (EnumT, SortT)):
         return str(v)
+    if isinstance(t, StrT):  # quoted, with JSON's escapes: every character visible
+        return json.dumps(v, ensure_ascii=False) if v.isprintable() else json.dumps(v)
     if isinstance(t, SetT):
         items = sorted(v, key=lambda e: sort_key(e, t.elem))
         return "{" + ", ".join(render(e, t.elem) for e in items) + "}"
@@ -170,7 +187,7 @@ def render(v: Any, t: Type) -> str:
 
 
 def to_json(v: Any, t: Type) -> Any:
-    if isinstance(t, (BoolT, IntT, EnumT, SortT)):
+    if isinstance(t, (BoolT, IntT, EnumT, SortT, StrT)):
         return v
     if isinstance(t, SetT):
         return [to_json(e, t.elem) for e in sorted(v, key=lambda e: sort_key(e, t.elem))]

@@ -212,6 +212,10 @@ def _call(name: str) -> Callable[[Op], str]:
     return lambda e: f"{name}({', '.join(pretty(x) for x in e.args)})"
 
 
+def _method(name: str) -> Callable[[Op], str]:
+    return lambda e: f"{_paren(e.args[0])}.{name}({', '.join(pretty(x) for x in e.args[1:])})"
+
+
 def _listed(e: Op) -> str:
     return ", ".join(pretty(x) for x in e.args)
 
@@ -252,6 +256,12 @@ PRINTERS: dict[Opcode, Callable[[Op], str]] = {
     Opcode.APPEND: _call("append"),
     Opcode.HEAD: _call("head"),
     Opcode.TAIL: _call("tail"),
+    Opcode.CONCAT: lambda e: f"{_paren(e.args[0])} + {_paren(e.args[1])}",
+    Opcode.CONTAINS: lambda e: f"{_paren(e.args[1])} in {_paren(e.args[0])}",
+    Opcode.STR_LENGTH: _call("len"),
+    **{code: _method(code.value) for code in (Opcode.LOWER, Opcode.STRIP, Opcode.STARTS_WITH, Opcode.ENDS_WITH,
+                                               Opcode.BEFORE, Opcode.AFTER)},
+    Opcode.STR_REPLACE: _method("replace"),
 }
 
 

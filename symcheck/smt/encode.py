@@ -57,8 +57,9 @@ class Encoding:
     def logic(self) -> str:
         """The solvers' logic: linear integer arithmetic, or (with sorts, arrays and
         quantifiers) every theory: a quantifier-free solver would answer wrongly."""
-        return "ALL" if Feature.SORTS in self.model.features or any(
-            arrayed(t) for _, t in self.model.variables) else "QF_LIA"
+        if Feature.SORTS in self.model.features or any(arrayed(t) for _, t in self.model.variables):
+            return "ALL"
+        return "QF_SLIA" if Feature.STRINGS in self.model.features else "QF_LIA"
 
     @classmethod
     def of(cls, model: Model) -> Encoding:

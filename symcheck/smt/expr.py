@@ -12,6 +12,7 @@ import z3
 from symcheck.front.ir import Comp, CompKind, DefCall, Expr, GenKind, Lit, Model, Op, Opcode, Ref, SetT, TupleT
 from symcheck.front.values import domain
 from symcheck.smt import quantified
+from symcheck.smt.strings import TERMS as STRING_TERMS
 from symcheck.smt.symbolic import (SMap, SSeq, SSet, STup, convert, default, eq, in_domain, ite, leaves, lift,
                                    member)
 
@@ -387,4 +388,5 @@ OPERATORS: dict[Opcode, Callable[[Context, Op, Encode], Any]] = {
     Opcode.SEQ_LITERAL: _strict(_seq_literal),
     Opcode.SET_LITERAL: _strict(_set_literal),
     Opcode.COERCE: _strict(lambda ctx, e, vals: convert(vals[0], e.args[0].type, e.type, ctx.oblige)),
+    **{code: _strict(lambda ctx, e, vals, f=f: f(*vals)) for code, f in STRING_TERMS.items()},
 }

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import z3
 
-from symcheck.front.ir import BoolT, EnumT, IntT, MapT, RecordT, SeqT, SetT, SortT, TupleT, Type
+from symcheck.front.ir import BoolT, EnumT, IntT, MapT, RecordT, SeqT, SetT, SortT, StrT, TupleT, Type
+from symcheck.smt import strings
 from symcheck.front.values import domain, render
 from symcheck.smt.arrays import (SArr, arrayed, datatype, decode_scalar, fields, fresh_array, fresh_scalar,
                                  stored_keys, zsort)
@@ -46,6 +47,8 @@ def lift(v, t: Type):
         return z3.IntVal(v)
     if isinstance(t, EnumT):
         return z3.IntVal(t.members.index(v))
+    if isinstance(t, StrT):
+        return strings.lift(v)
     if isinstance(t, SetT):
         return SSet({d: z3.BoolVal(d in v) for d in domain(t.elem)})
     if isinstance(t, SeqT):
@@ -69,6 +72,8 @@ def default(t: Type):
         return z3.BoolVal(False)
     if isinstance(t, (IntT, EnumT)):
         return z3.IntVal(t.lo if isinstance(t, IntT) and t.lo is not None else 0)
+    if isinstance(t, StrT):
+        return strings.lift("")
     if isinstance(t, SetT):
         return SSet({d: z3.BoolVal(False) for d in domain(t.elem)})
     if isinstance(t, SeqT):
@@ -93,6 +98,8 @@ def fresh(name: str, t: Type, extra_slot: bool = False):
         return z3.Bool(name)
     if isinstance(t, (IntT, EnumT)):
         return z3.Int(name)
+    if isinstance(t, StrT):
+        return strings.fresh(name)
     if isinstance(t, SetT):
         return SSet({d: z3.Bool(f"{name}[{i}]") for i, d in enumerate(domain(t.elem))})
     if isinstance(t, SeqT):
@@ -162,7 +169,7 @@ def leaves(v) -> list:
 def eq(a, b, t: Type):
     if arrayed(t):
         return a.arr == b.arr
-    if isinstance(t, (BoolT, IntT, EnumT, SortT)):
+    if isinstance(t, (BoolT, IntT, EnumT, SortT, StrT)):
         return a == b
     if isinstance(t, SetT):
         keys = list(dict.fromkeys(list(a.bits) + list(b.bits)))
@@ -188,7 +195,7 @@ def eq(a, b, t: Type):
 def ite(c, a, b, t: Type):
     if arrayed(t):
         return SArr(z3.If(c, a.arr, b.arr))
-    if isinstance(t, (BoolT, IntT, EnumT, SortT)):
+    if isinstance(t, (BoolT, IntT, EnumT, SortT, StrT)):
         return z3.If(c, a, b)
     if isinstance(t, SetT):
         f = z3.BoolVal(False)
@@ -223,6 +230,8 @@ def decode(m: z3.ModelRef, v, t: Type):
     if isinstance(t, EnumT):
         i = m.evaluate(v, model_completion=True).as_long()
         return t.members[i] if 0 <= i < len(t.members) else f"<bad {t.name} #{i}>"
+    if isinstance(t, StrT):
+        return strings.decode(m, v)
     if isinstance(t, SetT):
         return frozenset(k for k, b in v.bits.items() if z3.is_true(m.evaluate(b, model_completion=True)))
     if isinstance(t, SeqT):
@@ -247,6 +256,8 @@ def type_ok(v, t: Type):
         return _array_type_ok(v, t)
     if isinstance(t, (EnumT, SortT)):
         return z3.BoolVal(True)
+    if isinstance(t, StrT):
+        return strings.type_ok(v, t)
     if isinstance(t, SetT):
         return z3.BoolVal(True)
     if isinstance(t, SeqT):
@@ -290,6 +301,8 @@ def in_domain(x, t: Type):
         return _in_range(x, t)
     if isinstance(t, (BoolT, EnumT, SetT, MapT, SortT)):
         return z3.BoolVal(True)
+    if isinstance(t, StrT):
+        return strings.type_ok(x, t)
     if isinstance(t, (RecordT, TupleT)):
         ts = [ft for _, ft in t.fields] if isinstance(t, RecordT) else list(t.elems)
         return z3.And([in_domain(y, ft) for y, ft in zip(x.items, ts, strict=False)])

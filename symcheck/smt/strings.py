@@ -1,0 +1,131 @@
+"""Strings as Z3 terms: `str` values are Z3 strings (sequences of Unicode characters) and
+each string operation is a Z3 term of its arguments, written apart from the Python meaning
+in front.strings (the two are tested against each other and against Python's methods).
+
+`lower()` and `strip()` are recursive definitions that Z3 unfolds on demand; lower moves
+the character codes front.strings documents (ASCII and Latin-1 capitals) by 0x20."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import z3
+
+from symcheck.front.ir import Opcode, StrT
+
+# the characters lower() changes, as (first, last) code ranges, and those strip() removes:
+# written from the documentation in front.strings (LOWER, WHITESPACE), not imported
+_UPPER_RANGES = ((0x41, 0x5A), (0xC0, 0xD6), (0xD8, 0xDE))
+_TRIMMED = ((0x09, 0x0D), (0x20, 0x20), (0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200A), (0x2028, 0x2029),
+            (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000), (0xFEFF, 0xFEFF))
+
+_cache: dict[str, Any] = {}  # per-process Z3 functions, built once
+
+
+def _lower_function():
+    """lower as a recursive definition over the string's first character's code (Z3's
+    models evaluate it on concrete strings, unlike seq.map)."""
+    if "lower" not in _cache:
+        s = z3.String("s")
+        lower = z3.RecFunction("str.lower", z3.StringSort(), z3.StringSort())
+        n = z3.Length(s)
+        head = z3.SubString(s, 0, 1)
+        code = z3.StrToCode(head)
+        upper = z3.Or([z3.And(code >= lo, code <= hi) for lo, hi in _UPPER_RANGES])
+        first = z3.If(upper, z3.StrFromCode(code + 0x20), head)
+        z3.RecAddDefinition(lower, [s], z3.If(n == 0, z3.StringVal(""),
+                                              z3.Concat(first, lower(z3.SubString(s, 1, n - 1)))))
+        _cache["lower"] = lower
+    return _cache["lower"]
+
+
+def _space(one):
+    """The one-character string is white space strip() removes."""
+    code = z3.StrToCode(one)
+    return z3.And(code <= 0xFEFF, code >= 0x09,
+                  z3.Or([code == lo if lo == hi else z3.And(code >= lo, code <= hi) for lo, hi in _TRIMMED]))
+
+
+def _strip_functions():
+    """ltrim and rtrim as recursive definitions on strings."""
+    if "ltrim" not in _cache:
+        s = z3.String("s")
+        ltrim = z3.RecFunction("str.ltrim", z3.StringSort(), z3.StringSort())
+        rtrim = z3.RecFunction("str.rtrim", z3.StringSort(), z3.StringSort())
+        n = z3.Length(s)
+        z3.RecAddDefinition(ltrim, [s], z3.If(z3.And(n > 0, _space(z3.SubString(s, 0, 1))),
+                                              ltrim(z3.SubString(s, 1, n - 1)), s))
+        z3.RecAddDefinition(rtrim, [s], z3.If(z3.And(n > 0, _space(z3.SubString(s, n - 1, 1))),
+                                              rtrim(z3.SubString(s, 0, n - 1)), s))
+        _cache["ltrim"], _cache["rtrim"] = ltrim, rtrim
+    return _cache["ltrim"], _cache["rtrim"]
+
+
+def lower(s):
+    return _lower_function()(s)
+
+
+def strip(s):
+    ltrim, rtrim = _strip_functions()
+    return rtrim(ltrim(s))
+
+
+def before(s, d):
+    i = z3.IndexOf(s, d, 0)
+    return z3.If(i < 0, s, z3.SubString(s, 0, i))
+
+
+def after(s, d):
+    i = z3.IndexOf(s, d, 0)
+    return z3.If(i < 0, z3.StringVal(""), z3.SubString(s, i + z3.Length(d), z3.Length(s)))
+
+
+def replace_first(s, a, b):
+    return z3.Replace(s, a, b)
+
+
+TERMS: dict[Opcode, Callable[..., Any]] = {
+    Opcode.CONCAT: lambda a, b: z3.Concat(a, b),
+    Opcode.LOWER: lower,
+    Opcode.STRIP: strip,
+    Opcode.STARTS_WITH: lambda s, p: z3.PrefixOf(p, s),
+    Opcode.ENDS_WITH: lambda s, p: z3.SuffixOf(p, s),
+    Opcode.CONTAINS: lambda s, t: z3.Contains(s, t),
+    Opcode.STR_LENGTH: z3.Length,
+    Opcode.STR_REPLACE: replace_first,
+    Opcode.BEFORE: before,
+    Opcode.AFTER: after,
+}
+"""Each string opcode as a Z3 term of its arguments' terms (in the Op's order)."""
+
+
+def fresh(name: str):
+    return z3.String(name)
+
+
+def lift(v: str):
+    """A Python string as a Z3 string value (Z3 reads \\u{..} in its input as an escape:
+    a backslash goes in escaped)."""
+    return z3.StringVal(v.replace("\\", "\\u{5c}"))
+
+
+def type_ok(v, t: StrT):
+    """The string lies in its type: at most `maxlen` characters, from the alphabet."""
+    parts = []
+    if t.maxlen is not None:
+        parts.append(z3.Length(v) <= t.maxlen)
+    if t.alphabet is not None:
+        parts.append(z3.InRe(v, z3.Star(z3.Union([z3.Re(z3.StringVal(c)) for c in t.alphabet]))
+                             if len(t.alphabet) > 1 else z3.Star(z3.Re(z3.StringVal(t.alphabet)))))
+    return z3.And(parts) if parts else z3.BoolVal(True)
+
+
+_ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]+)\}")
+
+
+def decode(m: z3.ModelRef, v) -> str:
+    """The Python string a Z3 model gives a string term (Z3 prints characters outside
+    printable ASCII as \\u{hex})."""
+    text = m.evaluate(v, model_completion=True).as_string()
+    return _ESCAPE.sub(lambda g: chr(int(g.group(1), 16)), text)

@@ -81,7 +81,8 @@ def prove(claim: Model | str, depth: int | None = None, timeout: float | None = 
     model = load_claim(claim) if isinstance(claim, str) else claim
     check_engine(model, engine)  # an engine that cannot decide the claim: a usage error before any work
     bound = model.depth if depth is None else depth
-    work = lambda t, report: _prove(model, bound, t, report, engine, prove_timeout, coverage)  # noqa: E731
+    work = lambda t, report: _prove(model, bound, t, report, engine, prove_timeout, coverage,  # noqa: E731
+                                    asked=depth is not None)
     if timeout is None and memory is None:
         return work(None, progress)
     from symcheck.limits import run_limited
@@ -89,12 +90,13 @@ def prove(claim: Model | str, depth: int | None = None, timeout: float | None = 
 
 
 def _prove(model: Model, bound: int, timeout: float | None, progress, engine: Engine, prove_timeout: float | None,
-           coverage: bool) -> Result:
+           coverage: bool, asked: bool = False) -> Result:
     from symcheck.engines.auto import prove as run_engines
     from symcheck.report.explain import explain, explain_lasso
     from symcheck.smt.solve import Deadline
     deadline = Deadline(timeout)  # one limit for the whole run: each phase gets what is left
-    result = run_engines(model, bound, engine=engine, timeout=deadline, prove_timeout=prove_timeout, progress=progress)
+    result = run_engines(model, bound, engine=engine, timeout=deadline, prove_timeout=prove_timeout, progress=progress,
+                         asked=asked)
     if result.violated:
         result.explanation = explain_lasso(model, result) if result.loop_start is not None else explain(model, result)
     if coverage and result.verdict != UNKNOWN:

@@ -143,7 +143,7 @@ PIPELINE = ["errors", "trace",
             "engines.bmc", "engines.kind", "engines.lemmas", "engines.quantified", "engines.pdr", "engines.matrix",
             "engines.liveness",
             "engines.vacuity", "engines.multitrace", "engines.recheck", "engines.auto",
-            "report.table", "report.explain", "report.text", "report.itf", "report.junit", "report.sarif", "report.artifacts",
+            "report.explain", "report.table", "report.text", "report.itf", "report.junit", "report.sarif", "report.artifacts",
             "report.catalog", "report.case",
             "api", "serve", "serve.share", "serve.loading", "serve.explore", "serve.views", "serve.guard", "serve.app",
             "progress", "options", "cli", "pytest_plugin", "__main__"]

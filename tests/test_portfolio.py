@@ -54,8 +54,9 @@ def test_the_first_definitive_answer_wins_and_the_others_are_ended(write_claim, 
     r = _prove_with(monkeypatch, model, _fake("slow", PROVED, delay=600, pid_file=pid_file), _fake("fast", PROVED))
     assert time.perf_counter() - t0 < 60
     assert r.verdict == PROVED and r.engine == "fast" and r.proof[0] == "fast proof"
-    assert r.proof[-1] == ("engine choice: a portfolio of slow, fast in parallel processes (slow alone for "
+    assert r.proof[-2] == ("engine choice: a portfolio of slow, fast in parallel processes (slow alone for "
                            f"{auto.HEAD_START:g} s); fast answered first")
+    assert r.proof[-1] == "depth 2 (asked): Z3 BMC found no violation in depths 0..2; fast then proved every depth"
     slow = int(pid_file.read_text())
     with pytest.raises(ProcessLookupError):  # ended and reaped
         os.kill(slow, 0)

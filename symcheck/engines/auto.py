@@ -154,14 +154,44 @@ def _with_notes(out: Outcome, notes: list[str]) -> Outcome:
 
 
 def prove(model: Model, depth: int, engine: str = Engine.AUTO, timeout: Deadline | float | None = None,
-          prove_timeout: float | None = None, progress: Progress | None = None) -> Outcome:
+          prove_timeout: float | None = None, progress: Progress | None = None, asked: bool = False) -> Outcome:
     """Safety, then the liveness properties when it holds, within one deadline: `timeout`
     (seconds, or the caller's Deadline) for everything. Safety is decided by the
     explicit-state search when the claim's states are few (no encoding is built for a
-    violation or a proof without properties), else by `run` on one encoding."""
+    violation or a proof without properties), else by `run` on one encoding. `asked`:
+    the user gave `depth`; a proof then also says what covered that depth (`_covered`)."""
+    whole = Deadline.of(timeout)
+    out = _prove(model, depth, engine, whole, prove_timeout, progress)
+    return _covered(model, out, depth, whole, progress) if asked and out.proved else out
+
+
+def _covered(model: Model, out: Outcome, depth: int, whole: Deadline, progress: Progress | None) -> Outcome:
+    """A proof, with what covered the depth the user asked for: BMC (Z3) to that depth
+    (run now when the explicit-state search answered without it), then the proof for
+    every depth. BMC finding a violation the proof missed is a disagreement between
+    engines: unknown, never either answer."""
+    d = f"depth {depth} (asked)"
+    if out.states is None:  # an SMT proof: BMC ran to the depth before it
+        out.proof = out.proof + [f"{d}: Z3 BMC found no violation in depths 0..{depth}; {LABELS.get(out.engine, out.engine)} "
+                                 "then proved every depth"]
+        return out
+    bounded = bmc.run(model, Encoding.of(model), whole, depth, progress)
+    if bounded.violated:
+        return Outcome(model.name, UNKNOWN, None, model.expect, engine=out.engine,
+                       reason=f"the engines disagree: the explicit-state search proved every depth, Z3 BMC found "
+                              f"{bounded.invariant} violated at depth {bounded.length}")
+    what = (f"Z3 BMC found no violation in depths 0..{depth}" if bounded.verdict == HOLDS
+            else f"Z3 BMC did not finish ({bounded.reason})")
+    out.proof = out.proof + [f"{d}: {what}; the explicit-state search covered every depth (all reachable states, "
+                             f"diameter {out.bound})"]
+    out.timings = {k: out.timings.get(k, 0.0) + bounded.timings.get(k, 0.0) for k in {*out.timings, *bounded.timings}}
+    return out
+
+
+def _prove(model: Model, depth: int, engine: str, whole: Deadline, prove_timeout: float | None,
+           progress: Progress | None) -> Outcome:
     check_engine(model, engine)
     engine = engine_named(engine)
-    whole = Deadline.of(timeout)
     first = None
     skipped = _skipped(model, ["explicit", *PROOF_ENGINES]) if engine in ("auto", "sequential") else []
     if engine == "explicit" or (engine in ("auto", "sequential") and unsupported("explicit", model) is None):

@@ -235,14 +235,6 @@ CLAIM_TARGETS := \
   oc-pairing-code-refresh-resets-created \
   oc-pairing-code-codes-not-unique \
   oc-pairing-code-approve-expired \
-  oc-routing-strings \
-  oc-routing-strings-finding-blank-ids-share-main \
-  oc-routing-strings-finding-whitespace-folded-ids \
-  oc-routing-strings-finding-case-folded-ids \
-  oc-routing-strings-finding-peer-id-forges-thread-key \
-  oc-routing-strings-finding-group-id-case-folded \
-  oc-routing-strings-finding-canonical-name-is-a-sender-id \
-  oc-routing-strings-finding-account-ids-folded \
   oc-routing \
   oc-routing-per-account-channel-peer \
   oc-routing-finding-main-scope-merges-dms \

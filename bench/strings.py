@@ -43,7 +43,7 @@ CLASSES = [
 def enumeration_claim(excluded: list[str], folder: Path) -> Path:
     """The claim file with one more variant, `enumerate`: the green claim's messages with the
     found classes excluded, and each class as a definition (`class_<i>`) to name a witness."""
-    doc = yaml.safe_load((ROOT / "claims" / f"{CLAIM}.yaml").read_text())
+    doc = yaml.safe_load((ROOT / "bench" / "strings" / f"{CLAIM}.yaml").read_text())
     cond = " or ".join(f"({c})" for c in excluded) or "False"
     defs = {"in_class(p: Msg, q: Msg) -> bool": f"not ({cond})"}
     defs.update({f"class_{i}(p: Msg, q: Msg) -> bool": text for i, (_, text) in enumerate(CLASSES)})
@@ -95,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| variant | seconds to the first witness | the two messages (channel, kind, account, id, thread) |")
     print("|---|---:|---|")
     models = [] if args.skip_variants else \
-        [m for m in api.load_claims(str(ROOT / "claims" / f"{CLAIM}.yaml")) if "-finding-" in m.name]
+        [m for m in api.load_claims(str(ROOT / "bench" / "strings" / f"{CLAIM}.yaml")) if "-finding-" in m.name]
     total = 0.0
     for model in models:
         if args.only and args.only not in model.name:

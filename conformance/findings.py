@@ -194,13 +194,18 @@ def table(results: list[Result]) -> str:
     return "\n".join(rows)
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, record: list | None = None) -> int:
+    """Run every reproducer; `record`, when given, gets one entry per finding for the
+    security case's evidence (variant, reproducer, reproduced)."""
     try:
         node = ensure_node()
         results = [run_reproducer(rep, node) for rep in REPRODUCERS]
     except Skip as why:
         print(f"SKIP findings: {why}")
         return 0
+    if record is not None:
+        record += [{"variant": r.reproducer.finding, "reproducer": f"conformance/node/{r.reproducer.script}",
+                    "reproduced": not r.failures} for r in results]
     print(table(results))
     bad = sum(1 for r in results if r.failures)
     print(f"{len(results)} reproducers, {len(results) - bad} reproduce, {bad} do not")

@@ -5,7 +5,8 @@ claims' definitions on the same inputs, and count where they disagree.
 
 Installs the pinned packages (and a Node 24 binary, which some entry points need) into
 ~/.cache/symcheck (or $SYMCHECK_CACHE) with npm when they are missing; nothing is written
-to the repository. Each check in conformance/functions/ runs its adapter once, in one Node
+to the repository but the evidence file `symcheck case` reads (conformance/evidence.json).
+Each check in conformance/functions/ runs its adapter once, in one Node
 process fed one JSON input per line. Prints one table row per check and the first few
 disagreements; exits 1 when a disagreement is not documented drift, 0 otherwise, and 0
 with a SKIP line when npm or the registry is unavailable."""
@@ -102,6 +103,8 @@ def load_checks(only: str | None = None, package: str | None = None) -> list:
         if path.name.startswith("_"):
             continue
         module = importlib.import_module(f"conformance.functions.{path.stem}")
+        if getattr(module, "ON_DEMAND", False) and only not in (path.stem, getattr(module, "CHECK", None) and module.CHECK.name):
+            continue  # run only when named (--only): see the module's docstring
         for check in getattr(module, "CHECKS", None) or [module.CHECK]:
             if (only is None or only in (path.stem, check.name)) and (package is None or check.package == package):
                 checks.append(check)
@@ -168,7 +171,7 @@ def run_check(check, node: str, count: int, seed: int, show: int = 3) -> Outcome
     from symcheck.explicit.evaluator import Definitions
     start = time.monotonic()
     root = ensure_package(PACKAGES[check.package])
-    defs = Definitions(check.claim, variant=check.variant, claims=str(HERE.parent / "claims"))
+    defs = Definitions(check.claim, variant=check.variant, claims=check.claims or str(HERE.parent / "claims"))
     cases, draws = draw_inputs(check, count, seed)
     results = run_node(node, check, root, cases)
     out = Outcome(check, tried=len(cases), draws=draws, examples=[], drift_kinds={})
@@ -208,12 +211,26 @@ def table(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
+def write_evidence(path: Path, outcomes: list[Outcome], reproduced: list) -> None:
+    """The evidence `symcheck case` reads: per check, the inputs, distinct inputs, agreement
+    and disagreements; per finding, whether its reproducer reproduced it on the package."""
+    checks = [{"name": o.check.name, "claim": o.check.claim, "package": PACKAGES[o.check.package].spec,
+               "functions": [o.check.name], "inputs": o.tried, "draws": o.draws, "distinct": o.tried,
+               "agree": o.agree, "documented": o.drift, "undocumented": o.disagree} for o in outcomes]
+    doc = {"schema": "symcheck-conformance/1", "package": PACKAGES["openclaw"].spec,
+           "date": time.strftime("%Y-%m-%d", time.gmtime()), "checks": checks, "findings": reproduced}
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"evidence for symcheck case: {path}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m conformance.run", description=__doc__.split("\n\n")[0])
     ap.add_argument("--inputs", type=int, default=10_000, help="draws per function (default 10000; repeats are dropped)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--only", help="one check (file stem or function name)")
     ap.add_argument("--package", choices=sorted(PACKAGES))
+    ap.add_argument("--evidence", type=Path, default=HERE / "evidence.json",
+                    help="where a full run records its evidence for `symcheck case` (default conformance/evidence.json)")
     args = ap.parse_args(argv)
     try:
         node = ensure_node()
@@ -225,12 +242,15 @@ def main(argv: list[str] | None = None) -> int:
     print(table(outcomes))
     bad = sum(o.disagree for o in outcomes)
     found = 0
+    reproduced: list = []
     if args.only is None and args.package in (None, "openclaw"):
         from conformance import audit_runtime, findings   # they import this module
         print()
-        found = findings.main([])
+        found = findings.main([], record=reproduced)
         print()
         found += audit_runtime.main([])
+    if args.only is None and args.package is None:
+        write_evidence(args.evidence, outcomes, reproduced)
     print(f"{len(outcomes)} functions, {sum(o.draws for o in outcomes)} draws, {sum(o.tried for o in outcomes)} distinct inputs, "
           f"{sum(o.agree for o in outcomes)} agree, {sum(o.drift for o in outcomes)} documented drift, "
           f"{bad} undocumented disagreements")

@@ -29,4 +29,5 @@ class Check:
     expected: Callable[[Definitions, Any], Any]
     drift: Callable[[Any, Any, Any], str | None] = field(default=lambda case, got, want: None)
     variant: str | None = None     # the claim variant whose definitions are used (None: the green claim)
+    claims: str | None = None      # the claims directory the claim is in (None: the repository's claims/)
 

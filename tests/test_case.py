@@ -117,3 +117,10 @@ def test_the_committed_case_is_the_argument_the_claims_make(tmp_path):
     assert (tmp_path / "results.json").is_file(), p.stderr[-2000:]
     case = symcheck("case", "--results", str(tmp_path), "--baseline", "results/case.json", "-o", str(tmp_path / "c"))
     assert case.returncode == 0, case.stderr[-3000:]
+
+
+def test_the_readmes_excerpt_is_the_generated_case():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    excerpt = readme[readme.index("<!-- case summary -->") + 21:readme.index("<!-- end case summary -->")].strip()
+    case = (ROOT / "results" / "case.md").read_text(encoding="utf-8")
+    assert excerpt and excerpt in case, "regenerate the case (make results) and copy its summary table"

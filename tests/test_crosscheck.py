@@ -7,11 +7,14 @@ search on the whole state graph."""
 import pytest
 
 from conftest import CLAIMS, suite_result
+from symcheck.engines.auto import unsupported
 from symcheck.engines.bmc import check_bmc
 from symcheck.front.claims import catalog, load_model
 from symcheck.explicit.evaluator import Evaluator, search
 
-ENTRIES = catalog(CLAIMS)
+# finite types only: the explicit search cannot decide a claim beyond the bounds (those are
+# cross-checked on finite instances of themselves, tests/test_unbounded_crosscheck.py)
+ENTRIES = {n: e for n, e in catalog(CLAIMS).items() if unsupported("explicit", load_model(e)) is None}
 
 
 @pytest.mark.slow

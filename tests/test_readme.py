@@ -310,7 +310,7 @@ def api_calls(text: str) -> list[tuple[int, str, str, dict, str]]:
     """(line, method, path, body, JSON answer) of each `$ curl` call to the local server
     with the ```json example that follows it."""
     out = []
-    for m in re.finditer(r"^\$ (curl .*)\n```\n(?:(?!^```json).*\n)*?```json\n(.*?)^```", text, flags=re.M | re.S):
+    for m in re.finditer(r"^\$ (curl [^\n]*)\n```\n(?:(?!```json)[^\n]*\n)*?```json\n(.*?)^```", text, flags=re.M | re.S):
         args = shlex.split(m.group(1))
         url = next(a for a in args if a.startswith("http://127.0.0.1:8000/"))
         method = args[args.index("-X") + 1] if "-X" in args else "GET"

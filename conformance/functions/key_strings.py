@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 import re
 
-from conformance.functions.key_collisions import CLAIM
+from conformance.functions.key_collisions import CLAIM, CLAIMS
 from conformance.spec import Check
 from symcheck.front.strings import WHITESPACE
 
@@ -48,7 +48,7 @@ def to_js(case: tuple) -> dict:
 
 def expected(defs, case: tuple) -> dict:
     scope, m = case
-    key = defs.call("session_key", scope, (), m)
+    key = defs.call("package_key", scope, (), m)  # the package's derivation (the green is the fix)
     return {"keys": [key, key], "same": True}
 
 
@@ -66,5 +66,5 @@ def drift(case: tuple, got, want) -> str | None:
 
 
 CHECK = Check(name="buildAgentSessionKey on hostile ids", package="openclaw", adapter="key_collision.mjs",
-              claim=CLAIM, definition="session_key", cases=cases, random_case=random_case, to_js=to_js,
-              expected=expected, drift=drift)
+              claim=CLAIM, definition="package_key", cases=cases, random_case=random_case, to_js=to_js,
+              expected=expected, drift=drift, claims=str(CLAIMS))

@@ -5,13 +5,14 @@ One trace per file: `vars` names the variables, `states` holds each state's valu
 `loop` the state a lasso returns to. Values follow the format's encoding: integers as
 JSON numbers (beyond 2^53 as `{"#bigint": "..."}`), enum members as strings, sets as
 `{"#set": [...]}`, maps as `{"#map": [[k, v], ...]}`, tuples as `{"#tup": [...]}`,
-records as objects and sequences as arrays. The action (with its parameters) that led to
+records as objects and sequences as arrays; strings, and a sort's members as the trace
+names them (`Sender!0`), as JSON strings. The action (with its parameters) that led to
 a state is in that state's `#meta`, which the format leaves free."""
 from __future__ import annotations
 
 from typing import Any, cast
 
-from symcheck.front.ir import BoolT, EnumT, IntT, MapT, Model, RecordT, SeqT, SetT, TupleT, Type
+from symcheck.front.ir import BoolT, EnumT, IntT, MapT, Model, RecordT, SeqT, SetT, SortT, StrT, TupleT, Type
 from symcheck.front.values import sort_key
 from symcheck.trace import Result, Trace
 
@@ -25,7 +26,7 @@ def itf_value(v: Any, t: Type) -> Any:
         return bool(v)
     if isinstance(t, IntT):
         return v if -SAFE_INT <= v <= SAFE_INT else {"#bigint": str(v)}
-    if isinstance(t, EnumT):
+    if isinstance(t, (EnumT, StrT, SortT)):  # a sort's member as the trace names it: Sender!0
         return str(v)
     if isinstance(t, SetT):
         return {"#set": [itf_value(e, t.elem) for e in sorted(v, key=lambda e: sort_key(e, t.elem))]}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from symcheck.front.values import children
 from symcheck.front.ir import (BOOL, Action, Comp, Constant, DefCall, Feature, Gen, IntT, Invariant, Lit, MapT, Model, Ref,
                                Op, Opcode, RecordT, SeqT, SetT, SortT, TupleT, Type)
 
@@ -38,24 +39,12 @@ def _all_types(model: Model) -> list[Type]:
 
     def walk(t: Type) -> None:
         out.append(t)
-        for sub in _children(t):
+        for sub in children(t):
             walk(sub)
     for t in [t for _, t in model.variables] + [c.type for c in model.constants] + \
             [t for a in model.actions for _, t in a.params]:
         walk(t)
     return out
-
-
-def _children(t: Type) -> list[Type]:
-    if isinstance(t, (SetT, SeqT)):
-        return [t.elem]
-    if isinstance(t, MapT):
-        return [t.key, t.val]
-    if isinstance(t, RecordT):
-        return [ft for _, ft in t.fields]
-    if isinstance(t, TupleT):
-        return list(t.elems)
-    return []
 
 
 # ---------------------------------------------------------------- finite instances
@@ -161,7 +150,7 @@ def renumber(model: Model, steps: list) -> list:
             for _, x in v:
                 mention(x, t.val)
         elif isinstance(t, (RecordT, TupleT)):
-            for x, ft in zip(v, _children(t), strict=False):
+            for x, ft in zip(v, children(t), strict=False):
                 mention(x, ft)
 
     def shown(entries: Any, t: MapT) -> list:
@@ -185,7 +174,7 @@ def renumber(model: Model, steps: list) -> list:
         if isinstance(t, MapT):
             return tuple((walk(k, t.key), walk(x, t.val)) for k, x in shown(v, t))
         if isinstance(t, (RecordT, TupleT)):
-            return tuple(walk(x, ft) for x, ft in zip(v, _children(t), strict=False))
+            return tuple(walk(x, ft) for x, ft in zip(v, children(t), strict=False))
         return v
 
     types = dict(model.variables)
@@ -217,7 +206,7 @@ def universes(model: Model, steps: list) -> dict[str, frozenset]:
                 walk(k, t.key)
                 walk(x, t.val)
         elif isinstance(t, (RecordT, TupleT)):
-            for x, ft in zip(v, _children(t), strict=False):
+            for x, ft in zip(v, children(t), strict=False):
                 walk(x, ft)
 
     types = dict(model.variables)

@@ -130,7 +130,7 @@ def test_each_finding_reproduces_on_the_package(name):
 def test_every_check_names_a_callable_definition_and_an_adapter():
     for check in CHECKS:
         assert (ROOT / "conformance" / "node" / check.adapter).is_file()
-        defs = Definitions(check.claim, claims=str(ROOT / "claims"))
+        defs = Definitions(check.claim, variant=check.variant, claims=check.claims or str(ROOT / "claims"))
         case = next(iter(check.cases()))
         check.expected(defs, case)                                   # evaluates without error
         json.dumps(check.to_js(case))

@@ -370,67 +370,43 @@ def write_results(directory: Path, results: list, command: str = "symcheck check
 
 @main.command(name="case")
 @click.option("--results", "results_dir", type=click.Path(file_okay=False, exists=True), default=None, metavar="DIR",
-              help="Take the verdicts from DIR/results.json (written by `check --results DIR`) instead of checking.")
+              help="Verdicts from DIR/results.json (`check --results DIR`) instead of checking.")
 @click.option("--conformance", "conformance_file", type=click.Path(dir_okay=False, exists=True), default=None,
-              metavar="FILE", help="The conformance evidence (default: conformance/evidence.json beside the claims "
-                                   "directory, written by `make conformance`, when there is one).")
+              metavar="FILE", help="Conformance evidence (default: conformance/evidence.json beside the claims).")
 @click.option("--format", "fmt", type=click.Choice(["markdown", "json"]), default="markdown", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-", metavar="FILE",
-              help="Write the case to FILE (default: standard output).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), default="-", metavar="FILE")
 @click.option("--baseline", type=click.Path(dir_okay=False, exists=True), default=None, metavar="FILE",
-              help="A committed case (JSON) to hold this one to: exit 1 when the argument is weaker, or stronger "
-                   "without the baseline updated in the same change.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Variants checked at once (default: one per core).")
+              help="A committed case (JSON): exit 1 when this one is weaker, or stronger without it updated.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N", help="Variants checked at once.")
 @engine_options
 @claims_option
 def case_(results_dir, conformance_file, fmt, output, baseline, jobs, engine, prove_timeout, claims):
-    """The security case: for each policy area, the claims that argue it and how strongly
-    each holds, the assumptions they rest on, the conformance evidence against the
-    package, the findings, and the gaps (statements no claim argues, security entry
-    points no conformance check drives, assumptions no test exercises)."""
-    from symcheck.report.case import adapters_in, build, compare, markdown
-    import yaml
-    from symcheck.front.metadata import registry_for
-    directory = _claims_dir(claims)
+    """The security case: per policy area, the claims and their strength, assumptions, evidence, findings, gaps."""
+    from symcheck.report.case import assemble, compare, markdown
+    directory = claims_dir(claims)
     try:
         models = load_models(_select((), directory))
-        surface_file = directory / "data" / "package-surface.yaml"
-        surface = yaml.safe_load(surface_file.read_text(encoding="utf-8")) if surface_file.is_file() else None
     except InputError as exc:
         _fail(exc)
-    root = directory.resolve().parent
     if results_dir:
-        found = json.loads((Path(results_dir) / "results.json").read_text(encoding="utf-8"))
-        verdicts = {r["claim"]: r for r in found["results"]}
+        verdicts = {r["claim"]: r for r in json.loads((Path(results_dir) / "results.json").read_text())["results"]}
     else:
         verdicts = {}
-        check_one = partial(_check_one, depth=None, timeout=None, engine=engine, prove_timeout=prove_timeout,
-                            memory=None, coverage=False)
         with CheckProgress(len(models)) as shown:
             def done(i: int, outcome: tuple) -> None:
-                r, secs = outcome
-                shown.finished(models[i].name, r.verdict, r.engine, secs, r.as_expected)
-                verdicts[models[i].name] = as_json(models[i], r, timings=False)
-            _check_all(models, check_one, jobs or os.cpu_count() or 1, done)
-    evidence_file = Path(conformance_file) if conformance_file else root / "conformance" / "evidence.json"
-    evidence = json.loads(evidence_file.read_text(encoding="utf-8")) if evidence_file.is_file() else None
-    document = build(models, verdicts, registry_for(str(directory / "case.yaml")), surface, evidence,
-                     adapters_in(root))
+                shown.finished(models[i].name, outcome[0].verdict, outcome[0].engine, outcome[1], outcome[0].as_expected)
+                verdicts[models[i].name] = as_json(models[i], outcome[0], timings=False)
+            _check_all(models, partial(_check_one, depth=None, timeout=None, engine=engine, prove_timeout=prove_timeout,
+                                       memory=None, coverage=False), jobs or os.cpu_count() or 1, done)
+    document = assemble(models, verdicts, directory, conformance_file)
     rendered = json.dumps(document, indent=2) + "\n" if fmt == "json" else markdown(document)
-    if output == "-":
-        click.echo(rendered, nl=False)
-    else:
-        _atomic_write(Path(output), rendered)
+    click.echo(rendered, nl=False) if output == "-" else _atomic_write(Path(output), rendered)
     if baseline:
         weaker, stronger = compare(json.loads(Path(baseline).read_text(encoding="utf-8")), document)
-        for line in weaker:
-            click.echo(f"weaker than the baseline: {line}", err=True)
-        for line in stronger:
-            click.echo(f"stronger than the baseline (update it: make results): {line}", err=True)
-        if weaker or stronger:
-            sys.exit(EXIT_UNEXPECTED)
-        click.echo(f"the case matches its baseline {baseline}", err=True)
+        click.echo("".join([f"weaker than the baseline: {w}\n" for w in weaker] + [
+            f"stronger than the baseline (update it: make results): {x}\n" for x in stronger]), err=True, nl=False)
+        click.echo(f"the case matches its baseline {baseline}", err=True) if not (weaker or stronger) else None
+        sys.exit(EXIT_UNEXPECTED if weaker or stronger else EXIT_OK)
 
 
 @main.command(name="matrix")

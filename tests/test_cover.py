@@ -329,7 +329,7 @@ def test_a_variant_adds_variables_defs_and_actions(write_claim):
      "c.yaml:20:9: error: variant 'negative' adds variables.deny, which the claim already has"),
     (ADD.replace("        gate_open: not cached", "        gate_open: not cached\n      actions:\n"
                                                    "        run: {then: {ran: false}}"),
-     "c.yaml:26:9: error: variant 'negative' adds actions.run, which the claim already has"),
+     "c.yaml:26:22: error: variant 'negative' adds an assignment to ran in action run, which already assigns it"),
     (ADD.replace("      variables:\n        cached", "      variable:\n        cached"),
      "c.yaml:19:7: error: unknown key 'variable' in the additions of variant 'negative'"),
     (ADD.replace("          when: gate_open", "          when: gate_open\n        stale_run: {then: {ran: true}}"),

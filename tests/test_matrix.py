@@ -229,7 +229,7 @@ ERRORS = [
     ("unknown member", SMALL.replace("[fast, slow]", "[fast, slwo]"),
      "c.yaml:6:22: error: the domain of M: 'slwo' is not a member of any enum"),
     ("not a scalar type", SMALL.replace("{domain: [fast, slow]}", "{domain: 'set[Mode]'}"),
-     "c.yaml:6:15: error: the domain of M: a symbolic constant is a bool, an integer or an enum member, not set[Mode]"),
+     "c.yaml:6:15: error: the domain of M: a symbolic constant is a bool, an integer, an enum member or a string, not set[Mode]"),
     ("value and domain", SMALL.replace("{domain: [fast, slow]}", "{value: fast, domain: [fast, slow]}"),
      "c.yaml:6:7: error: unknown key 'value' in constant M"),
     ("too many configurations", SMALL.replace("  Strict: bool\n", "".join(f"  B{i}: bool\n" for i in range(11))),

@@ -147,7 +147,8 @@ def test_pdr_names_enum_members_not_their_indices(write_claim):
     model = symcheck.load_claim(str(write_claim(LIGHTS)))
     r = symcheck.prove(model, depth=1, engine="pdr")
     assert r.proved and r.engine == "pdr"
-    lines = [line for line in r.proof[1:] if not line.strip().startswith("(")]
+    # the invariant's lines, indented under PDR's line (the depth line may come first)
+    lines = [line for line in r.proof if line.startswith("  ") and not line.strip().startswith("(")]
     assert lines and not any("#" in line for line in r.proof), r.proof
     cm = compile_model(model)
     seen, todo = {cm.init()}, [cm.init()]

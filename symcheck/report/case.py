@@ -7,6 +7,7 @@ committed baseline, so that CI fails when the argument weakens. Works on the ver
 JSON of each verdict (`report.text.as_json`): knows nothing of engines or Z3."""
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -60,6 +61,22 @@ def adapters_in(root: Path | None) -> dict[str, list[str]] | None:
         for entry in sorted(set(re.findall(r"openclaw/plugin-sdk/([a-z0-9-]+)", path.read_text(encoding="utf-8")))):
             out.setdefault(entry, []).append(path.name)
     return out
+
+
+def assemble(models: list[Model], verdicts: Mapping[str, Mapping[str, Any]], claims: Path,
+             conformance_file: str | None = None) -> dict[str, Any]:
+    """The case of the claims in `claims`, reading what lies beside them: the registry
+    (`data/`), the package's security surface (`data/package-surface.yaml`), the
+    conformance evidence (`conformance/evidence.json` beside the claims directory, or the
+    file given) and the conformance adapters' imports."""
+    import yaml
+    from symcheck.front.metadata import registry_for
+    surface_file = claims / "data" / "package-surface.yaml"
+    surface = yaml.safe_load(surface_file.read_text(encoding="utf-8")) if surface_file.is_file() else None
+    root = claims.resolve().parent
+    evidence_file = Path(conformance_file) if conformance_file else root / "conformance" / "evidence.json"
+    evidence = json.loads(evidence_file.read_text(encoding="utf-8")) if evidence_file.is_file() else None
+    return build(models, verdicts, registry_for(str(claims / "case.yaml")), surface, evidence, adapters_in(root))
 
 
 def build(models: Iterable[Model], results: Mapping[str, Mapping[str, Any]], registry: Registry,

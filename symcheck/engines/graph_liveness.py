@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from symcheck.engines.codegen import Compiler
-from symcheck.engines.compiled import CompiledModel, compile_model
+from symcheck.engines.compiled import CompiledModel, compile_model, validate
 from symcheck.front.actions import fair_groups
 from symcheck.front.ir import Feature, Model, Property, configurations
 from symcheck.trace import PROVED, STUTTER, UNKNOWN, VIOLATED, Outcome, Step, Trace, Verdict
@@ -99,7 +99,9 @@ def predicates(model: Model) -> tuple[Callable[[dict[str, Any]], None], list[Cal
                       "    except ModelError:", "        return False"]
             count += 1
     namespace = c.namespace
-    exec(compile("\n".join(lines) + "\n", f"<properties of {model.name}>", "exec"), namespace)  # noqa: S102 - from the IR
+    source = "\n".join(lines) + "\n"
+    validate(source, set(namespace) | {f"pred{i}" for i in range(count)})  # as every compiled source: no claim text runs
+    exec(compile(source, f"<properties of {model.name}>", "exec"), namespace)  # noqa: S102 - generated and validated
 
     def configure(values: dict[str, Any]) -> None:  # the predicates' own namespace: the symbolic constants
         namespace.update({generated: values[name] for name, generated in c.symbolic.items()})

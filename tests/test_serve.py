@@ -200,6 +200,24 @@ def test_unknown_stays_unknown(client):
 # ---------------------------------------------------------------- limits and errors
 
 
+def test_the_case_is_served_as_committed_with_links_into_the_catalog(client, tmp_path):
+    """The front door: results/case.json as committed, the claims it names that the
+    catalog has (the page links them), and each finding's run as a share token."""
+    case = json.loads((CLAIMS.parent / "results" / "case.json").read_text(encoding="utf-8"))
+    out = client.get("/api/case").json()
+    assert out["case"] == case and set(out["linked"]) <= set(ENTRIES)
+    assert {c["claim"] for a in case["areas"] for c in a["claims"]} <= set(out["linked"])
+    findings = {f["name"] for f in case["findings"]}
+    assert findings and set(out["traces"]) == findings & set(ENTRIES)
+    for name, token in out["traces"].items():
+        assert share.decode(token) == {"claim": name}
+    for bad in ("", "{", json.dumps({"schema": "other/1"})):  # a missing or foreign file: said, no server path
+        (tmp_path / "case.json").write_text(bad)
+        with local(create_app(CLAIMS, case=tmp_path / "case.json")) as c:
+            got = c.get("/api/case").json()
+        assert got["case"] is None and "make results" in got["why"] and str(tmp_path) not in got["why"]
+
+
 def _name(model):
     return model.name
 

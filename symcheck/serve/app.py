@@ -2,6 +2,7 @@
 symcheck.serve.guard).
 
     GET  /                  the page (static/index.html; static/app.js, static/style.css)
+    GET  /api/case          the security case (results/case.json), the page's front door
     GET  /api/catalog       every claim family: title, statement, policy areas, variants
     GET  /api/claim/NAME    one variant: its file's YAML, its constants, depth, expectation
     GET  /api/findings      the findings in OpenClaw: status, package, what avoids each
@@ -10,7 +11,7 @@ symcheck.serve.guard).
     POST /api/explore       replay a path of actions by hand; the actions enabled after it
     POST /api/unshare       the run a share link encodes
 
-The input is untrusted. The catalog is read once, at start-up: a lookup is a dictionary
+The input is untrusted. The catalog and the case are read once, at start-up: a lookup is a dictionary
 access, and no request re-reads the claims. Whatever may take time (a file, a parse, a
 check) runs off the event loop, and loading a pasted claim, each run and each
 exploration happen in worker processes under hard time and memory limits (the one
@@ -126,15 +127,17 @@ class Slots:
 
 
 def create_app(claims: str | Path | None = None, workers: int = 2, time_limit: float = 10.0,
-               memory_limit: int = 512, host: str = "127.0.0.1", allow_hosts=(), wait: float = WAIT_SECONDS
-               ) -> Starlette:
-    """The application over the catalog of `claims`, read now. `host` is the bound address
-    and `allow_hosts` more names a `Host` header may give (guard.host_names)."""
+               memory_limit: int = 512, host: str = "127.0.0.1", allow_hosts=(), wait: float = WAIT_SECONDS,
+               case: str | Path | None = None) -> Starlette:
+    """The application over the catalog of `claims` and its security case (`case`, by
+    default results/case.json in the claims' project), both read now. `host` is the
+    bound address and `allow_hosts` more names a `Host` header may give (guard.host_names)."""
     import symcheck.smt.solve  # noqa: F401 - load Z3 once, before any worker is forked
     settings = Settings(claims_dir(str(claims) if claims else None), workers, time_limit, memory_limit, wait)
     entries = catalog(settings.claims)
     catalog_page = Json(views.catalog_json(entries)).body  # rendered once: the answer is these bytes
     findings_page = Json(views.findings_json(entries)).body
+    case_page = Json(views.case_json(Path(case) if case else views.case_file(settings.claims), entries)).body
     lookups: list[anyio.CapacityLimiter] = []  # made on the event loop, at the first unknown name
     sources: dict[Path, str] = {}
     results: OrderedDict[str, dict] = OrderedDict()
@@ -158,6 +161,9 @@ def create_app(claims: str | Path | None = None, workers: int = 2, time_limit: f
 
     async def findings(request: Request) -> Response:
         return Response(findings_page, media_type=Json.media_type)
+
+    async def case_(request: Request) -> Response:
+        return Response(case_page, media_type=Json.media_type)
 
     async def claim(request: Request) -> Response:
         name = loading.check_name(request.path_params["name"])
@@ -205,7 +211,7 @@ def create_app(claims: str | Path | None = None, workers: int = 2, time_limit: f
             return state
         return Json(await run_in_threadpool(decoded))
 
-    routes = [Route("/", page), Route("/api/catalog", catalog_), Route("/api/findings", findings),
+    routes = [Route("/", page), Route("/api/case", case_), Route("/api/catalog", catalog_), Route("/api/findings", findings),
               Route("/api/claim/{name}", claim), Route("/api/run", run, methods=["POST"]),
               Route("/api/pasted", pasted, methods=["POST"]), Route("/api/explore", explore_, methods=["POST"]),
               Route("/api/unshare", unshare, methods=["POST"]),

@@ -60,8 +60,9 @@ def test_minus_one_and_minus_two_share_a_fingerprint():
 
 
 @pytest.mark.parametrize("pack", [False, True])
-def test_a_level_gives_back_its_states_in_order(pack):
-    states = random_states(2 * fingerprints.CHUNK + 17, seed=1)
+def test_a_level_gives_back_its_states_in_order(pack, monkeypatch):
+    monkeypatch.setattr(fingerprints, "PACKED_AFTER", 100)
+    states = random_states(100 + 2 * fingerprints.CHUNK + 17, seed=1)
     level = Level(pack)
     for s in states:
         level.append(s)

@@ -1,8 +1,8 @@
 """Compact storage for the explicit-state engine's breadth-first search, as TLC's
 FPSet and state queue: the visited states (exactly while few, then as 64-bit
 fingerprints), the parent of each state as two array entries (a trace is re-derived
-by replaying actions from the initial state), and each level's states packed with
-`marshal` once the level is wide. The search is then bounded by memory (the process's
+by replaying actions from the initial state), and a wide level's states packed by
+`pickle` in chunks. The search is then bounded by memory (the process's
 resident size, `rss`), not by a count of states.
 
 A fingerprint is Python's own `hash` of the state tuple: 64 bits, computed in C, and
@@ -13,8 +13,8 @@ variables may hold both -1 and -2 keeps exact storage throughout (`Visited(exact
 and a collision's chance is reported next to a proof that rests on fingerprints."""
 from __future__ import annotations
 
-import marshal
 import os
+import pickle
 import resource
 import sys
 from array import array
@@ -24,7 +24,8 @@ from typing import Any
 EXACT_STATES = 200_000  # states stored exactly (as tuples) before fingerprints take over
 RECENT = 1 << 19  # fingerprints kept in a Python set (fast lookups) before they move to the table
 MAX_LOAD = 0.7  # the open-addressing table doubles beyond this share of used slots
-CHUNK = 4096  # states of a level packed together by `marshal`
+PACKED_AFTER = 1 << 16  # states of a level kept as tuples before the rest is packed
+CHUNK = 4096  # states of a level packed together
 PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -79,8 +80,15 @@ class Visited:
                 self._to_fingerprints()
             return True
         fp = hash(state) or 1
-        if fp in self.recent or self.stored and self._holds(fp):
+        if fp in self.recent:
             return False
+        if self.stored:
+            table, mask = self.table, self.mask
+            i = fp & mask
+            while v := table[i]:
+                if v == fp:
+                    return False
+                i = (i + 1) & mask
         self.recent.add(fp)
         if len(self.recent) >= self.spill_at:
             self._spill()
@@ -97,17 +105,6 @@ class Visited:
         self.exact = None
         if len(self.recent) >= self.spill_at:
             self._spill()
-
-    def _holds(self, fp: int) -> bool:
-        table, mask = self.table, self.mask
-        i = fp & mask
-        while True:
-            v = table[i]
-            if v == fp:
-                return True
-            if not v:
-                return False
-            i = (i + 1) & mask
 
     def _spill(self) -> None:
         """Move the recent fingerprints into the table, doubling it as needed."""
@@ -168,26 +165,32 @@ class Parents:
 class Level:
     """The states of one breadth-first level in the order they were found. With `pack`
     (once the visited states are fingerprints, so that nothing else holds the states),
-    every full chunk of `CHUNK` states is serialized by `marshal`: a state then costs
-    its packed size, a third or less of the tuples it is made of."""
+    the states beyond the first `PACKED_AFTER` are pickled in chunks of `CHUNK`: a
+    state then costs about 50 bytes instead of the few hundred of its tuples (a narrow
+    level stays as it is: packing costs a few microseconds a state)."""
 
     def __init__(self, pack: bool = False) -> None:
         self.pack = pack
+        self.head: list[Any] = []
         self.chunks: list[bytes] = []
         self.pending: list[Any] = []
         self.count = 0
 
     def append(self, state: Any) -> None:
-        self.pending.append(state)
         self.count += 1
-        if self.pack and len(self.pending) >= CHUNK:
-            self.chunks.append(marshal.dumps(self.pending))
+        if not self.pack or self.count <= PACKED_AFTER:
+            self.head.append(state)
+            return
+        self.pending.append(state)
+        if len(self.pending) >= CHUNK:
+            self.chunks.append(pickle.dumps(self.pending, 5))
             self.pending = []
 
     def __len__(self) -> int:
         return self.count
 
     def __iter__(self) -> Iterator[Any]:
+        yield from self.head
         for chunk in self.chunks:
-            yield from marshal.loads(chunk)
+            yield from pickle.loads(chunk)  # noqa: S301 - the search's own states, pickled above
         yield from self.pending

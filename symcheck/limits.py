@@ -41,6 +41,8 @@ GRACE = 1.0  # seconds past the time limit before the worker is ended (at most a
 POLL = 0.02  # seconds between looks at the worker's memory
 TICK = 0.25  # seconds between run_parallel's calls of its `tick`
 MB = 1 << 20
+# what a forkserver loads before it forks workers: Z3 and the engines' modules
+PRELOAD = ("symcheck.smt.solve", "symcheck.api", "symcheck.engines.auto", "symcheck.report.text")
 
 
 def supported() -> bool:
@@ -60,7 +62,6 @@ class Worker:
         sys.stdout.flush()
         sys.stderr.flush()
         recv, send = Pipe(duplex=False)
-        base = _address_space()
         self.process = None
         if start == "fork":
             parent = os.getpid()
@@ -68,14 +69,12 @@ class Worker:
             if pid == 0:  # the worker: never returns into the caller's code
                 try:
                     recv.close()
-                    _worker(work, send, memory, base, parent)
+                    _worker(work, send, memory, parent)
                 finally:
                     os._exit(70)
             self.pid = pid  # recorded before anything else runs
         else:
-            import multiprocessing
-            self.process = multiprocessing.get_context(start).Process(target=_worker, args=(work, send, memory, base, None),
-                                                                      daemon=True)
+            self.process = _context(start).Process(target=_worker, args=(work, send, memory, None), daemon=True)
             self.process.start()
             self.pid = self.process.pid or 0
         try:
@@ -154,15 +153,16 @@ def run_parallel(tasks: Sequence[Callable[[], T]], width: int, failed: Callable[
                  timeout: float | None = None, memory: int | None = None,
                  stop: Callable[[int, T], bool] | None = None,
                  done: Callable[[int, T], None] | None = None,
-                 after: Sequence[float] | None = None,
+                 after: Sequence[float] | None = None, cut: Callable[[int, T], bool] | None = None,
                  tick: Callable[[], None] | None = None, start: str = "fork") -> list[T | None]:
     """Run the tasks in forked workers, at most `width` at a time, in order; a task's
     result lands at its index whatever the finishing order. `done(i, result)` is called
     as each finishes; when `stop(i, result)` is true the others are ended and left None
     (a portfolio: the first definitive answer wins). `after[i]`: seconds before task i
     may start (a head start for the tasks before it), cut short when a task finishes
-    without stopping the run. `start`: as for run_limited. `tick()` is called about every TICK seconds while
-    waiting (a progress display stays live). A task that overruns `timeout` seconds (all are ended
+    without stopping the run (only when `cut(i, result)` is true, if given). `start`: as
+    for run_limited. `tick()` is called about every TICK seconds while waiting (a
+    progress display stays live). A task that overruns `timeout` seconds (all are ended
     then) or the memory limit, or dies, gets `failed(i, reason)`. An exception in a task
     is raised here, after every worker is ended."""
     results: list[T | None] = [None] * len(tasks)
@@ -186,7 +186,8 @@ def run_parallel(tasks: Sequence[Callable[[], T]], width: int, failed: Callable[
             done(i, value)
         if stop and stop(i, value):
             return True
-        starts[:] = [min(at, time.monotonic()) for at in starts]  # no more waiting for a head start
+        if cut is None or cut(i, value):
+            starts[:] = [min(at, time.monotonic()) for at in starts]  # no more waiting for a head start
         return False
 
     try:
@@ -265,9 +266,22 @@ def _deadline(timeout: float) -> float:
     return timeout + min(GRACE, timeout / 4)
 
 
-def _worker(run, send, memory, base, parent: int | None) -> None:
-    """Runs in the child: never returns. `parent`: the forking process, to die with."""
+def _context(start: str):
+    """The multiprocessing context of `start`; a forkserver's server process loads Z3 and
+    the engines once, so that each worker it forks starts at once."""
+    import multiprocessing
+    context = multiprocessing.get_context(start)
+    if start == "forkserver":
+        context.set_forkserver_preload(list(PRELOAD))  # takes effect when the server starts (the first worker)
+    return context
+
+
+def _worker(run, send, memory, parent: int | None) -> None:
+    """Runs in the child: never returns. `parent`: the forking process, to die with. The
+    memory limit counts from the child's own address space (a forkserver's child is not
+    a copy of the caller)."""
     code = 0
+    base = _address_space()
     try:
         try:
             os.setpgid(0, 0)  # the leader of its own group: ending the group ends its children too

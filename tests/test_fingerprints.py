@@ -68,6 +68,7 @@ def test_a_level_gives_back_its_states_in_order(pack, monkeypatch):
         level.append(s)
     assert len(level) == len(states) and list(level) == states and list(level) == states  # twice: unchanged
     assert len(level.chunks) == (2 if pack else 0)
+    assert list(level.drain()) == states and list(level) == []  # once, freeing as it goes
 
 
 def test_parents_give_the_actions_of_a_path():

@@ -128,7 +128,7 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
         first_error = None
         following = Level(pack=visited.fingerprinted)
         try:
-            for me, s in enumerate(level, first):
+            for me, s in enumerate(level.drain(), first):
                 expanded += 1
                 if expanded % CHECK_EVERY == 0:
                     if deadline is not None and deadline.expired():

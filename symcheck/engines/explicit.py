@@ -111,6 +111,8 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
     if bad >= 0:
         return done(VIOLATED, 0, check=checks[bad], path=path(0))
     successors, violation_after, add = cm.successors, cm.violation_after, visited.add
+    numbered = parents.parent
+    from_parent, by_action = numbered.append, parents.action.append  # `parents.add`, inlined
     level = Level()
     level.append(init)
     first = 0  # the number of the level's first state
@@ -148,7 +150,9 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
                     found = [(index, canon(nxt)) for index, nxt in found]
                 for index, nxt in found:
                     if add(nxt):
-                        new = parents.add(me, index)
+                        new = len(numbered)
+                        from_parent(me)
+                        by_action(index)
                         following.append(nxt)
                         bad = violation_after[index](nxt)
                         if bad >= 0 and bad < worst:

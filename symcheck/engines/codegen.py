@@ -101,6 +101,8 @@ class Compiler:
         if isinstance(e, Ref):
             if e.kind is RefKind.LOCAL:
                 return env[e.name].known
+            if e.kind is RefKind.NEXT:
+                return None  # the state after a step may have left its type
             return self.model.var_type(e.name)
         if isinstance(e, DefCall):
             return self.known(e.body, self.def_env(e, env, texts=None))
@@ -224,6 +226,8 @@ class Compiler:
                 return env[e.name].text
             if e.kind is RefKind.VAR:
                 return f"v{self.var_slot[e.name]}"
+            if e.kind is RefKind.NEXT:  # in step_check: the state after the step
+                return f"w{self.var_slot[e.name]}"
             if e.name in self.symbolic:
                 return self.symbolic[e.name]
             return self.literal(self.fixed[e.name])
@@ -361,12 +365,26 @@ class Compiler:
                 lines.append(f"{body}{tmp} = {self.expr(upd, env)}")
                 updated[self.var_slot[var]] = tmp
             state = "".join(updated.get(i, f"v{i}") + ", " for i in range(len(self.model.variables)))
-            lines += [f"{body}out.append((i, ({state})))",
-                      f"{pad}except ModelError as exc:",
-                      f"{pad}    if error is None:",
-                      f"{pad}        error = (i, exc)"]
+            lines.append(f"{body}out.append((i, ({state})))")
+            if self.model.step_invariants:  # the step just appended breaks one: report it after any ill-formed step
+                known, k = self.pool(tuple(inv.name for inv in self.model.step_invariants), "names"), self.name("u")
+                lines += [f"{body}{k} = step_check(s, out[-1][1])", f"{body}if {k} >= 0:",
+                          f"{body}    error = _earlier(error, (i, StepViolation({known}[{k}], {k} + 1, out[-1][1])))"]
+            lines += [f"{pad}except ModelError as exc:",
+                      f"{pad}    error = _earlier(error, (i, exc))"]
         lines.append("    return error")
         return "\n".join(lines)
+
+    def step_check_source(self) -> str:
+        """`def step_check(s, t)`: the index of the first step invariant that the step
+        from s to t breaks (or is ill formed for), or -1; a step that changes nothing
+        breaks none."""
+        lines = ["def step_check(s, t):", self.unpack(), self.unpack().replace("v", "w").replace("= s", "= t"),
+                 "    if t == s:", "        return -1"]
+        for k, inv in enumerate(self.model.step_invariants):
+            lines += ["    try:", f"        if not {self.expr(inv.expr, {})}:", f"            return {k}",
+                      "    except ModelError:", f"        return {k}"]
+        return "\n".join(lines + ["    return -1"])
 
     def violation_source(self, name: str = "violation", changed: set[str] | None = None) -> tuple[str, tuple[str, ...]]:
         """`def violation(s)`: the index of the state's first violation, or -1. A
@@ -403,11 +421,22 @@ class Compiler:
         return "\n".join(lines + ["    return out"])
 
     def init_source(self) -> str:
-        values = {name: self.expr(e, {}) for name, e in self.model.init}
-        lines = ["def init():"]
-        for name, _ in self.model.variables:
-            lines.append(f"    v{self.var_slot[name]} = {values[name]}")
-        lines.append("    return (" + "".join(f"v{i}, " for i in range(len(self.model.variables))) + ")")
+        """`def inits()`: the initial states (`any(S)`: each member in domain order, the
+        first chosen variable varying slowest; `where` filters); `def init()` when one."""
+        state = "(" + "".join(f"v{i}, " for i in range(len(self.model.variables))) + ")"
+        fixed = [f"    v{self.var_slot[name]} = {self.expr(e, {})}" for name, e in self.model.init]
+        lines = ["def inits():", "    out = []", *fixed]
+        indent = "    "
+        for name, chosen in self.model.init_any:
+            gen = Gen(name, GenKind.SET, chosen, chosen.type.elem)  # type: ignore[attr-defined]
+            lines.append(f"{indent}for v{self.var_slot[name]} in {self.gen_source(gen, {}, ordered=True)}:")
+            indent += "    "
+        if self.model.init_where is not None:
+            lines.append(f"{indent}if {self.expr(self.model.init_where, {})}:")
+            indent += "    "
+        lines += [f"{indent}out.append({state})", "    return out"]
+        if not self.model.nondeterministic_init:
+            lines += ["", "def init():", *fixed, f"    return {state}"]
         return "\n".join(lines)
 
     def residual_check(self, var: str, t: Type) -> str:
@@ -415,6 +444,8 @@ class Compiler:
         (initial and by every action) lies in its type by construction, "length" when
         only appending may overflow a sequence, else "full"."""
         assigned: list[tuple[Expr, Env]] = [(e, {}) for name, e in self.model.init if name == var]
+        if any(name == var for name, _ in self.model.init_any):
+            return "full"  # a chosen initial value: tested like any other
         for action in self.model.actions:
             env = {p: Local("", pt) for p, pt in action.params}
             assigned += [(e, env) for name, e in action.updates if name == var]
@@ -530,7 +561,6 @@ def _coerce(c: Compiler, e: Op, a: list[str], sp: str, env: Env) -> str:
     if not holds_sets(e.type):
         return a[0]
     return f"{c.pool(coercer(e.type, e.span), 'coerce')}({a[0]})"
-
 
 
 def _string_call(c: Any, e: Op, a: list[str], sp: str, env: Env) -> str:

@@ -27,7 +27,9 @@ class CompiledModel:
     symbolic constants (`configured(values)` gives the functions for another; a model
     without symbolic constants needs none).
 
-    - `init()`: the initial state (raises ModelError when ill formed);
+    - `inits()`: the initial states, in the order every engine meets them (raises
+      ModelError when one is ill formed); `init()`: the one initial state of a model
+      without `any(S)` or `where` in its init (else it raises RuntimeError);
     - `successors(state, out)`: appends (instance index, next state) for every enabled
       action instance, in instance order; returns (instance index, ModelError) for the
       first instance whose step is ill formed, or None;
@@ -38,6 +40,7 @@ class CompiledModel:
     `checks` names them: `type(x)` and the invariant names; `insts` are the action
     instances (action, parameter values) in the numbering every engine shares."""
     init: Callable[[], tuple[Any, ...]]
+    inits: Callable[[], list[tuple[Any, ...]]]
     successors: Callable[[tuple[Any, ...], list[Any]], tuple[int, ModelError] | None]
     violation: Callable[[tuple[Any, ...]], int]
     violation_after: tuple[Callable[[tuple[Any, ...]], int], ...]  # per action instance: `violation` of a state it
@@ -64,7 +67,7 @@ def compile_model(model: Model) -> CompiledModel:
     constants, `configured(values)` fixes them before a search."""
     c = Compiler(model)
     insts = instances(model)
-    parts = [c.init_source(), c.successors_source(insts), c.premises_source()]
+    parts = [c.init_source(), c.successors_source(insts), c.premises_source(), c.step_check_source()]
     violation, checks = c.violation_source()
     parts.append(violation)
     for k, action in enumerate(model.actions):
@@ -72,7 +75,7 @@ def compile_model(model: Model) -> CompiledModel:
     source = "\n\n".join(parts) + "\n"
     validate(source, set(c.namespace))
     code = compile(source, f"<compiled {model.name}>", "exec")
-    unbound = CompiledModel(_unconfigured, _unconfigured, _unconfigured, (), checks, tuple(insts), source,
+    unbound = CompiledModel(_unconfigured, _unconfigured, _unconfigured, _unconfigured, (), checks, tuple(insts), source,
                             code=code, action_of=tuple(model.actions.index(a) for a, _ in insts),
                             pool=dict(c.namespace), symbolic=dict(c.symbolic))
     return _bind(unbound, {}) if not model.symbolic else unbound
@@ -82,12 +85,17 @@ def _unconfigured(*args: Any) -> Any:
     raise RuntimeError("a model with symbolic constants runs configured: CompiledModel.configured(values)")
 
 
+def _several_initial_states() -> tuple[Any, ...]:
+    raise RuntimeError("the model has several initial states (`any(S)` or `where` in its init): call inits()")
+
+
 def _bind(cm: CompiledModel, constants: dict[str, Any]) -> CompiledModel:
     namespace = {**cm.pool, **constants}
     assert cm.code is not None
     exec(cm.code, namespace)  # noqa: S102 - generated from the typed IR and validated (`validate`)
     after = tuple(namespace[f"violation_after_{k}"] for k in cm.action_of)
-    return replace(cm, init=namespace["init"], successors=namespace["successors"], violation=namespace["violation"],
+    return replace(cm, init=namespace.get("init", _several_initial_states), inits=namespace["inits"],
+                   successors=namespace["successors"], violation=namespace["violation"],
                    violation_after=after, premises=namespace["premises"])
 
 
@@ -97,8 +105,8 @@ class UnsafeSource(Exception):
     """The generated source holds something the code generator never writes."""
 
 
-GENERATED = re.compile(r"[vpbaguKS][0-9]+|violation_after_[0-9]+")  # codegen's names (and the pool's)
-FIXED = frozenset({"s", "out", "error", "exc", "i", "init", "successors", "violation", "premises"})
+GENERATED = re.compile(r"[vpbaguwKS][0-9]+|violation_after_[0-9]+")  # codegen's names (and the pool's)
+FIXED = frozenset({"s", "t", "out", "error", "exc", "i", "init", "inits", "step_check", "successors", "violation", "premises"})
 BUILTINS = frozenset({"len", "min", "max", "all", "any", "sum", "frozenset", "tuple", "range", "type", "int"})
 NODES = (ast.Module, ast.FunctionDef, ast.arguments, ast.arg, ast.Return, ast.Assign, ast.If, ast.For, ast.Try,
          ast.ExceptHandler, ast.Expr, ast.Pass, ast.List, ast.Name, ast.Load, ast.Store, ast.Constant, ast.Tuple, ast.BinOp,

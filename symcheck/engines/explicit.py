@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from symcheck.engines.compiled import CompiledModel, compile_model
+from symcheck.engines.runtime import StepViolation, rank
 from symcheck.engines.symmetry import canonicalizer, symmetry_obstacle
 from symcheck.errors import ModelError
 from symcheck.front.ir import EnumT, Feature, Model, configurations
@@ -81,17 +82,18 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
     and expands representatives only (its path is one of representatives)."""
     checks = cm.checks
     try:
-        init = cm.init()
+        inits = cm.inits()
     except ModelError as exc:
         return Search(VIOLATED, 0, 0, "well-formed", ((None, None),), error=exc)
     if canon is not None:
-        init = canon(init)
-    parent: dict[tuple[Any, ...], Any] = {init: None}
-    bad = cm.violation(init)
-    if bad >= 0:
-        return Search(VIOLATED, 0, 1, checks[bad], _path(parent, init))
+        inits = [canon(s) for s in inits]
+    parent: dict[tuple[Any, ...], Any] = dict.fromkeys(inits)
+    violated = [(bad, s) for s in parent if (bad := cm.violation(s)) >= 0]
+    if violated:  # the first check violated, in its first initial state
+        bad, init = min(violated, key=lambda found: found[0])
+        return Search(VIOLATED, 0, len(parent), checks[bad], _path(parent, init))
     successors, violation_after = cm.successors, cm.violation_after
-    level = [init]
+    level = list(parent)
     d = 0
     expanded = 0
     stuck: int | None = None
@@ -111,8 +113,8 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
                                                               f"states, at depth {d}")
             found: list[Any] = []
             error = successors(s, found)
-            if error is not None and first_error is None:
-                first_error = (s, error)
+            if error is not None and (first_error is None or rank(error[1]) < rank(first_error[1][1])):
+                first_error = (s, error)  # the first in check order: ill formed, then each step invariant
             if not found and error is None and deadlock:
                 return Search(VIOLATED, d, before, "deadlock", _path(parent, s))
             if not found and error is None and stuck is None:
@@ -132,6 +134,9 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
         d += 1
         if first_error is not None:
             s, (index, failure) = first_error
+            if isinstance(failure, StepViolation):
+                broken = failure.state if canon is None else canon(failure.state)
+                return Search(VIOLATED, d, len(parent), failure.check, _path(parent, s) + ((index, broken),))
             return Search(VIOLATED, d, len(parent), "well-formed", _path(parent, s) + ((index, None),), error=failure)
         if worst_state is not None:
             return Search(VIOLATED, d, len(parent), checks[worst], _path(parent, worst_state))
@@ -183,7 +188,7 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
                               "so the SMT engines decide this claim")
     canon = _symmetry(model, symmetry) if symmetry else None
     start = time.perf_counter()
-    order = ["well-formed"] + [f"type({n})" for n, _ in model.variables] + \
+    order = ["well-formed"] + [i.name for i in model.step_invariants] + [f"type({n})" for n, _ in model.variables] + \
         [i.name for i in model.invariants] + ["deadlock"]
     best: tuple[Any, ...] | None = None
     states, deepest = 0, 0
@@ -269,7 +274,7 @@ def _symmetry(model: Model, names: Sequence[str]) -> Canon:
 def _concrete(cm: CompiledModel, found: Search, canon: Canon) -> Search:
     """A real trace along a path of class representatives: from the initial state,
     each step takes the first action instance whose next state is in the next class."""
-    state = cm.init()
+    state = next(s for s in cm.inits() if canon(s) == found.path[0][1])
     path: list[tuple[int | None, tuple[Any, ...] | None]] = [(None, state)]
     error = found.error
     for _, target in found.path[1:]:
@@ -319,7 +324,7 @@ def coverage(model: Model, depth: int, deadline: Deadline | None = None, max_sta
         for config in configurations(model):
             cm = compiled.configured(config)
             try:
-                level = [cm.init()]
+                level = list(dict.fromkeys(cm.inits()))
             except ModelError:
                 continue
             level = [s for s in level if not 0 <= cm.violation(s) < ntypes]  # an ill-typed start reaches nothing

@@ -152,6 +152,38 @@ def freeze(model: Model, state: dict) -> tuple:
     return tuple(state[n] for n, _ in model.variables)
 
 
+def initial_states(model: Model, ev: Evaluator) -> list[dict]:
+    """Every initial state: the chosen variables (`any(S)`) take each member of their set
+    in domain order, the first chosen variable varying slowest, and only the states
+    where `where` holds are kept. Raises ModelError when a value, a set or `where` is
+    ill formed."""
+    fixed = {name: ev.evaluate(e, {}, {}) for name, e in model.init}
+    states = [fixed]
+    for name, chosen in model.init_any:
+        values = ev.evaluate(chosen, {}, {})
+        members = [v for v in domain(chosen.type.elem) if v in values]  # type: ignore[attr-defined]
+        states = [{**st, name: v} for st in states for v in members]
+    states = [{n: st[n] for n, _ in model.variables} for st in states]
+    if model.init_where is None:
+        return states
+    return [st for st in states if ev.evaluate(model.init_where, st, {})]
+
+
+def step_violation(model: Model, ev: Evaluator, state: dict, nxt: dict) -> str | None:
+    """The first step invariant (declaration order) that a step from `state` to `nxt`
+    breaks or is ill formed for; None when it changes nothing (a stutter) or keeps all."""
+    if nxt == state:
+        return None
+    both = {**state, **{f"{n}'": v for n, v in nxt.items()}}
+    for inv in model.step_invariants:
+        try:
+            if not ev.evaluate(inv.expr, both, {}):
+                return inv.name
+        except ModelError:
+            return inv.name
+    return None
+
+
 def check_state(model: Model, ev: Evaluator, state: dict) -> str | None:
     bad = type_violations(model, state)
     if bad:
@@ -189,11 +221,15 @@ def search(model: Model, depth: int, consts: dict | None = None, max_states: int
         return search_configurations(model, depth, consts, max_states)
     ev = Evaluator(model, consts)
     try:
-        init = {name: ev.evaluate(e, {}, {}) for name, e in model.init}
+        starts = initial_states(model, ev)
     except ModelError:
         return Found("well-formed", 0, ((None, {}),), 0, False)
-    parent: dict = {freeze(model, init): None}
-    level = [init]
+    parent: dict = {}
+    level = []
+    for init in starts:
+        if freeze(model, init) not in parent:
+            parent[freeze(model, init)] = None
+            level.append(init)
     insts = instances(model)
     d = 0
     while True:
@@ -210,11 +246,15 @@ def search(model: Model, depth: int, consts: dict | None = None, max_states: int
             return Found(None, d if level else d - 1, (), len(parent), not level)
         nxt_level = []
         errors = []
+        broken: dict[str, tuple] = {}  # step invariant -> its first breaking step (state, label, next state)
         for s, succ in expansions:
             for label, nxt in succ:
                 if isinstance(nxt, ModelError):
                     errors.append((s, label))
                     continue
+                name = step_violation(model, ev, s, nxt)
+                if name is not None and name not in broken:
+                    broken[name] = (s, label, nxt)
                 key = freeze(model, nxt)
                 if key not in parent:
                     parent[key] = (freeze(model, s), label)
@@ -225,6 +265,10 @@ def search(model: Model, depth: int, consts: dict | None = None, max_states: int
         if errors:
             s, label = errors[0]
             return Found("well-formed", d, _path(model, parent, s) + ((label, None),), len(parent), False)
+        for inv in model.step_invariants:  # in declaration order, before the new states' checks
+            if inv.name in broken:
+                s, label, nxt = broken[inv.name]
+                return Found(inv.name, d, _path(model, parent, s) + ((label, nxt),), len(parent), False)
         level = nxt_level
 
 
@@ -253,9 +297,9 @@ def search_configurations(model: Model, depth: int, consts: dict | None = None,
 
 
 def check_order(model: Model) -> list[str]:
-    """The order in which both engines check a depth: well-formedness, types,
-    invariants, deadlock."""
-    return ["well-formed"] + [f"type({n})" for n, _ in model.variables] + \
+    """The order in which both engines check a depth: well-formedness, step invariants,
+    types, invariants, deadlock."""
+    return ["well-formed"] + [i.name for i in model.step_invariants] + [f"type({n})" for n, _ in model.variables] + \
         [i.name for i in model.invariants] + ["deadlock"]
 
 
@@ -310,7 +354,7 @@ def coverage_search(model: Model, depth: int, consts: dict | None = None,
     actions = {a.name: None for a in model.actions}
     reached = dict.fromkeys(prem)
     try:
-        level = [{name: ev.evaluate(e, {}, {}) for name, e in model.init}]
+        level = initial_states(model, ev)
     except ModelError:
         return actions, reached
     level = [s for s in level if not type_violations(model, s)]  # an ill-typed initial state reaches nothing

@@ -1,0 +1,208 @@
+"""The constructs TLA+ authors reach for (issue 25): nondeterministic initial states,
+step invariants over x and x'.
+Each verdict comes from the engines (the compiled explicit search, BMC, k-induction,
+PDR) and is cross-checked by the independent evaluator (symcheck/explicit/), which
+enumerates the initial states on its own."""
+import pytest
+
+import symcheck
+from symcheck.engines import explicit, graph_liveness
+from symcheck.errors import InputError
+from symcheck.explicit.evaluator import Evaluator, initial_states, search
+from symcheck.explicit.liveness import check_properties
+
+START_ANYWHERE = """\
+claim: start-anywhere
+variables:
+  x: 0..3
+  y: 0..3
+  seen: set[0..2]
+init:
+  x: any(0..3)
+  y: "any({1, 2})"
+  seen: any(set[0..2])
+  where: x != y
+actions:
+  inc:
+    when: x < 3
+    then: {x: x + 1}
+  dec:
+    when: y > 0
+    then: {y: y - 1}
+invariants:
+  sum: SUM
+deadlock: ignore
+"""
+
+
+def test_initial_states_are_every_member_in_domain_order_where_the_filter_holds(write_claim):
+    model = symcheck.load_claim(str(write_claim(START_ANYWHERE.replace("SUM", "x + y <= 6"))))
+    starts = initial_states(model, Evaluator(model))
+    assert len(starts) == 6 * 8  # (x, y) with x != y, y in {1, 2}; seen any subset of 0..2
+    assert [(s["x"], s["y"]) for s in starts[::8]] == [(0, 1), (0, 2), (1, 2), (2, 1), (3, 1), (3, 2)]
+    cm = explicit.compile_model(model)
+    assert [dict(zip(("x", "y", "seen"), s)) for s in cm.inits()] == starts
+
+
+def test_a_model_that_starts_anywhere_is_proved_with_the_evaluators_state_count(write_claim):
+    model = symcheck.load_claim(str(write_claim(START_ANYWHERE.replace("SUM", "x + y <= 6"))))
+    found = search(model, 20)
+    assert found.invariant is None and found.complete and found.states == 96  # 12 pairs (x, y) times 8 sets
+    r = explicit.run(model)
+    assert r.verdict == "proved" and r.states == 96
+    for engine in ("kind", "pdr"):
+        assert symcheck.prove(model, engine=engine).verdict == "proved", engine
+
+
+@pytest.mark.parametrize("invariant, check, depth", [
+    ("not (x == 3 and y == 0)", "sum", 1),  # from (3, 1): one step down
+    ("x + y < 5", "sum", 0),  # (3, 2) is an initial state
+    ("x != 0 or y != 0", "sum", 1),  # (0, 1) then dec
+])
+def test_a_planted_bug_gives_the_same_shortest_trace_from_every_engine(write_claim, invariant, check, depth):
+    model = symcheck.load_claim(str(write_claim(START_ANYWHERE.replace("SUM", f'"{invariant}"'))))
+    found = search(model, 10)
+    assert (found.invariant, found.depth) == (check, depth)
+    for engine in ("explicit", "bmc"):
+        r = symcheck.prove(model, engine=engine)
+        assert r.verdict == "violated" and r.invariant == check and r.length == depth, (engine, r)
+        first = r.trace.steps[0].state
+        assert first in initial_states(model, Evaluator(model)), engine  # a real initial state
+
+
+def test_liveness_is_decided_from_every_initial_state(write_claim):
+    text = """\
+claim: drain
+variables:
+  n: 0..3
+  on: bool
+init:
+  n: any(0..3)
+  on: any(bool)
+actions:
+  drain:
+    when: on and n > 0
+    then: {n: n - 1}
+properties:
+  empties: eventually(n == 0)
+fairness:
+  weak: [drain]
+deadlock: ignore
+"""
+    model = symcheck.load_claim(str(write_claim(text)))
+    expected = check_properties(model)["empties"]
+    assert expected is not None and expected.length == 1  # n = 1, off: stutters forever
+    r = graph_liveness.run(model)
+    assert r.verdict == "violated" and r.length == expected.length
+    assert not r.trace.steps[0].state["on"] and r.trace.steps[0].state["n"] > 0
+    fixed = symcheck.load_claim(str(write_claim(text.replace("on: any(bool)", "on: True"), "on.yaml")))
+    assert check_properties(fixed)["empties"] is None and graph_liveness.run(fixed).verdict == "proved"
+
+
+def test_no_initial_state_is_an_empty_state_space(write_claim):
+    model = symcheck.load_claim(str(write_claim(START_ANYWHERE.replace("SUM", "x + y <= 6").replace(
+        "where: x != y", "where: x > 3"))))
+    assert search(model, 5).states == 0
+    r = explicit.run(model)
+    assert r.verdict == "proved" and r.states == 0
+
+
+@pytest.mark.parametrize("init, message", [
+    ('x: any(0..5)', "any(0..5) holds 4, which is not a value of x's type 0..3"),
+    ('x: "any({1, True})"', "expected 0..3"),
+    ('x: any(Nope)', "undefined name 'Nope' in the initial values of x"),
+    ('where: "x + 1"', "expected bool"),
+    ('where: "z > 0"', "z"),
+])
+def test_bad_initial_choices_are_located(write_claim, init, message):
+    base = START_ANYWHERE.replace("SUM", "x + y <= 6")
+    key = init.split(":")[0]
+    lines = base.splitlines()
+    at = lines.index("init:") + 1
+    lines = lines[:at] + [ln for ln in lines[at:] if not ln.startswith(f"  {key}:")]
+    path = write_claim("\n".join(lines[:at] + [f"  {init}"] + lines[at:]) + "\n")
+    with pytest.raises(InputError) as err:
+        symcheck.load_claim(str(path))
+    assert message in str(err.value) and str(err.value).startswith(f"{path}:{at + 1}:"), str(err.value)
+
+
+FOLLOWER = """\
+claim: follower
+constants:
+  N: 3
+variables:
+  hi: 0..3
+  lo: 0..3
+  log: seq[0..3, 4]
+init:
+  hi: 0
+  lo: 0
+  log: "[]"
+defs:
+  done: len(log)            # a refinement mapping: the abstract counter
+actions:
+  up:
+    when: hi < N
+    then: {hi: hi + 1}
+  follow:
+    when: lo < hi
+    then: {lo: lo + 1, log: "append(log, lo)"}
+  reset:
+    when: hi == N and lo == N
+    then: {hi: 0, lo: 0, log: "[]"}
+step_invariants:
+  lo_moves_by_one: "lo' == lo or lo' == lo + 1 or lo' == 0"
+  log_only_grows: LOG
+invariants:
+  ok: lo <= hi
+deadlock: ignore
+"""
+
+
+def _follower(write_claim, log: str, name: str = "c.yaml"):
+    return symcheck.load_claim(str(write_claim(FOLLOWER.replace("LOG", f'"{log}"'), name)))
+
+
+def test_a_step_invariant_holds_on_every_step_and_is_proved_by_every_engine(write_claim):
+    model = _follower(write_claim, "done' == done + 1 or (done' == 0 and hi' == 0) or log' == log")
+    found = search(model, 20)
+    assert found.invariant is None and found.complete and found.states == 10
+    r = explicit.run(model)
+    assert r.verdict == "proved" and r.states == 10
+    for engine in ("kind", "pdr"):
+        assert symcheck.prove(model, engine=engine).verdict == "proved", engine
+    assert symcheck.prove(model, engine="bmc").verdict == "holds"
+
+
+def test_a_broken_step_invariant_gives_the_shortest_step_from_every_engine(write_claim):
+    model = _follower(write_claim, "len(log') >= len(log)")
+    found = search(model, 20)
+    assert (found.invariant, found.depth) == ("log_only_grows", 7)  # three up, three follow, reset
+    for engine in ("explicit", "bmc", "kind", "pdr"):
+        r = symcheck.prove(model, engine=engine)
+        assert (r.verdict, r.invariant, r.length) == ("violated", "log_only_grows", 7), (engine, r)
+        assert r.trace.steps[-1].action == "reset"
+        assert r.explanation == [(0, "len(log') = 0"), (0, "len(log) = 3")], engine
+
+
+def test_a_stutter_never_breaks_a_step_invariant(write_claim):
+    text = FOLLOWER.replace("LOG", '"False"').replace("    then: {hi: hi + 1}", "    then: {hi: hi}")
+    model = symcheck.load_claim(str(write_claim(text)))  # `up` changes nothing: TLA+'s [A]_vars allows it
+    assert search(model, 10).invariant is None
+    for engine in ("explicit", "kind"):
+        assert symcheck.prove(model, engine=engine).verdict == "proved", engine
+
+
+@pytest.mark.parametrize("where, text, message", [
+    ("invariants", "  bad: \"lo' <= hi\"", "x' (a variable's next value) may appear only in step_invariants"),
+    ("step_invariants", "  bad: \"nope' == 1\"", "nope' is not a next value"),
+    ("step_invariants", "  ok: \"lo' >= lo\"", "step invariant 'ok' has the name of an invariant or property"),
+    ("step_invariants", "  bad: \"lo' + 1\"", "expected bool"),
+])
+def test_bad_step_invariants_are_located(write_claim, where, text, message):
+    lines = FOLLOWER.replace("LOG", '"True"').splitlines()
+    at = lines.index(f"{where}:") + 1
+    path = write_claim("\n".join(lines[:at] + [text] + lines[at:]) + "\n")
+    with pytest.raises(InputError) as err:
+        symcheck.load_claim(str(path))
+    assert message in str(err.value) and str(err.value).startswith(f"{path}:{at + 1}:"), str(err.value)

@@ -1,5 +1,6 @@
 """The constructs TLA+ authors reach for (issue 25): nondeterministic initial states,
-step invariants over x and x'.
+step invariants over x and x', state constraints (TLC's CONSTRAINT) and assumptions
+over the constants (TLC's ASSUME).
 Each verdict comes from the engines (the compiled explicit search, BMC, k-induction,
 PDR) and is cross-checked by the independent evaluator (symcheck/explicit/), which
 enumerates the initial states on its own."""
@@ -206,3 +207,70 @@ def test_bad_step_invariants_are_located(write_claim, where, text, message):
     with pytest.raises(InputError) as err:
         symcheck.load_claim(str(path))
     assert message in str(err.value) and str(err.value).startswith(f"{path}:{at + 1}:"), str(err.value)
+
+
+BOUNDED = """\
+claim: bounded
+constants:
+  Max: 3
+variables:
+  x: 0..10
+  y: 0..10
+init:
+  x: "any({0, 7})"
+  y: 0
+actions:
+  inc:
+    then: {x: x + 1}
+  incy:
+    when: y < 10
+    then: {y: y + 1}
+constraint:
+  small: x < Max and y < 2
+assume:
+  positive: Max > 0
+invariants:
+  inv: INV
+deadlock: ignore
+"""
+
+
+def test_a_state_constraint_stops_exploration_but_its_boundary_is_checked(write_claim):
+    model = symcheck.load_claim(str(write_claim(BOUNDED.replace("INV", "x < 10"))))
+    found = search(model, 30)
+    # 6 states within (x < 3, y < 2), 5 just beyond it and the initial x = 7: counted, checked, not explored
+    assert found.invariant is None and found.complete and found.states == 12
+    r = explicit.run(model)
+    assert r.verdict == "proved" and r.states == 12 and any("not explored" in line for line in r.proof)
+    for engine in ("kind", "pdr"):
+        assert symcheck.prove(model, engine=engine).verdict == "proved", engine
+
+
+@pytest.mark.parametrize("inv, depth", [("x < 7", 0), ("x != 3 or y != 0", 3), ("x != 2 or y != 2", 4)])
+def test_an_invariant_broken_beyond_the_constraint_is_found_as_tlc_finds_it(write_claim, inv, depth):
+    model = symcheck.load_claim(str(write_claim(BOUNDED.replace("INV", f'"{inv}"'))))
+    assert (search(model, 10).invariant, search(model, 10).depth) == ("inv", depth)
+    for engine in ("explicit", "bmc", "kind"):
+        r = symcheck.prove(model, engine=engine)
+        assert (r.verdict, r.length) == ("violated", depth), (engine, r)
+
+
+def test_a_false_assumption_is_a_located_error_before_any_search(write_claim):
+    path = write_claim(BOUNDED.replace("INV", "x < 10").replace("Max > 0", "Max > 5"))
+    with pytest.raises(InputError) as err:
+        symcheck.load_claim(str(path))
+    assert str(err.value).startswith(f"{path}:19:3: error: assumption positive is false"), str(err.value)
+    symbolic = BOUNDED.replace("INV", "x < 10").replace("Max: 3", "Max: {domain: [3, 0]}")
+    with pytest.raises(InputError, match="assumption positive is false when Max = 0"):
+        symcheck.load_claim(str(write_claim(symbolic, "sym.yaml")))
+
+
+@pytest.mark.parametrize("edit, message", [
+    (("Max > 0", "x > 0"), "assumption positive cannot use the variable 'x'"),
+    (("x < Max and y < 2", "x + 1"), "expected bool"),
+    (("deadlock: ignore", "deadlock: check"), "a state constraint with deadlock: check is not supported yet"),
+])
+def test_bad_constraints_and_assumptions_are_located(write_claim, edit, message):
+    path = write_claim(BOUNDED.replace("INV", "x < 10").replace(*edit))
+    with pytest.raises(InputError, match=message):
+        symcheck.load_claim(str(path))

@@ -1,6 +1,7 @@
 """The IR as Python source for the explicit-state engine (`engines/compiled.py` checks
 and compiles it): one function for every successor of a state, one for the first
-violation of a state, one for the initial state, one for coverage's premises.
+violation of a state, one for coverage's premises (`compiled` adds the initial states
+and the step invariants' check).
 
 The generated text never contains text from a claim: state variables, parameters and
 bound names become generated identifiers (`v0`, `p1`, `b2`), symbolic constants `S0`,
@@ -327,6 +328,10 @@ class Compiler:
         """`def successors(s, out)`: every action's instances in order. The conjuncts at
         the front of a guard that read no parameter are tested once per state."""
         lines = ["def successors(s, out):", self.unpack(), "    error = None"]
+        if self.model.constraints:  # TLC's CONSTRAINT: a state beyond it is checked, not explored
+            within = " and ".join(f"({self.expr(c.expr, {})})" for c in self.model.constraints)
+            lines += ["    try:", f"        if not {within}:", "            return None", "    except ModelError:",
+                      "        return None"]
         start = 0
         for action in self.model.actions:
             mine = [params for a, params in insts if a is action]
@@ -375,17 +380,6 @@ class Compiler:
         lines.append("    return error")
         return "\n".join(lines)
 
-    def step_check_source(self) -> str:
-        """`def step_check(s, t)`: the index of the first step invariant that the step
-        from s to t breaks (or is ill formed for), or -1; a step that changes nothing
-        breaks none."""
-        lines = ["def step_check(s, t):", self.unpack(), self.unpack().replace("v", "w").replace("= s", "= t"),
-                 "    if t == s:", "        return -1"]
-        for k, inv in enumerate(self.model.step_invariants):
-            lines += ["    try:", f"        if not {self.expr(inv.expr, {})}:", f"            return {k}",
-                      "    except ModelError:", f"        return {k}"]
-        return "\n".join(lines + ["    return -1"])
-
     def violation_source(self, name: str = "violation", changed: set[str] | None = None) -> tuple[str, tuple[str, ...]]:
         """`def violation(s)`: the index of the state's first violation, or -1. A
         variable is tested only as far as an assignment to it may leave its type.
@@ -419,25 +413,6 @@ class Compiler:
             lines += ["    try:", f"        out.append(({self.expr(p, {})}) is True)",
                       "    except ModelError:", "        out.append(False)"]
         return "\n".join(lines + ["    return out"])
-
-    def init_source(self) -> str:
-        """`def inits()`: the initial states (`any(S)`: each member in domain order, the
-        first chosen variable varying slowest; `where` filters); `def init()` when one."""
-        state = "(" + "".join(f"v{i}, " for i in range(len(self.model.variables))) + ")"
-        fixed = [f"    v{self.var_slot[name]} = {self.expr(e, {})}" for name, e in self.model.init]
-        lines = ["def inits():", "    out = []", *fixed]
-        indent = "    "
-        for name, chosen in self.model.init_any:
-            gen = Gen(name, GenKind.SET, chosen, chosen.type.elem)  # type: ignore[attr-defined]
-            lines.append(f"{indent}for v{self.var_slot[name]} in {self.gen_source(gen, {}, ordered=True)}:")
-            indent += "    "
-        if self.model.init_where is not None:
-            lines.append(f"{indent}if {self.expr(self.model.init_where, {})}:")
-            indent += "    "
-        lines += [f"{indent}out.append({state})", "    return out"]
-        if not self.model.nondeterministic_init:
-            lines += ["", "def init():", *fixed, f"    return {state}"]
-        return "\n".join(lines)
 
     def residual_check(self, var: str, t: Type) -> str:
         """What a new state must test of `var`: "none" when every assignment to it

@@ -18,7 +18,7 @@ from symcheck.engines.codegen import Compiler
 from symcheck.engines.runtime import HELPERS
 from symcheck.errors import ModelError
 from symcheck.front.actions import instances
-from symcheck.front.ir import Model
+from symcheck.front.ir import Gen, GenKind, Model
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def compile_model(model: Model) -> CompiledModel:
     constants, `configured(values)` fixes them before a search."""
     c = Compiler(model)
     insts = instances(model)
-    parts = [c.init_source(), c.successors_source(insts), c.premises_source(), c.step_check_source()]
+    parts = [init_source(c), c.successors_source(insts), c.premises_source(), step_check_source(c)]
     violation, checks = c.violation_source()
     parts.append(violation)
     for k, action in enumerate(model.actions):
@@ -79,6 +79,38 @@ def compile_model(model: Model) -> CompiledModel:
                             code=code, action_of=tuple(model.actions.index(a) for a, _ in insts),
                             pool=dict(c.namespace), symbolic=dict(c.symbolic))
     return _bind(unbound, {}) if not model.symbolic else unbound
+
+
+def init_source(c: Compiler) -> str:
+    """`def inits()`: the initial states (`any(S)`: each member in domain order, the
+    first chosen variable varying slowest; `where` filters); `def init()` when one."""
+    state = "(" + "".join(f"v{i}, " for i in range(len(c.model.variables))) + ")"
+    fixed = [f"    v{c.var_slot[name]} = {c.expr(e, {})}" for name, e in c.model.init]
+    lines = ["def inits():", "    out = []", *fixed]
+    indent = "    "
+    for name, chosen in c.model.init_any:
+        gen = Gen(name, GenKind.SET, chosen, chosen.type.elem)  # type: ignore[attr-defined]
+        lines.append(f"{indent}for v{c.var_slot[name]} in {c.gen_source(gen, {}, ordered=True)}:")
+        indent += "    "
+    if c.model.init_where is not None:
+        lines.append(f"{indent}if {c.expr(c.model.init_where, {})}:")
+        indent += "    "
+    lines += [f"{indent}out.append({state})", "    return out"]
+    if not c.model.nondeterministic_init:
+        lines += ["", "def init():", *fixed, f"    return {state}"]
+    return "\n".join(lines)
+
+
+def step_check_source(c: Compiler) -> str:
+    """`def step_check(s, t)`: the index of the first step invariant that the step
+    from s to t breaks (or is ill formed for), or -1; a step that changes nothing
+    breaks none."""
+    lines = ["def step_check(s, t):", c.unpack(), c.unpack().replace("v", "w").replace("= s", "= t"),
+             "    if t == s:", "        return -1"]
+    for k, inv in enumerate(c.model.step_invariants):
+        lines += ["    try:", f"        if not {c.expr(inv.expr, {})}:", f"            return {k}",
+                  "    except ModelError:", f"        return {k}"]
+    return "\n".join(lines + ["    return -1"])
 
 
 def _unconfigured(*args: Any) -> Any:

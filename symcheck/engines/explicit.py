@@ -237,7 +237,10 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
     if symmetry:
         how = (how + " " if how else "") + f"up to permutations of {', '.join(symmetry)}"
     unchecked = [LIVENESS_UNCHECKED] if model.properties else []
-    if stuck is not None and not model.deadlock_stated:
+    if model.constraints:
+        unchecked.append("the states that break the state constraint (" + ", ".join(c.name for c in model.constraints)
+                         + ") are counted and checked but not explored (TLC counts them not)")
+    elif stuck is not None and not model.deadlock_stated:
         unchecked.append(deadlock_warning(stuck))
     return out(PROVED, deepest, proof=[
         f"explicit-state search explored all {states:,} reachable states{(' ' + how) if how else ''} "

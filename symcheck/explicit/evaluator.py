@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from symcheck.front.strings import PYTHON as STRING_OPERATIONS
-from symcheck.errors import ModelError
+from symcheck.errors import InputError, ModelError
 from symcheck.front.ir import (Comp, CompKind, DefCall, Expr, Feature, GenKind, Lit, MapT, Model, Op, Opcode, Ref, SetT,
                                Type, configurations, premises, with_constants)
 from symcheck.front.actions import instances
@@ -197,8 +197,38 @@ def check_state(model: Model, ev: Evaluator, state: dict) -> str | None:
     return None
 
 
+def within(model: Model, ev: Evaluator, state: dict) -> bool:
+    """The state meets every state constraint (TLC's CONSTRAINT; ill formed: it does not)."""
+    try:
+        return all(ev.evaluate(c.expr, state, {}) for c in model.constraints)
+    except ModelError:
+        return False
+
+
+def check_assumptions(model: Model) -> None:
+    """TLC's ASSUME: each assumption holds in every configuration of the symbolic
+    constants, else a located InputError. (Constants of any value are left to the SMT
+    engines, which take the assumptions as a constraint on them.)"""
+    if any(c.free for c in model.constants):
+        return
+    for config in configurations(model):
+        ev = Evaluator(model, config)
+        shown = f" when {', '.join(f'{n} = {v!r}' for n, v in config.items())}" if config else ""
+        for a in model.assumes:
+            try:
+                holds = ev.evaluate(a.expr, {}, {})
+            except ModelError as exc:
+                raise InputError(a.span, f"assumption {a.name} is ill formed{shown}: {exc.message}") from None
+            if not holds:
+                raise InputError(a.span, f"assumption {a.name} is false{shown}",
+                                 "the constants break what the claim assumes of them: change one or the other")
+
+
 def successors(model: Model, ev: Evaluator, state: dict, insts):
-    """(label, next state or ModelError) for every enabled action instance."""
+    """(label, next state or ModelError) for every enabled action instance; none from
+    a state beyond the state constraints."""
+    if model.constraints and not within(model, ev, state):
+        return
     for a, params in insts:
         try:
             if not ev.evaluate(a.guard, state, params):

@@ -227,7 +227,8 @@ class Expressions(Declarations):
         if name in self.variables:
             if not scope.state:
                 self.err(scope, node, f"{scope.what} cannot use the variable {name!r}: "
-                                      "initial values may use constants only")
+                                      "it may use constants only", "a predicate over the initial states is init's `where:`"
+                         if scope.what.startswith("the initial") else None)
             return Ref(RefKind.VAR, name, self.variables[name], sp)
         if name in self.defs:
             return self.def_call(name, [], node, scope)

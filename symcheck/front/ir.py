@@ -462,6 +462,8 @@ class Model:
     init_any: tuple[tuple[str, Expr], ...] = ()  # (variable, set): it starts at any member (`any(S)`)
     init_where: Expr | None = None  # `init: {where: P}`: only the initial states where P holds
     step_invariants: tuple[Invariant, ...] = ()  # over x and x': every step that changes the state satisfies it
+    constraints: tuple[Invariant, ...] = ()  # TLC's CONSTRAINT: a state breaking one is checked, not explored
+    assumes: tuple[Invariant, ...] = ()  # TLC's ASSUME: predicates over the constants, checked before any search
 
     @property
     def nondeterministic_init(self) -> bool:

@@ -48,6 +48,10 @@ class Encoding:
         self._states: dict[int, dict] = {}
         self.init_t = self._init_template()
         self.trans_t, self.ill_step_t, self.dead_t = self._trans_template()
+        if model.constraints:  # TLC's CONSTRAINT: a state that breaks one is reached and checked, never left
+            within = z3.And([self.state_template(c.expr) for c in model.constraints])
+            self.trans_t, self.ill_step_t, self.dead_t = (z3.And(within, t) for t in (self.trans_t, self.ill_step_t,
+                                                                                    self.dead_t))
         self.step_inv_t = {inv.name: self._step_inv_template(inv) for inv in model.step_invariants}
         # a bad step: ill formed, or (taken and changing the state) breaking a step invariant
         self.step_bad_t = z3.Or(self.ill_step_t, *self.step_inv_t.values()) if self.step_inv_t else self.ill_step_t
@@ -236,7 +240,8 @@ class Encoding:
         """Every symbolic constant takes a value of its domain, every free one a value of its
         type (holds at every step)."""
         return z3.And([z3.Or([self.config_is({c.name: v}) for v in c.domain]) for c in self.symbolic]
-                      + [type_ok(self.consts[c.name], c.type) for c in self.free])
+                      + [type_ok(self.consts[c.name], c.type) for c in self.free]
+                      + [self.state_template(a.expr) for a in self.model.assumes])  # over constants only
 
     def config_is(self, config: dict):
         """The named symbolic constants have the given values (a blocking clause is its negation)."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 from symcheck.front import claims as front_claims
@@ -95,7 +96,7 @@ def parse_overrides(sets: Sequence[str] = (), constants_file: str | Path | None 
 
 def prove(claim: Model | str, depth: int | None = None, timeout: float | None = None, progress=None,
           engine: Engine | str = Engine.AUTO, prove_timeout: float | None = None, coverage: bool = False,
-          memory: int | None = None) -> Result:
+          memory: int | None = None, start: str = "fork") -> Result:
     """Check a claim with bounded model checking to `depth` (default: the claim's), then,
     unless `engine` is "bmc", try to prove it for every depth ("auto": k-induction, then
     PDR; or "kind" / "pdr" alone) within `prove_timeout` seconds.
@@ -103,17 +104,18 @@ def prove(claim: Model | str, depth: int | None = None, timeout: float | None = 
     result also gets `result.coverage` (see `cover`), unless it is unknown. With a
     `timeout` (seconds) or a `memory` limit (megabytes) the check runs in a worker
     process under those limits (symcheck.limits): hitting one gives verdict unknown
-    with the reason."""
+    with the reason; `start="forkserver"` makes that worker in a caller with threads
+    (`symcheck serve`)."""
     from symcheck.engines.auto import check_engine
     model = _checked(claim)
     check_engine(model, engine)  # an engine that cannot decide the claim: a usage error before any work
     bound = model.depth if depth is None else depth
-    work = lambda t, report: _prove(model, bound, t, report, engine, prove_timeout, coverage,  # noqa: E731
-                                    asked=depth is not None)
+    work = partial(_prove, model, bound, timeout, engine=engine, prove_timeout=prove_timeout, coverage=coverage,
+                   asked=depth is not None)  # picklable: a forkserver's worker gets it
     if timeout is None and memory is None:
-        return work(None, progress)
+        return work(progress)
     from symcheck.limits import run_limited
-    return run_limited(lambda report: work(timeout, report), model, timeout, memory, progress)
+    return run_limited(work, model, timeout, memory, progress, start=start)
 
 
 def _prove(model: Model, bound: int, timeout: float | None, progress, engine: Engine, prove_timeout: float | None,

@@ -41,6 +41,8 @@ GRACE = 1.0  # seconds past the time limit before the worker is ended (at most a
 POLL = 0.02  # seconds between looks at the worker's memory
 TICK = 0.25  # seconds between run_parallel's calls of its `tick`
 MB = 1 << 20
+# what a forkserver loads before it forks workers: Z3 and the engines' modules
+PRELOAD = ("symcheck.smt.solve", "symcheck.api", "symcheck.engines.auto", "symcheck.report.text")
 
 
 def supported() -> bool:
@@ -60,7 +62,6 @@ class Worker:
         sys.stdout.flush()
         sys.stderr.flush()
         recv, send = Pipe(duplex=False)
-        base = _address_space()
         self.process = None
         if start == "fork":
             parent = os.getpid()
@@ -68,14 +69,12 @@ class Worker:
             if pid == 0:  # the worker: never returns into the caller's code
                 try:
                     recv.close()
-                    _worker(work, send, memory, base, parent)
+                    _worker(work, send, memory, parent)
                 finally:
                     os._exit(70)
             self.pid = pid  # recorded before anything else runs
         else:
-            import multiprocessing
-            self.process = multiprocessing.get_context(start).Process(target=_worker, args=(work, send, memory, base, None),
-                                                                      daemon=True)
+            self.process = _context(start).Process(target=_worker, args=(work, send, memory, None), daemon=True)
             self.process.start()
             self.pid = self.process.pid or 0
         try:
@@ -265,9 +264,22 @@ def _deadline(timeout: float) -> float:
     return timeout + min(GRACE, timeout / 4)
 
 
-def _worker(run, send, memory, base, parent: int | None) -> None:
-    """Runs in the child: never returns. `parent`: the forking process, to die with."""
+def _context(start: str):
+    """The multiprocessing context of `start`; a forkserver's server process loads Z3 and
+    the engines once, so that each worker it forks starts at once."""
+    import multiprocessing
+    context = multiprocessing.get_context(start)
+    if start == "forkserver":
+        context.set_forkserver_preload(list(PRELOAD))  # takes effect when the server starts (the first worker)
+    return context
+
+
+def _worker(run, send, memory, parent: int | None) -> None:
+    """Runs in the child: never returns. `parent`: the forking process, to die with. The
+    memory limit counts from the child's own address space (a forkserver's child is not
+    a copy of the caller)."""
     code = 0
+    base = _address_space()
     try:
         try:
             os.setpgid(0, 0)  # the leader of its own group: ending the group ends its children too

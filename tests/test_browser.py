@@ -2,7 +2,9 @@
 package `chromium`, which .ci/run installs when it is missing; Playwright downloads no
 browser here) against a server started as `symcheck serve` in a subprocess.
 
-The page is checked against what it claims to show: the trace table has one column per
+The page is checked against what it claims to show: its front door is the security
+case, one section per policy area with its gaps, linking into the claims and the
+findings' traces; the trace table has one column per
 state and one row per variable, and its highlighted cells (like the stepper's
 variables) are exactly those whose shown value changed; the catalog has one row per
 family, statements that expand, and filters by policy area and verdict; the findings
@@ -126,11 +128,50 @@ def highlighted(pg) -> set:
     return set(pg.locator("#state tr.changed").evaluate_all("rows => rows.map(r => r.dataset.var)"))
 
 
+def test_the_front_door_is_the_security_case_with_links_into_claims_and_traces(server, page):
+    """The page opens on the committed case (results/case.json): one summary row and one
+    section per policy area, the gaps named, every claim the catalog has linked to its
+    page, and each finding linked to its run, whose trace shows the violation."""
+    import json
+    case = json.loads((ROOT / "results" / "case.json").read_text(encoding="utf-8"))
+    page.goto(server + "/")
+    expect(page.locator("#case-view")).to_be_visible()
+    expect(page.locator("#case-title")).to_have_text(f"The security case for OpenClaw ({case['package']})")
+    expect(page.locator("#case-summary tbody tr")).to_have_count(len(case["areas"]))
+    expect(page.locator("section.case-area")).to_have_count(len(case["areas"]))
+    for a in case["areas"]:
+        section = page.locator(f"section.case-area[data-area='{a['id']}']")
+        expect(section.locator("li[data-statement]")).to_have_count(len(a["statements"]))
+        expect(section.locator("tr[data-claim]")).to_have_count(len(a["claims"]))
+        for s in a["statements"]:
+            if s["status"] != "argued":
+                expect(section.locator(f"li[data-statement='{s['id']}'] .mark")).to_have_text("GAP")
+    gaps = page.locator("#case-gaps li[data-gap='statements']")
+    for gap in case["gaps"]["statements"]:
+        expect(gaps).to_contain_text(gap)
+    shot(page, "case")
+    # the summary's area link scrolls to its section
+    area = case["areas"][-1]["id"]
+    page.click(f"#case-summary tr[data-area='{area}'] a")
+    expect(page.locator(f"section.case-area[data-area='{area}'] h2")).to_be_in_viewport()
+    # a claim of the case opens its page
+    first = case["areas"][0]["claims"][0]["claim"]
+    page.locator(f"section.case-area tr[data-claim='{first}'] a.case-claim").click()
+    expect(page.locator("#claim-name")).to_have_text(first)
+    # a finding's trace: its run, violated, with the trace table
+    page.goto(server + "/")
+    finding = next(f["name"] for a in case["areas"] for f in a["findings"])
+    page.locator(f"li[data-finding='{finding}'] a.trace-link").first.click()
+    expect(page.locator("#claim-name")).to_have_text(finding)
+    expect(page.locator("#verdict")).to_have_class("verdict verdict-violated", timeout=TIMEOUT_MS)
+    expect(page.locator("#trace-table thead th.state-head").first).to_be_visible()
+
+
 def test_the_catalog_is_one_row_per_family_with_filters(server, page):
     from symcheck.front.claims import catalog
     entries = catalog(CLAIMS)
     families = {e.variant.doc.get("claim").value for e in entries.values()}
-    page.goto(server + "/")
+    page.goto(server + "/#/claims")
     expect(page.locator("a.variant-link")).to_have_count(len(entries))
     expect(page.locator("#catalog tr.family")).to_have_count(len(families))
     shot(page, "catalog")
@@ -160,7 +201,7 @@ def test_the_catalog_is_one_row_per_family_with_filters(server, page):
 
 
 def test_run_pairing_negative_and_read_its_trace_as_a_table(server, page):
-    page.goto(server + "/")
+    page.goto(server + "/#/claims")
     page.click("a.variant-link[data-name='pairing-negative']")
     expect(page.locator("#claim-name")).to_have_text("pairing-negative")
     run(page)

@@ -6,6 +6,7 @@ Verdicts come from the engines through the API and are cross-checked with the ex
 evaluator; nothing here is a hard-coded verdict."""
 import base64
 import json
+import os
 import re
 import warnings
 import zlib
@@ -199,6 +200,37 @@ def test_unknown_stays_unknown(client):
 # ---------------------------------------------------------------- limits and errors
 
 
+def test_the_case_is_served_as_committed_with_links_into_the_catalog(client, tmp_path):
+    """The front door: results/case.json as committed, the claims it names that the
+    catalog has (the page links them), and each finding's run as a share token."""
+    case = json.loads((CLAIMS.parent / "results" / "case.json").read_text(encoding="utf-8"))
+    out = client.get("/api/case").json()
+    assert out["case"] == case and set(out["linked"]) <= set(ENTRIES)
+    assert {c["claim"] for a in case["areas"] for c in a["claims"]} <= set(out["linked"])
+    findings = {f["name"] for f in case["findings"]}
+    assert findings and set(out["traces"]) == findings & set(ENTRIES)
+    for name, token in out["traces"].items():
+        assert share.decode(token) == {"claim": name}
+    for bad in ("", "{", json.dumps({"schema": "other/1"})):  # a missing or foreign file: said, no server path
+        (tmp_path / "case.json").write_text(bad)
+        with local(create_app(CLAIMS, case=tmp_path / "case.json")) as c:
+            got = c.get("/api/case").json()
+        assert got["case"] is None and "make results" in got["why"] and str(tmp_path) not in got["why"]
+
+
+def _name(model):
+    return model.name
+
+
+def _sleep(model):
+    import time
+    time.sleep(30)
+
+
+def _allocate(model):
+    return len(bytearray(200 << 20))
+
+
 def test_loading_and_exploring_happen_under_the_limits():
     import time
 
@@ -206,13 +238,37 @@ def test_loading_and_exploring_happen_under_the_limits():
     from symcheck.serve.app import RunRequest, Settings, limited
     settings = Settings(CLAIMS, time_limit=0.2)
     req = RunRequest("pairing-negative", None, None, {}, None, "auto")
-    assert limited(Settings(CLAIMS), req, lambda m: m.name, "loading", entries=ENTRIES).startswith("pairing-negative")
+    assert limited(Settings(CLAIMS), req, _name, "loading", entries=ENTRIES).startswith("pairing-negative")
     t0 = time.monotonic()
     with pytest.raises(InputError, match="exploring stopped: timeout after 0.2 s"):
-        limited(settings, req, lambda m: time.sleep(30), "exploring", entries=ENTRIES)
+        limited(settings, req, _sleep, "exploring", entries=ENTRIES)
     assert time.monotonic() - t0 < 5
     with pytest.raises(InputError, match="memory limit"):
-        limited(Settings(CLAIMS, memory_limit=64), req, lambda m: bytearray(200 << 20), "exploring", entries=ENTRIES)
+        limited(Settings(CLAIMS, memory_limit=64), req, _allocate, "exploring", entries=ENTRIES)
+
+
+def test_the_servers_threads_never_fork(monkeypatch):
+    """Issue 19: a fork of a thread-pool thread may inherit a lock another thread holds.
+    Every worker of a run, a pasted claim's page and an exploration is made by a
+    forkserver (a clean single-threaded process), under the same limits."""
+    import threading
+
+    forks: list[str] = []
+    real_fork = os.fork
+
+    def fork():
+        if threading.current_thread() is not threading.main_thread():
+            forks.append(threading.current_thread().name)
+        return real_fork()
+    monkeypatch.setattr(os, "fork", fork)
+    with local(create_app(CLAIMS, workers=1, time_limit=20)) as c:
+        run = c.post("/api/run", json={"claim": "pairing-negative"}).json()
+        assert run["verdict"] == "violated" and run["labels"]
+        assert c.post("/api/explore", json={"claim": "pairing-negative", "path": run["labels"][1:]}).json()["violated"]
+        assert c.post("/api/pasted", json={"claim": "", "text": SMALL}).json()["name"] == "lamp"
+        assert c.post("/api/run", json={"claim": "", "text": SMALL}).json()["verdict"] == "violated"
+        assert error_of(c.post("/api/run", json={"claim": "", "text": BROKEN}))["where"].startswith("<pasted>:8:")
+    assert forks == []
 
 
 def test_a_body_over_64_kb_is_refused_with_413(client):
@@ -272,9 +328,11 @@ def test_the_serve_command_checks_its_claims_directory_first(tmp_path):
 
 
 def test_an_internal_error_is_a_message_not_a_traceback(monkeypatch):
+    from symcheck.serve import views
+
     def fail(*args, **kwargs):
         raise RuntimeError("secret internals")
-    monkeypatch.setattr(loading, "load", fail)
+    monkeypatch.setattr(views, "result_json", fail)  # in the server (a worker is a forkserver's, unpatched)
     with local(create_app(CLAIMS), raise_server_exceptions=False) as c:
         r = c.post("/api/run", json={"claim": "pairing-negative"})
     assert r.status_code == 500 and "secret" not in r.text and "Traceback" not in r.text

@@ -2,6 +2,7 @@
 symcheck.serve.guard).
 
     GET  /                  the page (static/index.html; static/app.js, static/style.css)
+    GET  /api/case          the security case (results/case.json), the page's front door
     GET  /api/catalog       every claim family: title, statement, policy areas, variants
     GET  /api/claim/NAME    one variant: its file's YAML, its constants, depth, expectation
     GET  /api/findings      the findings in OpenClaw: status, package, what avoids each
@@ -10,11 +11,12 @@ symcheck.serve.guard).
     POST /api/explore       replay a path of actions by hand; the actions enabled after it
     POST /api/unshare       the run a share link encodes
 
-The input is untrusted. The catalog is read once, at start-up: a lookup is a dictionary
+The input is untrusted. The catalog and the case are read once, at start-up: a lookup is a dictionary
 access, and no request re-reads the claims. Whatever may take time (a file, a parse, a
 check) runs off the event loop, and loading a pasted claim, each run and each
 exploration happen in worker processes under hard time and memory limits (the one
-sandbox, symcheck.limits; runs through symcheck.api.prove). A request body is at most
+sandbox, symcheck.limits; runs through symcheck.api.prove), made by a forkserver: the
+server's threads never fork. A request body is at most
 64 KB and the depth at most 30; claim names are checked (no paths); a pasted claim may
 not read data files. At most `workers` checks run at once; a request waits for a slot a
 few seconds, then is answered 503 with a Retry-After that is true: when the earliest
@@ -31,6 +33,7 @@ import time
 from collections import OrderedDict
 from contextlib import asynccontextmanager
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -124,15 +127,17 @@ class Slots:
 
 
 def create_app(claims: str | Path | None = None, workers: int = 2, time_limit: float = 10.0,
-               memory_limit: int = 512, host: str = "127.0.0.1", allow_hosts=(), wait: float = WAIT_SECONDS
-               ) -> Starlette:
-    """The application over the catalog of `claims`, read now. `host` is the bound address
-    and `allow_hosts` more names a `Host` header may give (guard.host_names)."""
+               memory_limit: int = 512, host: str = "127.0.0.1", allow_hosts=(), wait: float = WAIT_SECONDS,
+               case: str | Path | None = None) -> Starlette:
+    """The application over the catalog of `claims` and its security case (`case`, by
+    default results/case.json in the claims' project), both read now. `host` is the
+    bound address and `allow_hosts` more names a `Host` header may give (guard.host_names)."""
     import symcheck.smt.solve  # noqa: F401 - load Z3 once, before any worker is forked
     settings = Settings(claims_dir(str(claims) if claims else None), workers, time_limit, memory_limit, wait)
     entries = catalog(settings.claims)
     catalog_page = Json(views.catalog_json(entries)).body  # rendered once: the answer is these bytes
     findings_page = Json(views.findings_json(entries)).body
+    case_page = Json(views.case_json(Path(case) if case else views.case_file(settings.claims), entries)).body
     lookups: list[anyio.CapacityLimiter] = []  # made on the event loop, at the first unknown name
     sources: dict[Path, str] = {}
     results: OrderedDict[str, dict] = OrderedDict()
@@ -156,6 +161,9 @@ def create_app(claims: str | Path | None = None, workers: int = 2, time_limit: f
 
     async def findings(request: Request) -> Response:
         return Response(findings_page, media_type=Json.media_type)
+
+    async def case_(request: Request) -> Response:
+        return Response(case_page, media_type=Json.media_type)
 
     async def claim(request: Request) -> Response:
         name = loading.check_name(request.path_params["name"])
@@ -203,7 +211,7 @@ def create_app(claims: str | Path | None = None, workers: int = 2, time_limit: f
             return state
         return Json(await run_in_threadpool(decoded))
 
-    routes = [Route("/", page), Route("/api/catalog", catalog_), Route("/api/findings", findings),
+    routes = [Route("/", page), Route("/api/case", case_), Route("/api/catalog", catalog_), Route("/api/findings", findings),
               Route("/api/claim/{name}", claim), Route("/api/run", run, methods=["POST"]),
               Route("/api/pasted", pasted, methods=["POST"]), Route("/api/explore", explore_, methods=["POST"]),
               Route("/api/unshare", unshare, methods=["POST"]),
@@ -296,68 +304,85 @@ def run_request(body: dict) -> RunRequest:
     return RunRequest(claim or "", variant, text, overrides, depth, Engine(engine))
 
 
-def limited(settings: Settings, req: RunRequest, work, what: str, seconds: float | None = None,
-            entries: dict[str, Entry] | None = None):
-    """`work(model)` on the request's claim, loaded (parsed and checked: a pasted claim is
-    untrusted) in a worker process under the run's memory limit and `seconds` (default:
-    the run's time limit). `work(None)` gets the pasted variant, unchecked, instead."""
-    from symcheck.limits import run_limited
-    e = loading.entry(entries if entries is not None else catalog(settings.claims), req.claim) \
-        if req.text is None else None
+# The server's threads (the event loop, the thread pool) never fork: every worker is
+# forked by a forkserver, a clean single-threaded process (symcheck.limits), so each
+# job is picklable: a module-level function with its arguments, the claim travelling
+# as its catalog entry or its text, a model as the loaded Model.
+START = "forkserver"
 
-    def job(progress):
-        try:
-            return work(loading.load(e, req.text, req.variant, req.overrides))
-        except InputError as exc:  # an exception's own pickling loses its place: send its parts
-            return ("error", exc.span, exc.message, exc.hint)
-        except RecursionError:
-            return ("error", None, "the claim is nested too deeply to read", None)
-    out = run_limited(job, SimpleNamespace(name=req.claim or loading.PASTED, expect=HOLDS),
-                      seconds or settings.time_limit, settings.memory_limit)
+
+def in_worker(settings: Settings, name: str, what: str, job, seconds: float | None = None):
+    """`job()` in a worker process under the memory limit and `seconds` (default: the
+    run's time limit); a limit hit or bad input is an InputError here."""
+    from symcheck.limits import run_limited
+    out = run_limited(partial(_guarded, job), SimpleNamespace(name=name, expect=HOLDS), seconds or settings.time_limit,
+                      settings.memory_limit, start=START)
     if isinstance(out, Result):  # a limit was hit
         raise InputError(None, f"{what} stopped: {out.reason}", "try a smaller instance (override constants)")
-    if isinstance(out, tuple) and out[0] == "error":
+    if isinstance(out, tuple) and out and out[0] == "error":
         raise InputError(*out[1:])
     return out
+
+
+def _guarded(job, _report):
+    """Runs in the worker: an input error comes back as its parts (an exception's own
+    pickling loses its place)."""
+    try:
+        return job()
+    except InputError as exc:
+        return ("error", exc.span, exc.message, exc.hint)
+    except RecursionError:
+        return ("error", None, "the claim is nested too deeply to read", None)
+
+
+def limited(settings: Settings, req: RunRequest, work, what: str, seconds: float | None = None,
+            entries: dict[str, Entry] | None = None):
+    """`work(model)` (picklable) on the request's claim, loaded (parsed and checked: a
+    pasted claim is untrusted) in a worker process under the run's memory limit and
+    `seconds` (default: the run's time limit)."""
+    e = loading.entry(entries if entries is not None else catalog(settings.claims), req.claim) \
+        if req.text is None else None
+    return in_worker(settings, req.claim or loading.PASTED, what,
+                     partial(_loaded, work, e, req.text, req.variant, req.overrides), seconds)
+
+
+def _loaded(work, e: Entry | None, text: str | None, variant: str | None, overrides: dict):
+    return work(loading.load(e, text, variant, overrides))
+
+
+def _itself(model: Model) -> Model:
+    return model
 
 
 def check(settings: Settings, entries: dict[str, Entry], req: RunRequest) -> dict:
     """Load, then prove in a worker under the limits; the page's view of the result."""
     from symcheck.api import prove
-    model: Model = limited(settings, req, lambda model: model, "loading the claim",
-                           max(settings.time_limit, LOAD_SECONDS), entries)
+    model: Model = limited(settings, req, _itself, "loading the claim", max(settings.time_limit, LOAD_SECONDS), entries)
     depth = min(model.depth, MAX_DEPTH) if req.depth is None else req.depth
     r = prove(model, depth=depth, timeout=settings.time_limit, memory=settings.memory_limit, engine=req.engine,
-              prove_timeout=settings.time_limit / 2)
+              prove_timeout=settings.time_limit / 2, start=START)
     return views.result_json(model, r, depth, req, settings.public, settings.limits, catalog=req.text is None)
 
 
 def pasted_page(settings: Settings, req: RunRequest) -> dict:
     """A pasted claim as its page shows it (its own name, statement and constants),
     read in a worker under the limits."""
-    from symcheck.limits import run_limited
+    return in_worker(settings, loading.PASTED, "reading the claim",
+                     partial(_pasted_json, req.text or "", req.variant), max(settings.time_limit, LOAD_SECONDS))
 
-    def job(progress):
-        try:
-            return views.variant_json(loading.pasted(req.text or "", req.variant), req.text or "", catalog=False)
-        except InputError as exc:
-            return ("error", exc.span, exc.message, exc.hint)
-        except RecursionError:
-            return ("error", None, "the claim is nested too deeply to read", None)
-    out = run_limited(job, SimpleNamespace(name=loading.PASTED, expect=HOLDS), max(settings.time_limit, LOAD_SECONDS),
-                      settings.memory_limit)
-    if isinstance(out, Result):
-        raise InputError(None, f"reading the claim stopped: {out.reason}")
-    if isinstance(out, tuple) and out[0] == "error":
-        raise InputError(*out[1:])
-    return out
+
+def _pasted_json(text: str, variant: str | None) -> dict:
+    return views.variant_json(loading.pasted(text, variant), text, catalog=False)
 
 
 def explore_path(settings: Settings, entries: dict[str, Entry], req: RunRequest, path) -> dict:
     """The exploration runs in a worker under the same limits as a check."""
+    return limited(settings, req, partial(_explore, path, settings.claims), "exploring", entries=entries)
+
+
+def _explore(path, claims: Path, model: Model) -> dict:
     from symcheck.serve.explore import explore
-    return limited(settings, req, lambda model: explore(model, path, source=settings.public(model.file)), "exploring",
-                   entries=entries)
+    return explore(model, path, source=views.public_path(claims, model.file))
 
 
 def error_json(exc: InputError) -> dict:

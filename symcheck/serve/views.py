@@ -1,8 +1,9 @@
-"""What the page shows, as JSON: the catalog (one entry per claim family, with its policy
-areas, variants and findings), a claim's page, the findings in OpenClaw, and a run's
-result. Built from the catalog the server read once at start-up, and from results."""
+"""What the page shows, as JSON: the security case (the front door), the catalog (one
+entry per claim family, with its policy areas, variants and findings), a claim's page,
+the findings in OpenClaw, and a run's result. Built from the catalog the server read once at start-up, and from results."""
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from pathlib import Path
 
@@ -129,6 +130,37 @@ def findings_json(entries: dict[str, Entry]) -> list[dict]:
 
 def _constants(v: Variant) -> dict[str, str]:
     return {c["name"]: c["value"] for c in loading.constants_form(v)}
+
+
+# ---------------------------------------------------------------- the security case
+
+
+def case_file(claims: Path) -> Path:
+    """The committed case of the claims' project (`make results` writes it there)."""
+    return claims.resolve().parent / "results" / "case.json"
+
+
+def case_json(path: Path, entries: dict[str, Entry]) -> dict:
+    """The security case as the page shows it (the front door): the committed case, the
+    claims it names that the catalog has (the page links those), and for each finding
+    in the catalog the share token of its run (a link that shows its trace)."""
+    from symcheck.report.case import SCHEMA
+    missing = {"case": None, "why": "no security case beside the claims (results/case.json): `make results` "
+                                    "writes it from a full check"}
+    try:
+        case = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return missing
+    if not isinstance(case, dict) or case.get("schema") != SCHEMA:
+        return {**missing, "why": f"results/case.json is not a case of schema {SCHEMA}: `make results` rewrites it"}
+    named = {f.get("name") for f in case.get("findings", [])} | {f.get("claim") for f in case.get("findings", [])}
+    for area in case.get("areas", []):
+        named |= {c.get("claim") for c in area.get("claims", [])}
+        named |= {x.get("claim") for s in area.get("statements", []) for x in s.get("argued_by", [])}
+    for a in case.get("assumptions", []):
+        named |= set(a.get("claims", []))
+    traces = {f["name"]: share.encode({"claim": f["name"]}) for f in case.get("findings", []) if f.get("name") in entries}
+    return {"case": case, "linked": sorted(n for n in named if n in entries), "traces": traces}
 
 
 # ---------------------------------------------------------------- a run's result

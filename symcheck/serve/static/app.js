@@ -2,7 +2,8 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const page = { claim: null, original: "", result: null, step: 0, path: [], explore: null, blobs: [], catalog: null };
+const page = { claim: null, original: "", result: null, step: 0, path: [], explore: null, blobs: [], catalog: null,
+  case: null };
 
 // ------------------------------------------------------------------ requests
 
@@ -78,11 +79,143 @@ async function route() {
   const m = /^#\/claim\/([a-z0-9-]+)$/.exec(hash);
   if (m) return openClaim(m[1]);
   if (hash === "#/findings") return openFindings();
-  return openCatalog();
+  if (hash === "#/claims") return openCatalog();
+  const area = /^#\/case\/([a-z0-9-]+)$/.exec(hash);
+  return openCase(area ? area[1] : null);
 }
 
 function show(view) {
-  for (const name of ["catalog", "claim", "findings"]) $(`${name}-view`).hidden = view !== name;
+  for (const name of ["case", "catalog", "claim", "findings"]) $(`${name}-view`).hidden = view !== name;
+}
+
+// ------------------------------------------------------------------ the security case (the front door)
+
+const PROVED = ["proved for every size", "proved"];
+
+async function openCase(area) {
+  show("case");
+  document.title = "symcheck: the security case";
+  if (!page.case) {
+    page.case = await api("/api/case");
+    renderCase(page.case);
+  }
+  const section = area && document.querySelector(`section.case-area[data-area="${area}"]`);
+  if (section) section.scrollIntoView();
+  else window.scrollTo(0, 0);
+}
+
+function claimLink(data, name, text) {
+  // a claim the catalog has links to its page; one it lacks (a stale case) is plain text
+  if (!data.linked.includes(name)) return el("code", { text: text || name });
+  return el("a", { href: `#/claim/${name}`, class: "case-claim", "data-name": name, text: text || name });
+}
+
+function strengthChip(strength) {
+  const kind = PROVED.includes(strength) ? "proved" : strength === "violated" ? "violated" : "weak";
+  return el("span", { class: `strength strength-${kind}`, text: strength });
+}
+
+function renderCase(data) {
+  const c = data.case;
+  if (!c) {
+    $("case-missing").textContent = data.why;
+    $("case-missing").hidden = false;
+    $("case-summary").hidden = true;
+    return;
+  }
+  $("case-title").textContent = `The security case for OpenClaw (${c.package})`;
+  $("case-source").textContent = "The argument the claims make, per policy area: the claims that argue each statement "
+    + "and how strongly each holds (proved for every size, proved for the claim's constants, holds to a depth, unknown, "
+    + "violated), the assumptions they rest on, the conformance evidence against the package"
+    + (c.conformance ? ` (run ${c.conformance.date})` : "") + ", the findings, and the gaps. From results/case.json, "
+    + "which make results writes; make case-check fails CI when the argument weakens.";
+  $("case-summary").tBodies[0].replaceChildren(...c.areas.map((a) => {
+    const proved = a.claims.filter((x) => PROVED.includes(x.strength)).length;
+    const argued = a.statements.filter((s) => s.status === "argued").length;
+    const caught = a.claims.reduce((n, x) => n + x.bugs_caught, 0);
+    const planted = a.claims.reduce((n, x) => n + x.bugs_planted, 0);
+    return el("tr", { "data-area": a.id }, el("td", {}, el("a", { href: `#/case/${a.id}`, text: a.title })),
+      el("td", { text: `${argued} of ${a.statements.length}`, class: argued < a.statements.length ? "gap" : "" }),
+      el("td", { text: String(a.claims.length) }), el("td", { text: String(proved) }),
+      el("td", { text: String(a.claims.length - proved), class: proved < a.claims.length ? "gap" : "" }),
+      el("td", { text: `${caught} of ${planted}` }), el("td", { text: String(a.findings.length) }));
+  }));
+  const gaps = c.gaps;
+  const uncovered = (c.package_surface || []).filter((e) => e.covered_by && !e.covered_by.length).length;
+  $("case-gaps").replaceChildren(el("h2", { text: "Gaps" }), el("ul", {},
+    el("li", { "data-gap": "statements" }, "Policy statements no claim argues: ",
+      gaps.statements.length ? gaps.statements.join(", ") : "none"),
+    el("li", { "data-gap": "package_entries" },
+      `Security entry points of the package no conformance check drives: ${uncovered} of ${(c.package_surface || []).length}`),
+    el("li", { "data-gap": "assumptions" }, "Assumptions no test exercises: ",
+      gaps.assumptions.length ? gaps.assumptions.join(", ") : "none"),
+    el("li", { "data-gap": "unproved_claims" }, "Claims not proved for every depth: ",
+      ...(gaps.unproved_claims.length ? gaps.unproved_claims.map((n) => claimLink(data, n)) : ["none"]))));
+  $("case-areas").replaceChildren(...c.areas.map((a) => caseArea(data, a)));
+  $("case-evidence").replaceChildren(...caseEvidence(data));
+}
+
+function caseArea(data, a) {
+  const findings = caseFindings(data, a);
+  const statements = el("ul", { class: "statements" }, ...a.statements.map((s) => el("li",
+    { class: `statement-${s.status}`, "data-statement": s.id },
+    el("span", { class: "mark", text: s.status === "argued" ? "argued" : "GAP" }), " ", s.text, " ",
+    ...s.argued_by.flatMap((x) => [claimLink(data, x.claim), " ", strengthChip(x.strength), " "]))));
+  const claims = el("table", { class: "catalog case-claims" },
+    el("thead", {}, el("tr", {}, ...["Claim", "Strength", "How", "Planted bugs caught", "Assumptions", "Conformance"]
+      .map((t) => el("th", { text: t })))),
+    el("tbody", {}, ...a.claims.map((x) => el("tr", { "data-claim": x.claim },
+      el("td", {}, claimLink(data, x.claim), el("div", { class: "title", text: x.title })),
+      el("td", {}, strengthChip(x.strength)), el("td", { class: "statement", text: x.detail }),
+      el("td", { text: `${x.bugs_caught} of ${x.bugs_planted}` }),
+      el("td", {}, ...x.assumptions.map((id) => el("span", { class: "area", title: assumptionText(data, id), text: id }))),
+      el("td", { text: [...new Set(x.conformance)].join(", ") || "-" })))));
+  return el("section", { class: "case-area", "data-area": a.id }, el("h2", { text: a.title }),
+    el("p", { class: "statement", text: a.statement }), el("h3", { text: "Statements" }), statements,
+    el("h3", { text: "Claims" }), el("div", { class: "trace-scroll" }, claims), ...findings);
+}
+
+function assumptionText(data, id) {
+  const a = data.case.assumptions.find((x) => x.id === id);
+  return a ? a.text : id;
+}
+
+function caseFindings(data, a) {
+  if (!a.findings.length) return [];
+  return [el("h3", { text: "Findings" }), el("ul", { class: "case-findings" }, ...a.findings.map((f) => el("li",
+    { "data-finding": f.name }, claimLink(data, f.name), " ",
+    el("span", { class: `status status-${f.status}`, text: f.status + (f.reproduced ? `, reproduced on ${f.package}` : "") }),
+    `: ${f.summary}. Avoided by ${f.avoided_by}. `,
+    ...(data.traces[f.name] ? [el("a", { href: `#s=${data.traces[f.name]}`, class: "trace-link", text: "its trace" })] : []))))];
+}
+
+function caseEvidence(data) {
+  const c = data.case;
+  const out = [el("h2", { text: "Assumptions" }), el("table", { class: "catalog case-assumptions" },
+    el("thead", {}, el("tr", {}, ...["Assumption", "", "Claims", "Exercised by"].map((t) => el("th", { text: t })))),
+    el("tbody", {}, ...c.assumptions.map((x) => el("tr", { "data-assumption": x.id }, el("td", {}, el("code", { text: x.id })),
+      el("td", { text: x.text }), el("td", { text: String(x.claims.length) }),
+      el("td", { text: x.exercised_by.join(", ") || "no test", class: x.exercised_by.length ? "" : "gap" })))))];
+  if (c.conformance) {
+    out.push(el("h2", { text: "Conformance evidence" }),
+      el("p", { class: "note", text: `Against ${c.conformance.package}, run ${c.conformance.date} (make conformance).` }),
+      el("table", { class: "catalog case-conformance" },
+        el("thead", {}, el("tr", {}, ...["Check", "Claim", "Inputs", "Distinct", "Agree", "Undocumented"]
+          .map((t) => el("th", { text: t })))),
+        el("tbody", {}, ...c.conformance.checks.map((x) => el("tr", {}, el("td", { text: x.name }),
+          el("td", {}, ...[].concat(x.claim || []).map((n) => claimLink(data, n))),
+          el("td", { text: String(x.inputs) }), el("td", { text: String(x.distinct ?? "-") }),
+          el("td", { text: String(x.agree) }), el("td", { text: String(x.undocumented ?? 0) }))))));
+  }
+  const surface = c.package_surface || [];
+  out.push(el("details", { class: "case-surface" },
+    el("summary", { text: `The package's security entry points: ${surface.filter((e) => e.covered_by && e.covered_by.length).length} `
+      + `of ${surface.length} driven by a conformance check` }),
+    el("table", { class: "catalog" }, el("tbody", {}, ...surface.map((e) => el("tr", {},
+      el("td", {}, el("code", { text: `plugin-sdk/${e.entry}` })), el("td", { text: e.area }), el("td", { text: e.decides }),
+      el("td", { text: e.covered_by && e.covered_by.length ? e.covered_by.join(", ") : "none",
+        class: e.covered_by && e.covered_by.length ? "" : "gap" })))))));
+  return out;
 }
 
 // ------------------------------------------------------------------ catalog

@@ -1,15 +1,19 @@
 """The constructs TLA+ authors reach for (issue 25): nondeterministic initial states,
 step invariants over x and x', state constraints (TLC's CONSTRAINT) and assumptions
-over the constants (TLC's ASSUME).
+over the constants (TLC's ASSUME), building sequences (`[f(x) for x in s if c]`,
+`s[i:j]`, `s + t`, `remove(s, i)`).
 Each verdict comes from the engines (the compiled explicit search, BMC, k-induction,
 PDR) and is cross-checked by the independent evaluator (symcheck/explicit/), which
 enumerates the initial states on its own."""
+import re
+
 import pytest
 
 import symcheck
 from symcheck.engines import explicit, graph_liveness
 from symcheck.errors import InputError
-from symcheck.explicit.evaluator import Evaluator, initial_states, search
+from symcheck.explicit.constructs import initial_states
+from symcheck.explicit.evaluator import Evaluator, search
 from symcheck.explicit.liveness import check_properties
 
 START_ANYWHERE = """\
@@ -274,3 +278,80 @@ def test_bad_constraints_and_assumptions_are_located(write_claim, edit, message)
     path = write_claim(BOUNDED.replace("INV", "x < 10").replace(*edit))
     with pytest.raises(InputError, match=message):
         symcheck.load_claim(str(path))
+
+
+QUEUES = """\
+claim: queues
+variables:
+  q: seq[0..3, 4]
+  out: seq[0..3, 4]
+init:
+  q: "[]"
+  out: "[]"
+actions:
+  push:
+    params: {x: 0..3}
+    when: len(q) < 3
+    then: {q: "append(q, x)"}
+  drop:
+    params: {i: 0..3}
+    when: i < len(q)
+    then: {q: "remove(q, i)"}
+  move:
+    when: len(q) > 0 and len(out) + len(q) <= 4
+    then: {out: "out + [x for x in q if x > 0]", q: "q[1:]"}
+  trim:
+    when: len(out) > 1
+    then: {out: "out[0:len(out) - 1]"}
+invariants:
+  ok: INV
+  ordered: "[x for x in {2, 0, 1}] == [0, 1, 2] and [3, 1][1:] + [] == [1]"
+deadlock: ignore
+"""
+
+
+def _queues(write_claim, inv: str, name: str = "c.yaml", edit=("", "")):
+    return symcheck.load_claim(str(write_claim(QUEUES.replace("INV", f'"{inv}"').replace(*edit), name)))
+
+
+def test_sequences_built_by_comprehension_slice_concatenation_and_remove_are_proved(write_claim):
+    model = _queues(write_claim, "all(x > 0 for x in out)")
+    found = search(model, 30)
+    assert found.invariant is None and found.complete and found.states == 10285
+    r = explicit.run(model)
+    assert r.verdict == "proved" and r.states == 10285
+    assert symcheck.prove(model, engine="kind").verdict == "proved"
+
+
+@pytest.mark.parametrize("inv, depth", [("len(out) < 4", 5), ("[x * 2 for x in out if x < 3] != [2, 4]", 3),
+                                        ("remove(out, 0) != [3] if len(out) > 0 else True", 3)])
+def test_a_planted_bug_over_built_sequences_gives_the_same_shortest_trace(write_claim, inv, depth):
+    model = _queues(write_claim, inv)
+    found = search(model, 10)
+    assert (found.invariant, found.depth) == ("ok", depth)
+    for engine in ("explicit", "bmc", "kind"):
+        r = symcheck.prove(model, engine=engine)
+        assert (r.verdict, r.invariant, r.length) == ("violated", "ok", depth), (engine, r)
+
+
+@pytest.mark.parametrize("update", ['"q[1:len(q) + 1]"', '"remove(q, len(q))"', '"q[1:0]"'])
+def test_a_slice_or_remove_outside_the_sequence_is_ill_formed_in_every_engine(write_claim, update):
+    model = _queues(write_claim, "True", edit=('"q[1:]"', update))
+    found = search(model, 10)
+    assert (found.invariant, found.depth) == ("well-formed", 2)  # push, then move
+    for engine in ("explicit", "bmc"):
+        r = symcheck.prove(model, engine=engine)
+        assert (r.verdict, r.invariant, r.length) == ("violated", "well-formed", 2), (engine, r)
+
+
+@pytest.mark.parametrize("inv, message", [
+    ("q[0:2:1] == q", "a slice takes no step"),
+    ("remove(q) == q", "remove() takes 2 argument"),
+    ("q + {1} == q", "operator + does not apply to seq[0..3, 4] and set["),
+    ("{1, 2}[0:1] == {1}", "cannot be sliced"),
+    ("len([x for x in q for y in q for z in q for w in q]) > 0", "more than the longest supported (64)"),
+])
+def test_bad_sequence_building_is_located(write_claim, inv, message):
+    with pytest.raises(InputError, match=re.escape(message)) as err:
+        _queues(write_claim, inv)
+    assert ":24:" in str(err.value).split(" error")[0], str(err.value)

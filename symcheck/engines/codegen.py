@@ -187,7 +187,7 @@ class Compiler:
             return True
         o = e.op
         if o in (Opcode.FLOOR_DIVIDE, Opcode.MODULO, Opcode.SET_MIN, Opcode.SET_MAX, Opcode.HEAD, Opcode.TAIL,
-                 Opcode.MAP_PUT):
+                 Opcode.MAP_PUT, Opcode.SLICE, Opcode.REMOVE):
             return True
         if o is Opcode.INDEX and not (isinstance(e.args[0].type, TupleT) and isinstance(e.args[1], Lit)):
             return True
@@ -265,7 +265,7 @@ class Compiler:
     def comp(self, e: Comp, env: Env) -> str:
         names = [self.name("b") for _ in e.gens]
         inner = self.bind(e.gens, env, names)
-        ordered = e.kind in (CompKind.CHOOSE, CompKind.MAP) or (e.kind in (CompKind.ALL, CompKind.ANY) and any(
+        ordered = e.kind in (CompKind.CHOOSE, CompKind.MAP, CompKind.SEQ) or (e.kind in (CompKind.ALL, CompKind.ANY) and any(
             self.may_raise(x, inner) for x in [e.cond, e.elt, *(
                 g.source if g.kind is not GenKind.RANGE else g.limit for g in e.gens[1:])]))
         clauses = []
@@ -289,6 +289,8 @@ class Compiler:
             return f"_greatest(({elt} {loops}), {sp})"
         if k is CompKind.CHOOSE:
             return f"_choose(({elt} {loops}), {sp})"
+        if k is CompKind.SEQ:
+            return f"tuple({elt} {loops})"
         if k is CompKind.SET:
             elem = e.type.elem  # type: ignore[attr-defined]
             if self.fits(e.elt, elem, inner):
@@ -481,6 +483,10 @@ def _infix(c: Compiler, e: Op, a: list[str], sp: str, env: Env) -> str:
     return f"({a[0]} {INFIX[e.op]} {a[1]})"
 
 
+def _infix_plus(c: Compiler, e: Op, a: list[str], sp: str, env: Env) -> str:
+    return f"({a[0]} + {a[1]})"
+
+
 def _call(helper: str, with_span: bool = True) -> Rule:
     """A call of a runtime helper (or a builtin) on the operands (and the location)."""
     return lambda c, e, a, sp, env: f"{helper}({', '.join([*a, sp] if with_span else a)})"
@@ -559,6 +565,9 @@ OPERATORS: dict[Opcode, Rule] = {
     Opcode.SET_MAX: _call("_set_max"),
     Opcode.APPEND: lambda c, e, a, sp, env: f"({a[0]} + ({a[1]},))",
     Opcode.HEAD: _call("_head"),
+    Opcode.SEQ_CONCAT: _infix_plus,
+    Opcode.SLICE: _call("_slice"),
+    Opcode.REMOVE: _call("_remove"),
     Opcode.TAIL: _call("_tail"),
     Opcode.INDEX: _index,
     Opcode.MAP_GET: _map_get,

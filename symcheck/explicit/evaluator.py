@@ -12,6 +12,7 @@ from symcheck.errors import InputError, ModelError
 from symcheck.front.ir import (Comp, CompKind, DefCall, Expr, Feature, GenKind, Lit, MapT, Model, Op, Opcode, Ref, SetT,
                                Type, configurations, premises, with_constants)
 from symcheck.front.actions import instances
+from symcheck.explicit.constructs import initial_states, step_violation, within
 from symcheck.front.values import contains, domain, domain_size, map_get, map_put, render, sort_key
 
 SUPPORTS: frozenset[Feature] = frozenset()  # finite types only: it enumerates every value
@@ -93,6 +94,8 @@ class Evaluator:
                 check_elem(v, e.type.elem, e)
                 out.append(v)
             return frozenset(out)
+        if k is CompKind.SEQ:
+            return tuple(self.evaluate(e.elt, state, b) for b in matches)
         if k is CompKind.MAP:
             g = e.gens[0]
             return tuple((b[g.name], self.evaluate(e.elt, state, b)) for b in matches)
@@ -152,38 +155,6 @@ def freeze(model: Model, state: dict) -> tuple:
     return tuple(state[n] for n, _ in model.variables)
 
 
-def initial_states(model: Model, ev: Evaluator) -> list[dict]:
-    """Every initial state: the chosen variables (`any(S)`) take each member of their set
-    in domain order, the first chosen variable varying slowest, and only the states
-    where `where` holds are kept. Raises ModelError when a value, a set or `where` is
-    ill formed."""
-    fixed = {name: ev.evaluate(e, {}, {}) for name, e in model.init}
-    states = [fixed]
-    for name, chosen in model.init_any:
-        values = ev.evaluate(chosen, {}, {})
-        members = [v for v in domain(chosen.type.elem) if v in values]  # type: ignore[attr-defined]
-        states = [{**st, name: v} for st in states for v in members]
-    states = [{n: st[n] for n, _ in model.variables} for st in states]
-    if model.init_where is None:
-        return states
-    return [st for st in states if ev.evaluate(model.init_where, st, {})]
-
-
-def step_violation(model: Model, ev: Evaluator, state: dict, nxt: dict) -> str | None:
-    """The first step invariant (declaration order) that a step from `state` to `nxt`
-    breaks or is ill formed for; None when it changes nothing (a stutter) or keeps all."""
-    if nxt == state:
-        return None
-    both = {**state, **{f"{n}'": v for n, v in nxt.items()}}
-    for inv in model.step_invariants:
-        try:
-            if not ev.evaluate(inv.expr, both, {}):
-                return inv.name
-        except ModelError:
-            return inv.name
-    return None
-
-
 def check_state(model: Model, ev: Evaluator, state: dict) -> str | None:
     bad = type_violations(model, state)
     if bad:
@@ -195,14 +166,6 @@ def check_state(model: Model, ev: Evaluator, state: dict) -> str | None:
         except ModelError:
             return inv.name
     return None
-
-
-def within(model: Model, ev: Evaluator, state: dict) -> bool:
-    """The state meets every state constraint (TLC's CONSTRAINT; ill formed: it does not)."""
-    try:
-        return all(ev.evaluate(c.expr, state, {}) for c in model.constraints)
-    except ModelError:
-        return False
 
 
 def check_assumptions(model: Model) -> None:
@@ -463,6 +426,20 @@ def _index(e, vals):
     return vals[0][i]
 
 
+def _slice(e, vals):
+    s, i, j = vals
+    if not 0 <= i <= j <= len(s):
+        raise ModelError(f"slice [{i}:{j}] outside a sequence of length {len(s)}", e.span)
+    return s[i:j]
+
+
+def _remove(e, vals):
+    s, i = vals
+    if not 0 <= i < len(s):
+        raise ModelError(f"remove at {i} outside a sequence of length {len(s)}", e.span)
+    return s[:i] + s[i + 1:]
+
+
 def _map_get(e, vals):
     try:
         return map_get(vals[0], vals[1])
@@ -527,6 +504,9 @@ OPERATORS: dict[Opcode, Callable[[Evaluator, Op, Evaluate], Any]] = {
     Opcode.SET_MIN: _strict(_set_min_max),
     Opcode.SET_MAX: _strict(_set_min_max),
     Opcode.APPEND: _strict(lambda e, vals: vals[0] + (vals[1],)),
+    Opcode.SEQ_CONCAT: _binary(lambda s, t: s + t),
+    Opcode.SLICE: _strict(_slice),
+    Opcode.REMOVE: _strict(_remove),
     Opcode.HEAD: _strict(_head),
     Opcode.TAIL: _strict(_tail),
     Opcode.INDEX: _strict(_index),

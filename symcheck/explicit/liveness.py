@@ -27,7 +27,8 @@ from collections import deque
 from dataclasses import dataclass
 
 from symcheck.errors import ModelError
-from symcheck.explicit.evaluator import Evaluator, StateCapReached, freeze, initial_states
+from symcheck.explicit.constructs import initial_states
+from symcheck.explicit.evaluator import Evaluator, StateCapReached, freeze
 from symcheck.front.actions import fair_groups, instances
 from symcheck.front.ir import Model, Property
 from symcheck.trace import STUTTER, Step, Trace

@@ -8,7 +8,7 @@ from dataclasses import replace
 from typing import Any, NoReturn
 
 from symcheck.errors import InputError, suggest
-from symcheck.front.declarations import Declarations
+from symcheck.front.declarations import MAX_SEQ, Declarations
 from symcheck.front.ir import (BOOL, INT, STR, Comp, CompKind, DefCall, GenKind, EnumT, Expr, IntT, Lit, MapT, Op,
                                Opcode, RecordT, Ref, RefKind,
                                SeqT, StrT,
@@ -155,6 +155,8 @@ class Expressions(Declarations):
             if t is None:
                 self.err(scope, node, f"the branches have different types: {a.type} and {b.type}")
             return Op(Opcode.IF, (cond, coerce(a, t), coerce(b, t)), t, span=sp)
+        if isinstance(node, ast.ListComp) and isinstance(expected, SeqT):
+            return self.comprehension(node, CompKind.SEQ, scope, elem_type=expected.elem)
         if isinstance(node, ast.SetComp) and isinstance(expected, SetT):
             return self.comprehension(node, CompKind.SET, scope, elem_type=expected.elem)
         if isinstance(node, ast.DictComp) and isinstance(expected, MapT):
@@ -263,6 +265,14 @@ class Expressions(Declarations):
         sp = scope.loc.span_of(node)
         base = self.infer(node.value, scope)
         idx = node.slice
+        if isinstance(idx, ast.Slice) and isinstance(base.type, SeqT):  # s[i:j]: items i .. j - 1
+            if idx.step is not None:
+                self.err(scope, idx.step, "a slice takes no step: s[i:j]")
+            lo = self.check(idx.lower, INT, scope) if idx.lower is not None else Lit(0, INT)
+            hi = self.check(idx.upper, INT, scope) if idx.upper is not None else Op(Opcode.LENGTH, (base,), INT)
+            return Op(Opcode.SLICE, (base, lo, hi), base.type, span=sp)
+        if isinstance(idx, ast.Slice):
+            self.err(scope, node, f"{base.type} cannot be sliced; s[i:j] takes a sequence")
         if isinstance(base.type, SeqT):
             i = self.check(idx, INT, scope)
             return Op(Opcode.INDEX, (base, i), base.type.elem, span=sp)
@@ -321,6 +331,15 @@ class Expressions(Declarations):
             return joined
         if isinstance(a.type, IntT) and isinstance(b.type, IntT) and type(node.op) in arith:
             return Op(arith[type(node.op)], (a, b), INT, span=sp)
+        if isinstance(a.type, SeqT) and isinstance(b.type, SeqT) and isinstance(node.op, ast.Add):
+            elem = unify(a.type.elem, b.type.elem)
+            if elem is None:
+                self.err(scope, node, f"cannot join {a.type} and {b.type}: their items have different types")
+            at, bt = SeqT(elem, a.type.maxlen), SeqT(elem, b.type.maxlen)
+            if at.maxlen + bt.maxlen > MAX_SEQ:
+                self.err(scope, node, f"s + t may have {at.maxlen + bt.maxlen} items, more than the longest supported "
+                                      f"sequence ({MAX_SEQ})")
+            return Op(Opcode.SEQ_CONCAT, (coerce(a, at), coerce(b, bt)), SeqT(elem, at.maxlen + bt.maxlen), span=sp)
         if isinstance(a.type, SetT) and isinstance(b.type, SetT) and type(node.op) in sets:
             t = unify(a.type, b.type)
             if t is None:
@@ -428,7 +447,7 @@ class Expressions(Declarations):
         self.err(scope, node, "a generator needs all(...), any(...), sum(...), min(...), max(...) or choose(...)")
 
     def infer_ListComp(self, node, scope):
-        self.err(scope, node, "list comprehensions are not supported; use a set comprehension {...}")
+        return self.comprehension(node, CompKind.SEQ, scope)
 
     # implemented by calls.Calls
     def comprehension(self, node, kind: CompKind, scope: Scope, elem_type: Type | None = None) -> Expr:

@@ -247,6 +247,9 @@ class Opcode(enum.Enum):
     SET_MIN = "minset"  # the least element of a set of integers
     SET_MAX = "maxset"
     APPEND = "append"
+    SEQ_CONCAT = "s + t"  # two sequences, one after the other
+    SLICE = "s[i:j]"  # items i .. j - 1 (0 <= i <= j <= len(s), else ill formed)
+    REMOVE = "remove"  # remove(s, i): without item i (0 <= i < len(s))
     HEAD = "head"
     TAIL = "tail"
     INDEX = "index"  # of a sequence or (by a literal) a tuple
@@ -314,6 +317,7 @@ class CompKind(enum.Enum):
     CHOOSE = "choose"  # `elt` at the first selected binding, in domain order
     SET = "set"  # the set of `elt` over the selected bindings
     MAP = "map"  # key -> `elt` for every binding of the one generator
+    SEQ = "list"  # the sequence of `elt` over the selected bindings, in binding order
 
     def __str__(self) -> str:
         return self.value

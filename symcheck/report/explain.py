@@ -26,6 +26,8 @@ def pretty(e: Expr) -> str:
         cond = f" if {pretty(e.cond)}" if e.cond is not None else ""
         if e.kind is CompKind.SET:
             return "{" + f"{pretty(e.elt)} {gens}{cond}" + "}"
+        if e.kind is CompKind.SEQ:
+            return "[" + f"{pretty(e.elt)} {gens}{cond}" + "]"
         if e.kind is CompKind.MAP:
             return "{" + f"{e.gens[0].name}: {pretty(e.elt)} {gens}" + "}"
         return f"{e.kind}({pretty(e.elt)} {gens}{cond})"
@@ -261,6 +263,9 @@ PRINTERS: dict[Opcode, Callable[[Op], str]] = {
     Opcode.SET_MAX: _call("max"),
     Opcode.APPEND: _call("append"),
     Opcode.HEAD: _call("head"),
+    Opcode.SEQ_CONCAT: lambda e: f"{_paren(e.args[0])} + {_paren(e.args[1])}",
+    Opcode.SLICE: lambda e: f"{_paren(e.args[0])}[{pretty(e.args[1])}:{pretty(e.args[2])}]",
+    Opcode.REMOVE: _call("remove"),
     Opcode.TAIL: _call("tail"),
     Opcode.CONCAT: lambda e: f"{_paren(e.args[0])} + {_paren(e.args[1])}",
     Opcode.CONTAINS: lambda e: f"{_paren(e.args[1])} in {_paren(e.args[0])}",

@@ -6,7 +6,8 @@ is sending a shorter path. The path exports as a trace (symcheck JSON and ITF)."
 from __future__ import annotations
 
 from symcheck.errors import InputError, ModelError
-from symcheck.explicit.evaluator import Evaluator, initial_states, successors, type_violations
+from symcheck.explicit.constructs import initial_states
+from symcheck.explicit.evaluator import Evaluator, successors, type_violations
 from symcheck.front.actions import instances
 from symcheck.front.ir import Model, configurations
 from symcheck.front.values import render, to_json

@@ -153,15 +153,16 @@ def run_parallel(tasks: Sequence[Callable[[], T]], width: int, failed: Callable[
                  timeout: float | None = None, memory: int | None = None,
                  stop: Callable[[int, T], bool] | None = None,
                  done: Callable[[int, T], None] | None = None,
-                 after: Sequence[float] | None = None,
+                 after: Sequence[float] | None = None, cut: Callable[[int, T], bool] | None = None,
                  tick: Callable[[], None] | None = None, start: str = "fork") -> list[T | None]:
     """Run the tasks in forked workers, at most `width` at a time, in order; a task's
     result lands at its index whatever the finishing order. `done(i, result)` is called
     as each finishes; when `stop(i, result)` is true the others are ended and left None
     (a portfolio: the first definitive answer wins). `after[i]`: seconds before task i
     may start (a head start for the tasks before it), cut short when a task finishes
-    without stopping the run. `start`: as for run_limited. `tick()` is called about every TICK seconds while
-    waiting (a progress display stays live). A task that overruns `timeout` seconds (all are ended
+    without stopping the run (only when `cut(i, result)` is true, if given). `start`: as
+    for run_limited. `tick()` is called about every TICK seconds while waiting (a
+    progress display stays live). A task that overruns `timeout` seconds (all are ended
     then) or the memory limit, or dies, gets `failed(i, reason)`. An exception in a task
     is raised here, after every worker is ended."""
     results: list[T | None] = [None] * len(tasks)
@@ -185,7 +186,8 @@ def run_parallel(tasks: Sequence[Callable[[], T]], width: int, failed: Callable[
             done(i, value)
         if stop and stop(i, value):
             return True
-        starts[:] = [min(at, time.monotonic()) for at in starts]  # no more waiting for a head start
+        if cut is None or cut(i, value):
+            starts[:] = [min(at, time.monotonic()) for at in starts]  # no more waiting for a head start
         return False
 
     try:

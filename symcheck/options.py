@@ -15,8 +15,9 @@ def engine_options(f):
                           "stays 'holds' to the depth.")(f)
     f = click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
                      help="auto: the explicit-state search when the claim's reachable states are few (exact, as "
-                          "TLC), else BMC, then the proof engines as a portfolio in parallel processes (the first "
-                          "re-checked answer wins); sequential: the same one after another; explicit: the "
+                          "TLC), else a race in parallel processes of the explicit-state search, BMC and the proof "
+                          "engines, all at once (the first re-checked decisive answer wins); sequential: the "
+                          "search, BMC, then the proof engines one after another; explicit: the "
                           "explicit-state search alone; bmc: bounded check only; lemmas / kind / pdr: BMC, then "
                           "a proof for every depth by k-induction with generated lemmas / k-induction / PDR; forall: "
                           "Houdini over ∀-lemmas (and `lemmas:`), then k-induction (claims with sorts or "

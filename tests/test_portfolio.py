@@ -10,7 +10,7 @@ import pytest
 import symcheck
 from conftest import stride_claim
 from symcheck import cli
-from symcheck.engines import auto, recheck
+from symcheck.engines import auto, race, recheck
 from symcheck.explicit.evaluator import search
 from symcheck.front.ir import Feature
 from symcheck.trace import HOLDS, PROVED, UNKNOWN, Outcome
@@ -43,8 +43,14 @@ def _prove_with(monkeypatch, model, *engines):
     monkeypatch.setattr(auto, "PROOF_ENGINES", {e.name: e for e in engines})
     monkeypatch.setattr(recheck, "RECHECKS", {**recheck.RECHECKS, **{
         e.name: (lambda model, out, deadline, enc, ok=RECHECKED[e.name]: "" if ok else None) for e in engines}})
-    monkeypatch.setattr(auto, "EXPLICIT_STATES", 0)  # the explicit search gives up at once: the portfolio decides
+    _smt_only(monkeypatch)
     return symcheck.prove(model, depth=2)
+
+
+def _smt_only(monkeypatch):
+    """The explicit search gives up at once and does not race: the SMT engines decide."""
+    monkeypatch.setattr(auto, "EXPLICIT_STATES", 0)
+    monkeypatch.setattr(race, "RACE_STATES", 0)
 
 
 def test_the_first_definitive_answer_wins_and_the_others_are_ended(write_claim, monkeypatch, tmp_path):
@@ -54,9 +60,9 @@ def test_the_first_definitive_answer_wins_and_the_others_are_ended(write_claim, 
     r = _prove_with(monkeypatch, model, _fake("slow", PROVED, delay=600, pid_file=pid_file), _fake("fast", PROVED))
     assert time.perf_counter() - t0 < 60
     assert r.verdict == PROVED and r.engine == "fast" and r.proof[0] == "fast proof"
-    assert r.proof[-2] == ("engine choice: a portfolio of slow, fast in parallel processes (slow alone for "
+    assert r.proof[-2] == ("engine choice: BMC and slow, fast at once in parallel processes (slow alone for "
                            f"{auto.HEAD_START:g} s); fast answered first")
-    assert r.proof[-1] == "depth 2 (asked): Z3 BMC found no violation in depths 0..2; fast then proved every depth"
+    assert r.proof[-1] == "depth 2 (asked): Z3 BMC found no violation in depths 0..2; fast proved every depth"
     slow = int(pid_file.read_text())
     with pytest.raises(ProcessLookupError):  # ended and reaped
         os.kill(slow, 0)
@@ -109,7 +115,7 @@ def test_no_answer_keeps_the_bounded_verdict_with_every_engines_reason(write_cla
 
 @pytest.mark.parametrize("engine", ["auto", "sequential"])
 def test_the_real_portfolio_agrees_with_the_explicit_search(write_claim, engine, monkeypatch):
-    monkeypatch.setattr(auto, "EXPLICIT_STATES", 0)  # the SMT engines decide, not the explicit-state engine
+    _smt_only(monkeypatch)  # the SMT engines decide, not the explicit-state engine
     green = symcheck.load_claim(str(write_claim(STRIDE)))
     r = symcheck.prove(green, depth=1, engine=engine)
     assert r.verdict == PROVED and r.engine in auto.PROOF_ENGINES and search(green, 100).invariant is None

@@ -1,23 +1,27 @@
-"""Engine selection, the one place engines are chosen and combined: bounded model
-checking first (shortest, canonical traces), then, when nothing is found, a proof for
-every depth by the proof engines (`PROOF_ENGINES`: k-induction with generated lemmas,
-`engines/lemmas`, then plain k-induction and PDR) within a time budget, then, for a
-claim with liveness properties, the lasso engine. Before all of them, the explicit-state
-engine decides a claim whose reachable states are few (`EXPLICIT_STATES`) exactly, as TLC
-does, without an encoding.
+"""Engine selection, the one place engines are chosen and combined. `auto` (the
+default): the explicit-state engine first, in this process, for a head start of
+`EXPLICIT_STATES` states (a claim whose reachable states are fewer is decided exactly,
+as TLC decides it, without an encoding or a second process: nearly every claim of the
+suite); then the race (engines/race.py): the explicit-state search again in a process
+of its own, beside BMC and the proof engines (`PROOF_ENGINES`: k-induction with
+generated lemmas, `engines/lemmas`, then plain k-induction and PDR), all at once, the
+first decisive answer winning. Depth gates no proof. For a claim with liveness
+properties, the properties follow: on the whole state graph when the explicit search
+proved the invariants, else by the lasso engine.
 
-The proof engines run as a portfolio: each in its own forked process (symcheck.limits),
-and the first definitive answer wins (proved, or violated beyond the bound); the others
-are ended. `unknown`, or a proof that fails its re-check, is never a win while another
-engine may still decide. The first engine gets a head start (`HEAD_START`): a quick
-proof, the common case, then costs no second process and names the engine a sequential
-run names; the others then run at a lower CPU priority, so on a busy machine they do not
-halve the first engine's share. `sequential` runs the same engines one after another in this
-process. A proof is reported only after its independent re-check passes (in the
-engine's process: a solver's certificate does not cross processes); an engine that finds
-a violation beyond the bound hands it to BMC for the canonical shortest trace. Each
-engine is `run(model, encoding, deadline) -> Outcome` on the one encoding built here;
-the outcome says which engine answered and why."""
+In the race each engine runs in its own forked process (symcheck.limits), and the first
+definitive answer wins (proved, or violated); the others are ended. `unknown`, or a
+proof that fails its re-check, is never a win while another engine may still decide.
+The first proof engine gets a head start (`HEAD_START`): a quick proof, the common
+case, then costs no third process; BMC and the later engines run at a lower CPU
+priority, so on a busy machine they do not halve the first engines' share.
+`sequential` runs the same engines one after another in this process: the explicit
+search to `EXPLICIT_STATES`, BMC, then each proof engine. A proof is reported only
+after its independent re-check passes (in the engine's process: a solver's certificate
+does not cross processes); an engine that finds a violation beyond the bound hands it
+to BMC for the canonical shortest trace. Each engine is `run(model, encoding,
+deadline) -> Outcome` on the one encoding built for it; the outcome says which engine
+answered and why."""
 from __future__ import annotations
 
 import os
@@ -45,9 +49,12 @@ HEAD_START = 1.0
 # full speed, on a busy machine they leave the first engine its share.
 LATER_NICENESS = 10
 MAX_K = kind.MAX_K
-# The explicit-state engine goes first (auto, sequential): a claim whose reachable states
-# number fewer than this is decided exactly, as TLC decides it, without building an
-# encoding; a larger one falls through to BMC and the proof engines.
+# The explicit-state engine goes first (auto, sequential), in this process: a claim whose
+# reachable states number fewer than this is decided exactly, as TLC decides it, without
+# building an encoding; a larger one goes to the race (auto: the search starts again in a
+# process of its own, without this cap) or to BMC and the proof engines (sequential).
+# The head start pays on 2 cores: `symcheck check --strict` over the suite took 55.6 s of
+# CPU with it and 109.8 s without (a race from the first state), in one run at load 13.
 EXPLICIT_STATES = 300_000
 EXPLICIT_SECONDS = 10.0  # at most this much of the run's time for the explicit search
 
@@ -158,10 +165,11 @@ def prove(model: Model, depth: int, engine: str = Engine.AUTO, timeout: Deadline
     """Safety, then the liveness properties when it holds, within one deadline: `timeout`
     (seconds, or the caller's Deadline) for everything. Safety is decided by the
     explicit-state search when the claim's states are few (no encoding is built for a
-    violation or a proof without properties), else by `run` on one encoding. `asked`:
-    the user gave `depth`; a proof then also says what covered that depth (`_covered`)."""
+    violation or a proof without properties), else by the race (engines/race.py), or by
+    `run` on one encoding. `asked`: the user gave `depth`; a proof then also says what
+    covered that depth (`_covered`)."""
     whole = Deadline.of(timeout)
-    out = _prove(model, depth, engine, whole, prove_timeout, progress)
+    out = _prove(model, depth, engine, whole, prove_timeout, progress, asked)
     return _covered(model, out, depth, whole, progress) if asked and out.proved else out
 
 
@@ -169,12 +177,10 @@ def _covered(model: Model, out: Outcome, depth: int, whole: Deadline, progress: 
     """A proof, with what covered the depth the user asked for: BMC (Z3) to that depth
     (run now when the explicit-state search answered without it), then the proof for
     every depth. BMC finding a violation the proof missed is a disagreement between
-    engines: unknown, never either answer."""
-    d = f"depth {depth} (asked)"
-    if out.states is None:  # an SMT proof: BMC ran to the depth before it
-        out.proof = out.proof + [f"{d}: Z3 BMC found no violation in depths 0..{depth}; {LABELS.get(out.engine, out.engine)} "
-                                 "then proved every depth"]
+    engines: unknown, never either answer. (An SMT proof says it already: `run`.)"""
+    if out.states is None:
         return out
+    d = f"depth {depth} (asked)"
     bounded = bmc.run(model, Encoding.of(model), whole, depth, progress)
     if bounded.violated:
         return Outcome(model.name, UNKNOWN, None, model.expect, engine=out.engine,
@@ -189,17 +195,28 @@ def _covered(model: Model, out: Outcome, depth: int, whole: Deadline, progress: 
 
 
 def _prove(model: Model, depth: int, engine: str, whole: Deadline, prove_timeout: float | None,
-           progress: Progress | None) -> Outcome:
+           progress: Progress | None, asked: bool = False) -> Outcome:
     check_engine(model, engine)
     engine = engine_named(engine)
     first = None
-    skipped = _skipped(model, ["explicit", *PROOF_ENGINES]) if engine in ("auto", "sequential") else []
-    if engine == "explicit" or (engine in ("auto", "sequential") and unsupported("explicit", model) is None):
+    combined = engine in ("auto", "sequential")
+    skipped = _skipped(model, ["explicit", *PROOF_ENGINES]) if combined else []
+    explicit_ok = unsupported("explicit", model) is None
+    if engine == "explicit" or (combined and explicit_ok):
         first = _explicit_first(model, whole, engine == "explicit")
         if first.violated or (first.proved and not model.properties) or (engine == "explicit" and not first.proved):
             return first
+    whole_graph = engine == "explicit"  # the state graph for the properties: capped as the search was
+    if engine == "auto" and portfolio_supported() and not (first is not None and first.proved):
+        from symcheck.engines.race import race  # everything at once: the first decisive answer wins
+        raced = race(model, depth, whole, prove_timeout, progress, asked, explicit_ok)
+        if raced.violated or not model.properties or not (raced.holds or raced.proved):
+            return _with_notes(raced, skipped)
+        if raced.states is None:  # the SMT engines answered: the lasso engine checks the properties
+            return _with_notes(_with_liveness(model, Encoding.of(model), raced, depth, whole, progress), skipped)
+        first, whole_graph = raced, True  # the explicit-state search proved the invariants: the properties next
     if first is not None and first.proved:  # the invariants are proved: the properties on the same state graph
-        exact = _exact_liveness(model, first, whole, engine == "explicit")
+        exact = _exact_liveness(model, first, whole, whole_graph)
         if exact.verdict != UNKNOWN:
             return _with_notes(exact, skipped)
     t0 = time.perf_counter()
@@ -208,7 +225,7 @@ def _prove(model: Model, depth: int, engine: str, whole: Deadline, prove_timeout
         first.timings["encode"] = first.timings.get("encode", 0.0) + time.perf_counter() - t0
         return _with_liveness(model, enc, first, depth, whole, progress)
     t_enc = time.perf_counter() - t0
-    result = run(model, enc, whole, depth, engine=engine, prove_timeout=prove_timeout, progress=progress)
+    result = run(model, enc, whole, depth, engine=engine, prove_timeout=prove_timeout, progress=progress, asked=asked)
     result.timings["encode"] = result.timings.get("encode", 0.0) + t_enc
     if model.properties and result.holds:
         result = _with_liveness(model, enc, result, depth, whole, progress)
@@ -244,49 +261,72 @@ def _exact_liveness(model: Model, safety: Outcome, whole: Deadline, alone: bool)
 
 
 def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, engine: str = "auto",
-        prove_timeout: float | None = None, progress: Progress | None = None) -> Outcome:
-    """BMC to `depth`, then (unless `engine` is "bmc") a proof within what is left of
-    the deadline, at most `prove_timeout` seconds, so a hard limit never turns a bounded
-    `holds` into `unknown`."""
+        prove_timeout: float | None = None, progress: Progress | None = None, asked: bool = False) -> Outcome:
+    """BMC to `depth` and (unless `engine` is "bmc") a proof within what is left of the
+    deadline, at most `prove_timeout` seconds, so a hard limit never turns a bounded
+    `holds` into `unknown`. "auto" (with fork and a second core) runs BMC and the proof
+    engines at once, the first decisive answer winning; otherwise BMC runs first and the
+    proof engines after it, one after another. `asked`: the user gave `depth`; a proof
+    then says what BMC covered to it (and, when BMC ran beside the proof engines, waits
+    for BMC to finish)."""
     enc, whole = encoding, deadline
-    result = bmc.run(model, enc, whole, depth, progress)
-    if result.verdict == HOLDS and engine == "bmc":  # a bounded green says why it is only bounded
-        result.reason = "bounded only: --engine bmc tries no proof for every depth"
-    if result.verdict != HOLDS or engine == "bmc":
-        return result
+    together = engine == "auto" and portfolio_supported()
+    result: Outcome | None = None
+    if not together:
+        result = bmc.run(model, enc, whole, depth, progress)
+        if result.verdict == HOLDS and engine == "bmc":  # a bounded green says why it is only bounded
+            result.reason = "bounded only: --engine bmc tries no proof for every depth"
+        if result.verdict != HOLDS or engine == "bmc":
+            return result
     budget = PROVE_TIMEOUT if prove_timeout is None else prove_timeout
     if whole.seconds:  # keep a fifth of the limit for what follows the proof (liveness, coverage)
         left = whole.remaining() or 0.0
         budget = min(budget, 0.8 * whole.seconds - (whole.seconds - left))
         if budget <= 0.05:
-            result.reason = "not proved for every depth: no time left within --timeout for a proof"
+            result = result or bmc.run(model, enc, whole, depth, progress)
+            if result.verdict == HOLDS:
+                result.reason = "not proved for every depth: no time left within --timeout for a proof"
             return result
     start = time.perf_counter()
     proof = whole.within(budget)
     names = ([n for n in PROOF_ENGINES if unsupported(n, model) is None] if engine in ("auto", "sequential")
              else [engine])
     if not names:
-        result.reason = "not proved for every depth: " + "; ".join(_skipped(model, list(PROOF_ENGINES)))
+        result = result or bmc.run(model, enc, whole, depth, progress)
+        if result.verdict == HOLDS:
+            result.reason = "not proved for every depth: " + "; ".join(_skipped(model, list(PROOF_ENGINES)))
         return result
     beyond = needs_smt(model)
     if engine in ("auto", "sequential"):  # the ∀-lemma engine is for claims beyond the bounds only, and first there
         names = (["forall"] if "forall" in names and beyond else []) + [n for n in names if n != "forall"]
-    parallel = engine == "auto" and portfolio_supported() and len(names) > 1
-    if parallel:
-        attempts = _race(model, enc, names, proof, whole, depth, progress)
+    if together:
+        result, attempts = _race(model, enc, names, proof, whole, depth, progress, asked)
+        if result.violated:
+            return result
     else:
         attempts = _one_by_one(model, enc, names, proof, whole, depth)
+    assert result is not None
     winner = next((a for a in attempts if a is not None and a.verdict in (PROVED, VIOLATED)), None)
     if winner is not None and winner.verdict == VIOLATED:
         return winner
     if winner is not None:
         scope = [f"proved {proved_for(model)}", *fragment_note(model)] if beyond else []
-        r = Outcome(result.claim, PROVED, result.bound, result.expected, engine=winner.engine, k=winner.k,
-                    how=winner.how, proof=scope + winner.proof + _portfolio_note(names, winner.engine, parallel))
+        label = LABELS.get(winner.engine, winner.engine)
+        covered = []
+        if asked:
+            what = (f"Z3 BMC found no violation in depths 0..{depth}" if result.verdict == HOLDS
+                    else f"Z3 BMC did not finish ({result.reason})")
+            covered = [f"depth {depth} (asked): {what}; {label} {'' if together else 'then '}proved every depth"]
+        r = Outcome(result.claim, PROVED, depth, result.expected, engine=winner.engine, k=winner.k,
+                    how=winner.how, proof=scope + winner.proof + _portfolio_note(names, winner.engine, together,
+                                                                                 len(names) > 1) + covered)
         r.timings = {**result.timings, "prove": time.perf_counter() - start}
         return r
     notes = [a.reason for a in attempts if a is not None and a.reason]
-    result.reason = "not proved for every depth: " + "; ".join(notes)
+    if result.verdict == HOLDS:
+        result.reason = "not proved for every depth: " + "; ".join(notes)
+    else:
+        result.reason = "; ".join([result.reason or "BMC gave no answer", *notes])
     result.timings["prove"] = time.perf_counter() - start
     return result
 
@@ -296,34 +336,58 @@ def portfolio_supported() -> bool:
     return hasattr(os, "fork") and (os.cpu_count() or 1) > 1
 
 
-def _portfolio_note(names: list[str], winner: str, parallel: bool) -> list[str]:
-    if len(names) < 2:
-        return []
+def _portfolio_note(names: list[str], winner: str, together: bool, several: bool) -> list[str]:
     labels = [LABELS.get(n, n) for n in names]
-    if parallel:
-        return [f"engine choice: a portfolio of {', '.join(labels)} in parallel processes ({labels[0]} alone for "
-                f"{HEAD_START:g} s); {LABELS.get(winner, winner)} answered first"]
+    if together:
+        alone = f" ({labels[0]} alone for {HEAD_START:g} s)" if several else ""
+        return [f"engine choice: BMC and {', '.join(labels)} at once in parallel processes{alone}; "
+                f"{LABELS.get(winner, winner)} answered first"]
+    if not several:
+        return []
     return [f"engine choice: {', '.join(labels)} one after another; {LABELS.get(winner, winner)} answered first"]
 
 
-def _race(model: Model, enc: Encoding, names: list[str], proof: Deadline, whole: Deadline,
-          depth: int, progress: Progress | None) -> list[Outcome | None]:
-    """Every engine in its own process at once; the first definitive answer ends the rest.
-    `progress` hears the bound again while they run, so a progress display stays live."""
+def _race(model: Model, enc: Encoding, names: list[str], proof: Deadline, whole: Deadline, depth: int,
+          progress: Progress | None, asked: bool) -> tuple[Outcome, list[Outcome | None]]:
+    """BMC and every proof engine, each in its own process at once: BMC's outcome (unknown
+    when it was ended) and the engines' attempts. The first violation ends the rest, and
+    so does the first proof (BMC then runs to the depth in this process, when the user
+    asked for one and it had not finished); `unknown` never does. The first proof engine runs alone for HEAD_START seconds
+    (BMC beside it); BMC and the later engines run at a lower priority. `progress` hears
+    the bound again while they run, so a progress display stays live."""
     from symcheck.limits import run_parallel
-    jobs = [partial(_niced, 0 if i == 0 else LATER_NICENESS, partial(_attempt, PROOF_ENGINES[n], model, enc, proof,
-                                                                     whole, depth))
-            for i, n in enumerate(names)]
+    order = [names[0], "bmc", *names[1:]]
+    jobs: list[Callable[[], Outcome]] = [partial(_niced, 0, partial(_attempt, PROOF_ENGINES[names[0]], model, enc, proof,
+                                                                   whole, -1))]
+    jobs.append(partial(_niced, LATER_NICENESS, partial(bmc.run, model, enc, whole, depth)))
+    jobs += [partial(_niced, LATER_NICENESS, partial(_attempt, PROOF_ENGINES[n], model, enc, proof, whole, -1))
+             for n in names[1:]]
 
     def failed(i: int, why: str) -> Outcome:
-        return Outcome(model.name, UNKNOWN, None, model.expect, engine=names[i],
-                       reason=f"{LABELS.get(names[i], names[i])}: {why}")
+        return Outcome(model.name, UNKNOWN, None, model.expect, engine=order[i],
+                       reason=f"{LABELS.get(order[i], order[i])}: {why}")
+
+    def stop(i: int, out: Outcome) -> bool:
+        return out.verdict in (PROVED, VIOLATED)
 
     limit = whole.remaining()
     start = time.perf_counter()
     tick = None if progress is None else (lambda: progress(depth, time.perf_counter() - start))
-    return run_parallel(jobs, len(jobs), failed, timeout=limit, stop=lambda i, out: _decisive(out),
-                        after=[0.0] + [HEAD_START] * (len(jobs) - 1), tick=tick)
+    results = run_parallel(jobs, len(jobs), failed, timeout=limit, stop=stop, cut=lambda i, out: i != 1,
+                           after=[0.0, 0.0] + [HEAD_START] * (len(jobs) - 2), tick=tick)
+    attempts = [results[0], *results[2:]]
+    bounded = results[1]
+    if bounded is None and asked and any(a is not None and a.proved for a in attempts):
+        bounded = bmc.run(model, enc, whole, depth, progress)  # what the user asked for: BMC to that depth
+    if bounded is None:
+        bounded = Outcome(model.name, UNKNOWN, None, model.expect, engine="bmc",
+                          reason="BMC was ended when a proof engine answered")
+    won = next((a for a in attempts if a is not None and a.proved), None)
+    if bounded.violated and won is not None:  # a proof and a violation: never either answer
+        return Outcome(model.name, UNKNOWN, None, model.expect, engine=won.engine,
+                       reason=f"the engines disagree: {LABELS.get(won.engine, won.engine)} proved every depth, "
+                              f"Z3 BMC found {bounded.invariant} violated at depth {bounded.length}"), []
+    return bounded, attempts
 
 
 def _niced(niceness: int, job: Callable[[], Outcome]) -> Outcome:

@@ -27,7 +27,7 @@ from collections import deque
 from dataclasses import dataclass
 
 from symcheck.errors import ModelError
-from symcheck.explicit.constructs import initial_states
+from symcheck.explicit.constructs import initial_states, within
 from symcheck.explicit.evaluator import Evaluator, StateCapReached, freeze
 from symcheck.front.actions import fair_groups, instances
 from symcheck.front.ir import Model, Property
@@ -93,7 +93,7 @@ def reachable_graph(model: Model, consts: dict | None = None, max_states: int = 
     while len(edges) < len(states):
         s = states[len(edges)]
         out = []
-        for k, inst in enumerate(insts):
+        for k, inst in enumerate(insts if within(model, ev, s) else ()):  # beyond a state constraint: no step
             nxt = step(ev, inst, s)
             if nxt is None:
                 continue

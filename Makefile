@@ -32,7 +32,8 @@ check: $(STAMP)
 # and not yet clean: see the mypy count in the README)
 STRICT_TYPED := symcheck/smt/solve.py symcheck/smt/unroll.py symcheck/smt/lasso.py symcheck/smt/horn.py \
 	symcheck/smt/lemmas.py symcheck/engines symcheck/front/ir.py symcheck/front/overrides.py \
-	symcheck/trace.py symcheck/errors.py symcheck/report/itf.py symcheck/report/junit.py
+	symcheck/trace.py symcheck/errors.py symcheck/report/itf.py symcheck/report/junit.py \
+	symcheck/report/sarif.py symcheck/report/table.py symcheck/report/catalog.py symcheck/progress.py
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy --follow-imports=silent $(STRICT_TYPED)

@@ -9,7 +9,10 @@ from __future__ import annotations
 import os
 import sys
 import time
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 
 class CheckProgress:
@@ -19,8 +22,8 @@ class CheckProgress:
         self.stream = stream or sys.stderr
         self.live = _is_terminal(self.stream) if live is None else live
         self.total, self.done = total, 0
-        self._bar = None
-        self._task = None
+        self._bar: Progress | None = None
+        self._task: TaskID | None = None
 
     def __enter__(self) -> CheckProgress:
         if self.live:
@@ -36,7 +39,7 @@ class CheckProgress:
     def finished(self, name: str, verdict: str, engine: str, seconds: float, as_expected: bool) -> None:
         self.done += 1
         line = finished_line(self.done, self.total, name, verdict, engine, seconds, as_expected)
-        if self._bar is not None:
+        if self._bar is not None and self._task is not None:
             self._bar.console.print(line, highlight=False, markup=False)
             self._bar.advance(self._task)
             self._bar.refresh()
@@ -72,7 +75,8 @@ class ProveProgress:
         self.lines = (not self.live and (wanted == "1" or (wanted != "0" and bool(os.environ.get("CI"))))
                       if lines is None else lines)
         self.name, self.bound, self.proof_engines = name, bound, proof_engines
-        self._status = None
+        self._status: Progress | None = None
+        self._task: TaskID | None = None
         self._start = time.perf_counter()
         self._next_line = self.FIRST_LINE
 
@@ -97,7 +101,7 @@ class ProveProgress:
         text = f"{self.name}: depth {depth} of {self.bound} explored"
         if depth >= self.bound and self.proof_engines:
             text = f"{self.name}: depth {self.bound} explored; proof for every depth ({self.proof_engines})"
-        if self._status is not None:
+        if self._status is not None and self._task is not None:
             self._status.update(self._task, description=f"{text}, peak {peak_mb()} MB")
             self._status.refresh()
         elif self.lines:

@@ -310,6 +310,11 @@ def to_trace(model: Model, cm: CompiledModel, path: tuple[Any, ...]) -> Trace:
     return Trace(tuple(steps))
 
 
+def _all_by(d: int, *firsts: dict[str, int | None]) -> bool:
+    """Every first depth is known and at most `d`."""
+    return all(v is not None and v <= d for first in firsts for v in first.values())
+
+
 def coverage(model: Model, depth: int, deadline: Deadline | None = None, max_states: int = MAX_STATES) -> Coverage | None:
     """The first step at which each action fires and the first state in which each
     invariant's premise is true, within `depth` steps, over every path of well-formed
@@ -337,8 +342,8 @@ def coverage(model: Model, depth: int, deadline: Deadline | None = None, max_sta
                     for name, true in zip(names, cm.premises(s)):
                         if true:
                             reached[name] = _earliest(reached[name], d)
-                if d == depth or not level:
-                    break
+                if d == depth or not level or _all_by(d, actions, reached):
+                    break  # deeper levels cannot lower a first depth
                 nxt_level = []
                 for s in level:
                     if deadline is not None and deadline.expired():

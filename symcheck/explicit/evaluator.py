@@ -335,7 +335,8 @@ def coverage_search(model: Model, depth: int, consts: dict | None = None,
     through well-typed states (invariants not checked), the first step at which each action fires and the first
     state in which each invariant premise (`ir.premises`) is true; None if not within
     `depth`. Cross-checks the cover engine. With symbolic constants: the first depth
-    over every configuration. More than `max_states` states raises StateCapReached."""
+    over every configuration. The search stops at the level where every first depth is
+    known. More than `max_states` states raises StateCapReached."""
     if model.symbolic and consts is None:
         runs = [coverage_search(with_constants(model, c), depth, max_states=max_states)
                 for c in configurations(model)]
@@ -362,8 +363,8 @@ def coverage_search(model: Model, depth: int, consts: dict | None = None,
                             reached[name] = d
                     except ModelError:
                         pass
-        if d == depth:
-            break
+        if d == depth or (None not in actions.values() and None not in reached.values()):
+            break  # every first depth found: a breadth-first search cannot lower one
         nxt_level = []
         for state in level:
             for (name, _), nxt in successors(model, ev, state, insts):

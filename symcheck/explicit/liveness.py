@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from typing import Any
 
 from symcheck.errors import ModelError
 from symcheck.explicit.constructs import initial_states, within
@@ -84,7 +85,9 @@ def holds(ev: Evaluator, e, state: dict) -> bool:
 def reachable_graph(model: Model, consts: dict | None = None, max_states: int = 200_000) -> Graph:
     ev = Evaluator(model, consts)
     insts = instances(model)
-    states, index, edges = [], {}, []
+    states: list[dict] = []
+    index: dict[tuple, int] = {}
+    edges: list[list[tuple[int, int]]] = []
     for init in initial_states(model, ev):
         if freeze(model, init) not in index:
             index[freeze(model, init)] = len(states)
@@ -144,7 +147,7 @@ def find_lasso(model: Model, graph: Graph, prop: Property, consts: dict | None =
         for k, t in graph.edges[s]:
             nexts = [(t, True)] if armed and bad[t] else []
             if not armed:
-                nexts = [(t, False)] + ([(t, True)] if trigger[t] else [])
+                nexts = [(t, False)] + ([(t, True)] if trigger is not None and trigger[t] else [])
             for nn in nexts:
                 if nn not in dist:
                     dist[nn], parent[nn] = dist[node] + 1, (node, k)
@@ -153,13 +156,13 @@ def find_lasso(model: Model, graph: Graph, prop: Property, consts: dict | None =
     def loop(x: int, need_trigger: bool):
         """The shortest fair closed walk from x through bad states, as [(label, state)]."""
         tbit = (1 << (2 * ng)) if need_trigger else 0
-        bits = lambda y: disabled[y] | (tbit if need_trigger and trigger[y] else 0)  # noqa: E731
+        bits = lambda y: disabled[y] | (tbit if need_trigger and trigger is not None and trigger[y] else 0)  # noqa: E731
 
         def fair(mask: int) -> bool:  # weak: disabled or taken; strong: taken or never enabled
             met, enabled = mask & ((1 << ng) - 1), mask >> ng & ((1 << ng) - 1)
             return met & weak_all == weak_all and not enabled & strong & ~met and mask & tbit == tbit
         start = (x, bits(x))
-        par = {start: None}
+        par: dict[tuple[int, int], tuple[tuple[int, int], int | None] | None] = {start: None}
         todo = deque([start])
         while todo:
             node = todo.popleft()
@@ -171,9 +174,11 @@ def find_lasso(model: Model, graph: Graph, prop: Property, consts: dict | None =
                 m2 = mask | bits(z) | took
                 if z == x and fair(m2):
                     walk = [(k, x)]
-                    while par[node] is not None:
-                        walk.append((par[node][1], node[0]))
-                        node = par[node][0]
+                    back = par[node]
+                    while back is not None:
+                        walk.append((back[1], node[0]))
+                        node = back[0]
+                        back = par[node]
                     return walk[::-1]
                 if (z, m2) not in par:
                     par[(z, m2)] = (node, k)
@@ -233,7 +238,8 @@ def lasso_problem(model: Model, trace: Trace, loop_start: int, prop_name: str,
     constraint. Used to check the lasso engine's traces independently."""
     ev = Evaluator(model, consts)
     insts = instances(model)
-    index = {(a.name, tuple(params.items())): k for k, (a, params) in enumerate(insts)}
+    index: dict[tuple[str | None, tuple[tuple[str, Any], ...]], int] = {
+        (a.name, tuple(params.items())): k for k, (a, params) in enumerate(insts)}
     steps = trace.steps
     if steps[0].state not in initial_states(model, ev):
         return "the first state is not an initial state"
@@ -272,11 +278,12 @@ def fairness_witnesses(model: Model, trace: Trace, loop_start: int, consts: dict
     None) for a strong group disabled in every loop state, or None when it does not."""
     ev = Evaluator(model, consts)
     insts = instances(model)
-    index = {(a.name, tuple(params.items())): k for k, (a, params) in enumerate(insts)}
+    index: dict[tuple[str | None, tuple[tuple[str, Any], ...]], int] = {
+        (a.name, tuple(params.items())): k for k, (a, params) in enumerate(insts)}
     steps, last = trace.steps, len(trace.steps) - 1
     out = []
     for label, group, strong in fair_groups(model, insts):
-        how = None
+        how: tuple[str, int | None] | None = None
         for j in range(loop_start + 1, last + 1):
             k = index.get((steps[j].action, tuple((p, v) for p, v, _ in steps[j].params)))
             if k in group and steps[j].state != steps[j - 1].state:

@@ -38,7 +38,7 @@ class YMap:
     keys: dict  # key -> Span of the key
     span: Span
 
-    def get(self, key, default=None):
+    def get(self, key: str, default: Any = None) -> Any:
         return self.items.get(key, default)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from symcheck.errors import InputError
+from symcheck.errors import InputError, Span
 from symcheck.front.claims import catalog
 from symcheck.front.source import YMap, YScalar, load_data_file
 from symcheck.front.variants import Variant, data_file_path
@@ -33,7 +33,7 @@ def _cell(text: str) -> str:
 
 def _data_line(path: Path, written: str, shown: str) -> str:
     """A data file and, when it records them, the repository, file and commit it came from."""
-    node = load_data_file(data_file_path(YScalar(written, None), path.parent))
+    node = load_data_file(data_file_path(YScalar(written, Span(str(path), 1, 1)), path.parent))
     src = node.get("source") if isinstance(node, YMap) else None
     if not isinstance(src, YMap):
         return f"`{shown}/{written}`"

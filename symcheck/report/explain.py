@@ -7,7 +7,8 @@ from symcheck.errors import ModelError
 from symcheck.explicit.evaluator import Evaluator
 from collections.abc import Callable
 
-from symcheck.front.ir import (BoolT, Comp, CompKind, DefCall, Expr, GenKind, Lit, Model, Op, Opcode, Ref, RefKind,
+from symcheck.front.ir import (BoolT, Comp, CompKind, DefCall, Expr, GenKind, Lit, Model, Op, Opcode, RecordT, Ref,
+                               RefKind,
                                with_constants)
 from symcheck.front.unbounded import universes
 from symcheck.trace import Result
@@ -179,6 +180,7 @@ def explain(model: Model, result: Result) -> list:
 
 def _replay_error(model: Model, result: Result) -> str:
     ev = Evaluator(model)
+    assert result.trace is not None, "a replay needs the result's trace"
     steps = result.trace.steps
     try:
         if len(steps) == 1:
@@ -228,6 +230,10 @@ def _listed(e: Op) -> str:
     return ", ".join(pretty(x) for x in e.args)
 
 
+def _record_name(e: Op) -> str:
+    return e.type.name if isinstance(e.type, RecordT) else "record"
+
+
 def _tuple(e: Op) -> str:
     return "(" + _listed(e) + ("," if len(e.args) == 1 else "") + ")"
 
@@ -250,7 +256,7 @@ PRINTERS: dict[Opcode, Callable[[Op], str]] = {
     Opcode.MAP_GET: lambda e: f"{_paren(e.args[0])}[{pretty(e.args[1])}]",
     Opcode.COERCE: lambda e: pretty(e.args[0]),
     Opcode.MAP_PUT: lambda e: f"{_paren(e.args[0])}.put({pretty(e.args[1])}, {pretty(e.args[2])})",
-    Opcode.RECORD: lambda e: f"{e.type.name}({_listed(e)})",
+    Opcode.RECORD: lambda e: f"{_record_name(e)}({_listed(e)})",
     Opcode.TUPLE: _tuple,
     Opcode.SET_LITERAL: lambda e: "{" + _listed(e) + "}",
     Opcode.SEQ_LITERAL: lambda e: "[" + _listed(e) + "]",
@@ -284,8 +290,10 @@ def explain_lasso(model: Model, result: Result) -> list:
     """Lines (indent, text) that say why a lasso violates its liveness property and how
     its loop respects each fairness group."""
     from symcheck.explicit.liveness import fairness_witnesses, holds
-    steps = result.trace.steps
-    last, lp = len(steps) - 1, result.loop_start
+    trace, lp = result.trace, result.loop_start
+    assert trace is not None and lp is not None, "a lasso has a trace and a loop start"
+    steps = trace.steps
+    last = len(steps) - 1
     prop = next(p for p in model.properties if p.name == result.invariant)
     loop = f"State {lp}" if lp == last - 1 else f"States {lp} .. {last - 1}"
     lines = []
@@ -300,7 +308,7 @@ def explain_lasso(model: Model, result: Result) -> list:
                  and not any(holds(ev, q, s) for s in states[min(i, lp):]))
         lines.append((0, f"`{pretty(p)}` holds in State {i}, but `{pretty(q)}` is false from State {min(i, lp)} "
                          f"on, and the loop ({loop}) repeats forever, so it never becomes true"))
-    witnesses = fairness_witnesses(model, result.trace, lp)
+    witnesses = fairness_witnesses(model, trace, lp)
     if not witnesses:
         lines.append((0, "no action is weakly fair, so a behaviour may stop in any state (stutter forever)"))
     for label, how, strong in witnesses:

@@ -33,7 +33,7 @@ def rule_for(model: Model, r: Result) -> str:
     return "red-not-violated"
 
 
-def sarif_log(results: list, version: str = "0") -> dict:
+def sarif_log(results: list[tuple[Model, Result, float]], version: str = "0") -> dict[str, Any]:
     """results: (model, result, seconds) triples; only the unexpected verdicts become
     SARIF results (an empty list is a clean run)."""
     out = [_result(model, r) for model, r, _ in results if not r.as_expected]
@@ -51,9 +51,9 @@ def sarif_log(results: list, version: str = "0") -> dict:
     return {"$schema": SARIF_SCHEMA, "version": SARIF_VERSION, "runs": [run]}
 
 
-def run_overrides(results: list) -> list:
+def run_overrides(results: list[tuple[Model, Result, float]]) -> list[dict[str, Any]]:
     """The constants overridden in the run (--set, --constants), each with the variants it applied to."""
-    given: dict[tuple, dict] = {}
+    given: dict[tuple[object, ...], dict[str, Any]] = {}
     for model, _, _ in results:
         for o in model.overrides:
             entry = given.setdefault((o.constant.name, o.origin),
@@ -62,7 +62,7 @@ def run_overrides(results: list) -> list:
     return list(given.values())
 
 
-def artifact_location(file: str) -> dict:
+def artifact_location(file: str) -> dict[str, Any]:
     """A claim file relative to the checkout (%SRCROOT%, the working directory), as code
     scanning needs; a file outside it by its absolute file: URI."""
     path = Path(file)
@@ -74,7 +74,7 @@ def artifact_location(file: str) -> dict:
     return {"uri": path.as_posix(), "uriBaseId": "%SRCROOT%"}
 
 
-def _location(span: Span | None, file: str, message: str | None = None) -> dict:
+def _location(span: Span | None, file: str, message: str | None = None) -> dict[str, Any]:
     loc: dict[str, Any] = {"physicalLocation": {"artifactLocation": artifact_location(file)}}
     if span is not None and span.line > 0:
         loc["physicalLocation"]["region"] = {"startLine": span.line, "startColumn": max(span.col, 1)}
@@ -84,13 +84,16 @@ def _location(span: Span | None, file: str, message: str | None = None) -> dict:
 
 
 def _invariant_span(model: Model, name: str | None) -> Span | None:
-    for item in (*model.invariants, *model.properties):
-        if item.name == name:
-            return item.span
+    for inv in model.invariants:
+        if inv.name == name:
+            return inv.span
+    for prop in model.properties:
+        if prop.name == name:
+            return prop.span
     return None
 
 
-def _result(model: Model, r: Result) -> dict:
+def _result(model: Model, r: Result) -> dict[str, Any]:
     rule = rule_for(model, r)
     if rule == "green-violated":
         span = _invariant_span(model, r.invariant)
@@ -120,7 +123,7 @@ def _result(model: Model, r: Result) -> dict:
     return res
 
 
-def _flow(model: Model, r: Result) -> list:
+def _flow(model: Model, r: Result) -> list[dict[str, Any]]:
     """One thread-flow location per step: the initial state at the claim's `init`, each
     step at its action, and the violated invariant last."""
     assert r.trace is not None

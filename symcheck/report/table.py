@@ -45,9 +45,9 @@ def table(rows: Sequence[Sequence[object]], headers: Sequence[str], width: int |
                     continue
                 keep.remove(headers.index(name))
                 dropped.append(name)
-            widths = _fit([natural[i] for i in keep], [headers[i] in wrap for i in keep], width)
-            if widths is not None:
-                widths = dict(zip(keep, widths))
+            fitted = _fit([natural[i] for i in keep], [headers[i] in wrap for i in keep], width)
+            if fitted is not None:
+                widths = dict(zip(keep, fitted))
                 break
         else:  # nothing left to drop: wrapped columns at their narrowest, the line may overflow
             widths = {i: min(natural[i], MIN_WRAPPED) if headers[i] in wrap else natural[i] for i in keep}
@@ -58,7 +58,7 @@ def table(rows: Sequence[Sequence[object]], headers: Sequence[str], width: int |
                  for i in keep]
         for k in range(max(len(p) for p in parts)):
             lines.append(_line([p[k] if k < len(p) else "" for p in parts], [widths[i] for i in keep]))
-    if dropped:
+    if dropped and width is not None:
         lines += textwrap.wrap(f"({len(dropped)} column{'s' if len(dropped) != 1 else ''} left out to fit {width} "
                                f"columns: {', '.join(dropped)}; {flag} shows every column)", width)
     return "\n".join(lines)

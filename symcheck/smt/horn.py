@@ -10,6 +10,7 @@ import z3
 from symcheck.front.ir import EnumT
 from symcheck.smt.encode import Encoding
 from symcheck.smt.solve import Deadline, check, new_solver, unsat_fresh
+from symcheck.smt.symbolic import labels, leaves
 
 MAX_LINES = 40
 
@@ -26,13 +27,16 @@ class HornAnswer:
 def solve_horn(enc: Encoding, deadline: Deadline) -> HornAnswer:
     """The claim as Horn clauses over one unknown relation Inv(state, constants):
     init -> Inv, Inv and a well-formed step -> Inv', Inv and (bad or ill-formed) -> false."""
-    cs = enc.const_leaves()  # symbolic constants: arguments of Inv that never change
+    cs = _constants(enc)[0]  # arguments of Inv that never change
     xs, xn, sel = enc.leaves("cur") + cs, enc.leaves("nxt") + cs, enc.sel_cur
     inv = z3.Function("Inv", *[x.sort() for x in xs], z3.BoolSort())
     init_body, init_wf = enc.init_t
     init_body = z3.And(init_body, enc.config_constraint())
     s = new_solver("HORN")
-    every = enc.leaves("cur") + enc.leaves("nxt") + cs + [sel]
+    # a step's choice of an unbounded parameter (`d: "1.."`) is a variable of its clause too:
+    # Spacer takes a constant no clause quantifies for an uninterpreted one and gives up
+    chosen = [x for v in enc.chosen_cur.values() for x in leaves(v)]
+    every = enc.leaves("cur") + enc.leaves("nxt") + cs + [sel] + chosen
     s.add(_forall(xs, z3.Implies(init_body, inv(*xs))))
     s.add(_forall(xs, z3.Implies(z3.And(init_body, z3.Not(init_wf)), z3.BoolVal(False))))
     s.add(_forall(every, z3.Implies(z3.And(inv(*xs), enc.trans_t, z3.Not(enc.step_bad_t)), inv(*xn))))
@@ -48,6 +52,13 @@ def solve_horn(enc: Encoding, deadline: Deadline) -> HornAnswer:
         return HornAnswer("unknown", reason="spacer gave no interpretation of the invariant")
     body = interp.else_value() if isinstance(interp, z3.FuncInterp) else interp
     return HornAnswer("proved", z3.substitute_vars(body, *xs) if xs else body)
+
+
+def _constants(enc: Encoding) -> tuple[list[z3.ExprRef], list[str]]:
+    """The constants' leaves and labels: the symbolic constants' and the free ones'
+    (`TTL: {domain: "1.."}`), which the invariant may name."""
+    free = [(x, lbl) for c in enc.free for x, lbl in zip(leaves(enc.consts[c.name]), labels(c.name, c.type), strict=True)]
+    return enc.const_leaves() + [x for x, _ in free], enc.const_labels() + [lbl for _, lbl in free]
 
 
 def _forall(vs: list[z3.ExprRef], body: z3.BoolRef) -> z3.BoolRef:
@@ -76,10 +87,11 @@ def render_invariant(enc: Encoding, phi: z3.BoolRef, deadline: Deadline | None =
     the variables (`now`, `"a" in pending`, `len(log)`), an enum's index compared with a
     number shown as the members it allows (`status[r2] == 'denied'`). Conjuncts that
     only restate the declared types are left out."""
-    cur = enc.leaves("cur") + enc.const_leaves()
-    names = enc.leaf_labels() + enc.const_labels()
+    consts, const_names = _constants(enc)
+    cur = enc.leaves("cur") + consts
+    names = enc.leaf_labels() + const_names
     named = [z3.Const(lbl, x.sort()) for lbl, x in zip(names, cur, strict=True)]
-    enums = {lbl: t for lbl, t in zip(names, enc.leaf_enums(), strict=True) if t is not None}
+    enums = {lbl: t for lbl, t in zip(names, enc.leaf_enums(), strict=False) if t is not None}  # free ones: none
     body = z3.simplify(phi)
     conjuncts = list(body.children()) if z3.is_and(body) else [body]
     typed = z3.Solver()

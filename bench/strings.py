@@ -4,12 +4,15 @@ for two colliding messages outside every class found so far, name the class the 
 falls in, exclude it, and ask again, until Z3 finds none (the list is complete for the
 model) or cannot tell within the time limit (said so).
 
-    python bench/strings.py [--timeout SECONDS] [--only VARIANT]
+    python bench/strings.py [--timeout SECONDS] [--only VARIANT] [--record] [--skip-enumeration]
 
-Prints a table; every figure comes with the machine's load (uptime)."""
+Prints a table; every figure comes with the machine's load (uptime). --record writes each
+finding's witness to bench/strings/witnesses.json, which `make conformance` replays on the
+package (conformance/functions/key_collisions.py, and the findings' reproducers)."""
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -84,12 +87,34 @@ def enumerate_classes(timeout: float) -> None:
           f"load now {os.getloadavg()[0]:.1f}")
 
 
+def record(model, msgs, seconds: float) -> None:
+    """Add one variant's witness (checked to be one) to bench/strings/witnesses.json."""
+    import z3
+
+    from conformance.functions import key_collisions as kc
+    variant = model.name.removeprefix(CLAIM + "-")
+    messages = [list(m) for m in msgs]
+    why = kc.still_a_witness(variant, messages)
+    if why is not None:
+        raise SystemExit(f"{variant}: BMC's witness is not one: {why}")
+    path = kc.WITNESSES
+    doc = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {
+        "claim": CLAIM, "about": "Z3's witness of each finding variant (python bench/strings.py --record); "
+                                 "make conformance replays them on the package", "witnesses": {}}
+    doc["witnesses"][variant] = {"messages": messages, "key": kc.package_keys(variant, messages)[0],
+                                 "found_by": f"bmc, z3 {z3.get_version_string()}", "seconds": round(seconds, 1),
+                                 "load": round(os.getloadavg()[0], 1)}
+    doc["witnesses"] = dict(sorted(doc["witnesses"].items()))
+    path.write_text(json.dumps(doc, indent=1, ensure_ascii=True) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--timeout", type=float, default=600.0, help="seconds per query (default 600)")
     ap.add_argument("--only", help="one finding variant")
     ap.add_argument("--skip-variants", action="store_true", help="only the enumeration")
     ap.add_argument("--skip-enumeration", action="store_true", help="only the finding variants")
+    ap.add_argument("--record", action="store_true", help="write each witness to bench/strings/witnesses.json")
     args = ap.parse_args(argv)
     print(f"load: {os.getloadavg()[0]:.1f} (1 min), {os.cpu_count()} cores")
     print("| variant | seconds to the first witness | the two messages (channel, kind, account, id, thread) |")
@@ -107,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         msgs = out.trace.steps[-1].state["msgs"] if out.violated else None
         shown = render(msgs, model.var_type("msgs")) if msgs else f"{out.verdict}: {out.reason}"
         print(f"| {model.name.removeprefix(CLAIM + '-')} | {took:.1f} | {shown} |", flush=True)
+        if args.record and msgs:
+            record(model, msgs, took)
     print(f"every class's witness: {total:.1f} s in all; load now {os.getloadavg()[0]:.1f}")
     if not args.skip_enumeration:
         enumerate_classes(args.timeout)

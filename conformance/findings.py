@@ -134,6 +134,25 @@ REPRODUCERS = [
 ]
 
 
+def string_collisions() -> list[Reproducer]:
+    """oc-routing-strings's findings: Z3's witness of each (bench/strings/witnesses.json,
+    still a counterexample of its variant) given to the package, whose two keys must be the
+    one the claim derives."""
+    from conformance.functions import key_collisions as kc
+    reps = []
+    for variant, entry in sorted(kc.recorded().items()):
+        key = entry["key"]
+        shown = " and ".join(json.dumps(m[3], ensure_ascii=True) for m in entry["messages"])
+        reps.append(Reproducer(f"{kc.CLAIM}-{variant}", "key_collision.mjs",
+                               {"0.same": True, "0.keys.0": key, "0.keys.1": key},
+                               f"Z3's witness: sender ids {shown} both get {json.dumps(key, ensure_ascii=True)}",
+                               inputs=[kc.to_input(variant)]))
+    return reps
+
+
+REPRODUCERS += string_collisions()
+
+
 def lookup(value, path: str):
     """The value at a dotted path; keys may themselves hold dots (audit check ids): the
     longest key that matches a prefix wins. Missing: None."""

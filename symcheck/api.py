@@ -133,6 +133,37 @@ def _prove(model: Model, bound: int, timeout: float | None, progress, engine: En
     return result
 
 
+def check_variant(model: Model, depth: int | None = None, timeout: float | None = None, engine: Engine | str = Engine.AUTO,
+                  prove_timeout: float | None = None, memory: int | None = None, coverage: bool = False,
+                  cross: bool = False) -> tuple[Result, float]:
+    """One variant as `symcheck check` checks it: its result (with the coverage of a
+    green that holds, when `coverage`) and seconds. With `cross` the verdict is
+    cross-checked (`cross_check`): a disagreement makes it unknown with both answers in
+    its reason; otherwise the result's proof lines say how it was cross-checked."""
+    import time
+    t0 = time.perf_counter()
+    r = prove(model, depth=depth, timeout=timeout, memory=memory, engine=engine, prove_timeout=prove_timeout)
+    if cross:
+        checked = cross_check(model, r, depth, timeout)
+        if checked.agree is False:
+            r = Result(model.name, UNKNOWN, None, model.expect, engine=r.engine, reason=checked.text())
+        else:
+            r.proof = r.proof + [checked.text()]
+    if coverage and model.expect == "holds" and r.holds:
+        r.coverage = cover(model, model.depth if depth is None else depth, timeout=timeout)
+    return r, time.perf_counter() - t0
+
+
+def cross_check(claim: Model | str, result: Result, depth: int | None = None, timeout: float | None = None):
+    """`result` (a verdict of `prove` on the claim) again from an engine that shares no
+    code with the one that gave it, and whether they agree (an
+    `engines.crosscheck.CrossCheck`; see that module for which engine checks what)."""
+    from symcheck.engines.crosscheck import cross_check as second_opinion
+    from symcheck.smt.solve import Deadline
+    model = load_claim(claim) if isinstance(claim, str) else claim
+    return second_opinion(model, result, model.depth if depth is None else depth, Deadline.of(timeout))
+
+
 def check_matrix(claim: Model | str, depth: int | None = None, timeout: float | None = None, prover=None,
                  prove_timeout: float | None = None):
     """Every configuration of the claim's symbolic constants with its verdict (a

@@ -15,7 +15,8 @@ from symcheck.api import load_model, load_models  # with the claims' assumptions
 from symcheck.front.claims import Entry, catalog, claims_dir, resolve
 from symcheck.front.overrides import command_line as overrides_of
 from symcheck.errors import InputError
-from symcheck.options import ENGINES, claims_option, engine_options, memory_option, override_options  # noqa: F401
+from symcheck.options import (ENGINES, claims_option, cross_check_option, engine_options, memory_option,  # noqa: F401
+                              override_options)
 from symcheck.progress import CheckProgress, ProveProgress
 from symcheck.report.artifacts import atomic_write as _atomic_write, write_artifacts
 from symcheck.report.text import (as_json, coverage_flags, coverage_note, coverage_text, depth_cell, describe,
@@ -226,8 +227,9 @@ def _select(names, directory) -> list[Entry]:
 @override_options
 @width_options
 @claims_option
+@cross_check_option
 def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, jobs, engine, prove_timeout, settings,
-          constants_file, wide, width, claims):
+          constants_file, wide, width, claims, cross):
     """Check every claim variant against its expected verdict and print a table.
 
     NAMES restrict the run: a family name (the `claim:` id) selects its green claim
@@ -246,7 +248,7 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, job
     interrupted = False
     finished: dict[int, tuple] = {}  # index in models -> (result, seconds), in finishing order
     check_one = partial(_check_one, depth=depth, timeout=timeout, engine=engine, prove_timeout=prove_timeout,
-                        memory=memory, coverage=coverage)
+                        memory=memory, coverage=coverage, cross=cross)
     try:
         with CheckProgress(len(models)) as shown:
             def done(i: int, outcome: tuple) -> None:
@@ -276,8 +278,9 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, job
         click.echo(table(rows, headers, terminal_width(wide, width), wrap=CHECK_WRAP, drop=CHECK_DROP))
         click.echo(f"\n{len(results)} variants checked, {len(results) - len(failed)} as expected, "
                    f"{len(failed)} not as expected" + (" (interrupted)" if interrupted else ""))
-        for name in failed:
-            click.echo(f"  not as expected: {name}")
+        for m, r, _ in results:
+            if not r.as_expected:
+                click.echo(f"  not as expected: {m.name}" + (f" ({r.reason})" if cross and r.reason else ""))
         for line in overrides_summary(models):
             click.echo(line)
         if flagged:
@@ -303,14 +306,10 @@ def check(names, depth, timeout, memory, fmt, results_dir, coverage, strict, job
     sys.exit(EXIT_OK if not failed and not (strict and (flagged or unproved)) and results else EXIT_UNEXPECTED)
 
 
-def _check_one(model, depth, timeout, engine, prove_timeout, memory, coverage) -> tuple:
-    """One variant of `check`: its result (with the coverage of a green that holds) and seconds."""
-    t0 = time.perf_counter()
-    r = _run(model, depth, timeout, engine, prove_timeout, memory)
-    if coverage and model.expect == "holds" and r.holds:
-        from symcheck.api import cover
-        r.coverage = cover(model, model.depth if depth is None else depth, timeout=timeout)
-    return r, time.perf_counter() - t0
+def _check_one(model, **kw) -> tuple:
+    """One variant of `check`: its result and seconds (api.check_variant)."""
+    from symcheck.api import check_variant
+    return check_variant(model, **kw)
 
 
 def preload() -> None:

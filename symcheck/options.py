@@ -43,3 +43,10 @@ def override_options(f):
 
 memory_option = click.option("--memory", type=click.IntRange(min=1), default=None, metavar="MB",
                              help="Per-check memory limit in megabytes (verdict unknown when hit).")
+
+
+cross_check_option = click.option(
+    "--cross-check", "cross", is_flag=True,
+    help="Check each verdict again with an engine that shares no code with the one that gave it (the explicit-state "
+         "engines or the independent evaluator against the SMT engines); a disagreement is a failure that shows both "
+         "answers, and each verdict says how it was cross-checked.")

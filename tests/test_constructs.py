@@ -76,6 +76,13 @@ def test_a_planted_bug_gives_the_same_shortest_trace_from_every_engine(write_cla
         assert first in initial_states(model, Evaluator(model)), engine  # a real initial state
 
 
+def test_a_trace_from_a_later_initial_state_is_replayed_with_fingerprints(write_claim):
+    model = symcheck.load_claim(str(write_claim(START_ANYWHERE.replace("SUM", '"not (x == 3 and y == 0)"'))))
+    r = explicit.run(model, exact=0)  # every state a fingerprint at once: the trace is re-derived from its start
+    assert (r.verdict, r.length) == ("violated", 1)
+    assert r.trace.steps[0].state == {"x": 3, "y": 1, "seen": frozenset()} and r.trace.steps[1].state["y"] == 0
+
+
 def test_liveness_is_decided_from_every_initial_state(write_claim):
     text = """\
 claim: drain

@@ -71,7 +71,7 @@ def test_a_planted_wrong_lemma_proof_is_never_reported(write_claim, monkeypatch)
 
 
 def test_every_proving_engine_has_a_recheck():
-    for name in ("kind", "kind+lemmas", "kind+forall", "pdr", "explicit"):
+    for name in ("kind", "kind+lemmas", "kind+forall", "pdr", "explicit", "graph_liveness"):
         assert name in recheck.RECHECKS
 
 
@@ -102,3 +102,20 @@ def test_the_policy_has_one_home():
     from symcheck import api
     assert "recheck" not in {f.name for f in auto.ProofEngine.__dataclass_fields__.values()}
     assert "recheck" not in inspect.getsource(api) and "RECHECK" not in inspect.getsource(api)
+
+
+def test_a_graph_liveness_proof_is_rechecked_through_the_one_path():
+    r = symcheck.prove(symcheck.load_claim("retry-termination"))
+    assert r.proved and r.engine == "explicit"
+    assert ("re-checked: the independent evaluator's fair-lasso search found no lasso on the same 8 states"
+            in r.proof)
+
+
+def test_a_planted_wrong_graph_liveness_proof_is_never_reported(monkeypatch):
+    """The whole-graph decision claims a red's property proved: its re-check fails, and
+    the lasso engine reports the violation instead."""
+    from symcheck.engines import graph_liveness
+    monkeypatch.setattr(graph_liveness, "run", lambda model, enc=None, deadline=None, **kw: Outcome(
+        model.name, PROVED, 0, model.expect, engine="explicit", states=5, proof=["planted"]))
+    r = symcheck.prove(symcheck.load_claim("retry-termination-negative"))
+    assert r.violated and r.engine == "lasso" and "planted" not in r.proof

@@ -1,76 +1,95 @@
 """Every collision class of oc-routing-strings replayed on the package: for each red variant
-named finding-*, BMC finds two messages (Z3's strings) that get one session key; the
-package's buildAgentSessionKey (+ resolveThreadSessionKeys) is run on both, and the check
-agrees when the package gives the keys the claim derives, and the two are the same.
-Run on demand (`python -m conformance.run --only key_collisions`): it asks BMC for each
-finding's witness first, minutes per finding on 2 cores, too long for `make conformance`."""
+named finding-*, Z3's witness (two messages that get one session key, found by BMC over
+every string and recorded in bench/strings/witnesses.json by `python bench/strings.py
+--record`) is given to the package's buildAgentSessionKey (+ resolveThreadSessionKeys). The
+check agrees when the package gives both messages the key the claim's `package_key`
+derives, so the two keys are one. A recorded witness is used only while it is still a
+counterexample of its variant (checked with the explicit evaluator on every load), so an
+edited claim cannot keep a stale witness. conformance/findings.py asserts the same
+collisions as the findings' reproducers."""
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
-import os
 from pathlib import Path
 
 from conformance.spec import Check
 
-ON_DEMAND = True  # see the docstring: load_checks skips it unless named
 CLAIM = "oc-routing-strings"
 CLAIMS = Path(__file__).resolve().parents[2] / "bench" / "strings"
-CACHE = Path(os.environ.get("SYMCHECK_CACHE") or Path.home() / ".cache" / "symcheck")
-
-
-def _witness(model) -> tuple:
-    """(dmScope, identityLinks, the two messages) of one finding variant, from BMC; kept in
-    the cache folder under the claim file's hash (make conformance computes them once)."""
-    from symcheck import api
-    text = (CLAIMS / f"{CLAIM}.yaml").read_text()
-    path = CACHE / "witnesses" / f"{model.name}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
-    if path.is_file():
-        msgs = [tuple(m) for m in json.loads(path.read_text())]
-    else:
-        result = api.prove(model, engine="bmc", timeout=900)
-        if not result.violated:
-            raise RuntimeError(f"{model.name}: no witness ({result.verdict}: {result.reason})")
-        msgs = list(result.trace.steps[-1].state["msgs"])
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(msgs))
-    return (model.name, model.constant("DmScope").value, model.constant("IdentityLinks").value, tuple(msgs))
+WITNESSES = CLAIMS / "witnesses.json"
 
 
 @functools.cache
-def _models() -> tuple:
+def models() -> dict:
+    """The claim's finding variants, by variant name (finding-...)."""
     from symcheck import api
-    return tuple(m for m in api.load_claims(str(CLAIMS / f"{CLAIM}.yaml")) if "-finding-" in m.name)
+    return {m.name.removeprefix(CLAIM + "-"): m for m in api.load_claims(str(CLAIMS / f"{CLAIM}.yaml"))
+            if "-finding-" in m.name}
 
 
-_found: dict[int, tuple] = {}
+def still_a_witness(variant: str, messages) -> str | None:
+    """Why `messages` is not (or no longer) a counterexample of the variant; None when it is:
+    both messages are ones the variant's `arrive` admits, and no_shared_key fails on them."""
+    from symcheck.explicit.evaluator import Definitions, Evaluator, check_state
+    model = models().get(variant)
+    if model is None:
+        return f"{CLAIM} has no variant {variant}"
+    msgs = tuple(tuple(m) for m in messages)
+    defs = Definitions(CLAIM, variant=variant, claims=str(CLAIMS))
+    if len(msgs) != 2 or not all(defs.call("in_scope", m) for m in msgs):
+        return "a message the variant does not admit"
+    if check_state(model, Evaluator(model), {"msgs": msgs}) != "no_shared_key":
+        return "the two messages do not violate no_shared_key under the claim as it is now"
+    return None
 
 
-def witness(i: int) -> tuple:
-    if i not in _found:
-        _found[i] = _witness(_models()[i])
-    return _found[i]
+def package_keys(variant: str, messages) -> list[str]:
+    """The claim's package_key (the package's derivation, as modelled) of each message,
+    under the variant's dmScope and identity links."""
+    from symcheck.explicit.evaluator import Definitions
+    model = models()[variant]
+    defs = Definitions(CLAIM, variant=variant, claims=str(CLAIMS))
+    scope, links = model.constant("DmScope").value, model.constant("IdentityLinks").value
+    return [defs.call("package_key", scope, links, tuple(m)) for m in messages]
 
 
-def cases():
-    yield from range(len(_models()))
+@functools.cache
+def recorded() -> dict:
+    """The recorded witnesses that are still counterexamples of their variants, by variant;
+    a stale one is an error that says how to record it again."""
+    doc = json.loads(WITNESSES.read_text(encoding="utf-8")) if WITNESSES.is_file() else {"witnesses": {}}
+    out = {}
+    for variant, entry in doc["witnesses"].items():
+        why = still_a_witness(variant, entry["messages"])
+        if why is not None:
+            raise RuntimeError(f"{WITNESSES}: {variant}: {why}; record it again with `python bench/strings.py "
+                               f"--only {variant} --record`")
+        out[variant] = entry
+    return out
 
 
-def to_js(i: int) -> dict:
-    _, scope, links, msgs = witness(i)
-    return {"dmScope": scope, "identityLinks": {canonical: list(members) for canonical, members in links},
+def to_input(variant: str, messages=None) -> dict:
+    """The adapter's input (conformance/node/key_collision.mjs) for a variant's witness."""
+    model = models()[variant]
+    links = model.constant("IdentityLinks").value
+    msgs = messages if messages is not None else recorded()[variant]["messages"]
+    return {"dmScope": model.constant("DmScope").value,
+            "identityLinks": {canonical: list(members) for canonical, members in links},
             "messages": [{"channel": ch, "kind": kind, "accountId": acct, "id": id_, "threadId": thread}
                          for ch, kind, acct, id_, thread in msgs]}
 
 
-def expected(defs, i: int) -> dict:
-    _, scope, links, msgs = witness(i)
-    keys = [defs.call("session_key", scope, links, m) for m in msgs]
+def cases():
+    yield from sorted(recorded())
+
+
+def expected(defs, variant: str) -> dict:
+    keys = package_keys(variant, recorded()[variant]["messages"])
     return {"keys": keys, "same": keys[0] == keys[1]}
 
 
 CHECK = Check(name="buildAgentSessionKey on each collision witness", package="openclaw", adapter="key_collision.mjs",
-              claim=CLAIM, definition="session_key (both messages of each finding-* witness)", cases=cases,
-              random_case=lambda rng: rng.randrange(len(_models())), to_js=to_js,
+              claim=CLAIM, definition="package_key (both messages of each finding-* witness)", cases=cases,
+              random_case=lambda rng: rng.choice(sorted(recorded())), to_js=to_input,
               expected=expected, claims=str(CLAIMS))

@@ -254,6 +254,7 @@ def _exact_liveness(model: Model, safety: Outcome, whole: Deadline, alone: bool)
     live = (graph_liveness.run(model, None, whole) if alone else
             graph_liveness.run(model, None, whole.within(EXPLICIT_SECONDS), max_states=EXPLICIT_STATES))
     live.timings = {k: safety.timings.get(k, 0.0) + v for k, v in live.timings.items()}
+    live = recheck(model, live, whole, label="liveness on the whole state graph", engine="graph_liveness")
     if live.proved:
         live.proof = [line for line in safety.proof if line != explicit.LIVENESS_UNCHECKED] + live.proof
         live.bound = safety.bound

@@ -1,7 +1,10 @@
 """The explicit-state engine: breadth-first search of the reachable states on the
 model compiled to Python (`compiled`), like TLC. When the whole reachable state space
 is explored without a violation the claim is proved for every depth; a violation
-comes with the shortest trace; a state cap or the deadline gives unknown.
+comes with the shortest trace; the memory budget or the deadline gives unknown. The
+visited states are stored compactly (`fingerprints`: exactly while few, then as 64-bit
+fingerprints, with a parent index and an action per state), so the search is bounded
+by memory and time, not by a count of states (docs/explicit-engine.md).
 
 It needs no solver (the encoding is ignored and may be None). Each configuration of
 the symbolic constants is searched on its own, and the violation reported is the one
@@ -23,10 +26,11 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from symcheck.engines.compiled import CompiledModel, compile_model
+from symcheck.engines.fingerprints import EXACT_STATES, Level, OverBudget, Parents, Visited, collision_chance, rss
 from symcheck.engines.runtime import StepViolation, rank
 from symcheck.engines.symmetry import canonicalizer, symmetry_obstacle
 from symcheck.errors import ModelError
-from symcheck.front.ir import EnumT, Feature, Model, configurations
+from symcheck.front.ir import EnumT, Feature, IntT, Model, configurations
 from symcheck.front.ir import premises as premises_of
 from symcheck.front.strings import unbounded
 from symcheck.front.values import leaves
@@ -36,8 +40,9 @@ if TYPE_CHECKING:  # the engine needs no solver; only the Deadline's type comes 
     from symcheck.smt.solve import Deadline
 
 SUPPORTS: frozenset[Feature] = frozenset()  # finite types only: it enumerates every value
-MAX_STATES = 2_000_000  # distinct states per configuration before the search gives up
-CHECK_EVERY = 512  # states expanded between two looks at the deadline
+MAX_MEMORY = 1 << 30  # bytes of resident memory before the search gives up (unknown)
+CHECK_EVERY = 512  # states expanded between two looks at the deadline and the memory
+COVERAGE_STATES = 2_000_000  # states `coverage` visits (a bounded search of stored states) before it gives up
 LIVENESS_UNCHECKED = "the liveness properties are not checked by this engine (engines.graph_liveness decides them)"
 
 
@@ -53,33 +58,38 @@ class Search:
     error: ModelError | None = None  # violated by an ill-formed step: what failed
     reason: str | None = None  # unknown: why
     stuck: int | None = None  # proved with deadlock ignored: the depth of the first state without a successor
+    exact: int | None = None  # states stored exactly before fingerprints took over (None: all of them)
 
 
 Canon = Callable[[tuple[Any, ...]], tuple[Any, ...]]
 
 
-def search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_states: int = MAX_STATES,
-           depth: int | None = None, canon: Canon | None = None) -> Search:
+def search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_states: int | None = None,
+           depth: int | None = None, canon: Canon | None = None, *, max_memory: int | None = MAX_MEMORY,
+           exact: int | None = EXACT_STATES) -> Search:
     """`_search` with the cyclic garbage collector paused: states are tuples that form
     no cycles, and the collector's passes over millions of them cost more than the
-    search itself."""
+    search itself. `max_memory`: bytes of resident memory (the whole process's) before
+    it gives up; `exact`: states stored exactly before fingerprints (None: always)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _search(cm, deadlock, deadline, max_states, depth, canon)
+        return _search(cm, deadlock, deadline, max_states, depth, canon, max_memory, Visited(exact, max_memory))
     finally:
         if was_enabled:
             gc.enable()
 
 
-def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_states: int,
-            depth: int | None, canon: Canon | None) -> Search:
+def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_states: int | None,
+            depth: int | None, canon: Canon | None, max_memory: int | None, visited: Visited) -> Search:
     """Breadth-first search, level by level: a level's states are checked as they are
     found, and the first violation is reported in check order once the level is
     complete (so the state count, the trace and the order of checks match the
     independent evaluator's). `depth`: stop after that many steps (holds, not proved).
     `canon`: the representative of a state's symmetry class; the search then stores
-    and expands representatives only (its path is one of representatives)."""
+    and expands representatives only (its path is one of representatives). States are
+    numbered in the order they are found (`parents`), which is also the order of the
+    levels, so a level's states are numbered from `first` on."""
     checks = cm.checks
     try:
         inits = cm.inits()
@@ -87,61 +97,84 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
         return Search(VIOLATED, 0, 0, "well-formed", ((None, None),), error=exc)
     if canon is not None:
         inits = [canon(s) for s in inits]
-    parent: dict[tuple[Any, ...], Any] = dict.fromkeys(inits)
-    violated = [(bad, s) for s in parent if (bad := cm.violation(s)) >= 0]
+    starts = [s for s in inits if visited.add(s)]  # the distinct initial states, in order: states 0 .. n - 1
+    parents = Parents(len(cm.insts), roots=len(starts))
+    for k in range(len(starts)):
+        parents.add(k, 0)
+
+    def path(index: int) -> tuple[Any, ...]:
+        return _replay(cm, parents.root_of(index), parents.actions_to(index), canon)
+
+    def done(verdict: str, d: int, states: int | None = None, **kw: Any) -> Search:
+        return Search(verdict, d, len(parents) if states is None else states,
+                      exact=visited.exactly if visited.fingerprinted else None, **kw)
+
+    violated = [(bad, k) for k, s in enumerate(starts) if (bad := cm.violation(s)) >= 0]
     if violated:  # the first check violated, in its first initial state
-        bad, init = min(violated, key=lambda found: found[0])
-        return Search(VIOLATED, 0, len(parent), checks[bad], _path(parent, init))
-    successors, violation_after = cm.successors, cm.violation_after
-    level = list(parent)
+        bad, k = min(violated, key=lambda found: found[0])
+        return done(VIOLATED, 0, check=checks[bad], path=path(k))
+    successors, violation_after, add = cm.successors, cm.violation_after, visited.add
+    level = Level()
+    for s in starts:
+        level.append(s)
+    first = 0  # the number of the level's first state
     d = 0
     expanded = 0
     stuck: int | None = None
-    while level:
+    while len(level):
         if depth is not None and d >= depth:  # the last level: only deadlock is left to check
-            for s in level if deadlock else ():
+            for k, s in enumerate(level if deadlock else ()):
                 if not _enabled(cm, s):
-                    return Search(VIOLATED, d, len(parent), "deadlock", _path(parent, s))
-            return Search(HOLDS, d, len(parent))
-        before = len(parent)
-        worst, worst_state = len(checks), None
+                    return done(VIOLATED, d, check="deadlock", path=path(first + k))
+            return done(HOLDS, d)
+        before = len(parents)
+        worst, worst_state = len(checks), -1
         first_error = None
-        for s in level:
-            expanded += 1
-            if expanded % CHECK_EVERY == 0 and deadline is not None and deadline.expired():
-                return Search(UNKNOWN, d, len(parent), reason=f"{deadline.timeout_text()} after {len(parent)} "
-                                                              f"states, at depth {d}")
-            found: list[Any] = []
-            error = successors(s, found)
-            if error is not None and (first_error is None or rank(error[1]) < rank(first_error[1][1])):
-                first_error = (s, error)  # the first in check order: ill formed, then each step invariant
-            if not found and error is None and deadlock:
-                return Search(VIOLATED, d, before, "deadlock", _path(parent, s))
-            if not found and error is None and stuck is None:
-                stuck = d
-            if canon is not None:
-                found = [(index, canon(nxt)) for index, nxt in found]
-            for index, nxt in found:
-                if nxt not in parent:
-                    parent[nxt] = (s, index)
-                    bad = violation_after[index](nxt)
-                    if bad >= 0 and bad < worst:
-                        worst, worst_state = bad, nxt
-            if len(parent) > max_states:
-                return Search(UNKNOWN, d, len(parent),
-                              reason=f"more than {max_states:,} states by depth {d + 1}: the explicit-state search "
-                                     "stops there (--engine auto goes on with the SMT engines)")
+        following = Level(pack=visited.fingerprinted)
+        try:
+            for me, s in enumerate(level.drain(), first):
+                expanded += 1
+                if expanded % CHECK_EVERY == 0:
+                    if deadline is not None and deadline.expired():
+                        return done(UNKNOWN, d, reason=f"{deadline.timeout_text()} after {len(parents):,} states, "
+                                                       f"at depth {d}")
+                    if max_memory is not None and rss() > max_memory:
+                        raise OverBudget(f"{rss() >> 20} MB resident")
+                found: list[Any] = []
+                error = successors(s, found)
+                if error is not None and (first_error is None or rank(error[1]) < rank(first_error[1][1])):
+                    first_error = (me, error)  # the first in check order: ill formed, then each step invariant
+                if not found and error is None and deadlock:
+                    return done(VIOLATED, d, before, check="deadlock", path=path(me))
+                if not found and error is None and stuck is None:
+                    stuck = d
+                if canon is not None:
+                    found = [(index, canon(nxt)) for index, nxt in found]
+                for index, nxt in found:
+                    if add(nxt):
+                        new = parents.add(me, index)
+                        following.append(nxt)
+                        bad = violation_after[index](nxt)
+                        if bad >= 0 and bad < worst:
+                            worst, worst_state = bad, new
+                if max_states is not None and len(parents) > max_states:
+                    return done(UNKNOWN, d, reason=f"more than {max_states:,} states by depth {d + 1}: the explicit-state "
+                                                   "search stops there (--engine auto goes on with the SMT engines)")
+        except OverBudget as exc:
+            return done(UNKNOWN, d, reason=f"the explicit-state search reached its memory budget of "
+                                           f"{(max_memory or 0) >> 20:,} MB ({exc}) after {len(parents):,} states, at "
+                                           f"depth {d} (--engine auto goes on with the SMT engines)")
         d += 1
         if first_error is not None:
-            s, (index, failure) = first_error
+            me, (index, failure) = first_error
             if isinstance(failure, StepViolation):
                 broken = failure.state if canon is None else canon(failure.state)
-                return Search(VIOLATED, d, len(parent), failure.check, _path(parent, s) + ((index, broken),))
-            return Search(VIOLATED, d, len(parent), "well-formed", _path(parent, s) + ((index, None),), error=failure)
-        if worst_state is not None:
-            return Search(VIOLATED, d, len(parent), checks[worst], _path(parent, worst_state))
-        level = list(_new(parent, before))
-    return Search(PROVED, d - 1, len(parent), stuck=stuck)
+                return done(VIOLATED, d, check=failure.check, path=path(me) + ((index, broken),))
+            return done(VIOLATED, d, check="well-formed", path=path(me) + ((index, None),), error=failure)
+        if worst_state >= 0:
+            return done(VIOLATED, d, check=checks[worst], path=path(worst_state))
+        first, level = before, following
+    return done(PROVED, d - 1, stuck=stuck)
 
 
 def _enabled(cm: CompiledModel, state: tuple[Any, ...]) -> bool:
@@ -149,33 +182,31 @@ def _enabled(cm: CompiledModel, state: tuple[Any, ...]) -> bool:
     return cm.successors(state, found) is not None or bool(found)
 
 
-def _new(parent: dict[Any, Any], before: int) -> Any:
-    """The states added to `parent` since it held `before` (dicts keep insertion order)."""
-    it = iter(parent)
-    for _ in range(before):
-        next(it)
-    return it
+def _replay(cm: CompiledModel, root: int, actions: list[int], canon: Canon | None) -> tuple[Any, ...]:
+    """The path of (instance index, state) that takes `actions` from the `root`-th
+    distinct initial state (with `canon`: through the representatives the search
+    expanded), re-derived rather than stored: the successor function is deterministic."""
+    state = list(dict.fromkeys(cm.inits() if canon is None else map(canon, cm.inits())))[root]
+    out: list[tuple[int | None, Any]] = [(None, state)]
+    for action in actions:
+        found: list[Any] = []
+        cm.successors(state, found)
+        state = next(nxt for index, nxt in found if index == action)
+        if canon is not None:
+            state = canon(state)
+        out.append((action, state))
+    return tuple(out)
 
 
-def _path(parent: dict[Any, Any], state: tuple[Any, ...]) -> tuple[Any, ...]:
-    out = []
-    key: Any = state
-    while True:
-        entry = parent[key]
-        if entry is None:
-            out.append((None, key))
-            break
-        prev, index = entry
-        out.append((index, key))
-        key = prev
-    return tuple(reversed(out))
-
-
-def run(model: Model, encoding: object = None, deadline: Deadline | None = None, max_states: int = MAX_STATES,
-        depth: int | None = None, symmetry: Sequence[str] = ()) -> Outcome:
+def run(model: Model, encoding: object = None, deadline: Deadline | None = None, max_states: int | None = None,
+        depth: int | None = None, symmetry: Sequence[str] = (), *, max_memory: int | None = MAX_MEMORY,
+        exact: int | None = EXACT_STATES) -> Outcome:
     """Proved when every configuration's reachable states are all explored without a
-    violation; violated with the shortest trace; unknown at the state cap (per
-    configuration) or the deadline. `depth`: a bounded search (holds to `depth`).
+    violation; violated with the shortest trace; unknown at the memory budget
+    (`max_memory` bytes resident), the deadline or `max_states` (per configuration;
+    None: no cap). `depth`: a bounded search (holds to `depth`). Beyond `exact` states
+    a configuration's visited states are stored as 64-bit fingerprints (module
+    `fingerprints`), and a proof says how likely a collision was.
     `symmetry`: enums whose members are interchangeable (every permutation of them
     maps behaviours to behaviours): states equal up to such a permutation are explored
     once. A model that names a member of one (a literal, `choose`, an order) is
@@ -197,10 +228,15 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
     unknown: str | None = None
     bounded = False  # some configuration's search stopped at `depth`
     stuck: int | None = None  # the shallowest deadlock met (deadlock ignored)
+    if _holds_minus_one_and_two(model):
+        exact = None  # hash(-1) == hash(-2): such states would share a fingerprint
+    chance: float | None = None  # of a fingerprint collision, once a search stored fingerprints
     for config in configurations(model):
         cm = compiled.configured(config)
-        found = search(cm, model.deadlock, deadline, max_states, depth, canon)
+        found = search(cm, model.deadlock, deadline, max_states, depth, canon, max_memory=max_memory, exact=exact)
         states += found.states
+        if found.exact is not None:
+            chance = (chance or 0.0) + collision_chance(found.states, found.exact)
         deepest = max(deepest, found.depth)
         if found.stuck is not None:
             stuck = found.stuck if stuck is None else min(stuck, found.stuck)
@@ -242,9 +278,19 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
                          + ") are counted and checked but not explored (TLC counts them not)")
     elif stuck is not None and not model.deadlock_stated:
         unchecked.append(deadlock_warning(stuck))
+    if chance is not None:
+        unchecked.insert(0, f"beyond {exact:,} states the visited states were stored as 64-bit fingerprints "
+                            "(Python's hash, as TLC stores them): the chance that a collision hid a state is about "
+                            f"{chance:.1e}")
     return out(PROVED, deepest, proof=[
         f"explicit-state search explored all {states:,} reachable states{(' ' + how) if how else ''} "
         f"(diameter {deepest}) and none violates a check"] + unchecked)
+
+
+def _holds_minus_one_and_two(model: Model) -> bool:
+    """Can a variable hold -1 and -2 (in a well-typed state)? Python hashes them alike."""
+    return any(isinstance(t, IntT) and (t.lo is None or t.lo <= -2) and (t.hi is None or t.hi >= -1)
+               for _, v in model.variables for t in leaves(v))
 
 
 def deadlock_warning(depth: int) -> str:
@@ -315,7 +361,7 @@ def _all_by(d: int, *firsts: dict[str, int | None]) -> bool:
     return all(v is not None and v <= d for first in firsts for v in first.values())
 
 
-def coverage(model: Model, depth: int, deadline: Deadline | None = None, max_states: int = MAX_STATES) -> Coverage | None:
+def coverage(model: Model, depth: int, deadline: Deadline | None = None, max_states: int = COVERAGE_STATES) -> Coverage | None:
     """The first step at which each action fires and the first state in which each
     invariant's premise is true, within `depth` steps, over every path of well-formed
     steps through well-typed states (invariants not checked), breadth first; with

@@ -11,7 +11,11 @@ saying why it was not accepted. Every other verdict passes through unchanged.
 - the explicit-state search: the independent evaluator (symcheck/explicit/, which
   shares no code with the compiled engine) explores the same states, when they are at
   most RECHECK_STATES; a larger proof says it was not re-checked this way (the tests
-  cross-check the two on every claim of the suite).
+  cross-check the two on every claim of the suite);
+- liveness decided on the whole state graph (`graph_liveness`, which names its
+  outcome's engine `explicit`; its caller asks for this re-check by name): the
+  evaluator's own fair-lasso search (symcheck/explicit/liveness.py) finds no lasso on
+  the same states, when they are at most RECHECK_STATES, as above.
 
 A proof from an engine without a re-check here is never reported. The re-check runs
 where the engine ran (a solver's certificate does not cross processes)."""
@@ -55,19 +59,44 @@ def _explicit(model: Model, out: Outcome, deadline: Deadline, enc: Encoding | No
     return None
 
 
-# engine name of a proved outcome -> its re-check
+def _graph_liveness(model: Model, out: Outcome, deadline: Deadline, enc: Encoding | None) -> str | None:
+    """The evaluator's fair-lasso search, configuration by configuration, must find no
+    lasso for any property, on as many states."""
+    from symcheck.explicit.evaluator import StateCapReached
+    from symcheck.explicit.liveness import find_lasso, reachable_graph
+    from symcheck.front.ir import configurations
+    if (out.states or 0) > RECHECK_STATES:
+        return (f"not re-checked by a second search (more than {RECHECK_STATES:,} states); the tests cross-check "
+                "this engine against the independent evaluator on every claim of the suite")
+    states = 0
+    for config in configurations(model):
+        try:
+            graph = reachable_graph(model, config or None, max_states=RECHECK_STATES)
+        except StateCapReached:
+            return None
+        states += len(graph.states)
+        if any(find_lasso(model, graph, p, config or None) is not None for p in model.properties):
+            return None
+    if states != out.states:
+        return None
+    return f"re-checked: the independent evaluator's fair-lasso search found no lasso on the same {states:,} states"
+
+
+# engine name of a proved outcome (or the name its caller asks for) -> its re-check
 RECHECKS: dict[str, Recheck] = {
     "kind": _kind, "kind+lemmas": _kind, "kind+forall": _kind, "pdr": _pdr, "explicit": _explicit,
+    "graph_liveness": _graph_liveness,
 }
 
 
 def recheck(model: Model, out: Outcome, deadline: Deadline, enc: Encoding | None = None,
-            label: str | None = None) -> Outcome:
+            label: str | None = None, engine: str | None = None) -> Outcome:
     """`out` as it may be reported (see the module's docstring). `label` names the engine
-    in the reason of a proof that failed its re-check."""
+    in the reason of a proof that failed its re-check; `engine` chooses the re-check
+    (default: the outcome's engine)."""
     if out.verdict != PROVED:
         return out
-    check = RECHECKS.get(out.engine)
+    check = RECHECKS.get(engine or out.engine)
     line = check(model, out, deadline, enc) if check is not None else None
     if line is None:
         what = label or out.engine

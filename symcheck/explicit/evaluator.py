@@ -330,23 +330,27 @@ def describe(model: Model, state: dict) -> str:
 
 
 def coverage_search(model: Model, depth: int, consts: dict | None = None,
-                    max_states: int = 2_000_000) -> tuple[dict, dict]:
+                    max_states: int = 2_000_000, known: tuple[dict, dict] | None = None) -> tuple[dict, dict]:
     """The solver-free coverage: breadth-first over every path of well-formed steps
     through well-typed states (invariants not checked), the first step at which each action fires and the first
     state in which each invariant premise (`ir.premises`) is true; None if not within
     `depth`. Cross-checks the cover engine. With symbolic constants: the first depth
-    over every configuration. The search stops at the level where every first depth is
-    known. More than `max_states` states raises StateCapReached."""
+    over every configuration (`known`: the first depths of the configurations searched
+    before). The search stops at the level by which every first depth is known: a
+    breadth-first search cannot lower one. More than `max_states` states raises
+    StateCapReached."""
     if model.symbolic and consts is None:
-        runs = [coverage_search(with_constants(model, c), depth, max_states=max_states)
-                for c in configurations(model)]
-        first = lambda ds: min((d for d in ds if d is not None), default=None)  # noqa: E731
-        return ({a: first(r[0][a] for r in runs) for a in runs[0][0]},
-                {p: first(r[1][p] for r in runs) for p in runs[0][1]})
+        for c in configurations(model):
+            known = coverage_search(with_constants(model, c), depth, max_states=max_states, known=known)
+        assert known is not None  # a claim has a configuration
+        return known
     ev = Evaluator(model, consts)
     prem = premises(model)
-    actions = {a.name: None for a in model.actions}
-    reached = dict.fromkeys(prem)
+    actions: dict = {a.name: None for a in model.actions} if known is None else dict(known[0])
+    reached: dict = dict.fromkeys(prem) if known is None else dict(known[1])
+
+    def later(first, d: int) -> bool:
+        return first is None or first > d
     try:
         level = initial_states(model, ev)
     except ModelError:
@@ -357,20 +361,20 @@ def coverage_search(model: Model, depth: int, consts: dict | None = None,
     for d in range(depth + 1):
         for state in level:
             for name, p in prem.items():
-                if reached[name] is None:
+                if later(reached[name], d):
                     try:
                         if ev.evaluate(p, state, {}) is True:
                             reached[name] = d
                     except ModelError:
                         pass
-        if d == depth or (None not in actions.values() and None not in reached.values()):
-            break  # every first depth found: a breadth-first search cannot lower one
+        if d == depth or not any(later(f, d) for f in (*actions.values(), *reached.values())):
+            break  # every first depth is known and at most d
         nxt_level = []
         for state in level:
             for (name, _), nxt in successors(model, ev, state, insts):
                 if isinstance(nxt, ModelError) or type_violations(model, nxt):
                     continue
-                if actions[name] is None:
+                if later(actions[name], d + 1):
                     actions[name] = d + 1
                 key = freeze(model, nxt)
                 if key not in seen:

@@ -2,8 +2,9 @@
 each string operation is a Z3 term of its arguments, written apart from the Python meaning
 in front.strings (the two are tested against each other and against Python's methods).
 
-`lower()` and `strip()` are recursive definitions that Z3 unfolds on demand; lower moves
-the character codes front.strings documents (ASCII and Latin-1 capitals) by 0x20."""
+`lower()` is Z3's seq.map of a character function, which moves the character codes
+front.strings documents (ASCII and Latin-1 capitals) by 0x20; `strip()` is a pair of
+recursive definitions that Z3 unfolds on demand."""
 from __future__ import annotations
 
 import re
@@ -20,23 +21,18 @@ _UPPER_RANGES = ((0x41, 0x5A), (0xC0, 0xD6), (0xD8, 0xDE))
 _TRIMMED = ((0x09, 0x0D), (0x20, 0x20), (0xA0, 0xA0), (0x1680, 0x1680), (0x2000, 0x200A), (0x2028, 0x2029),
             (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000), (0xFEFF, 0xFEFF))
 
-_cache: dict[str, Any] = {}  # per-process Z3 functions, built once
+_cache: dict[Any, Any] = {}  # per-process Z3 functions and decoded characters, built once
 
 
-def _lower_function():
-    """lower as a recursive definition over the string's first character's code (Z3's
-    models evaluate it on concrete strings, unlike seq.map)."""
+def _lower_map():
+    """lower as Z3's seq.map of one character function (a lambda over the character's code):
+    the solver reasons about it per character, with no recursion to unfold. Z3's models leave
+    seq.map applied to a literal unevaluated; `decode` applies the map itself."""
     if "lower" not in _cache:
-        s = z3.String("s")
-        lower = z3.RecFunction("str.lower", z3.StringSort(), z3.StringSort())
-        n = z3.Length(s)
-        head = z3.SubString(s, 0, 1)
-        code = z3.StrToCode(head)
+        c = z3.Const("c", z3.CharSort())
+        code = z3.CharToInt(c)
         upper = z3.Or([z3.And(code >= lo, code <= hi) for lo, hi in _UPPER_RANGES])
-        first = z3.If(upper, z3.StrFromCode(code + 0x20), head)
-        z3.RecAddDefinition(lower, [s], z3.If(n == 0, z3.StringVal(""),
-                                              z3.Concat(first, lower(z3.SubString(s, 1, n - 1)))))
-        _cache["lower"] = lower
+        _cache["lower"] = z3.Lambda([c], z3.If(upper, z3.CharFromBv(z3.CharToBv(c) + 0x20), c))
     return _cache["lower"]
 
 
@@ -63,7 +59,7 @@ def _strip_functions():
 
 
 def lower(s):
-    return _lower_function()(s)
+    return z3.SeqMap(_lower_map(), s)
 
 
 def strip(s):
@@ -125,7 +121,38 @@ _ESCAPE = re.compile(r"\\u\{([0-9a-fA-F]+)\}")
 
 
 def decode(m: z3.ModelRef, v) -> str:
-    """The Python string a Z3 model gives a string term (Z3 prints characters outside
-    printable ASCII as \\u{hex})."""
-    text = m.evaluate(v, model_completion=True).as_string()
-    return _ESCAPE.sub(lambda g: chr(int(g.group(1), 16)), text)
+    """The Python string a Z3 model gives a string term."""
+    return _value(m.evaluate(v, model_completion=True))
+
+
+def _apply(f, ch: str) -> str:
+    """A character function (a lambda) applied to one character: neither Z3's simplifier nor
+    its models fold character conversions, but a solver bounding a fresh integer by the
+    result's code from both sides must give it the value (an equation would be solved away
+    into the unevaluated term). Remembered per function and character."""
+    key = ("apply", f.get_id(), ch)
+    if key not in _cache:
+        code, result = z3.Int("code"), z3.CharToInt(f[z3.CharVal(ch)])
+        solver = z3.Solver()
+        solver.add(code <= result, code >= result)
+        if solver.check() != z3.sat:
+            raise ValueError(f"no value for {f} at {ch!r}")
+        _cache[key] = chr(solver.model()[code].as_long())
+    return _cache[key]
+
+
+def _value(term) -> str:
+    """A ground string term as a Python string: a literal (Z3 prints characters outside
+    printable ASCII as \\u{hex}), a concatenation, or seq.map applied to one, which Z3's
+    models leave unevaluated: the map's function is applied to each character here."""
+    if z3.is_string_value(term):
+        return _ESCAPE.sub(lambda g: chr(int(g.group(1), 16)), term.as_string())
+    if z3.is_app_of(term, z3.Z3_OP_SEQ_CONCAT):
+        return "".join(_value(a) for a in term.children())
+    if z3.is_app_of(term, z3.Z3_OP_SEQ_MAP):
+        f, arg = term.children()
+        return "".join(_apply(f, ch) for ch in _value(arg))
+    reduced = z3.simplify(term)
+    if reduced.eq(term):
+        raise ValueError(f"no string value for {term}")
+    return _value(reduced)

@@ -114,6 +114,8 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
         bad, k = min(violated, key=lambda found: found[0])
         return done(VIOLATED, 0, check=checks[bad], path=path(k))
     successors, violation_after, add = cm.successors, cm.violation_after, visited.add
+    numbered = parents.parent
+    from_parent, by_action = numbered.append, parents.action.append  # `parents.add`, inlined
     level = Level()
     for s in starts:
         level.append(s)
@@ -152,7 +154,9 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
                     found = [(index, canon(nxt)) for index, nxt in found]
                 for index, nxt in found:
                     if add(nxt):
-                        new = parents.add(me, index)
+                        new = len(numbered)
+                        from_parent(me)
+                        by_action(index)
                         following.append(nxt)
                         bad = violation_after[index](nxt)
                         if bad >= 0 and bad < worst:
@@ -228,8 +232,8 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
     unknown: str | None = None
     bounded = False  # some configuration's search stopped at `depth`
     stuck: int | None = None  # the shallowest deadlock met (deadlock ignored)
-    if _holds_minus_one_and_two(model):
-        exact = None  # hash(-1) == hash(-2): such states would share a fingerprint
+    if _holds_minus_one_or_two(model):
+        exact = None  # hash(-1) == hash(-2): a state holding one would hide one holding the other
     chance: float | None = None  # of a fingerprint collision, once a search stored fingerprints
     for config in configurations(model):
         cm = compiled.configured(config)
@@ -287,9 +291,13 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
         f"(diameter {deepest}) and none violates a check"] + unchecked)
 
 
-def _holds_minus_one_and_two(model: Model) -> bool:
-    """Can a variable hold -1 and -2 (in a well-typed state)? Python hashes them alike."""
-    return any(isinstance(t, IntT) and (t.lo is None or t.lo <= -2) and (t.hi is None or t.hi >= -1)
+def _holds_minus_one_or_two(model: Model) -> bool:
+    """Can a variable hold -1 or -2 (in a well-typed state)? Python hashes them alike, so
+    with fingerprints a state would hide one that differs from it only there: a state
+    reachable with both, or an ill-typed one (a violation) with the other. When neither
+    is well typed, two such states both violate the same type check, at the level that
+    ends the search: a collision could then only change the count of states."""
+    return any(isinstance(t, IntT) and (t.lo is None or t.lo <= -1) and (t.hi is None or t.hi >= -2)
                for _, v in model.variables for t in leaves(v))
 
 

@@ -9,8 +9,8 @@ A fingerprint is Python's own `hash` of the state tuple: 64 bits, computed in C,
 the same for equal states. Two states that differ in exactly one leaf never share it
 (the tuple hash is a bijection of each item's hash); otherwise a collision is as
 likely as for a random function, except that `hash(-1) == hash(-2)`. So a model whose
-variables may hold both -1 and -2 keeps exact storage throughout (`Visited(exact=...)`),
-and a collision's chance is reported next to a proof that rests on fingerprints."""
+variables may hold -1 or -2 keeps exact storage throughout (`Visited(exact=None)`), and
+a collision's chance is reported next to a proof that rests on fingerprints."""
 from __future__ import annotations
 
 import os

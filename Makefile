@@ -87,9 +87,11 @@ CONFORMANCE_ARGS ?=
 conformance: $(STAMP)
 	$(PY) -m conformance.run $(CONFORMANCE_ARGS)
 
-# trace validation of the pairing store (conformance/traces.py): 1,000 histories of three
-# Node processes driving the real store at once, each checked against oc-pairing-code's
-# transition relation; TRACE_ARGS="--histories 100" for fewer
+# trace validation of the stateful stores (conformance/traces.py): per store 1,000 histories
+# of three Node processes driving the real store at once, the pairing store's checked against
+# oc-pairing-code's transition relation, the exec-approvals store's against oc-exec-approvals;
+# a progress line every 100 histories; TRACE_ARGS="--histories 100" for fewer,
+# TRACE_ARGS="--store approvals" for one store
 TRACE_ARGS ?=
 trace-validation: $(STAMP)
 	$(PY) -m conformance.traces $(TRACE_ARGS)

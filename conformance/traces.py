@@ -1,10 +1,17 @@
-"""Trace validation of the pairing store: the package's real store driven from several
-Node processes at once, each logged history checked against oc-pairing-code's transition
-relation with the explicit evaluator (symcheck.explicit), constrained to the observed
-actions (the approach of trace validation against TLA+ specs, and of Jepsen's checkers).
+"""Trace validation of the stateful stores: the package's real pairing store (here) and
+exec-approvals store (conformance/traces_approvals.py) driven from several Node processes
+at once, each logged history checked against its claim's transition relation (oc-pairing-code,
+oc-exec-approvals) with the explicit evaluator (symcheck.explicit), constrained to the
+observed actions (the approach of trace validation against TLA+ specs, and of Jepsen's
+checkers).
 
-    python -m conformance.traces [--histories N] [--workers W] [--rounds R] [--seed S]
+    python -m conformance.traces [--store pairing|approvals] [--histories N] [--workers W]
+                                 [--rounds R] [--seed S] [--variant V] [--progress N]
 
+Prints a progress line every N histories (plain lines: readable in CI logs) and one table
+row per store.
+
+The pairing store:
 A history is R rounds. In a round the clock may move on (0 to 3 ticks of 30 minutes),
 then every worker process runs one random operation at the same time (request, a
 repeated request, approve by a live, expired or made-up code, list); the store's SQLite
@@ -28,6 +35,7 @@ import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from conformance.run import HERE, PACKAGES, Skip, ensure_node, ensure_package
@@ -35,6 +43,7 @@ from conformance.run import HERE, PACKAGES, Skip, ensure_node, ensure_package
 TICK_MS = 30 * 60 * 1000            # one claim tick: 30 minutes (TTL one hour = 2 ticks)
 SENDERS = {"a1": "a", "a2": "a", "a3": "a", "b1": "b"}
 START = 1_767_225_600_000           # 2026-01-01T00:00:00Z
+LOCKED = "another OpenClaw process owns"  # the state database's lock, held by another worker: a refusal
 
 
 def claim_model(rounds: int, variant: str | None = None):
@@ -55,16 +64,17 @@ def claim_model(rounds: int, variant: str | None = None):
 
 
 class Workers:
-    """W Node processes running conformance/node/pairing_worker.mjs on one state directory."""
+    """W Node processes running one store's worker script (conformance/node/) on one state
+    directory."""
 
-    def __init__(self, node: str, root, count: int, state_dir: str):
+    def __init__(self, node: str, root, count: int, state_dir: str, script: str = "pairing_worker.mjs"):
         env = {**os.environ, "OPENCLAW_STATE_DIR": state_dir, "HOME": state_dir}
-        self.procs = [subprocess.Popen([node, str(HERE / "node" / "pairing_worker.mjs"), str(root)], env=env,
+        self.procs = [subprocess.Popen([node, str(HERE / "node" / script), str(root)], env=env,
                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                        text=True, bufsize=1) for _ in range(count)]
         for p in self.procs:
             if json.loads(p.stdout.readline() or "{}").get("ready") is not True:
-                raise RuntimeError("a pairing worker did not start")
+                raise RuntimeError(f"a {script} worker did not start")
         self.pool = ThreadPoolExecutor(count)
 
     def call(self, i: int, op: dict) -> dict:
@@ -166,8 +176,8 @@ def _code_of(codes: dict, real: str) -> str | None:
 
 def _matches(model, ev, insts, state, codes, op, res):
     """The claim states (with the real code of each claim code) after `op` observed as `res`."""
-    if "error" in res:
-        return [(state, codes)]                    # refused (another process holds the state lock): no change
+    if "error" in res:                             # refused (another process holds the state lock): no change
+        return [(state, codes)] if LOCKED in res["error"] else []
     got = res["ok"]
     out = []
     if op["op"] == "list":
@@ -260,13 +270,81 @@ def show(history: History, stop: int) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class Store:
+    """One store's trace validation: its worker, its claim, its histories and their checker."""
+    name: str
+    label: str
+    claim: str
+    worker: str
+    claim_model: Callable
+    run_history: Callable
+    check_history: Callable
+    show: Callable
+    refusals: Callable = lambda history: sum(1 for r in history.rounds for _, res in r.ops if "error" in res)
+
+
+def stores() -> dict[str, Store]:
+    from conformance import traces_approvals as ap
+    return {
+        "pairing": Store("pairing", "pairing (SQLite state database)", "oc-pairing-code", "pairing_worker.mjs",
+                         claim_model, run_history, check_history, show),
+        "approvals": Store("approvals", ap.LABEL, ap.CLAIM, ap.WORKER, ap.claim_model, ap.run_history,
+                           ap.check_history, ap.show),
+    }
+
+
+@dataclass
+class Tally:
+    histories: int = 0
+    operations: int = 0
+    refused: int = 0
+    rejected: list = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def validate(store: Store, node: str, root, args) -> Tally:
+    """Run and check args.histories histories of one store, printing progress."""
+    start = time.monotonic()
+    claim = store.claim_model(args.rounds, args.variant)
+    rng = random.Random(args.seed)
+    tally = Tally()
+    every = args.progress or max(1, args.histories // 10)
+    with tempfile.TemporaryDirectory() as state_dir:
+        workers = Workers(node, root, args.workers, state_dir, store.worker)
+        try:
+            # the workers run history n + 1 while this process checks history n
+            with ThreadPoolExecutor(1) as runner:
+                pending = runner.submit(store.run_history, workers, 0, args.rounds, rng)
+                for number in range(args.histories):
+                    history = pending.result()
+                    if number + 1 < args.histories:
+                        pending = runner.submit(store.run_history, workers, number + 1, args.rounds, rng)
+                    tally.histories += 1
+                    tally.operations += sum(len(r.ops) + 1 for r in history.rounds)
+                    tally.refused += store.refusals(history)
+                    ok, stop = store.check_history(claim, history)
+                    if not ok:
+                        tally.rejected.append((history, stop))
+                    if tally.histories % every == 0 or tally.histories == args.histories:
+                        print(f"trace validation: {store.name} {tally.histories}/{args.histories} histories, "
+                              f"{len(tally.rejected)} rejected, {time.monotonic() - start:.0f} s", flush=True)
+        finally:
+            workers.close()
+    tally.seconds = time.monotonic() - start
+    return tally
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m conformance.traces", description=__doc__.split("\n\n")[0])
-    ap.add_argument("--histories", type=int, default=1000)
+    ap.add_argument("--store", choices=["pairing", "approvals"], action="append",
+                    help="the store to validate (repeatable; default: both)")
+    ap.add_argument("--histories", type=int, default=1000, help="histories per store")
     ap.add_argument("--workers", type=int, default=3)
     ap.add_argument("--rounds", type=int, default=4)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--variant", help="check against a red variant of oc-pairing-code instead (it should reject)")
+    ap.add_argument("--variant", help="check against a red variant of the store's claim instead (it should reject)")
+    ap.add_argument("--progress", type=int, default=0, help="a progress line every N histories (default: a tenth)")
     args = ap.parse_args(argv)
     try:
         node = ensure_node()
@@ -274,35 +352,19 @@ def main(argv: list[str] | None = None) -> int:
     except Skip as why:
         print(f"SKIP trace validation: {why}")
         return 0
-    start = time.monotonic()
-    claim = claim_model(args.rounds, args.variant)
-    rng = random.Random(args.seed)
-    rejected, operations, refused = [], 0, 0
-    with tempfile.TemporaryDirectory() as state_dir:
-        workers = Workers(node, root, args.workers, state_dir)
-        try:
-            # the workers run history n + 1 while this process checks history n
-            with ThreadPoolExecutor(1) as runner:
-                pending = runner.submit(run_history, workers, 0, args.rounds, rng)
-                for number in range(args.histories):
-                    history = pending.result()
-                    if number + 1 < args.histories:
-                        pending = runner.submit(run_history, workers, number + 1, args.rounds, rng)
-                    operations += sum(len(r.ops) + 1 for r in history.rounds)
-                    refused += sum(1 for r in history.rounds for _, res in r.ops if "error" in res)
-                    ok, stop = check_history(claim, history)
-                    if not ok:
-                        rejected.append((history, stop))
-        finally:
-            workers.close()
-    for history, stop in rejected[:3]:
-        print(show(history, stop))
+    chosen = [stores()[name] for name in (args.store or ["pairing", "approvals"])]
+    tallies = [(store, validate(store, node, root, args)) for store in chosen]
+    for _store, tally in tallies:
+        for history, stop in tally.rejected[:3]:
+            print(_store.show(history, stop))
     print("| store | claim | processes | histories | operations | refused by the state lock | accepted | rejected "
           "| seconds |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
-    print(f"| pairing (SQLite state database) | oc-pairing-code | {args.workers} | {args.histories} | {operations} | "
-          f"{refused} | {args.histories - len(rejected)} | {len(rejected)} | {time.monotonic() - start:.0f} |")
-    return 1 if rejected else 0
+    for store, t in tallies:
+        claim = store.claim + (f"-{args.variant}" if args.variant else "")
+        print(f"| {store.label} | {claim} | {args.workers} | {t.histories} | {t.operations} | {t.refused} | "
+              f"{t.histories - len(t.rejected)} | {len(t.rejected)} | {t.seconds:.0f} |")
+    return 1 if any(t.rejected for _, t in tallies) else 0
 
 
 if __name__ == "__main__":

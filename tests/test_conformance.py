@@ -162,13 +162,16 @@ def test_the_audit_sweep_separates_the_finding_the_drift_and_real_disagreements(
     from conformance import audit_runtime
     defs = Definitions("oc-gateway-auth", claims=str(ROOT / "claims"))
 
-    def row(bind, host, wildcard):
-        return {"bind": bind, "tailscale": "off", "mode": "token", "secrets": ["token"], "host": host,
-                "wildcard": wildcard}
+    def row(bind, host, wildcard, origins=True):
+        return {"container": True, "address": False, "bind": bind, "tailscale": "off", "mode": "token",
+                "secrets": ["token"], "origins": origins, "host": host, "wildcard": wildcard}
     rows = [row(None, "0.0.0.0", "warn"), row("auto", "0.0.0.0", "critical"), row("tailnet", "127.0.0.1", "critical"),
-            row("loopback", "refused", "warn")]
+            row("custom", "refused", "critical"), row("lan", "refused", None, origins=False)]
     r = audit_runtime.compare(defs, rows)
-    assert r["container"] and r["started"] == 3 and r["host_agree"] == 3 and r["audit_agree"] == 4
+    assert r["container"] and r["start_agree"] == 5 and r["started"] == 3 and r["host_agree"] == 3
+    assert r["audit_seen"] == 4 and r["audit_agree"] == 4
     assert (r["audit_misses_exposure"], r["audit_over_reports"], r["undocumented"]) == (1, 1, [])
     # an explicit lan bind the audit rated as loopback: not what the claim says
     assert audit_runtime.compare(defs, rows + [row("lan", "0.0.0.0", "warn")])["undocumented"]
+    # a refusal the claim does not make (a loopback token gateway starts)
+    assert audit_runtime.compare(defs, rows + [row("loopback", "refused", "warn")])["undocumented"]

@@ -77,5 +77,5 @@ def test_concurrent_histories_of_the_real_store_are_accepted(capsys):
     node = run.CACHE / "node24" / "node_modules" / "node" / "bin" / "node"
     if not (pkg.root / "package.json").is_file() or not (node.is_file() or shutil.which("node")):
         pytest.skip(f"{pkg.spec} is not installed (make conformance installs it)")
-    assert traces.main(["--histories", "12", "--seed", "5"]) == 0
+    assert traces.main(["--store", "pairing", "--histories", "12", "--seed", "5"]) == 0
     assert "| 12 | 0 |" in capsys.readouterr().out

@@ -418,8 +418,10 @@ def describe(model: Model) -> str:
         lines += [f"  {c.name}: {c.type} = {constant_text(c)}" for c in model.constants]
     if model.variables:
         lines.append("\nvariables:")
-        init = dict(model.init)
-        lines += [f"  {n}: {t}   (initially {pretty(init[n])})" for n, t in model.variables]
+        init = {n: pretty(e) for n, e in model.init} | {n: f"any of {pretty(s)}" for n, s in model.init_any}
+        lines += [f"  {n}: {t}   (initially {init[n]})" for n, t in model.variables]
+        if model.init_where is not None:
+            lines.append(f"  initially where {pretty(model.init_where)}")
     if model.actions:
         lines.append("\nactions:")
         for a in model.actions:
@@ -430,6 +432,9 @@ def describe(model: Model) -> str:
                 lines.append(f"    {v} := {pretty(e)}")
     lines.append("\ninvariants:")
     lines += [f"  {i.name}: {' '.join(i.text.split())}" for i in model.invariants]
+    if model.step_invariants:
+        lines.append("\nstep invariants (over x and x', every step that changes the state):")
+        lines += [f"  {i.name}: {' '.join(i.text.split())}" for i in model.step_invariants]
     if model.properties:
         lines.append("\nproperties:")
         lines += [f"  {p.name}: {' '.join(p.text.split())}" for p in model.properties]

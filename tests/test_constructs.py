@@ -16,6 +16,7 @@ from symcheck.errors import InputError
 from symcheck.explicit.constructs import initial_states
 from symcheck.explicit.evaluator import Evaluator, search
 from symcheck.explicit.liveness import check_properties
+from symcheck.report.text import describe, text
 
 START_ANYWHERE = """\
 claim: start-anywhere
@@ -196,6 +197,9 @@ def test_a_broken_step_invariant_gives_the_shortest_step_from_every_engine(write
         assert (r.verdict, r.invariant, r.length) == ("violated", "log_only_grows", 7), (engine, r)
         assert r.trace.steps[-1].action == "reset"
         assert r.explanation == [(0, "len(log') = 0"), (0, "len(log) = 3")], engine
+    shown = text(model, r)
+    assert f"Violated step invariant log_only_grows ({model.file}:26:3), by the last step:" in shown, shown
+    assert "step invariants (over x and x'" in describe(model)
 
 
 def test_a_stutter_never_breaks_a_step_invariant(write_claim):

@@ -2,7 +2,8 @@
 its number of senders (the constants of bench/scale.py), each row searched by
 `--engine explicit` alone in a fresh Python process, so that its peak resident size
 is its own. Prints a table: verdict, distinct states, seconds, states per second,
-peak RSS, the states stored as fingerprints, and the machine's load average (from
+peak RSS (and per state, the interpreter included), the chance of a fingerprint
+collision the proof states ("-": exact storage), and the machine's load average (from
 `os.getloadavg`, as `uptime` prints it) before and after the row.
 
 Run: python bench/explicit_memory.py [--senders 2,3,4,5] [--max-memory MB] [--events N]"""
@@ -35,7 +36,7 @@ def run_one(spec: dict[str, int]) -> dict[str, object]:
     t0 = time.perf_counter()
     r = explicit.run(model, None, None, max_memory=spec["max_memory"] << 20)
     secs = time.perf_counter() - t0
-    fingerprints = next((line.split(" of the states")[0] for line in r.proof or [] if "fingerprints" in line), "0")
+    fingerprints = next((line.rsplit(" ", 1)[-1] for line in r.proof or [] if "fingerprints" in line), "-")
     return {"verdict": r.verdict, "states": r.states or 0, "seconds": secs, "fingerprints": fingerprints,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "reason": r.reason or "",
             "proof": (r.proof or [""])[-1]}
@@ -67,12 +68,13 @@ def main() -> None:
         out = json.loads(p.stdout)
         rows.append([f"pairing |Senders|={n} MaxEvents={args.events}", out["verdict"], f"{out['states']:,}",
                      out["fingerprints"], f"{out['seconds']:.1f}", f"{out['states'] / out['seconds']:,.0f}",
-                     f"{out['peak_mb']:.0f}", f"{before} / {load()}"])
+                     f"{out['peak_mb']:.0f}", f"{out['peak_mb'] * 2 ** 20 / max(1, out['states']):.0f}",
+                     f"{before} / {load()}"])
         print(f"  {rows[-1][0]}: {out['verdict']} {out['reason'] or out['proof']}", file=sys.stderr, flush=True)
     print(f"The explicit-state engine alone (--engine explicit), memory budget {args.max_memory} MB resident; "
           f"TTL=2 MaxPending=3 MaxTime=4; {os.cpu_count()} cores\n")
-    print(table(rows, ["configuration", "verdict", "states", "as fingerprints", "seconds", "states/s", "peak RSS MB",
-                       "load 1/5/15 min before / after"]))
+    print(table(rows, ["configuration", "verdict", "states", "collision chance", "seconds", "states/s", "peak RSS MB",
+                       "bytes/state", "load 1/5/15 min before / after"]))
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 the same run. Each configuration runs in a fresh Python process (its peak memory is
 its own, the race's engine processes included). Run:
 
-    python bench/scale.py [--quick] [--only TEXT] [--reference DIR] [--tlc-timeout S] [--no-tlc] [--no-bmc]
+    python bench/scale.py [--quick] [--only TEXT[,TEXT...]] [--reference DIR] [--tlc-timeout S] [--no-tlc] [--no-bmc]
 
 Table 1: pairing with |Senders| = 2..6 (Channels {discord}, TTL 2, MaxPending 3, MaxTime
 4, MaxEvents 6) and nodes-pipeline with RequestIds 2..4 x MaxQueueLen = MaxExecLen 2..5,
@@ -79,7 +79,7 @@ def run_one(spec: dict) -> dict:
         model = load_claim(str(path))
         t0 = time.perf_counter()
         if spec.get("cross"):
-            r, _ = check_variant(model, cross=True)
+            r, _ = check_variant(model, cross=True, timeout=spec.get("timeout"))
         else:
             r = prove(model)
         secs = time.perf_counter() - t0
@@ -116,7 +116,8 @@ def tlc_run(reference, make, family: str, constants: dict, timeout: float):
 
 def main(quick: bool, only: str | None, reference_dir: str | None, tlc_timeout: float, use_tlc: bool,
          bmc_table: bool) -> None:
-    """`only`: just the rows of table 1 whose label contains it."""
+    """`only`: just the rows of table 1 whose label contains one of its comma-separated
+    parts. The cross-checked run gets the TLC timeout as its own limit."""
     from symcheck.report.text import table
     import tlc
     reference = tlc.reference_suite(reference_dir) if use_tlc else None
@@ -127,11 +128,11 @@ def main(quick: bool, only: str | None, reference_dir: str | None, tlc_timeout: 
         print(f"TLC: not run ({why})")
     rows = []
     for label, family, constants, tla in scaled_configs(quick):
-        if only and only not in label:
+        if only and not any(part in label for part in only.split(",")):
             continue
         at = load()
         out = measure({"family": family, "constants": constants})
-        cross = measure({"family": family, "constants": constants, "cross": True})
+        cross = measure({"family": family, "constants": constants, "cross": True, "timeout": tlc_timeout})
         run = tlc_run(reference, make, family, tla, tlc_timeout) if make is not None else None
         tlc_secs = run.seconds if run is not None else None
         ratio = tlc_secs / out["seconds"] if tlc_secs and out["seconds"] > 0 else None

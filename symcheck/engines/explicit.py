@@ -111,6 +111,8 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
     if bad >= 0:
         return done(VIOLATED, 0, check=checks[bad], path=path(0))
     successors, violation_after, add = cm.successors, cm.violation_after, visited.add
+    numbered = parents.parent
+    from_parent, by_action = numbered.append, parents.action.append  # `parents.add`, inlined
     level = Level()
     level.append(init)
     first = 0  # the number of the level's first state
@@ -128,7 +130,7 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
         first_error = None
         following = Level(pack=visited.fingerprinted)
         try:
-            for me, s in enumerate(level, first):
+            for me, s in enumerate(level.drain(), first):
                 expanded += 1
                 if expanded % CHECK_EVERY == 0:
                     if deadline is not None and deadline.expired():
@@ -148,7 +150,9 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
                     found = [(index, canon(nxt)) for index, nxt in found]
                 for index, nxt in found:
                     if add(nxt):
-                        new = parents.add(me, index)
+                        new = len(numbered)
+                        from_parent(me)
+                        by_action(index)
                         following.append(nxt)
                         bad = violation_after[index](nxt)
                         if bad >= 0 and bad < worst:
@@ -223,8 +227,8 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
     unknown: str | None = None
     bounded = False  # some configuration's search stopped at `depth`
     stuck: int | None = None  # the shallowest deadlock met (deadlock ignored)
-    if _holds_minus_one_and_two(model):
-        exact = None  # hash(-1) == hash(-2): such states would share a fingerprint
+    if _holds_minus_one_or_two(model):
+        exact = None  # hash(-1) == hash(-2): a state holding one would hide one holding the other
     chance: float | None = None  # of a fingerprint collision, once a search stored fingerprints
     for config in configurations(model):
         cm = compiled.configured(config)
@@ -279,9 +283,13 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
         f"(diameter {deepest}) and none violates a check"] + unchecked)
 
 
-def _holds_minus_one_and_two(model: Model) -> bool:
-    """Can a variable hold -1 and -2 (in a well-typed state)? Python hashes them alike."""
-    return any(isinstance(t, IntT) and (t.lo is None or t.lo <= -2) and (t.hi is None or t.hi >= -1)
+def _holds_minus_one_or_two(model: Model) -> bool:
+    """Can a variable hold -1 or -2 (in a well-typed state)? Python hashes them alike, so
+    with fingerprints a state would hide one that differs from it only there: a state
+    reachable with both, or an ill-typed one (a violation) with the other. When neither
+    is well typed, two such states both violate the same type check, at the level that
+    ends the search: a collision could then only change the count of states."""
+    return any(isinstance(t, IntT) and (t.lo is None or t.lo <= -1) and (t.hi is None or t.hi >= -2)
                for _, v in model.variables for t in leaves(v))
 
 

@@ -14,8 +14,8 @@ A violation keeps a shortest trace whichever side finds it: the explicit-state
 search's breadth-first trace, or BMC's canonical one (a proof engine that finds a
 violation beyond the bound hands its length to BMC).
 
-The search in its own process is bounded by the engine's own limits (`RACE_STATES`:
-None), not by the head start's state count. The head start pays on a machine with
+The search in its own process is bounded by time and by `RACE_MEMORY`, not by the head
+start's state count. The head start pays on a machine with
 few cores: see `auto.EXPLICIT_STATES`."""
 from __future__ import annotations
 
@@ -28,6 +28,10 @@ from symcheck.smt.unroll import Progress
 from symcheck.trace import PROVED, UNKNOWN, VIOLATED, Outcome
 
 RACE_STATES: int | None = None  # the explicit-state search's state cap in the race (None: the engine's own limits)
+# Its memory budget in the race (resident bytes of its process): beside the SMT engines a
+# check stays under half a gigabyte; past it the search gives up (unknown) and the SMT
+# engines decide. `--engine explicit` alone has the engine's own budget (explicit.MAX_MEMORY).
+RACE_MEMORY = 450 << 20
 
 
 def race(model: Model, depth: int, whole: Deadline, prove_timeout: float | None, progress: Progress | None,
@@ -69,8 +73,7 @@ def _explicit(model: Model, whole: Deadline) -> Outcome:
     from symcheck.engines import explicit
     from symcheck.engines.auto import LABELS
     from symcheck.engines.recheck import recheck
-    out = (explicit.run(model, None, whole) if RACE_STATES is None
-           else explicit.run(model, None, whole, max_states=RACE_STATES))
+    out = explicit.run(model, None, whole, max_states=RACE_STATES, max_memory=RACE_MEMORY)
     return recheck(model, out, whole, label=LABELS["explicit"])
 
 

@@ -6,7 +6,7 @@ peak RSS (and per state, the interpreter included), the chance of a fingerprint
 collision the proof states ("-": exact storage), and the machine's load average (from
 `os.getloadavg`, as `uptime` prints it) before and after the row.
 
-Run: python bench/explicit_memory.py [--senders 2,3,4,5] [--max-memory MB] [--events N]"""
+Run: python bench/explicit_memory.py [--senders 2,3,4,5] [--max-memory MB] [--events N] [--timeout S]"""
 from __future__ import annotations
 
 import argparse
@@ -34,7 +34,9 @@ def run_one(spec: dict[str, int]) -> dict[str, object]:
     from symcheck.engines import explicit
     model = load_claim("pairing", overrides=constants(spec["senders"], spec["events"]))
     t0 = time.perf_counter()
-    r = explicit.run(model, None, None, max_memory=spec["max_memory"] << 20)
+    from symcheck.smt.solve import Deadline
+    deadline = Deadline(spec["timeout"]) if spec.get("timeout") else None
+    r = explicit.run(model, None, deadline, max_memory=spec["max_memory"] << 20)
     secs = time.perf_counter() - t0
     fingerprints = next((line.rsplit(" ", 1)[-1] for line in r.proof or [] if "fingerprints" in line), "-")
     return {"verdict": r.verdict, "states": r.states or 0, "seconds": secs, "fingerprints": fingerprints,
@@ -51,6 +53,8 @@ def main() -> None:
     ap.add_argument("--senders", default="2,3,4", help="comma-separated numbers of senders")
     ap.add_argument("--events", type=int, default=6, help="MaxEvents")
     ap.add_argument("--max-memory", type=int, default=1024, help="the engine's budget in MB (resident)")
+    ap.add_argument("--timeout", type=float, default=None, help="seconds per row (unknown after them, with the states "
+                    "explored by then)")
     ap.add_argument("--one", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
@@ -60,7 +64,7 @@ def main() -> None:
     rows = []
     for n in (int(x) for x in args.senders.split(",")):
         before = load()
-        spec = {"senders": n, "events": args.events, "max_memory": args.max_memory}
+        spec = {"senders": n, "events": args.events, "max_memory": args.max_memory, "timeout": args.timeout}
         p = subprocess.run([sys.executable, __file__, "--one", json.dumps(spec)], capture_output=True, text=True,
                            cwd=ROOT)
         if p.returncode != 0:

@@ -103,7 +103,7 @@ def without_checks(text: str) -> str:
 @dataclass
 class TlcRun:
     """What one TLC run reported. `outcome` is holds, violated-invariant,
-    violated-temporal, deadlock, timeout (no verdict in time: often a state space
+    violated-action (a `[][A]_v` property), violated-temporal, deadlock, timeout (no verdict in time: often a state space
     without bound) or error; `trace_states` counts the states TLC prints
     (a lasso's distinct states), `loop_start` is the state a lasso goes back to;
     `constant_level` means TLC found the invariant false before any search."""
@@ -138,6 +138,8 @@ def parse_output(output: str, properties: list[str]) -> TlcRun:
         run.outcome, run.violated, run.constant_level, run.distinct_states = "violated-invariant", m.group(1), True, 0
     elif m := re.search(r"^Error: Invariant (\S+) is violated", output, re.M):
         run.outcome, run.violated = "violated-invariant", m.group(1)
+    elif m := re.search(r"^Error: Action property (\S+) is violated", output, re.M):
+        run.outcome, run.violated = "violated-action", m.group(1)
     elif re.search(r"^Error: Temporal properties were violated", output, re.M):
         run.outcome, run.violated = "violated-temporal", "|".join(properties)
     elif re.search(r"^Error: Deadlock reached", output, re.M):
@@ -209,6 +211,21 @@ def run_target(reference: Path, target: Target, *, drop_checks: bool = False, ch
     if timed_out and run.outcome in ("holds", "error"):  # e.g. a state space without bound
         run.outcome = "timeout"
     run.seconds = seconds
+    return run
+
+
+def run_spec(jar: Path, spec: Path, cfg: Path, check_deadlock: bool, timeout: float = 600) -> TlcRun:
+    """Run TLC (one worker) on a spec and cfg of our own (bench/protocols/tla), in a
+    scratch directory for its metadata."""
+    _, properties = cfg_checks(cfg.read_text())
+    with tempfile.TemporaryDirectory(prefix="symcheck-tlc-") as tmp:
+        cmd = ["java", "-XX:+UseParallelGC", "-Xmx1g", "-cp", str(jar), "tlc2.TLC", "-workers", "1",
+               "-metadir", str(Path(tmp) / "meta"), "-config", str(cfg.resolve())]
+        cmd += [] if check_deadlock else ["-deadlock"]
+        t0 = time.perf_counter()
+        proc = subprocess.run(cmd + [spec.name], cwd=spec.parent, capture_output=True, text=True, timeout=timeout)
+        run = parse_output(proc.stdout + proc.stderr, properties)
+    run.seconds = time.perf_counter() - t0
     return run
 
 

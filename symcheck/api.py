@@ -5,10 +5,12 @@ from collections.abc import Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
-from symcheck.front.claims import check_variants, claims_dir, load_model, load_models, resolve, variant_in
+from symcheck.front import claims as front_claims
+from symcheck.front.claims import Entry, claims_dir, resolve, variant_in
 from symcheck.front.overrides import Override, command_line, from_mapping
 from symcheck.errors import InputError, suggest
 from symcheck.front.ir import Model, premises
+from symcheck.explicit.evaluator import check_assumptions
 from symcheck.trace import UNKNOWN, Coverage, Engine, Result, Trace
 
 
@@ -31,6 +33,31 @@ def load_claim(name_or_path: str, claims: str | Path | None = None, variant: str
                          f"pass variant= (e.g. load_claim({str(name_or_path)!r}, variant={entries[1].variant.suffix!r})), "
                          "or use load_claims for every variant")
     return load_model(entries[0], given)
+
+
+def load_model(entry: Entry, overrides: Mapping[str, Override] | None = None) -> Model:
+    """A catalog entry's checked model (front.claims.load_model), its assumptions (TLC's
+    ASSUME) checked before any search: a false one is a located InputError."""
+    return _assumed([front_claims.load_model(entry, overrides)])[0]
+
+
+def load_models(entries: list[Entry], overrides: Mapping[str, Override] | None = None) -> list[Model]:
+    """As load_model, for several entries (front.claims.load_models)."""
+    return _assumed(front_claims.load_models(entries, overrides))
+
+
+def _assumed(models: list[Model]) -> list[Model]:
+    for model in models:
+        check_assumptions(model)
+    return models
+
+
+def _checked(claim: Model | str) -> Model:
+    """The model of a claim (loaded when named), its assumptions (TLC's ASSUME) checked
+    before any search: a false one is a located InputError."""
+    model = load_claim(claim) if isinstance(claim, str) else claim
+    check_assumptions(model)
+    return model
 
 
 def load_claims(name_or_path: str, claims: str | Path | None = None,
@@ -57,7 +84,7 @@ def load_text(text: str, variant: str | None = None, overrides: Mapping[str, obj
             hint = suggest(variant, [v.suffix for v in variants if v.suffix] + [v.name for v in variants])
             raise InputError(None, f"{name} has no variant {variant!r}", (hint + " " if hint else "") + f"its variants: {listing}")
         variants = chosen
-    return check_variants(variants, from_mapping(overrides))
+    return _assumed(front_claims.check_variants(variants, from_mapping(overrides)))
 
 
 def parse_overrides(sets: Sequence[str] = (), constants_file: str | Path | None = None) -> dict[str, Override]:
@@ -80,7 +107,7 @@ def prove(claim: Model | str, depth: int | None = None, timeout: float | None = 
     with the reason; `start="forkserver"` makes that worker in a caller with threads
     (`symcheck serve`)."""
     from symcheck.engines.auto import check_engine
-    model = load_claim(claim) if isinstance(claim, str) else claim
+    model = _checked(claim)
     check_engine(model, engine)  # an engine that cannot decide the claim: a usage error before any work
     bound = model.depth if depth is None else depth
     work = partial(_prove, model, bound, timeout, engine=engine, prove_timeout=prove_timeout, coverage=coverage,
@@ -142,7 +169,7 @@ def check_matrix(claim: Model | str, depth: int | None = None, timeout: float | 
     """Every configuration of the claim's symbolic constants with its verdict (a
     `trace.Matrix`); see symcheck/matrix.py."""
     from symcheck.engines.matrix import matrix
-    model = load_claim(claim) if isinstance(claim, str) else claim
+    model = _checked(claim)
     return matrix(model, depth, timeout=timeout, prover=prover, prove_timeout=prove_timeout)
 
 
@@ -152,7 +179,7 @@ def counterexamples(claim: Model | str, max_traces: int, depth: int | None = Non
     first, grouped by invariant; a single holds (or unknown) Result when there is none."""
     from symcheck.engines.multitrace import check_bmc_traces
     from symcheck.report.explain import explain
-    model = load_claim(claim) if isinstance(claim, str) else claim
+    model = _checked(claim)
     results = check_bmc_traces(model, model.depth if depth is None else depth, max_traces, timeout=timeout)
     for r in results:
         if r.violated:
@@ -167,7 +194,7 @@ def cover(claim: Model | str, depth: int | None = None, timeout=None) -> Coverag
     from symcheck.engines.auto import EXPLICIT_SECONDS, EXPLICIT_STATES, unsupported
     from symcheck.engines.vacuity import coverage
     from symcheck.smt.solve import Deadline
-    model = load_claim(claim) if isinstance(claim, str) else claim
+    model = _checked(claim)
     bound = model.depth if depth is None else depth
     whole = Deadline.of(timeout)  # the explicit search first, as for the verdict; the SMT engine when it is too big
     found = (explicit.coverage(model, bound, whole.within(EXPLICIT_SECONDS), max_states=EXPLICIT_STATES)
@@ -182,7 +209,7 @@ def witness(claim: Model | str, action: str | None = None, premise: str | None =
     `depth` steps. An unknown action or invariant, or one without a premise, is an
     InputError."""
     from symcheck.engines.vacuity import ACTION, PREMISE, coverage
-    model = load_claim(claim) if isinstance(claim, str) else claim
+    model = _checked(claim)
     if (action is None) == (premise is None):
         raise InputError(None, "name either an action or an invariant's premise")
     target = (ACTION, action) if action is not None else (PREMISE, str(premise))

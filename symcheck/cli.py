@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from symcheck.front.claims import Entry, catalog, claims_dir, load_model, load_models, resolve
+from symcheck.api import load_model, load_models  # with the claims' assumptions (ASSUME) checked
+from symcheck.front.claims import Entry, catalog, claims_dir, resolve
 from symcheck.front.overrides import command_line as overrides_of
 from symcheck.errors import InputError
 from symcheck.options import (ENGINES, claims_option, cross_check_option, engine_options, memory_option,  # noqa: F401
@@ -23,8 +24,7 @@ from symcheck.report.text import (as_json, coverage_flags, coverage_note, covera
                                   witness_json, witness_text)
 from symcheck.report.table import table, terminal_width
 
-EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT = 0, 1, 2
-EXIT_INTERRUPTED = 130
+EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _fail(exc: InputError):

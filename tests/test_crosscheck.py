@@ -6,10 +6,11 @@ the lasso engine's verdict and shortest lasso equal those of the explicit fair-l
 search on the whole state graph."""
 import pytest
 
-from conftest import CLAIMS, suite_result
+from conftest import CLAIMS, EVALUATOR_BUDGET, covering_sample, suite_result
 from symcheck.engines.auto import unsupported
 from symcheck.engines.bmc import check_bmc
 from symcheck.front.claims import catalog, load_model
+from symcheck.front.ir import configurations, with_constants
 from symcheck.explicit.evaluator import Evaluator, search
 
 # finite types only: the explicit search cannot decide a claim beyond the bounds (those are
@@ -21,7 +22,27 @@ ENTRIES = {n: e for n, e in catalog(CLAIMS).items() if unsupported("explicit", l
 @pytest.mark.parametrize("name", list(ENTRIES))
 def test_bmc_agrees_with_explicit_search(name):
     model = load_model(ENTRIES[name])
-    bmc = check_bmc(model, model.depth) if model.properties else suite_result(name)
+    configs = configurations(model) if model.symbolic else []
+    if len(configs) > 1 and len(configs) * search(model, model.depth, configs[0]).states > EVALUATOR_BUDGET:
+        whole = check_bmc(model, model.depth)
+        sample = covering_sample(model, configs, whole.config)
+        found = {}
+        for config in sample:
+            instance = with_constants(model, config)
+            found[tuple(sorted(config.items()))] = agree(instance, check_bmc(instance, instance.depth))
+        # the whole claim's verdict is the sample's, and its shortest violation no longer
+        # than any instance's (it is the shortest over every configuration)
+        violations = [depth for depth in found.values() if depth is not None]
+        assert whole.violated == bool(violations)
+        if whole.violated:
+            assert whole.depth == found[tuple(sorted(whole.config.items()))] == min(violations)
+        return
+    agree(model, check_bmc(model, model.depth) if model.properties else suite_result(name))
+
+
+def agree(model, bmc):
+    """BMC's result equals the independent search's on `model`; the violation's depth,
+    or None when it holds."""
     bfs = search(model, model.depth)
     assert bmc.invariant == bfs.invariant
     if bfs.invariant is None:
@@ -47,6 +68,7 @@ def test_bmc_agrees_with_explicit_search(name):
             for var, e in action.updates:
                 expected[var] = ev.evaluate(e, prev.state, params)
             assert step.state == expected
+    return bfs.depth if bfs.invariant is not None else None
 
 
 LIVE = [name for name, entry in ENTRIES.items() if load_model(entry).properties]

@@ -1,6 +1,7 @@
 """The IR as Python source for the explicit-state engine (`engines/compiled.py` checks
 and compiles it): one function for every successor of a state, one for the first
-violation of a state, one for the initial state, one for coverage's premises.
+violation of a state, one for coverage's premises (`compiled` adds the initial states
+and the step invariants' check).
 
 The generated text never contains text from a claim: state variables, parameters and
 bound names become generated identifiers (`v0`, `p1`, `b2`), symbolic constants `S0`,
@@ -101,6 +102,8 @@ class Compiler:
         if isinstance(e, Ref):
             if e.kind is RefKind.LOCAL:
                 return env[e.name].known
+            if e.kind is RefKind.NEXT:
+                return None  # the state after a step may have left its type
             return self.model.var_type(e.name)
         if isinstance(e, DefCall):
             return self.known(e.body, self.def_env(e, env, texts=None))
@@ -184,7 +187,7 @@ class Compiler:
             return True
         o = e.op
         if o in (Opcode.FLOOR_DIVIDE, Opcode.MODULO, Opcode.SET_MIN, Opcode.SET_MAX, Opcode.HEAD, Opcode.TAIL,
-                 Opcode.MAP_PUT):
+                 Opcode.MAP_PUT, Opcode.SLICE, Opcode.REMOVE):
             return True
         if o is Opcode.INDEX and not (isinstance(e.args[0].type, TupleT) and isinstance(e.args[1], Lit)):
             return True
@@ -224,6 +227,8 @@ class Compiler:
                 return env[e.name].text
             if e.kind is RefKind.VAR:
                 return f"v{self.var_slot[e.name]}"
+            if e.kind is RefKind.NEXT:  # in step_check: the state after the step
+                return f"w{self.var_slot[e.name]}"
             if e.name in self.symbolic:
                 return self.symbolic[e.name]
             return self.literal(self.fixed[e.name])
@@ -260,7 +265,7 @@ class Compiler:
     def comp(self, e: Comp, env: Env) -> str:
         names = [self.name("b") for _ in e.gens]
         inner = self.bind(e.gens, env, names)
-        ordered = e.kind in (CompKind.CHOOSE, CompKind.MAP) or (e.kind in (CompKind.ALL, CompKind.ANY) and any(
+        ordered = e.kind in (CompKind.CHOOSE, CompKind.MAP, CompKind.SEQ) or (e.kind in (CompKind.ALL, CompKind.ANY) and any(
             self.may_raise(x, inner) for x in [e.cond, e.elt, *(
                 g.source if g.kind is not GenKind.RANGE else g.limit for g in e.gens[1:])]))
         clauses = []
@@ -284,6 +289,8 @@ class Compiler:
             return f"_greatest(({elt} {loops}), {sp})"
         if k is CompKind.CHOOSE:
             return f"_choose(({elt} {loops}), {sp})"
+        if k is CompKind.SEQ:
+            return f"tuple({elt} {loops})"
         if k is CompKind.SET:
             elem = e.type.elem  # type: ignore[attr-defined]
             if self.fits(e.elt, elem, inner):
@@ -323,6 +330,10 @@ class Compiler:
         """`def successors(s, out)`: every action's instances in order. The conjuncts at
         the front of a guard that read no parameter are tested once per state."""
         lines = ["def successors(s, out):", self.unpack(), "    error = None"]
+        if self.model.constraints:  # TLC's CONSTRAINT: a state beyond it is checked, not explored
+            within = " and ".join(f"({self.expr(c.expr, {})})" for c in self.model.constraints)
+            lines += ["    try:", f"        if not {within}:", "            return None", "    except ModelError:",
+                      "        return None"]
         start = 0
         for action in self.model.actions:
             mine = [params for a, params in insts if a is action]
@@ -361,10 +372,13 @@ class Compiler:
                 lines.append(f"{body}{tmp} = {self.expr(upd, env)}")
                 updated[self.var_slot[var]] = tmp
             state = "".join(updated.get(i, f"v{i}") + ", " for i in range(len(self.model.variables)))
-            lines += [f"{body}out.append((i, ({state})))",
-                      f"{pad}except ModelError as exc:",
-                      f"{pad}    if error is None:",
-                      f"{pad}        error = (i, exc)"]
+            lines.append(f"{body}out.append((i, ({state})))")
+            if self.model.step_invariants:  # the step just appended breaks one: report it after any ill-formed step
+                known, k = self.pool(tuple(inv.name for inv in self.model.step_invariants), "names"), self.name("u")
+                lines += [f"{body}{k} = step_check(s, out[-1][1])", f"{body}if {k} >= 0:",
+                          f"{body}    error = _earlier(error, (i, StepViolation({known}[{k}], {k} + 1, out[-1][1])))"]
+            lines += [f"{pad}except ModelError as exc:",
+                      f"{pad}    error = _earlier(error, (i, exc))"]
         lines.append("    return error")
         return "\n".join(lines)
 
@@ -402,19 +416,13 @@ class Compiler:
                       "    except ModelError:", "        out.append(False)"]
         return "\n".join(lines + ["    return out"])
 
-    def init_source(self) -> str:
-        values = {name: self.expr(e, {}) for name, e in self.model.init}
-        lines = ["def init():"]
-        for name, _ in self.model.variables:
-            lines.append(f"    v{self.var_slot[name]} = {values[name]}")
-        lines.append("    return (" + "".join(f"v{i}, " for i in range(len(self.model.variables))) + ")")
-        return "\n".join(lines)
-
     def residual_check(self, var: str, t: Type) -> str:
         """What a new state must test of `var`: "none" when every assignment to it
         (initial and by every action) lies in its type by construction, "length" when
         only appending may overflow a sequence, else "full"."""
         assigned: list[tuple[Expr, Env]] = [(e, {}) for name, e in self.model.init if name == var]
+        if any(name == var for name, _ in self.model.init_any):
+            return "full"  # a chosen initial value: tested like any other
         for action in self.model.actions:
             env = {p: Local("", pt) for p, pt in action.params}
             assigned += [(e, env) for name, e in action.updates if name == var]
@@ -475,6 +483,10 @@ def _infix(c: Compiler, e: Op, a: list[str], sp: str, env: Env) -> str:
     return f"({a[0]} {INFIX[e.op]} {a[1]})"
 
 
+def _infix_plus(c: Compiler, e: Op, a: list[str], sp: str, env: Env) -> str:
+    return f"({a[0]} + {a[1]})"
+
+
 def _call(helper: str, with_span: bool = True) -> Rule:
     """A call of a runtime helper (or a builtin) on the operands (and the location)."""
     return lambda c, e, a, sp, env: f"{helper}({', '.join([*a, sp] if with_span else a)})"
@@ -532,7 +544,6 @@ def _coerce(c: Compiler, e: Op, a: list[str], sp: str, env: Env) -> str:
     return f"{c.pool(coercer(e.type, e.span), 'coerce')}({a[0]})"
 
 
-
 def _string_call(c: Any, e: Op, a: list[str], sp: str, env: Env) -> str:
     """A string operation: the meaning front.strings gives it, as a pooled function."""
     return f"{c.pool(STRING_OPERATIONS[e.op], 'string')}({', '.join(a)})"
@@ -554,6 +565,9 @@ OPERATORS: dict[Opcode, Rule] = {
     Opcode.SET_MAX: _call("_set_max"),
     Opcode.APPEND: lambda c, e, a, sp, env: f"({a[0]} + ({a[1]},))",
     Opcode.HEAD: _call("_head"),
+    Opcode.SEQ_CONCAT: _infix_plus,
+    Opcode.SLICE: _call("_slice"),
+    Opcode.REMOVE: _call("_remove"),
     Opcode.TAIL: _call("_tail"),
     Opcode.INDEX: _index,
     Opcode.MAP_GET: _map_get,

@@ -18,7 +18,7 @@ from symcheck.engines.codegen import Compiler
 from symcheck.engines.runtime import HELPERS
 from symcheck.errors import ModelError
 from symcheck.front.actions import instances
-from symcheck.front.ir import Model
+from symcheck.front.ir import Gen, GenKind, Model
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,9 @@ class CompiledModel:
     symbolic constants (`configured(values)` gives the functions for another; a model
     without symbolic constants needs none).
 
-    - `init()`: the initial state (raises ModelError when ill formed);
+    - `inits()`: the initial states, in the order every engine meets them (raises
+      ModelError when one is ill formed); `init()`: the one initial state of a model
+      without `any(S)` or `where` in its init (else it raises RuntimeError);
     - `successors(state, out)`: appends (instance index, next state) for every enabled
       action instance, in instance order; returns (instance index, ModelError) for the
       first instance whose step is ill formed, or None;
@@ -38,6 +40,7 @@ class CompiledModel:
     `checks` names them: `type(x)` and the invariant names; `insts` are the action
     instances (action, parameter values) in the numbering every engine shares."""
     init: Callable[[], tuple[Any, ...]]
+    inits: Callable[[], list[tuple[Any, ...]]]
     successors: Callable[[tuple[Any, ...], list[Any]], tuple[int, ModelError] | None]
     violation: Callable[[tuple[Any, ...]], int]
     violation_after: tuple[Callable[[tuple[Any, ...]], int], ...]  # per action instance: `violation` of a state it
@@ -64,7 +67,7 @@ def compile_model(model: Model) -> CompiledModel:
     constants, `configured(values)` fixes them before a search."""
     c = Compiler(model)
     insts = instances(model)
-    parts = [c.init_source(), c.successors_source(insts), c.premises_source()]
+    parts = [init_source(c), c.successors_source(insts), c.premises_source(), step_check_source(c)]
     violation, checks = c.violation_source()
     parts.append(violation)
     for k, action in enumerate(model.actions):
@@ -72,14 +75,50 @@ def compile_model(model: Model) -> CompiledModel:
     source = "\n\n".join(parts) + "\n"
     validate(source, set(c.namespace))
     code = compile(source, f"<compiled {model.name}>", "exec")
-    unbound = CompiledModel(_unconfigured, _unconfigured, _unconfigured, (), checks, tuple(insts), source,
+    unbound = CompiledModel(_unconfigured, _unconfigured, _unconfigured, _unconfigured, (), checks, tuple(insts), source,
                             code=code, action_of=tuple(model.actions.index(a) for a, _ in insts),
                             pool=dict(c.namespace), symbolic=dict(c.symbolic))
     return _bind(unbound, {}) if not model.symbolic else unbound
 
 
+def init_source(c: Compiler) -> str:
+    """`def inits()`: the initial states (`any(S)`: each member in domain order, the
+    first chosen variable varying slowest; `where` filters); `def init()` when one."""
+    state = "(" + "".join(f"v{i}, " for i in range(len(c.model.variables))) + ")"
+    fixed = [f"    v{c.var_slot[name]} = {c.expr(e, {})}" for name, e in c.model.init]
+    lines = ["def inits():", "    out = []", *fixed]
+    indent = "    "
+    for name, chosen in c.model.init_any:
+        gen = Gen(name, GenKind.SET, chosen, chosen.type.elem)  # type: ignore[attr-defined]
+        lines.append(f"{indent}for v{c.var_slot[name]} in {c.gen_source(gen, {}, ordered=True)}:")
+        indent += "    "
+    if c.model.init_where is not None:
+        lines.append(f"{indent}if {c.expr(c.model.init_where, {})}:")
+        indent += "    "
+    lines += [f"{indent}out.append({state})", "    return out"]
+    if not c.model.nondeterministic_init:
+        lines += ["", "def init():", *fixed, f"    return {state}"]
+    return "\n".join(lines)
+
+
+def step_check_source(c: Compiler) -> str:
+    """`def step_check(s, t)`: the index of the first step invariant that the step
+    from s to t breaks (or is ill formed for), or -1; a step that changes nothing
+    breaks none."""
+    lines = ["def step_check(s, t):", c.unpack(), c.unpack().replace("v", "w").replace("= s", "= t"),
+             "    if t == s:", "        return -1"]
+    for k, inv in enumerate(c.model.step_invariants):
+        lines += ["    try:", f"        if not {c.expr(inv.expr, {})}:", f"            return {k}",
+                  "    except ModelError:", f"        return {k}"]
+    return "\n".join(lines + ["    return -1"])
+
+
 def _unconfigured(*args: Any) -> Any:
     raise RuntimeError("a model with symbolic constants runs configured: CompiledModel.configured(values)")
+
+
+def _several_initial_states() -> tuple[Any, ...]:
+    raise RuntimeError("the model has several initial states (`any(S)` or `where` in its init): call inits()")
 
 
 def _bind(cm: CompiledModel, constants: dict[str, Any]) -> CompiledModel:
@@ -87,7 +126,8 @@ def _bind(cm: CompiledModel, constants: dict[str, Any]) -> CompiledModel:
     assert cm.code is not None
     exec(cm.code, namespace)  # noqa: S102 - generated from the typed IR and validated (`validate`)
     after = tuple(namespace[f"violation_after_{k}"] for k in cm.action_of)
-    return replace(cm, init=namespace["init"], successors=namespace["successors"], violation=namespace["violation"],
+    return replace(cm, init=namespace.get("init", _several_initial_states), inits=namespace["inits"],
+                   successors=namespace["successors"], violation=namespace["violation"],
                    violation_after=after, premises=namespace["premises"])
 
 
@@ -97,8 +137,8 @@ class UnsafeSource(Exception):
     """The generated source holds something the code generator never writes."""
 
 
-GENERATED = re.compile(r"[vpbaguKS][0-9]+|violation_after_[0-9]+")  # codegen's names (and the pool's)
-FIXED = frozenset({"s", "out", "error", "exc", "i", "init", "successors", "violation", "premises"})
+GENERATED = re.compile(r"[vpbaguwKS][0-9]+|violation_after_[0-9]+")  # codegen's names (and the pool's)
+FIXED = frozenset({"s", "t", "out", "error", "exc", "i", "init", "inits", "step_check", "successors", "violation", "premises"})
 BUILTINS = frozenset({"len", "min", "max", "all", "any", "sum", "frozenset", "tuple", "range", "type", "int"})
 NODES = (ast.Module, ast.FunctionDef, ast.arguments, ast.arg, ast.Return, ast.Assign, ast.If, ast.For, ast.Try,
          ast.ExceptHandler, ast.Expr, ast.Pass, ast.List, ast.Name, ast.Load, ast.Store, ast.Constant, ast.Tuple, ast.BinOp,

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from symcheck.engines.compiled import CompiledModel, compile_model
 from symcheck.engines.fingerprints import EXACT_STATES, Level, OverBudget, Parents, Visited, collision_chance, rss
+from symcheck.engines.runtime import StepViolation, rank
 from symcheck.engines.symmetry import canonicalizer, symmetry_obstacle
 from symcheck.errors import ModelError
 from symcheck.front.ir import EnumT, Feature, IntT, Model, configurations
@@ -91,30 +92,33 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
     levels, so a level's states are numbered from `first` on."""
     checks = cm.checks
     try:
-        init = cm.init()
+        inits = cm.inits()
     except ModelError as exc:
         return Search(VIOLATED, 0, 0, "well-formed", ((None, None),), error=exc)
     if canon is not None:
-        init = canon(init)
-    parents = Parents(len(cm.insts))
-    visited.add(init)
-    parents.add(0, 0)
+        inits = [canon(s) for s in inits]
+    starts = [s for s in inits if visited.add(s)]  # the distinct initial states, in order: states 0 .. n - 1
+    parents = Parents(len(cm.insts), roots=len(starts))
+    for k in range(len(starts)):
+        parents.add(k, 0)
 
     def path(index: int) -> tuple[Any, ...]:
-        return _replay(cm, parents.actions_to(index), canon)
+        return _replay(cm, parents.root_of(index), parents.actions_to(index), canon)
 
     def done(verdict: str, d: int, states: int | None = None, **kw: Any) -> Search:
         return Search(verdict, d, len(parents) if states is None else states,
                       exact=visited.exactly if visited.fingerprinted else None, **kw)
 
-    bad = cm.violation(init)
-    if bad >= 0:
-        return done(VIOLATED, 0, check=checks[bad], path=path(0))
+    violated = [(bad, k) for k, s in enumerate(starts) if (bad := cm.violation(s)) >= 0]
+    if violated:  # the first check violated, in its first initial state
+        bad, k = min(violated, key=lambda found: found[0])
+        return done(VIOLATED, 0, check=checks[bad], path=path(k))
     successors, violation_after, add = cm.successors, cm.violation_after, visited.add
     numbered = parents.parent
     from_parent, by_action = numbered.append, parents.action.append  # `parents.add`, inlined
     level = Level()
-    level.append(init)
+    for s in starts:
+        level.append(s)
     first = 0  # the number of the level's first state
     d = 0
     expanded = 0
@@ -140,8 +144,8 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
                         raise OverBudget(f"{rss() >> 20} MB resident")
                 found: list[Any] = []
                 error = successors(s, found)
-                if error is not None and first_error is None:
-                    first_error = (me, error)
+                if error is not None and (first_error is None or rank(error[1]) < rank(first_error[1][1])):
+                    first_error = (me, error)  # the first in check order: ill formed, then each step invariant
                 if not found and error is None and deadlock:
                     return done(VIOLATED, d, before, check="deadlock", path=path(me))
                 if not found and error is None and stuck is None:
@@ -167,6 +171,9 @@ def _search(cm: CompiledModel, deadlock: bool, deadline: Deadline | None, max_st
         d += 1
         if first_error is not None:
             me, (index, failure) = first_error
+            if isinstance(failure, StepViolation):
+                broken = failure.state if canon is None else canon(failure.state)
+                return done(VIOLATED, d, check=failure.check, path=path(me) + ((index, broken),))
             return done(VIOLATED, d, check="well-formed", path=path(me) + ((index, None),), error=failure)
         if worst_state >= 0:
             return done(VIOLATED, d, check=checks[worst], path=path(worst_state))
@@ -179,13 +186,11 @@ def _enabled(cm: CompiledModel, state: tuple[Any, ...]) -> bool:
     return cm.successors(state, found) is not None or bool(found)
 
 
-def _replay(cm: CompiledModel, actions: list[int], canon: Canon | None) -> tuple[Any, ...]:
-    """The path of (instance index, state) that takes `actions` from the initial state
-    (with `canon`: through the representatives the search expanded), re-derived rather
-    than stored: the successor function is deterministic."""
-    state = cm.init()
-    if canon is not None:
-        state = canon(state)
+def _replay(cm: CompiledModel, root: int, actions: list[int], canon: Canon | None) -> tuple[Any, ...]:
+    """The path of (instance index, state) that takes `actions` from the `root`-th
+    distinct initial state (with `canon`: through the representatives the search
+    expanded), re-derived rather than stored: the successor function is deterministic."""
+    state = list(dict.fromkeys(cm.inits() if canon is None else map(canon, cm.inits())))[root]
     out: list[tuple[int | None, Any]] = [(None, state)]
     for action in actions:
         found: list[Any] = []
@@ -218,7 +223,7 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
                               "so the SMT engines decide this claim")
     canon = _symmetry(model, symmetry) if symmetry else None
     start = time.perf_counter()
-    order = ["well-formed"] + [f"type({n})" for n, _ in model.variables] + \
+    order = ["well-formed"] + [i.name for i in model.step_invariants] + [f"type({n})" for n, _ in model.variables] + \
         [i.name for i in model.invariants] + ["deadlock"]
     best: tuple[Any, ...] | None = None
     states, deepest = 0, 0
@@ -272,7 +277,10 @@ def run(model: Model, encoding: object = None, deadline: Deadline | None = None,
     if symmetry:
         how = (how + " " if how else "") + f"up to permutations of {', '.join(symmetry)}"
     unchecked = [LIVENESS_UNCHECKED] if model.properties else []
-    if stuck is not None and not model.deadlock_stated:
+    if model.constraints:
+        unchecked.append("the states that break the state constraint (" + ", ".join(c.name for c in model.constraints)
+                         + ") are counted and checked but not explored (TLC counts them not)")
+    elif stuck is not None and not model.deadlock_stated:
         unchecked.append(deadlock_warning(stuck))
     if chance is not None:
         unchecked.insert(0, f"beyond {exact:,} states the visited states were stored as 64-bit fingerprints "
@@ -323,7 +331,7 @@ def _symmetry(model: Model, names: Sequence[str]) -> Canon:
 def _concrete(cm: CompiledModel, found: Search, canon: Canon) -> Search:
     """A real trace along a path of class representatives: from the initial state,
     each step takes the first action instance whose next state is in the next class."""
-    state = cm.init()
+    state = next(s for s in cm.inits() if canon(s) == found.path[0][1])
     path: list[tuple[int | None, tuple[Any, ...] | None]] = [(None, state)]
     error = found.error
     for _, target in found.path[1:]:
@@ -378,7 +386,7 @@ def coverage(model: Model, depth: int, deadline: Deadline | None = None, max_sta
         for config in configurations(model):
             cm = compiled.configured(config)
             try:
-                level = [cm.init()]
+                level = list(dict.fromkeys(cm.inits()))
             except ModelError:
                 continue
             level = [s for s in level if not 0 <= cm.violation(s) < ntypes]  # an ill-typed start reaches nothing

@@ -136,13 +136,14 @@ class Visited:
 
 
 class Parents:
-    """Per state, in the order states are added (index 0: the initial state), the
-    index of the state it was first reached from and the action instance taken:
-    6 to 8 bytes a state instead of the state itself."""
+    """Per state, in the order states are added (indexes 0 .. roots - 1: the initial
+    states), the index of the state it was first reached from and the action instance
+    taken: 6 to 8 bytes a state instead of the state itself."""
 
-    def __init__(self, instances: int) -> None:
+    def __init__(self, instances: int, roots: int = 1) -> None:
         self.parent = array("I")
         self.action = array("H" if instances < 1 << 16 else "I")
+        self.roots = roots
 
     def __len__(self) -> int:
         return len(self.parent)
@@ -154,13 +155,19 @@ class Parents:
         return len(self.parent) - 1
 
     def actions_to(self, index: int) -> list[int]:
-        """The action instances of the path from the initial state to state `index`."""
+        """The action instances of the path from its initial state to state `index`."""
         out = []
-        while index:
+        while index >= self.roots:
             out.append(self.action[index])
             index = self.parent[index]
         out.reverse()
         return out
+
+    def root_of(self, index: int) -> int:
+        """The initial state the path to state `index` starts from."""
+        while index >= self.roots:
+            index = self.parent[index]
+        return index
 
 
 class Level:

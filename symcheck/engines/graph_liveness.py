@@ -49,10 +49,11 @@ class TooBig(Exception):
 
 @dataclass
 class StateGraph:
-    """The reachable states (index 0 the initial state) and each state's transitions
-    as (action instance index, successor index)."""
+    """The reachable states (the first `inits` are the initial states) and each
+    state's transitions as (action instance index, successor index)."""
     states: list[tuple[Any, ...]]
     edges: list[list[tuple[int, int]]]
+    inits: int = 1
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,9 @@ class Group:
 def explore(cm: CompiledModel, deadline: Deadline | None, max_states: int) -> StateGraph:
     """Every reachable state, breadth first; an ill-formed step is no transition (the
     safety check reports it)."""
-    init = cm.init()
-    index = {init: 0}
-    states: list[tuple[Any, ...]] = [init]
+    states: list[tuple[Any, ...]] = list(dict.fromkeys(cm.inits()))
+    index = {s: i for i, s in enumerate(states)}
+    inits = len(states)
     edges: list[list[tuple[int, int]]] = []
     while len(edges) < len(states):
         if len(edges) % CHECK_EVERY == 0 and deadline is not None and deadline.expired():
@@ -84,7 +85,7 @@ def explore(cm: CompiledModel, deadline: Deadline | None, max_states: int) -> St
                 states.append(nxt)
             out.append((k, t))
         edges.append(out)
-    return StateGraph(states, edges)
+    return StateGraph(states, edges, inits)
 
 
 def predicates(model: Model) -> tuple[Callable[[dict[str, Any]], None], list[Callable[[tuple[Any, ...]], bool]]]:
@@ -218,7 +219,7 @@ def decide(model: Model, graph: StateGraph, d: Decider, prop: Property, pred: li
     p = [pred[0](s) for s in states]
     if prop.kind == "eventually":
         bad, trigger = [not v for v in p], None
-        seeds = [0] if bad[0] else []
+        seeds = [r for r in range(graph.inits) if bad[r]]
     else:
         bad = [not pred[1](s) for s in states]
         trigger = [a and b for a, b in zip(p, bad, strict=True)]
@@ -242,10 +243,12 @@ def _shortest(d: Decider, bad: list[bool], trigger: list[bool] | None, comp_of: 
               fair: list[list[int]], deadline: Deadline | None) -> tuple[tuple[Any, ...], int, bool]:
     edges = d.graph.edges
     # the prefix: breadth first over (state, triggered); once triggered, states are bad
-    armed0 = trigger is None or trigger[0]
-    starts = [(0, False)] if trigger is not None else []
-    if armed0 and bad[0]:
-        starts.append((0, True))
+    starts = []
+    for r in range(d.graph.inits):
+        if trigger is not None:
+            starts.append((r, False))
+        if (trigger is None or trigger[r]) and bad[r]:
+            starts.append((r, True))
     dist = dict.fromkeys(starts, 0)
     parent: dict[tuple[int, bool], Any] = dict.fromkeys(starts)
     queue = deque(starts)

@@ -119,12 +119,46 @@ def _in_order(s: frozenset[Any], rank: dict[Any, Any]) -> list[Any]:
     return sorted((x for x in s if x in rank), key=rank.__getitem__)
 
 
+def _slice(s: tuple[Any, ...], i: int, j: int, span: Span | None) -> tuple[Any, ...]:
+    if not 0 <= i <= j <= len(s):
+        raise ModelError(f"slice [{i}:{j}] outside a sequence of length {len(s)}", span)
+    return s[i:j]
+
+
+def _remove(s: tuple[Any, ...], i: int, span: Span | None) -> tuple[Any, ...]:
+    if not 0 <= i < len(s):
+        raise ModelError(f"remove at {i} outside a sequence of length {len(s)}", span)
+    return s[:i] + s[i + 1:]
+
+
+class StepViolation(ModelError):
+    """A step that breaks a step invariant (`check`, the `rank`-th in declaration order
+    from 1) into `state`: reported like an ill-formed step, after any ill-formed one."""
+
+    def __init__(self, check: str, rank: int, state: tuple[Any, ...]):
+        super().__init__(f"the step breaks the step invariant {check}")
+        self.check, self.rank, self.state = check, rank, state
+
+
+def rank(error: ModelError) -> int:
+    """Where a failed step stands in the order of checks: ill formed 0, a step invariant
+    its rank."""
+    return getattr(error, "rank", 0)
+
+
+def _earlier(error: Any, candidate: tuple[int, ModelError]) -> Any:
+    """The failure to report of two (instance, error): the first in check order, then
+    the first met."""
+    return candidate if error is None or rank(candidate[1]) < rank(error[1]) else error
+
+
 HELPERS: dict[str, Any] = {"ModelError": ModelError, "_divide": _divide, "_modulo": _modulo, "_set_min": _set_min,
                            "_set_max": _set_max, "_head": _head, "_tail": _tail, "_index": _index,
                            "_map_get": _map_get, "_map_put": _map_put, "_map_set": _map_set,
                            "_replace": _replace, "_replace_one": _replace_one,
                            "_checked_set": _checked_set, "_least": _least, "_greatest": _greatest,
-                           "_choose": _choose, "_in_order": _in_order}
+                           "_choose": _choose, "_in_order": _in_order, "_earlier": _earlier, "_slice": _slice, "_remove": _remove,
+                           "StepViolation": StepViolation}
 
 
 # ---------------------------------------------------------------- membership of types

@@ -109,7 +109,8 @@ def symmetry_obstacle(model: Model, enum: EnumT) -> str | None:
             return next((w for w in map(visit, parts) if w), None)
         return None
 
-    exprs = [e for _, e in model.init] + [i.expr for i in model.invariants]
+    exprs = [e for _, e in model.init + model.init_any] + [i.expr for i in model.invariants + model.step_invariants]
+    exprs += [model.init_where] if model.init_where is not None else []
     for action in model.actions:
         exprs += [action.guard, *(e for _, e in action.updates)]
     return next((w for w in map(visit, exprs) if w), None)

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from symcheck.front.strings import PYTHON as STRING_OPERATIONS
-from symcheck.errors import ModelError
+from symcheck.errors import InputError, ModelError
 from symcheck.front.ir import (Comp, CompKind, DefCall, Expr, Feature, GenKind, Lit, MapT, Model, Op, Opcode, Ref, SetT,
                                Type, configurations, premises, with_constants)
 from symcheck.front.actions import instances
+from symcheck.explicit.constructs import initial_states, step_violation, within
 from symcheck.front.values import contains, domain, domain_size, map_get, map_put, render, sort_key
 
 SUPPORTS: frozenset[Feature] = frozenset()  # finite types only: it enumerates every value
@@ -93,6 +94,8 @@ class Evaluator:
                 check_elem(v, e.type.elem, e)
                 out.append(v)
             return frozenset(out)
+        if k is CompKind.SEQ:
+            return tuple(self.evaluate(e.elt, state, b) for b in matches)
         if k is CompKind.MAP:
             g = e.gens[0]
             return tuple((b[g.name], self.evaluate(e.elt, state, b)) for b in matches)
@@ -165,8 +168,30 @@ def check_state(model: Model, ev: Evaluator, state: dict) -> str | None:
     return None
 
 
+def check_assumptions(model: Model) -> None:
+    """TLC's ASSUME: each assumption holds in every configuration of the symbolic
+    constants, else a located InputError. (Constants of any value are left to the SMT
+    engines, which take the assumptions as a constraint on them.)"""
+    if any(c.free for c in model.constants):
+        return
+    for config in configurations(model):
+        ev = Evaluator(model, config)
+        shown = f" when {', '.join(f'{n} = {v!r}' for n, v in config.items())}" if config else ""
+        for a in model.assumes:
+            try:
+                holds = ev.evaluate(a.expr, {}, {})
+            except ModelError as exc:
+                raise InputError(a.span, f"assumption {a.name} is ill formed{shown}: {exc.message}") from None
+            if not holds:
+                raise InputError(a.span, f"assumption {a.name} is false{shown}",
+                                 "the constants break what the claim assumes of them: change one or the other")
+
+
 def successors(model: Model, ev: Evaluator, state: dict, insts):
-    """(label, next state or ModelError) for every enabled action instance."""
+    """(label, next state or ModelError) for every enabled action instance; none from
+    a state beyond the state constraints."""
+    if model.constraints and not within(model, ev, state):
+        return
     for a, params in insts:
         try:
             if not ev.evaluate(a.guard, state, params):
@@ -189,11 +214,15 @@ def search(model: Model, depth: int, consts: dict | None = None, max_states: int
         return search_configurations(model, depth, consts, max_states)
     ev = Evaluator(model, consts)
     try:
-        init = {name: ev.evaluate(e, {}, {}) for name, e in model.init}
+        starts = initial_states(model, ev)
     except ModelError:
         return Found("well-formed", 0, ((None, {}),), 0, False)
-    parent: dict = {freeze(model, init): None}
-    level = [init]
+    parent: dict = {}
+    level = []
+    for init in starts:
+        if freeze(model, init) not in parent:
+            parent[freeze(model, init)] = None
+            level.append(init)
     insts = instances(model)
     d = 0
     while True:
@@ -210,11 +239,15 @@ def search(model: Model, depth: int, consts: dict | None = None, max_states: int
             return Found(None, d if level else d - 1, (), len(parent), not level)
         nxt_level = []
         errors = []
+        broken: dict[str, tuple] = {}  # step invariant -> its first breaking step (state, label, next state)
         for s, succ in expansions:
             for label, nxt in succ:
                 if isinstance(nxt, ModelError):
                     errors.append((s, label))
                     continue
+                name = step_violation(model, ev, s, nxt)
+                if name is not None and name not in broken:
+                    broken[name] = (s, label, nxt)
                 key = freeze(model, nxt)
                 if key not in parent:
                     parent[key] = (freeze(model, s), label)
@@ -225,6 +258,10 @@ def search(model: Model, depth: int, consts: dict | None = None, max_states: int
         if errors:
             s, label = errors[0]
             return Found("well-formed", d, _path(model, parent, s) + ((label, None),), len(parent), False)
+        for inv in model.step_invariants:  # in declaration order, before the new states' checks
+            if inv.name in broken:
+                s, label, nxt = broken[inv.name]
+                return Found(inv.name, d, _path(model, parent, s) + ((label, nxt),), len(parent), False)
         level = nxt_level
 
 
@@ -253,9 +290,9 @@ def search_configurations(model: Model, depth: int, consts: dict | None = None,
 
 
 def check_order(model: Model) -> list[str]:
-    """The order in which both engines check a depth: well-formedness, types,
-    invariants, deadlock."""
-    return ["well-formed"] + [f"type({n})" for n, _ in model.variables] + \
+    """The order in which both engines check a depth: well-formedness, step invariants,
+    types, invariants, deadlock."""
+    return ["well-formed"] + [i.name for i in model.step_invariants] + [f"type({n})" for n, _ in model.variables] + \
         [i.name for i in model.invariants] + ["deadlock"]
 
 
@@ -315,7 +352,7 @@ def coverage_search(model: Model, depth: int, consts: dict | None = None,
     def later(first, d: int) -> bool:
         return first is None or first > d
     try:
-        level = [{name: ev.evaluate(e, {}, {}) for name, e in model.init}]
+        level = initial_states(model, ev)
     except ModelError:
         return actions, reached
     level = [s for s in level if not type_violations(model, s)]  # an ill-typed initial state reaches nothing
@@ -394,6 +431,20 @@ def _index(e, vals):
     return vals[0][i]
 
 
+def _slice(e, vals):
+    s, i, j = vals
+    if not 0 <= i <= j <= len(s):
+        raise ModelError(f"slice [{i}:{j}] outside a sequence of length {len(s)}", e.span)
+    return s[i:j]
+
+
+def _remove(e, vals):
+    s, i = vals
+    if not 0 <= i < len(s):
+        raise ModelError(f"remove at {i} outside a sequence of length {len(s)}", e.span)
+    return s[:i] + s[i + 1:]
+
+
 def _map_get(e, vals):
     try:
         return map_get(vals[0], vals[1])
@@ -458,6 +509,9 @@ OPERATORS: dict[Opcode, Callable[[Evaluator, Op, Evaluate], Any]] = {
     Opcode.SET_MIN: _strict(_set_min_max),
     Opcode.SET_MAX: _strict(_set_min_max),
     Opcode.APPEND: _strict(lambda e, vals: vals[0] + (vals[1],)),
+    Opcode.SEQ_CONCAT: _binary(lambda s, t: s + t),
+    Opcode.SLICE: _strict(_slice),
+    Opcode.REMOVE: _strict(_remove),
     Opcode.HEAD: _strict(_head),
     Opcode.TAIL: _strict(_tail),
     Opcode.INDEX: _strict(_index),

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from symcheck.errors import ModelError
+from symcheck.explicit.constructs import initial_states, within
 from symcheck.explicit.evaluator import Evaluator, StateCapReached, freeze
 from symcheck.front.actions import fair_groups, instances
 from symcheck.front.ir import Model, Property
@@ -36,11 +37,12 @@ from symcheck.trace import STUTTER, Step, Trace
 
 @dataclass
 class Graph:
-    """The reachable states (index 0 is the initial state) and, per state, its
-    transitions as (action instance index, successor index)."""
+    """The reachable states (the first `inits` are the initial states) and, per state,
+    its transitions as (action instance index, successor index)."""
     states: list
     edges: list
     insts: list
+    inits: int = 1
 
 
 @dataclass(frozen=True)
@@ -83,13 +85,18 @@ def holds(ev: Evaluator, e, state: dict) -> bool:
 def reachable_graph(model: Model, consts: dict | None = None, max_states: int = 200_000) -> Graph:
     ev = Evaluator(model, consts)
     insts = instances(model)
-    init = {name: ev.evaluate(e, {}, {}) for name, e in model.init}
-    states, index = [init], {freeze(model, init): 0}
+    states: list[dict] = []
+    index: dict[tuple, int] = {}
     edges: list[list[tuple[int, int]]] = []
+    for init in initial_states(model, ev):
+        if freeze(model, init) not in index:
+            index[freeze(model, init)] = len(states)
+            states.append(init)
+    inits = len(states)
     while len(edges) < len(states):
         s = states[len(edges)]
         out = []
-        for k, inst in enumerate(insts):
+        for k, inst in enumerate(insts if within(model, ev, s) else ()):  # beyond a state constraint: no step
             nxt = step(ev, inst, s)
             if nxt is None:
                 continue
@@ -101,7 +108,7 @@ def reachable_graph(model: Model, consts: dict | None = None, max_states: int = 
                 states.append(nxt)
             out.append((k, index[key]))
         edges.append(out)
-    return Graph(states, edges, insts)
+    return Graph(states, edges, insts, inits)
 
 
 def find_lasso(model: Model, graph: Graph, prop: Property, consts: dict | None = None) -> Lasso | None:
@@ -126,9 +133,12 @@ def find_lasso(model: Model, graph: Graph, prop: Property, consts: dict | None =
     weak_all = ((1 << ng) - 1) & ~strong
 
     # the prefix: breadth-first over (state, triggered); once triggered, states are bad
-    starts = [(0, True)] if (trigger is None and bad[0]) or (trigger is not None and trigger[0]) else []
-    if trigger is not None:
-        starts.insert(0, (0, False))
+    starts = []
+    for r in range(graph.inits):
+        if trigger is not None:
+            starts.append((r, False))
+        if (trigger is None and bad[r]) or (trigger is not None and trigger[r]):
+            starts.append((r, True))
     dist = dict.fromkeys(starts, 0)
     parent = dict.fromkeys(starts)
     queue = deque(starts)
@@ -231,8 +241,8 @@ def lasso_problem(model: Model, trace: Trace, loop_start: int, prop_name: str,
     index: dict[tuple[str | None, tuple[tuple[str, Any], ...]], int] = {
         (a.name, tuple(params.items())): k for k, (a, params) in enumerate(insts)}
     steps = trace.steps
-    if steps[0].state != {name: ev.evaluate(e, {}, {}) for name, e in model.init}:
-        return "the first state is not the initial state"
+    if steps[0].state not in initial_states(model, ev):
+        return "the first state is not an initial state"
     for i in range(1, len(steps)):
         prev, cur = steps[i - 1].state, steps[i]
         if cur.action == STUTTER:

@@ -14,7 +14,7 @@ from symcheck.errors import suggest
 from symcheck.front.source import parse_expr
 from symcheck.front.values import MAX_DOMAIN, check_finite, domain, domain_size
 
-BUILTINS = ("all", "any", "sum", "min", "max", "len", "implies", "append", "head", "tail", "set",
+BUILTINS = ("all", "any", "sum", "min", "max", "len", "implies", "append", "head", "tail", "remove", "set",
             "range", "choose", "replace", "eventually", "leads_to")
 TEMPORAL = {"eventually": 1, "leads_to": 2}  # operator -> number of state predicates
 
@@ -57,7 +57,7 @@ class Calls(Expressions):
                 self.err(scope, node, f"{fn}() needs arguments")
             items = tuple(self.check(a, INT, scope) for a in args)
             return Op(Opcode.MIN if fn == "min" else Opcode.MAX, items, INT, span=sp)
-        self._arity(fn, node, {"len": 1, "implies": 2, "append": 2, "head": 1, "tail": 1, "set": 0,
+        self._arity(fn, node, {"len": 1, "implies": 2, "append": 2, "head": 1, "tail": 1, "remove": 2, "set": 0,
                                "replace": 1}, scope)
         if fn == "len":
             s = self.infer(args[0], scope)
@@ -71,7 +71,7 @@ class Calls(Expressions):
             return Op(Opcode.LENGTH, (s,), INT, span=sp)
         if fn == "implies":
             return Op(Opcode.IMPLIES, tuple(self.check(a, BOOL, scope) for a in args), BOOL, span=sp)
-        if fn in ("append", "head", "tail"):
+        if fn in ("append", "head", "tail", "remove"):
             return self._sequence_call(fn, node, scope)
         if fn == "set":
             self.err(scope, node, "the type of set() is not known here: compare or assign it to a typed set",
@@ -96,7 +96,7 @@ class Calls(Expressions):
         return Op(Opcode.MAP_PUT, (m, k, v), m.type, span=scope.loc.span_of(node))
 
     def _sequence_call(self, fn: str, node, scope) -> Expr:
-        """append(s, x), head(s), tail(s)."""
+        """append(s, x), head(s), tail(s), remove(s, i)."""
         sp = scope.loc.span_of(node)
         s = self.infer(node.args[0], scope)
         if not isinstance(s.type, SeqT):
@@ -105,6 +105,8 @@ class Calls(Expressions):
             return Op(Opcode.HEAD, (s,), s.type.elem, span=sp)
         if fn == "tail":
             return Op(Opcode.TAIL, (s,), s.type, span=sp)
+        if fn == "remove":
+            return Op(Opcode.REMOVE, (s, self.check(node.args[1], INT, scope)), s.type, span=sp)
         item = coerce(self.check(node.args[1], s.type.elem, scope), s.type.elem)
         if s.type.maxlen >= MAX_SEQ:
             self.err(scope, node, f"append would exceed the longest supported sequence ({MAX_SEQ})")
@@ -228,6 +230,18 @@ class Calls(Expressions):
             elt = self.check(node.value, elem_type, inner) if elem_type else self.infer(node.value, inner)
             vt = elem_type or elt.type
             return Comp(kind, tuple(gens), None, coerce(elt, vt), MapT(gens[0].elem, vt), span=sp)
+        if kind is CompKind.SEQ:
+            elt = self.check(node.elt, elem_type, inner) if elem_type else self.infer(node.elt, inner)
+            longest = 1
+            for g in gens:
+                lo, hi = g.source if g.kind is GenKind.RANGE else (0, 0)
+                longest *= hi - lo if g.kind is GenKind.RANGE else g.source.type.maxlen if g.kind is GenKind.SEQ \
+                    else domain_size(g.elem) or 0
+            if longest > MAX_SEQ:
+                self.err(scope, node, f"the sequence may have {longest} items, more than the longest supported "
+                                      f"({MAX_SEQ})", "iterate over fewer values")
+            t = elem_type or elt.type
+            return Comp(kind, tuple(gens), cond, coerce(elt, t), SeqT(t, max(longest, 0)), span=sp)
         raise AssertionError(kind)
 
     def _whole_domain(self, g: Gen) -> bool:

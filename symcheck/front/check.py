@@ -6,17 +6,18 @@ model, and `front.size` refuses one too large to encode."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Mapping
 
 from symcheck.errors import InputError, Span, suggest
 from symcheck.front.calls import BUILTINS, TEMPORAL, Calls
 from symcheck.front.expressions import Scope, coerce
-from symcheck.front.ir import BOOL, Action, ConstantOverride, Expr, Fairness, Invariant, Lit, Model, Property, Type
-from symcheck.front.source import YMap, YScalar, YSeq, parse_expr, parse_type, parse_type_text
+from symcheck.front.ir import BOOL, Action, SetT, ConstantOverride, Expr, Fairness, Invariant, Lit, Model, Property, Type
+from symcheck.front.source import YMap, YScalar, YSeq, expr_text, parse_expr, parse_expr_text, primed, parse_type, parse_type_text
 from symcheck.front.metadata import read_assumptions, read_finding, read_policy, registry_for
 from symcheck.front import size
 from symcheck.front.size import check_size
-from symcheck.front.values import check_finite, domain_size
+from symcheck.front.values import check_finite, contains, domain, domain_size
 from symcheck.front.overrides import Override, is_flag
 from symcheck.front.variants import Variant, check_keys, parse_def_key, render_patch
 
@@ -53,13 +54,21 @@ class ClaimChecker(Calls):
             if not params:  # check every constant-shaped definition, used or not
                 self.def_call(name, [], ast.Name(name, lineno=1, col_offset=0),
                               Scope(self, parse_expr(node, f"definition {name}"), {}, True, f"definition {name}"))
-        init = self.check_init()
+        init, init_any, init_where = self.check_init()
         actions = self.check_actions()
         invariants = self.check_invariants(init, actions)
         properties = self.check_properties(invariants)
         lemmas = self.check_lemmas(invariants)
+        step_invariants = self.check_step_invariants(invariants, properties)
+        constraints = self.named_predicates("constraint", "state constraint", state=True)
+        assumes = self.named_predicates("assume", "assumption", state=False)
         fairness = self.check_fairness(actions)
         expect, depth, deadlock = self.settings()
+        if constraints and (deadlock or properties):
+            what = "deadlock: check" if deadlock else "liveness properties"
+            raise InputError(self.doc.keys["constraint"], f"a state constraint with {what} is not supported yet: "
+                             "a state beyond the constraint has no successors here, where TLC leaves it out "
+                             "of the state graph", "check the invariants with the constraint, the rest without")
         unexercised = self.check_unexercised(actions, invariants)
         unproved = self.check_unproved(invariants, properties)
         registry = registry_for(self.file)
@@ -77,7 +86,9 @@ class ClaimChecker(Calls):
                             for n in self.const_nodes if n in self.applied),
             policy=read_policy(self.doc.get("policy"), registry),
             assumptions=read_assumptions(self.doc.get("assumptions"), registry),
-            finding=read_finding(self.variant.finding, expect, self.variant.name))
+            finding=read_finding(self.variant.finding, expect, self.variant.name),
+            init_any=init_any, init_where=init_where, step_invariants=step_invariants, constraints=constraints,
+            assumes=assumes)
 
     def declare_types_and_constants(self) -> None:
         """Record the declared names first, then resolve them: a type or constant may
@@ -215,20 +226,71 @@ class ClaimChecker(Calls):
                             index.setdefault(str(m.value), []).append(name)
         return index
 
-    def check_init(self) -> tuple:
+    def check_init(self) -> tuple[tuple, tuple, Expr | None]:
+        """Each variable's initial value; `any(S)` (a set expression, or a type such as
+        `0..3`) lets it start at any member of S, and `where: P` keeps only the initial
+        states where P holds (TLA+'s `x \\in S /\\ P` in Init)."""
         init = self.section("init")
+        where_is_key = "where" not in self.variables
         for name, span in init.keys.items():
-            if name not in self.variables:
+            if name not in self.variables and not (name == "where" and where_is_key):
                 raise InputError(span, f"initial value for unknown variable {name!r}", suggest(name, self.variables))
-        out = []
+        out, chosen = [], []
         for name, t in self.variables.items():
             if name not in init.items:
-                raise InputError(self.doc.keys.get("init", self.doc.span), f"variable {name!r} has no initial value")
+                raise InputError(self.doc.keys.get("init", self.doc.span), f"variable {name!r} has no initial value",
+                                 f"write one, or any(S) to let it start at any member of a set S (say any({t}))")
+            choice = self._init_choice(name, init.items[name], t)
+            if choice is not None:
+                chosen.append((name, choice))
+                continue
             loc = parse_expr(init.items[name], f"init of {name}")
             scope = Scope(self, loc, {}, state=False, what=f"the initial value of {name}")
             e = self.check(loc.tree, t, scope)
             out.append((name, coerce(e, t)))
-        return tuple(out)
+        where = None
+        if where_is_key and "where" in init.items:
+            loc = parse_expr(init.items["where"], "init's where")
+            where = self.check(loc.tree, BOOL, Scope(self, loc, {}, True, "the initial states' `where`"))
+        return tuple(out), tuple(chosen), where
+
+    def _init_choice(self, name: str, node, t: Type) -> Expr | None:
+        """`any(S)`: the set of x's initial values, or None when the value is not one.
+        S is a type (`0..3`, `Node`, `set[Node]`) or a set expression over constants."""
+        if not isinstance(node, YScalar) or not isinstance(node.value, str):
+            return None
+        text, span, offset, _ = expr_text(node, f"init of {name}")
+        m = re.fullmatch(r"\s*any\s*\((.*)\)\s*", text, re.S)
+        if m is None:
+            return None
+        inner = m.group(1)
+        if inner.strip() not in self.const_nodes or inner.strip() in self.enum_consts:
+            try:
+                elem = self.resolve_type(parse_type_text(inner, span, offset + m.start(1)))
+            except InputError:
+                elem = None
+            if elem is not None:
+                return self._type_choice(name, elem, t, Span(span.file, span.line, offset + m.start(1)))
+        loc = parse_expr(node, f"init of {name}")
+        tree = loc.tree
+        if not (isinstance(tree, ast.Call) and len(tree.args) == 1 and not tree.keywords
+                and not isinstance(tree.args[0], ast.GeneratorExp)):
+            return None
+        scope = Scope(self, loc, {}, state=False, what=f"the initial values of {name}")
+        return coerce(self.check(tree.args[0], SetT(t), scope), SetT(t))
+
+    def _type_choice(self, name: str, elem: Type, t: Type, span: Span) -> Expr:
+        """`any(T)`: every value of the finite type T, each one a value of x's type."""
+        size_ = domain_size(elem)
+        if size_ is None or size_ > MAX_INSTANCES:
+            raise InputError(span, f"any({elem}): the initial values of {name} must be a finite type of at most "
+                                   f"{MAX_INSTANCES:,} values", "use a smaller range or a set expression")
+        values = domain(elem)
+        outside = [v for v in values if not contains(t, v)]
+        if outside:
+            raise InputError(span, f"any({elem}) holds {outside[0]!r}, which is not a value of {name}'s type {t}",
+                             f"choose from {t} or a part of it")
+        return Lit(frozenset(values), SetT(t), span)
 
     def check_actions(self) -> tuple:
         actions = self.section("actions")
@@ -299,9 +361,40 @@ class ClaimChecker(Calls):
             e = self.check(loc.tree, BOOL, Scope(self, loc, {}, True, f"invariant {name}"))
             out.append(Invariant(name, e, loc.text, span))
             budget.add_invariant(out[-1], unread=len(invs.items) - len(out))
-        if not out and not self.section("properties").items:
+        if not out and not self.section("properties").items and not self.section("step_invariants").items:
             raise InputError(self.doc.keys.get("invariants", self.doc.span),
                              "the claim has no invariants or properties to check")
+        return tuple(out)
+
+    def check_step_invariants(self, invariants: tuple, properties: tuple) -> tuple:
+        """`step_invariants: {name: expr}` over x and x' (the value after the step): every
+        step that changes the state must satisfy it (TLA+'s `[][A]_vars`; a step that
+        changes nothing is a stutter, always allowed)."""
+        node = self.section("step_invariants")
+        taken = {i.name for i in invariants} | {p.name for p in properties}
+        out = []
+        for name, expr_node in node.items.items():
+            span = node.keys[name]
+            self._check_name(name, span, "step invariant")
+            if name in taken:
+                raise InputError(span, f"step invariant {name!r} has the name of an invariant or property")
+            text, espan, offset, block = expr_text(expr_node, f"step invariant {name}")
+            loc = parse_expr_text(primed(text), espan, offset, block)
+            e = self.check(loc.tree, BOOL, Scope(self, loc, {}, True, f"step invariant {name}", step=True))
+            out.append(Invariant(name, e, text.strip(), span))
+        return tuple(out)
+
+    def named_predicates(self, key: str, what: str, state: bool) -> tuple:
+        """`key: {name: predicate}`: over the state (`constraint`) or the constants only
+        (`assume`)."""
+        node = self.section(key)
+        out = []
+        for name, expr_node in node.items.items():
+            span = node.keys[name]
+            self._check_name(name, span, what)
+            loc = parse_expr(expr_node, f"{what} {name}")
+            e = self.check(loc.tree, BOOL, Scope(self, loc, {}, state, f"{what} {name}"))
+            out.append(Invariant(name, e, loc.text, span))
         return tuple(out)
 
     def check_lemmas(self, invariants: tuple) -> tuple:

@@ -4,14 +4,16 @@ to typed IR expressions. Calls and comprehensions are in `front.calls`."""
 from __future__ import annotations
 
 import ast
-from typing import NoReturn
+from dataclasses import replace
+from typing import Any, NoReturn
 
 from symcheck.errors import InputError, suggest
-from symcheck.front.declarations import Declarations
-from symcheck.front.ir import (BOOL, INT, STR, CompKind, EnumT, Expr, IntT, Lit, MapT, Op, Opcode, RecordT, Ref, RefKind,
+from symcheck.front.declarations import MAX_SEQ, Declarations
+from symcheck.front.ir import (BOOL, INT, STR, Comp, CompKind, DefCall, GenKind, EnumT, Expr, IntT, Lit, MapT, Op,
+                               Opcode, RecordT, Ref, RefKind,
                                SeqT, StrT,
                                SetT, TupleT, Type)
-from symcheck.front.source import Located
+from symcheck.front.source import PRIME, Located
 
 _COMPARISONS = {ast.Eq: Opcode.EQUAL, ast.NotEq: Opcode.NOT_EQUAL, ast.Lt: Opcode.LESS, ast.LtE: Opcode.LESS_EQUAL,
                 ast.Gt: Opcode.GREATER, ast.GtE: Opcode.GREATER_EQUAL}
@@ -72,6 +74,22 @@ def assignable(src: Type, dst: Type) -> bool:
     return src == dst
 
 
+def after_step(e: Any) -> Any:
+    """e read in the state after a step: each state variable `x` becomes `x'` (through
+    definitions' bodies, comprehensions and generators)."""
+    if isinstance(e, Ref):
+        return replace(e, kind=RefKind.NEXT) if e.kind is RefKind.VAR else e
+    if isinstance(e, Op):
+        return replace(e, args=tuple(after_step(a) for a in e.args))
+    if isinstance(e, DefCall):
+        return replace(e, args=tuple(after_step(a) for a in e.args), body=after_step(e.body))
+    if isinstance(e, Comp):
+        gens = tuple(replace(g, source=g.source if g.kind is GenKind.RANGE else after_step(g.source),
+                             limit=after_step(g.limit)) for g in e.gens)
+        return replace(e, gens=gens, cond=after_step(e.cond), elt=after_step(e.elt), key=after_step(e.key))
+    return e
+
+
 def coerce(e: Expr, dst: Type) -> Expr:
     return e if e.type == dst else Op(Opcode.COERCE, (e,), dst, span=e.span)
 
@@ -79,15 +97,17 @@ def coerce(e: Expr, dst: Type) -> Expr:
 class Scope:
     """What names mean while checking one expression."""
 
-    def __init__(self, checker: Expressions, loc: Located, locals_: dict, state: bool, what: str):
+    def __init__(self, checker: Expressions, loc: Located, locals_: dict, state: bool, what: str,
+                 step: bool = False):
         self.c = checker
         self.loc = loc
         self.locals = locals_
         self.state = state
         self.what = what
+        self.step = step  # a step invariant: `x'` is the variable's value after the step
 
     def with_locals(self, extra: dict) -> Scope:
-        return Scope(self.c, self.loc, {**self.locals, **extra}, self.state, self.what)
+        return Scope(self.c, self.loc, {**self.locals, **extra}, self.state, self.what, self.step)
 
 
 class Expressions(Declarations):
@@ -135,6 +155,8 @@ class Expressions(Declarations):
             if t is None:
                 self.err(scope, node, f"the branches have different types: {a.type} and {b.type}")
             return Op(Opcode.IF, (cond, coerce(a, t), coerce(b, t)), t, span=sp)
+        if isinstance(node, ast.ListComp) and isinstance(expected, SeqT):
+            return self.comprehension(node, CompKind.SEQ, scope, elem_type=expected.elem)
         if isinstance(node, ast.SetComp) and isinstance(expected, SetT):
             return self.comprehension(node, CompKind.SET, scope, elem_type=expected.elem)
         if isinstance(node, ast.DictComp) and isinstance(expected, MapT):
@@ -192,10 +214,23 @@ class Expressions(Declarations):
         name = node.id
         if name in scope.locals:
             return Ref(RefKind.LOCAL, name, scope.locals[name], sp)
+        if name.endswith(PRIME):
+            stem = name[:-1]
+            if stem not in self.variables and not (stem in self.defs and not self.defs[stem][0]):
+                self.err(scope, node, f"{stem}' is not a next value: {stem!r} is neither a variable nor a definition "
+                                      "without parameters", suggest(stem, list(self.variables) + list(self.defs)))
+            if not scope.step:
+                self.err(scope, node, f"{scope.what} cannot use {stem}' (a next value)",
+                         "x' may appear only in step_invariants")
+            if stem in self.defs:  # a refinement mapping's value after the step
+                return after_step(self.def_call(stem, [], ast.Name(stem, lineno=node.lineno, col_offset=node.col_offset),
+                                                scope))
+            return Ref(RefKind.NEXT, stem, self.variables[stem], sp)
         if name in self.variables:
             if not scope.state:
                 self.err(scope, node, f"{scope.what} cannot use the variable {name!r}: "
-                                      "initial values may use constants only")
+                                      "it may use constants only", "a predicate over the initial states is init's `where:`"
+                         if scope.what.startswith("the initial") else None)
             return Ref(RefKind.VAR, name, self.variables[name], sp)
         if name in self.defs:
             return self.def_call(name, [], node, scope)
@@ -230,6 +265,14 @@ class Expressions(Declarations):
         sp = scope.loc.span_of(node)
         base = self.infer(node.value, scope)
         idx = node.slice
+        if isinstance(idx, ast.Slice) and isinstance(base.type, SeqT):  # s[i:j]: items i .. j - 1
+            if idx.step is not None:
+                self.err(scope, idx.step, "a slice takes no step: s[i:j]")
+            lo = self.check(idx.lower, INT, scope) if idx.lower is not None else Lit(0, INT)
+            hi = self.check(idx.upper, INT, scope) if idx.upper is not None else Op(Opcode.LENGTH, (base,), INT)
+            return Op(Opcode.SLICE, (base, lo, hi), base.type, span=sp)
+        if isinstance(idx, ast.Slice):
+            self.err(scope, node, f"{base.type} cannot be sliced; s[i:j] takes a sequence")
         if isinstance(base.type, SeqT):
             i = self.check(idx, INT, scope)
             return Op(Opcode.INDEX, (base, i), base.type.elem, span=sp)
@@ -288,6 +331,15 @@ class Expressions(Declarations):
             return joined
         if isinstance(a.type, IntT) and isinstance(b.type, IntT) and type(node.op) in arith:
             return Op(arith[type(node.op)], (a, b), INT, span=sp)
+        if isinstance(a.type, SeqT) and isinstance(b.type, SeqT) and isinstance(node.op, ast.Add):
+            elem = unify(a.type.elem, b.type.elem)
+            if elem is None:
+                self.err(scope, node, f"cannot join {a.type} and {b.type}: their items have different types")
+            at, bt = SeqT(elem, a.type.maxlen), SeqT(elem, b.type.maxlen)
+            if at.maxlen + bt.maxlen > MAX_SEQ:
+                self.err(scope, node, f"s + t may have {at.maxlen + bt.maxlen} items, more than the longest supported "
+                                      f"sequence ({MAX_SEQ})")
+            return Op(Opcode.SEQ_CONCAT, (coerce(a, at), coerce(b, bt)), SeqT(elem, at.maxlen + bt.maxlen), span=sp)
         if isinstance(a.type, SetT) and isinstance(b.type, SetT) and type(node.op) in sets:
             t = unify(a.type, b.type)
             if t is None:
@@ -395,7 +447,7 @@ class Expressions(Declarations):
         self.err(scope, node, "a generator needs all(...), any(...), sum(...), min(...), max(...) or choose(...)")
 
     def infer_ListComp(self, node, scope):
-        self.err(scope, node, "list comprehensions are not supported; use a set comprehension {...}")
+        return self.comprehension(node, CompKind.SEQ, scope)
 
     # implemented by calls.Calls
     def comprehension(self, node, kind: CompKind, scope: Scope, elem_type: Type | None = None) -> Expr:

@@ -184,6 +184,7 @@ class RefKind(enum.Enum):
     VAR = "var"  # a state variable
     CONST = "const"  # a constant
     LOCAL = "local"  # a bound name (generator, action parameter, definition parameter)
+    NEXT = "next"  # a state variable's value after the step (`x'`, in a step invariant)
 
     def __str__(self) -> str:
         return self.value
@@ -204,6 +205,8 @@ class Ref(Expr):
             return env[self.name]
         if self.kind is RefKind.VAR:
             return state[self.name]
+        if self.kind is RefKind.NEXT:  # a step's two states in one mapping: `x` before, `x'` after
+            return state[self.name + "'"]
         return consts[self.name]
 
 
@@ -244,6 +247,9 @@ class Opcode(enum.Enum):
     SET_MIN = "minset"  # the least element of a set of integers
     SET_MAX = "maxset"
     APPEND = "append"
+    SEQ_CONCAT = "s + t"  # two sequences, one after the other
+    SLICE = "s[i:j]"  # items i .. j - 1 (0 <= i <= j <= len(s), else ill formed)
+    REMOVE = "remove"  # remove(s, i): without item i (0 <= i < len(s))
     HEAD = "head"
     TAIL = "tail"
     INDEX = "index"  # of a sequence or (by a literal) a tuple
@@ -311,6 +317,7 @@ class CompKind(enum.Enum):
     CHOOSE = "choose"  # `elt` at the first selected binding, in domain order
     SET = "set"  # the set of `elt` over the selected bindings
     MAP = "map"  # key -> `elt` for every binding of the one generator
+    SEQ = "list"  # the sequence of `elt` over the selected bindings, in binding order
 
     def __str__(self) -> str:
         return self.value
@@ -441,7 +448,7 @@ class Model:
     file: str
     constants: tuple[Constant, ...]
     variables: tuple[tuple[str, Type], ...]
-    init: tuple[tuple[str, Expr], ...]
+    init: tuple[tuple[str, Expr], ...]  # the variables with one initial value
     actions: tuple[Action, ...]
     invariants: tuple[Invariant, ...]
     patch_text: str = ""
@@ -456,6 +463,25 @@ class Model:
     policy: tuple[str, ...] = ()  # the security-case areas it argues (front.metadata)
     assumptions: tuple[tuple[str, str], ...] = ()  # (id, sentence): what it rests on
     finding: Finding | None = None  # a red variant that is a finding in OpenClaw
+    init_any: tuple[tuple[str, Expr], ...] = ()  # (variable, set): it starts at any member (`any(S)`)
+    init_where: Expr | None = None  # `init: {where: P}`: only the initial states where P holds
+    step_invariants: tuple[Invariant, ...] = ()  # over x and x': every step that changes the state satisfies it
+    constraints: tuple[Invariant, ...] = ()  # TLC's CONSTRAINT: a state breaking one is checked, not explored
+    assumes: tuple[Invariant, ...] = ()  # TLC's ASSUME: predicates over the constants, checked before any search
+
+    @property
+    def nondeterministic_init(self) -> bool:
+        """Several initial states may exist (TLA+'s `x \\in S` in Init, or a filter)."""
+        return bool(self.init_any) or self.init_where is not None
+
+    def initial_constraint(self) -> Expr | None:
+        """What the chosen initial values satisfy, as one state predicate: each chosen
+        variable is in its set, and `where` holds (None when the initial state is fixed)."""
+        parts: list[Expr] = [Op(Opcode.MEMBER, (Ref(RefKind.VAR, n, self.var_type(n)), s), BOOL, span=s.span)
+                             for n, s in self.init_any]
+        if self.init_where is not None:
+            parts.append(self.init_where)
+        return _conj(parts)
 
     def var_type(self, name: str) -> Type:
         for vname, vtype in self.variables:

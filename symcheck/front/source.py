@@ -237,7 +237,8 @@ def parse_expr_text(text: str, span: Span, offset: int | None = None, block: boo
             msg = "the expression ends too early" if msg == "invalid syntax" else msg
         if not block:
             bad.col_offset += len(source) - len(source.lstrip())
-        raise InputError(loc.span_of(bad), f"syntax error in expression: {msg}") from None
+        hint = "x' (a variable's next value) may appear only in step_invariants" if primed(source) != source else None
+        raise InputError(loc.span_of(bad), f"syntax error in expression: {msg}", hint) from None
     except (RecursionError, MemoryError, ValueError):
         raise InputError(span, "expression is nested too deeply or too large") from None
     if not block and source != source.lstrip():
@@ -247,6 +248,28 @@ def parse_expr_text(text: str, span: Span, offset: int | None = None, block: boo
     if depth > MAX_NESTING * 2:
         raise InputError(span, "expression is nested too deeply")
     return Located(tree, source.strip(), span, offset, block)
+
+
+PRIME = "\u02b9"  # `x'` is read as the name `x` + PRIME (a letter to Python, never typed in a claim)
+
+
+def primed(text: str) -> str:
+    """`text` with each `'` that ends a name (`x'`, outside a string) made part of that
+    name, so that step invariants can be parsed as Python: `x' == x + 1`."""
+    out, quote, prev = [], None, ""
+    for ch in text:
+        if quote is not None:
+            if ch == quote and prev != "\\":
+                quote = None
+            out.append(ch)
+        elif ch == "'" and (prev.isalnum() or prev == "_"):
+            out.append(PRIME)
+        else:
+            if ch in "'\"":
+                quote = ch
+            out.append(ch)
+        prev = ch
+    return "".join(out)
 
 
 def _depth(node: ast.AST) -> int:

@@ -94,8 +94,9 @@ def instantiate(model: Model, size: int, ints: tuple[int, int] = (0, 3)) -> Mode
     variables = tuple((n, ty(t)) for n, t in model.variables)
     actions = tuple(_kept_in_range(node(a), model, dict(variables)) for a in model.actions)
     return dataclasses.replace(model, name=f"{model.name}@{size}", constants=tuple(constants), variables=variables,
-                               init=node(model.init), actions=actions, invariants=node(model.invariants),
-                               lemmas=node(model.lemmas))
+                               init=node(model.init), init_any=node(model.init_any),
+                               init_where=node(model.init_where), actions=actions, invariants=node(model.invariants),
+                               step_invariants=node(model.step_invariants), lemmas=node(model.lemmas))
 
 
 def _kept_in_range(a: Action, model: Model, types: dict) -> Action:

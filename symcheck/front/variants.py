@@ -14,13 +14,14 @@ from symcheck.front.source import YMap, YNode, YScalar, YSeq, load_data_file
 
 CLAIM_KEYS = ("claim", "title", "source", "statement", "constants", "types", "variables", "init",
               "defs", "actions", "invariants", "expect", "depth", "deadlock", "variants", "notes",
-              "properties", "fairness", "unexercised", "unproved", "policy", "assumptions", "lemmas")
+              "properties", "fairness", "unexercised", "unproved", "policy", "assumptions", "lemmas",
+              "step_invariants", "constraint", "assume")
 VARIANT_KEYS = ("bug", "expect", "depth", "patch", "extends", "title", "notes", "add", "finding")
 PATCHABLE = ("title", "statement", "constants", "types", "variables", "init", "defs", "actions",
              "invariants", "depth", "deadlock", "notes", "properties", "fairness", "unexercised", "unproved",
-             "assumptions", "lemmas")
+             "assumptions", "lemmas", "step_invariants", "constraint", "assume")
 ADDABLE = ("constants", "types", "variables", "init", "defs", "actions", "invariants", "properties", "lemmas",
-           "fairness")
+           "fairness", "step_invariants", "constraint", "assume")
 # a definition's key: `name`, `name(params)` or either with `-> ReturnType`
 _DEF_KEY = re.compile(r"^\s*([A-Za-z_][A-Za-z_0-9]*)\s*(?:\((.*)\))?\s*(?:->(.*))?$")
 _RETURN_TYPE = re.compile(r"\s*(.+?)\s*")

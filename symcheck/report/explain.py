@@ -8,6 +8,7 @@ from symcheck.explicit.evaluator import Evaluator
 from collections.abc import Callable
 
 from symcheck.front.ir import (BoolT, Comp, CompKind, DefCall, Expr, GenKind, Lit, Model, Op, Opcode, RecordT, Ref,
+                               RefKind,
                                with_constants)
 from symcheck.front.unbounded import universes
 from symcheck.trace import Result
@@ -18,7 +19,7 @@ def pretty(e: Expr) -> str:
     if isinstance(e, Lit):
         return render(e.value, e.type) if not isinstance(e.value, str) else e.value
     if isinstance(e, Ref):
-        return e.name
+        return e.name + ("'" if e.kind is RefKind.NEXT else "")
     if isinstance(e, DefCall):
         return e.name + (f"({', '.join(pretty(a) for a in e.args)})" if e.params else "")
     if isinstance(e, Comp):
@@ -26,6 +27,8 @@ def pretty(e: Expr) -> str:
         cond = f" if {pretty(e.cond)}" if e.cond is not None else ""
         if e.kind is CompKind.SET:
             return "{" + f"{pretty(e.elt)} {gens}{cond}" + "}"
+        if e.kind is CompKind.SEQ:
+            return "[" + f"{pretty(e.elt)} {gens}{cond}" + "]"
         if e.kind is CompKind.MAP:
             return "{" + f"{e.gens[0].name}: {pretty(e.elt)} {gens}" + "}"
         return f"{e.kind}({pretty(e.elt)} {gens}{cond})"
@@ -163,7 +166,10 @@ def explain(model: Model, result: Result) -> list:
         return [(0, "no action is enabled in this state (deadlock checking is on for this claim)")]
     if name == "well-formed":
         return [(0, _replay_error(model, result))]
-    inv = next(i for i in model.invariants if i.name == name)
+    step = next((i for i in model.step_invariants if i.name == name), None)
+    if step is not None and len(steps) > 1:  # the last step's two states: x before, x' after
+        last = {**steps[-2].state, **{f"{n}'": v for n, v in last.items()}}
+    inv = step or next(i for i in model.invariants if i.name == name)
     ex = Explainer(model, last)
     v = ex.value(inv.expr, {})
     if isinstance(v, ModelError):
@@ -178,8 +184,10 @@ def _replay_error(model: Model, result: Result) -> str:
     steps = result.trace.steps
     try:
         if len(steps) == 1:
-            for _, e in model.init:
+            for _, e in model.init + model.init_any:
                 ev.evaluate(e, {}, {})
+            if model.init_where is not None:
+                ev.evaluate(model.init_where, steps[0].state, {})
             return "the initial state is ill-formed"
         prev, last = steps[-2].state, steps[-1]
         action = next(a for a in model.actions if a.name == last.action)
@@ -261,6 +269,9 @@ PRINTERS: dict[Opcode, Callable[[Op], str]] = {
     Opcode.SET_MAX: _call("max"),
     Opcode.APPEND: _call("append"),
     Opcode.HEAD: _call("head"),
+    Opcode.SEQ_CONCAT: lambda e: f"{_paren(e.args[0])} + {_paren(e.args[1])}",
+    Opcode.SLICE: lambda e: f"{_paren(e.args[0])}[{pretty(e.args[1])}:{pretty(e.args[2])}]",
+    Opcode.REMOVE: _call("remove"),
     Opcode.TAIL: _call("tail"),
     Opcode.CONCAT: lambda e: f"{_paren(e.args[0])} + {_paren(e.args[1])}",
     Opcode.CONTAINS: lambda e: f"{_paren(e.args[1])} in {_paren(e.args[0])}",

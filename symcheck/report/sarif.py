@@ -84,7 +84,7 @@ def _location(span: Span | None, file: str, message: str | None = None) -> dict[
 
 
 def _invariant_span(model: Model, name: str | None) -> Span | None:
-    for inv in model.invariants:
+    for inv in model.invariants + model.step_invariants:
         if inv.name == name:
             return inv.span
     for prop in model.properties:

@@ -63,7 +63,11 @@ def text(model: Model, r: Result) -> str:
     lines.append("")
     inv = next((i for i in model.invariants if i.name == r.invariant), None)
     prop = next((p for p in model.properties if p.name == r.invariant), None)
-    if prop is not None:
+    step = next((i for i in model.step_invariants if i.name == r.invariant), None)
+    if step is not None:  # broken by the last step: x before it, x' after
+        lines.append(f"Violated step invariant {step.name} ({step.span}), by the last step:")
+        lines.append(f"  {' '.join(step.text.split())}")
+    elif prop is not None:
         lines.append(f"Violated property {prop.name} ({prop.span}):")
         lines.append(f"  {' '.join(prop.text.split())}")
     elif inv is not None:
@@ -418,8 +422,10 @@ def describe(model: Model) -> str:
         lines += [f"  {c.name}: {c.type} = {constant_text(c)}" for c in model.constants]
     if model.variables:
         lines.append("\nvariables:")
-        init = dict(model.init)
-        lines += [f"  {n}: {t}   (initially {pretty(init[n])})" for n, t in model.variables]
+        init = {n: pretty(e) for n, e in model.init} | {n: f"any of {pretty(s)}" for n, s in model.init_any}
+        lines += [f"  {n}: {t}   (initially {init[n]})" for n, t in model.variables]
+        if model.init_where is not None:
+            lines.append(f"  initially where {pretty(model.init_where)}")
     if model.actions:
         lines.append("\nactions:")
         for a in model.actions:
@@ -430,6 +436,12 @@ def describe(model: Model) -> str:
                 lines.append(f"    {v} := {pretty(e)}")
     lines.append("\ninvariants:")
     lines += [f"  {i.name}: {' '.join(i.text.split())}" for i in model.invariants]
+    for title, named in (("step invariants (over x and x', every step that changes the state)", model.step_invariants),
+                         ("state constraints (a state that breaks one is checked, not explored)", model.constraints),
+                         ("assumptions over the constants", model.assumes)):
+        if named:
+            lines.append(f"\n{title}:")
+            lines += [f"  {i.name}: {' '.join(i.text.split())}" for i in named]
     if model.properties:
         lines.append("\nproperties:")
         lines += [f"  {p.name}: {' '.join(p.text.split())}" for p in model.properties]

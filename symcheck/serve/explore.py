@@ -6,6 +6,7 @@ is sending a shorter path. The path exports as a trace (symcheck JSON and ITF)."
 from __future__ import annotations
 
 from symcheck.errors import InputError, ModelError
+from symcheck.explicit.constructs import initial_states
 from symcheck.explicit.evaluator import Evaluator, successors, type_violations
 from symcheck.front.actions import instances
 from symcheck.front.ir import Model, configurations
@@ -32,9 +33,12 @@ def explore(model: Model, path: list, cap: int = MAX_LISTED, source: str | None 
     ev = Evaluator(model, config)
     insts = instances(model)
     try:
-        state = {name: ev.evaluate(e, {}, {}) for name, e in model.init}
+        starts = initial_states(model, ev)  # with several (`any(S)`, `where`), the page starts at the first
     except ModelError as exc:
         raise InputError(exc.span, f"the initial state is ill-formed: {exc.message}") from None
+    if not starts:
+        raise InputError(None, "the model has no initial state (its `where` holds in none)")
+    state = starts[0]
     steps = [Step(None, (), state)]
     for i, wanted in enumerate(path, 1):
         nxt = next((s for lab, s in _enabled(model, ev, state, insts) if lab == wanted), None)

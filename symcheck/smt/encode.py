@@ -47,7 +47,14 @@ class Encoding:
         self.sel_cur = z3.Int("act@cur")
         self._states: dict[int, dict] = {}
         self.init_t = self._init_template()
-        self.trans_t, self.step_bad_t, self.dead_t = self._trans_template()
+        self.trans_t, self.ill_step_t, self.dead_t = self._trans_template()
+        if model.constraints:  # TLC's CONSTRAINT: a state that breaks one is reached and checked, never left
+            within = z3.And([self.state_template(c.expr) for c in model.constraints])
+            self.trans_t, self.ill_step_t, self.dead_t = (z3.And(within, t) for t in (self.trans_t, self.ill_step_t,
+                                                                                    self.dead_t))
+        self.step_inv_t = {inv.name: self._step_inv_template(inv) for inv in model.step_invariants}
+        # a bad step: ill formed, or (taken and changing the state) breaking a step invariant
+        self.step_bad_t = z3.Or(self.ill_step_t, *self.step_inv_t.values()) if self.step_inv_t else self.ill_step_t
         self.inv_t = {inv.name: self._inv_template(inv) for inv in model.invariants}
         self.type_t = {n: type_ok(self.cur[n], t) for n, t in model.variables}
         self.shape_t = z3.And([well_shaped(self.cur[n], t) for n, t in model.variables])
@@ -123,6 +130,9 @@ class Encoding:
         parts = []
         for name, e in self.model.init:
             parts.append(eq(self.cur[name], ctx.enc(e, {}, {}), self.model.var_type(name)))
+        chosen = self.model.initial_constraint()  # `any(S)` and `where`: a predicate over the first state
+        if chosen is not None:
+            parts.append(ctx.enc(chosen, self.cur, {}))
         shape = [well_shaped(self.cur[n], t) for n, t in self.model.variables]
         wf = z3.And([c for c, _ in ctx.obligations])
         return z3.And(parts + shape), wf
@@ -159,6 +169,16 @@ class Encoding:
         wf = z3.And([c for c, _ in ctx.obligations])
         return z3.Or(z3.Not(wf), z3.Not(value))  # "bad": violated or ill-formed
 
+    def _step_inv_template(self, inv):
+        """A step taken from cur to nxt that changes the state and breaks (or is ill
+        formed for) the step invariant; `x'` reads nxt."""
+        ctx = Context(self.model, self.consts)
+        both = {**self.cur, **{f"{n}'": self.nxt[n] for n, _ in self.model.variables}}
+        value = ctx.enc(inv.expr, both, {})
+        wf = z3.And([c for c, _ in ctx.obligations])
+        same = z3.And([eq(self.nxt[n], self.cur[n], t) for n, t in self.model.variables])
+        return z3.And(self.trans_t, z3.Not(same), z3.Or(z3.Not(wf), z3.Not(value)))
+
     def _bad_state_template(self):
         """A state that breaks a type, an invariant or (when checked) deadlock freedom."""
         parts = [z3.Not(t) for t in self.type_t.values()] + list(self.inv_t.values())
@@ -176,6 +196,14 @@ class Encoding:
 
     def step_bad(self, i: int):
         return self.at(self.step_bad_t, i)
+
+    def ill_step(self, i: int):
+        """Step i is ill formed (step invariants aside)."""
+        return self.at(self.ill_step_t, i)
+
+    def step_inv_bad(self, name: str, i: int):
+        """Step i changes the state and breaks the step invariant."""
+        return self.at(self.step_inv_t[name], i)
 
     def inv_bad(self, name: str, i: int):
         return self.at(self.inv_t[name], i)
@@ -212,7 +240,8 @@ class Encoding:
         """Every symbolic constant takes a value of its domain, every free one a value of its
         type (holds at every step)."""
         return z3.And([z3.Or([self.config_is({c.name: v}) for v in c.domain]) for c in self.symbolic]
-                      + [type_ok(self.consts[c.name], c.type) for c in self.free])
+                      + [type_ok(self.consts[c.name], c.type) for c in self.free]
+                      + [self.state_template(a.expr) for a in self.model.assumes])  # over constants only
 
     def config_is(self, config: dict):
         """The named symbolic constants have the given values (a blocking clause is its negation)."""

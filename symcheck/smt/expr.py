@@ -166,6 +166,18 @@ class Context:
                 for d in bits:
                     bits[d].append(z3.And(s, member(v, d, et)))
             return SSet({d: z3.Or(bs) if bs else z3.BoolVal(False) for d, bs in bits.items()})
+        if k is CompKind.SEQ:  # each selected value at the number of selected rows before it
+            et, count, placed = e.type.elem, z3.IntVal(0), []
+            for _, s, v in rows:
+                placed.append((s, count, v))
+                count = count + z3.If(s, 1, 0)
+            items = []
+            for p in range(e.type.maxlen):
+                acc = default(et)
+                for s, at, v in reversed(placed):
+                    acc = ite(z3.And(s, at == p), v, acc, et)
+                items.append(acc)
+            return SSeq(z3.simplify(count), items)
         if k is CompKind.MAP:
             g = e.gens[0]
             keys = domain(g.elem)
@@ -276,6 +288,42 @@ def _append(ctx, e, vals):
     return SSeq(s.length + 1, new)
 
 
+def _seq_concat(ctx, e, vals):
+    """Item p is s's while p < len(s), else t's item p - len(s)."""
+    s, t = vals
+    et = e.type.elem
+    items = []
+    for p in range(len(s.items) + len(t.items)):
+        later = default(et)
+        for k in reversed(range(min(p + 1, len(t.items)))):
+            later = ite(s.length == p - k, t.items[k], later, et)
+        items.append(ite(s.length > p, s.items[p], later, et) if p < len(s.items) else later)
+    return SSeq(s.length + t.length, items)
+
+
+def _slice(ctx, e, vals):
+    s, i, j = vals
+    ctx.oblige(z3.And(i >= 0, i <= j, j <= s.length), "slice outside the sequence")
+    et = e.type.elem
+    items = []
+    for p in range(len(s.items)):
+        acc = default(et)
+        for k in reversed(range(len(s.items) - p)):
+            acc = ite(i == k, s.items[k + p], acc, et)
+        items.append(acc)
+    return SSeq(z3.If(j >= i, j - i, 0), items)
+
+
+def _remove(ctx, e, vals):
+    s, i = vals
+    ok = z3.And(i >= 0, i < s.length)
+    ctx.oblige(ok, "remove outside the sequence")
+    et = e.type.elem
+    items = [ite(i > p, s.items[p], s.items[p + 1] if p + 1 < len(s.items) else default(et), et)
+             for p in range(len(s.items))]
+    return SSeq(z3.If(ok, s.length - 1, s.length), items)
+
+
 def _head(ctx, e, vals):
     s = vals[0]
     ctx.oblige(s.length > 0, "head of an empty sequence")
@@ -378,6 +426,9 @@ OPERATORS: dict[Opcode, Callable[[Context, Op, Encode], Any]] = {
     Opcode.APPEND: _strict(_append),
     Opcode.HEAD: _strict(_head),
     Opcode.TAIL: _strict(_tail),
+    Opcode.SEQ_CONCAT: _strict(_seq_concat),
+    Opcode.SLICE: _strict(_slice),
+    Opcode.REMOVE: _strict(_remove),
     Opcode.INDEX: _strict(_index),
     Opcode.MAP_GET: _strict(_map_get),
     Opcode.MAP_PUT: _strict(_map_put),

@@ -20,10 +20,12 @@ Progress = Callable[[int, float], None]
 
 def depth_checks(model: Model, enc: Encoding, d: int, init_wf: Formula) -> list[tuple[str, Formula]]:
     """(name, bad) queries at depth d, in the order every engine asks them: the step
-    into d (or the initial state) ill formed, a variable out of its type, each invariant
+    into d (or the initial state) ill formed, the step breaking each step invariant in
+    declaration order, a variable out of its type, each invariant
     in declaration order, then deadlock when checked. The first satisfiable one at the
     shallowest depth is the reported violation."""
-    checks = [("well-formed", enc.step_bad(d - 1) if d > 0 else neg(init_wf))]
+    checks = [("well-formed", enc.ill_step(d - 1) if d > 0 else neg(init_wf))]
+    checks += [(inv.name, enc.step_inv_bad(inv.name, d - 1)) for inv in model.step_invariants if d > 0]
     checks += [(f"type({n})", enc.type_bad(n, d)) for n, _ in model.variables]
     checks += [(inv.name, enc.inv_bad(inv.name, d)) for inv in model.invariants]
     if model.deadlock:

@@ -43,13 +43,14 @@ def test_bmc_agrees_with_explicit_search(name):
 def agree(model, bmc):
     """BMC's result equals the independent search's on `model`; the violation's depth,
     or None when it holds."""
+    if bmc.proved:  # a proof for every depth: the exhaustive search agrees (and so does every bounded one)
+        full = search(model, 10_000)
+        assert full.complete and full.invariant is None and bmc.invariant is None
+        return None
     bfs = search(model, model.depth)
     assert bmc.invariant == bfs.invariant
     if bfs.invariant is None:
         assert bmc.holds
-        if bmc.proved:  # a proof for every depth: the exhaustive search agrees
-            full = search(model, 10_000)
-            assert full.complete and full.invariant is None
     else:
         assert bmc.violated and bmc.depth == bfs.depth == bmc.trace.length
         # symbolic constants: both name the first violating configuration in domain order

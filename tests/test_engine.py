@@ -143,7 +143,7 @@ PIPELINE = ["errors", "trace",
             "engines.graph_liveness",
             "engines.bmc", "engines.kind", "engines.lemmas", "engines.quantified", "engines.pdr", "engines.matrix",
             "engines.liveness",
-            "engines.vacuity", "engines.multitrace", "engines.recheck", "engines.auto",
+            "engines.vacuity", "engines.multitrace", "engines.recheck", "engines.race", "engines.auto", "engines.crosscheck",
             "report.explain", "report.table", "report.text", "report.itf", "report.junit", "report.sarif", "report.artifacts",
             "report.catalog", "report.case",
             "api", "serve", "serve.share", "serve.loading", "serve.explore", "serve.views", "serve.guard", "serve.app",
@@ -218,11 +218,12 @@ def test_pipeline_imports_flow_one_way():
 
 def test_the_encoding_and_engines_never_import_the_explicit_evaluator():
     """The explicit evaluator is the independent cross-check: nothing on the solver side
-    may share its code. The one exception is `engines.recheck`, which shares none
-    either: it calls the evaluator as the second opinion on an explicit-state proof."""
+    may share its code. The exceptions are `engines.recheck` and `engines.crosscheck`,
+    which share none either: they call the evaluator as the second opinion on an
+    explicit-state verdict."""
     for path in package_modules():
         name = module_name(path)
-        if name.startswith(("smt.", "engines.")) and name != "engines.recheck":
+        if name.startswith(("smt.", "engines.")) and name not in ("engines.recheck", "engines.crosscheck"):
             assert not {d for d in imported_modules(path, name) if d.startswith("explicit")}, name
 
 

@@ -209,7 +209,7 @@ def _prove(model: Model, depth: int, engine: str, whole: Deadline, prove_timeout
     whole_graph = engine == "explicit"  # the state graph for the properties: capped as the search was
     if engine == "auto" and portfolio_supported() and not (first is not None and first.proved):
         from symcheck.engines.race import race  # everything at once: the first decisive answer wins
-        raced = race(model, depth, whole, prove_timeout, progress, asked, explicit_ok)
+        raced = race(model, depth, whole, prove_timeout, progress, asked, explicit_ok, run)
         if raced.violated or not model.properties or not (raced.holds or raced.proved):
             return _with_notes(raced, skipped)
         if raced.states is None:  # the SMT engines answered: the lasso engine checks the properties

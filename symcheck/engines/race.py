@@ -20,9 +20,11 @@ few cores: see `auto.EXPLICIT_STATES`."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from functools import partial
 
 from symcheck.front.ir import Model
+from symcheck.smt.encode import Encoding
 from symcheck.smt.solve import Deadline
 from symcheck.smt.unroll import Progress
 from symcheck.trace import PROVED, UNKNOWN, VIOLATED, Outcome
@@ -34,15 +36,19 @@ RACE_STATES: int | None = None  # the explicit-state search's state cap in the r
 RACE_MEMORY = 450 << 20
 
 
+SEARCH = "explicit-state search"
+# the SMT side: `auto.run` (BMC and the proof engines at once on one encoding), passed in
+SmtRun = Callable[..., Outcome]
+
+
 def race(model: Model, depth: int, whole: Deadline, prove_timeout: float | None, progress: Progress | None,
-         asked: bool, explicit_ok: bool) -> Outcome:
+         asked: bool, explicit_ok: bool, run: SmtRun) -> Outcome:
     """Safety decided by the race (see the module's docstring): the winner's outcome, or
     the SMT side's bounded answer with every engine's reason. `explicit_ok`: the
-    explicit-state search supports the claim (it races only then)."""
-    smt = partial(_smt, model, depth, whole, prove_timeout, asked)
+    explicit-state search supports the claim (it races only then); `run`: `auto.run`."""
+    smt = partial(_smt, run, model, depth, whole, prove_timeout, asked)
     if not explicit_ok or RACE_STATES == 0:
         return smt(progress)
-    from symcheck.engines.auto import LABELS
     from symcheck.limits import run_parallel
     names = ["explicit", "SMT engines"]
 
@@ -58,12 +64,12 @@ def race(model: Model, depth: int, whole: Deadline, prove_timeout: float | None,
     if searched is not None and searched.verdict in (PROVED, VIOLATED):
         if searched.proved:
             searched.proof = searched.proof + [
-                f"engine choice: the {LABELS['explicit']} and the SMT engines raced in parallel processes (the "
+                f"engine choice: the {SEARCH} and the SMT engines raced in parallel processes (the "
                 "search had a head start in this process); the explicit-state search answered first"]
         return searched
     assert solved is not None
     if searched is not None and searched.reason and solved.verdict not in (PROVED, VIOLATED):
-        solved.reason = "; ".join(filter(None, [solved.reason, f"{LABELS['explicit']}: {searched.reason}"]))
+        solved.reason = "; ".join(filter(None, [solved.reason, f"{SEARCH}: {searched.reason}"]))
     return solved
 
 
@@ -71,17 +77,14 @@ def _explicit(model: Model, whole: Deadline) -> Outcome:
     """The explicit-state search in its own process, to the end of its own limits (a
     proof re-checked there)."""
     from symcheck.engines import explicit
-    from symcheck.engines.auto import LABELS
     from symcheck.engines.recheck import recheck
     out = explicit.run(model, None, whole, max_states=RACE_STATES, max_memory=RACE_MEMORY)
-    return recheck(model, out, whole, label=LABELS["explicit"])
+    return recheck(model, out, whole, label=SEARCH)
 
 
-def _smt(model: Model, depth: int, whole: Deadline, prove_timeout: float | None, asked: bool,
+def _smt(run: SmtRun, model: Model, depth: int, whole: Deadline, prove_timeout: float | None, asked: bool,
          progress: Progress | None) -> Outcome:
     """The SMT side: one encoding, then BMC and the proof engines at once (`auto.run`)."""
-    from symcheck.engines.auto import run
-    from symcheck.smt.encode import Encoding
     t0 = time.perf_counter()
     enc = Encoding.of(model)
     t_enc = time.perf_counter() - t0

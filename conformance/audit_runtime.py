@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -34,12 +35,17 @@ def sweep(node: str, root, container: bool) -> subprocess.Popen:
     """The sweep of one container setting, started (container detection is per process)."""
     state = tempfile.mkdtemp(prefix="symcheck-audit-")
     env = {**os.environ, "OPENCLAW_STATE_DIR": state, "HOME": state, "SWEEP_CONTAINER": "yes" if container else "no"}
-    return subprocess.Popen([node, str(HERE / "node" / "audit_runtime_sweep.mjs"), str(root)], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen([node, str(HERE / "node" / "audit_runtime_sweep.mjs"), str(root)], env=env,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    p.state_dir = state  # type: ignore[attr-defined]  (removed by rows_of)
+    return p
 
 
 def rows_of(p: subprocess.Popen) -> list[dict]:
-    out, err = p.communicate(timeout=1800)
+    try:
+        out, err = p.communicate(timeout=1800)
+    finally:
+        shutil.rmtree(p.state_dir, ignore_errors=True)  # type: ignore[attr-defined]
     if p.returncode != 0:
         raise RuntimeError(f"audit_runtime_sweep.mjs exited {p.returncode}: {err.strip()[-400:]}")
     return [json.loads(line) for line in out.splitlines() if line.startswith("{")]

@@ -167,3 +167,21 @@ class ProgressLines:
 def pytest_configure(config):
     if config.getoption("progress_lines", False) and not hasattr(config, "workerinput"):
         config.pluginmanager.register(ProgressLines(config), "symcheck-progress-lines")
+
+
+# The independent search runs once per configuration of the symbolic constants. Past this
+# many states over all configurations (oc-exec-policy: 500 configurations of 1,001 states,
+# about 45 minutes in the evaluator), the cross-check runs on a covering sample of its
+# configurations instead: finite instances of the claim, each decided by both sides.
+EVALUATOR_BUDGET = 50_000
+
+
+def covering_sample(model, configs, reported):
+    """The first configuration, the first one with each value of each symbolic constant
+    (domain order), and the configuration a violation was reported in."""
+    sample = [configs[0]] + ([reported] if reported else [])
+    for c in model.symbolic:
+        for value in c.domain:
+            sample.append(next(cfg for cfg in configs if cfg[c.name] == value))
+    unique = {tuple(sorted(cfg.items())): cfg for cfg in sample}
+    return list(unique.values())

@@ -6,7 +6,7 @@ the lasso engine's verdict and shortest lasso equal those of the explicit fair-l
 search on the whole state graph."""
 import pytest
 
-from conftest import CLAIMS, suite_result
+from conftest import CLAIMS, EVALUATOR_BUDGET, covering_sample, suite_result
 from symcheck.engines.auto import unsupported
 from symcheck.engines.bmc import check_bmc
 from symcheck.front.claims import catalog, load_model
@@ -16,13 +16,6 @@ from symcheck.explicit.evaluator import Evaluator, search
 # finite types only: the explicit search cannot decide a claim beyond the bounds (those are
 # cross-checked on finite instances of themselves, tests/test_unbounded_crosscheck.py)
 ENTRIES = {n: e for n, e in catalog(CLAIMS).items() if unsupported("explicit", load_model(e)) is None}
-
-
-# The independent search runs once per configuration of the symbolic constants. Past this
-# many states over all configurations (oc-exec-policy: 500 configurations of 1,001 states,
-# about 45 minutes in the evaluator), the cross-check runs on a covering sample of its
-# configurations instead: finite instances of the claim, each decided by both sides.
-EVALUATOR_BUDGET = 50_000
 
 
 @pytest.mark.slow
@@ -47,27 +40,17 @@ def test_bmc_agrees_with_explicit_search(name):
     agree(model, check_bmc(model, model.depth) if model.properties else suite_result(name))
 
 
-def covering_sample(model, configs, reported):
-    """The first configuration, the first one with each value of each symbolic constant
-    (domain order), and the configuration a violation was reported in."""
-    sample = [configs[0]] + ([reported] if reported else [])
-    for c in model.symbolic:
-        for value in c.domain:
-            sample.append(next(cfg for cfg in configs if cfg[c.name] == value))
-    unique = {tuple(sorted(cfg.items())): cfg for cfg in sample}
-    return list(unique.values())
-
-
 def agree(model, bmc):
     """BMC's result equals the independent search's on `model`; the violation's depth,
     or None when it holds."""
+    if bmc.proved:  # a proof for every depth: the exhaustive search agrees (and so does every bounded one)
+        full = search(model, 10_000)
+        assert full.complete and full.invariant is None and bmc.invariant is None
+        return None
     bfs = search(model, model.depth)
     assert bmc.invariant == bfs.invariant
     if bfs.invariant is None:
         assert bmc.holds
-        if bmc.proved:  # a proof for every depth: the exhaustive search agrees
-            full = search(model, 10_000)
-            assert full.complete and full.invariant is None
     else:
         assert bmc.violated and bmc.depth == bfs.depth == bmc.trace.length
         # symbolic constants: both name the first violating configuration in domain order

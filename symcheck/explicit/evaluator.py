@@ -3,13 +3,14 @@ a breadth-first search of the reachable states (like TLC). Independent of Z3: th
 tests use it to cross-check every verdict of the symbolic engines."""
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from symcheck.front.strings import PYTHON as STRING_OPERATIONS
 from symcheck.errors import InputError, ModelError
-from symcheck.front.ir import (Comp, CompKind, DefCall, Expr, Feature, GenKind, Lit, MapT, Model, Op, Opcode, Ref, SetT,
+from symcheck.front.ir import (Comp, CompKind, DefCall, Expr, Feature, GenKind, Lit, MapT, Model, Op, Opcode, Ref, RefKind, SetT,
                                Type, configurations, premises, with_constants)
 from symcheck.front.actions import instances
 from symcheck.explicit.constructs import initial_states, step_violation, within
@@ -189,12 +190,21 @@ def check_assumptions(model: Model) -> None:
 
 def successors(model: Model, ev: Evaluator, state: dict, insts):
     """(label, next state or ModelError) for every enabled action instance; none from
-    a state beyond the state constraints."""
+    a state beyond the state constraints. A guard that names none of its action's
+    parameters is evaluated once per state, not once per instance (an action over 500
+    parameter values whose guard is `not configured`)."""
     if model.constraints and not within(model, ev, state):
         return
+    closed: dict[str, Any] = {}  # action name -> its parameter-free guard's value in this state
     for a, params in insts:
         try:
-            if not ev.evaluate(a.guard, state, params):
+            if a.name in closed:
+                enabled = closed[a.name]
+            else:
+                enabled = ev.evaluate(a.guard, state, params)
+                if params and not _names_locals(a.guard, set(params)):
+                    closed[a.name] = enabled
+            if not enabled:
                 continue
             nxt = dict(state)
             for var, e in a.updates:
@@ -203,6 +213,18 @@ def successors(model: Model, ev: Evaluator, state: dict, insts):
             yield (a.name, params), exc
             continue
         yield (a.name, params), nxt
+
+
+def _names_locals(node: Any, names: set[str]) -> bool:
+    """Whether the expression refers to a bound name in `names` (conservatively: a
+    definition's body and a generator's own names count too)."""
+    if isinstance(node, Ref):
+        return node.kind is RefKind.LOCAL and node.name in names
+    if isinstance(node, (tuple, list)):
+        return any(_names_locals(x, names) for x in node)
+    if dataclasses.is_dataclass(node) and not isinstance(node, (Type, type)):
+        return any(_names_locals(getattr(node, f.name), names) for f in dataclasses.fields(node))
+    return False
 
 
 def search(model: Model, depth: int, consts: dict | None = None, max_states: int = 2_000_000) -> Found:

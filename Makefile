@@ -137,6 +137,8 @@ CLAIM_TARGETS := \
   elevated-negative \
   gateway-auth-conformance \
   gateway-auth-conformance-negative \
+  gateway-auth-conformance-token-beyond-loopback \
+  gateway-auth-conformance-secret-leaked \
   gateway-auth-proxy-header-spoof \
   gateway-auth-proxy-header-spoof-negative \
   gateway-auth-proxy \
@@ -265,6 +267,7 @@ CLAIM_TARGETS := \
   pairing-cap-and-ttl \
   pairing-cap \
   pairing-cap-negative \
+  pairing-clock-steps-back \
   policy-hot-reload \
   policy-hot-reload-negative \
   precedence \
@@ -284,6 +287,8 @@ CLAIM_TARGETS := \
   routing-identity-transitive-negative \
   routing-identitylinks \
   routing-identitylinks-negative \
+  routing-identitylinks-messages \
+  routing-identitylinks-provider-spoof \
   routing-isolation \
   routing-isolation-negative \
   routing-precedence \

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from symcheck.front.ir import Type
 
 
 class _Named(str, enum.Enum):
@@ -69,7 +65,7 @@ Config = dict[str, object]  # symbolic constant -> value
 class Step:
     """One state of a trace and the action (with parameter values) that led to it."""
     action: str | None  # None for the initial state
-    params: tuple[tuple[str, object, Type], ...]  # ((name, value, type), ...)
+    params: tuple[tuple[str, object, object], ...]  # ((name, value, Type), ...)
     state: dict[str, object]  # variable -> concrete value
 
 

@@ -6,10 +6,10 @@ lines. Written with the standard library."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from symcheck.errors import Span
-from symcheck.front.ir import Model
+from symcheck.front.ir import Model, Type
 from symcheck.front.values import render
 from symcheck.report.text import text
 from symcheck.trace import PROVED, STUTTER, UNKNOWN, VIOLATED, Result
@@ -137,7 +137,7 @@ def _flow(model: Model, r: Result) -> list[dict[str, Any]]:
             shown = ", ".join(f"{n} = {render(step.state[n], t)}" for n, t in types.items())
             loc = _location(init_span, model.file, f"State 0 (initial): {shown}")
         else:
-            params = ", ".join(f"{p}={render(v, t)}" for p, v, t in step.params)
+            params = ", ".join(f"{p}={render(v, cast(Type, t))}" for p, v, t in step.params)
             changed = ", ".join(f"{n} = {render(step.state[n], t)}" for n, t in types.items()
                                 if prev is not None and step.state[n] != prev[n]) or "no variable changed"
             label = "no action (stuttering)" if step.action == STUTTER else f"{step.action}({params})"

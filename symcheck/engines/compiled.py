@@ -167,3 +167,26 @@ def validate(source: str, pooled: set[str] | frozenset[str] = frozenset()) -> No
         if isinstance(node, ast.Attribute) and not (node.attr == "append" and isinstance(node.value, ast.Name)
                                                      and node.value.id == "out"):
             raise UnsafeSource(f"line {node.lineno}: the attribute .{node.attr} is never generated")
+
+
+def predicates(model: Model) -> tuple[Callable[[dict[str, Any]], None], list[Callable[[tuple[Any, ...]], bool]]]:
+    """Each property's predicates (P, then Q for leads_to), for the liveness check on the
+    state graph: functions of a state tuple (ill formed: False), generated from the typed
+    IR and validated like the model's own code, and the function fixing the symbolic
+    constants."""
+    c = Compiler(model)
+    lines: list[str] = []
+    count = 0
+    for prop in model.properties:
+        for arg in prop.args:
+            lines += [f"def pred{count}(s):", c.unpack(), "    try:", f"        return ({c.expr(arg, {})}) is True",
+                      "    except ModelError:", "        return False"]
+            count += 1
+    namespace = c.namespace
+    source = "\n".join(lines) + "\n"
+    validate(source, set(namespace) | {f"pred{i}" for i in range(count)})
+    exec(compile(source, f"<properties of {model.name}>", "exec"), namespace)  # noqa: S102 - generated and validated
+
+    def configure(values: dict[str, Any]) -> None:  # the predicates' own namespace: the symbolic constants
+        namespace.update({generated: values[name] for name, generated in c.symbolic.items()})
+    return configure, [namespace[f"pred{i}"] for i in range(count)]

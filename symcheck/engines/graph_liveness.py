@@ -27,8 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from symcheck.engines.codegen import Compiler
-from symcheck.engines.compiled import CompiledModel, compile_model, validate
+from symcheck.engines.compiled import CompiledModel, compile_model, predicates
 from symcheck.front.actions import fair_groups
 from symcheck.front.ir import Feature, Model, Property, configurations
 from symcheck.trace import PROVED, STUTTER, UNKNOWN, VIOLATED, Outcome, Step, Trace, Verdict
@@ -86,27 +85,6 @@ def explore(cm: CompiledModel, deadline: Deadline | None, max_states: int) -> St
             out.append((k, t))
         edges.append(out)
     return StateGraph(states, edges, inits)
-
-
-def predicates(model: Model) -> tuple[Callable[[dict[str, Any]], None], list[Callable[[tuple[Any, ...]], bool]]]:
-    """Each property's predicates (P, then Q for leads_to) compiled to functions of a
-    state tuple (ill formed: False), and the function fixing the symbolic constants."""
-    c = Compiler(model)
-    lines: list[str] = []
-    count = 0
-    for prop in model.properties:
-        for arg in prop.args:
-            lines += [f"def pred{count}(s):", c.unpack(), "    try:", f"        return ({c.expr(arg, {})}) is True",
-                      "    except ModelError:", "        return False"]
-            count += 1
-    namespace = c.namespace
-    source = "\n".join(lines) + "\n"
-    validate(source, set(namespace) | {f"pred{i}" for i in range(count)})  # as every compiled source: no claim text runs
-    exec(compile(source, f"<properties of {model.name}>", "exec"), namespace)  # noqa: S102 - generated and validated
-
-    def configure(values: dict[str, Any]) -> None:  # the predicates' own namespace: the symbolic constants
-        namespace.update({generated: values[name] for name, generated in c.symbolic.items()})
-    return configure, [namespace[f"pred{i}"] for i in range(count)]
 
 
 def groups_of(model: Model, insts: tuple[Any, ...]) -> list[Group]:

@@ -41,7 +41,13 @@ def main() -> None:
     ap.add_argument("--engine-timeout", type=float, default=120.0, help="seconds per engine and variant (with --tlc)")
     ap.add_argument("--only", help="with --tlc: only the variants whose name contains this")
     ap.add_argument("--record", action="store_true", help="with --tlc: write TLC's answers to tla/tlc.yaml")
+    ap.add_argument("--induction", action="store_true",
+                    help="instead: how far unreachable good states are from bad ones (a lower bound on k-induction's k)")
+    ap.add_argument("--cap", type=int, default=200_000, help="with --induction: most typed states enumerated")
     args = ap.parse_args()
+    if args.induction:
+        induction_depths(args.cap)
+        return
     if args.tlc:
         against_tlc(pathlib.Path(args.tlc), args.engine_timeout, args.only, args.record)
         return
@@ -205,6 +211,145 @@ def within_constraint(model) -> int:
 
 def _num(n: int | None) -> str:
     return "-" if n is None else f"{n:,}"
+
+
+def induction_depths(cap: int) -> None:
+    """Why k-induction needs the k it needs, by the evaluator alone: every well-typed
+    state of each green (the product of its variables' types, at most `cap`), which of
+    them are reachable, and, among the good ones (types, invariants, no deadlock when it
+    is checked), how many steps the nearest bad state or bad step is (backward breadth
+    first through good states). A good state m steps from a bad one is the start of a
+    simple path of good states that k-induction's step case cannot rule out below
+    k = m, so m is a lower bound on the k a plain proof needs (no lemma). The bound is
+    for unreachable states only: a reachable state of a green never reaches a bad one."""
+    from itertools import product
+    from symcheck.explicit.constructs import initial_states, step_violation
+    from symcheck.explicit.evaluator import ModelError, check_state, freeze, successors
+    from symcheck.front.actions import instances as action_instances
+    from symcheck.front.values import domain
+    print("| claim | typed states | reachable | good, unreachable | good with a path to a bad state | "
+          "nearest bad state from the farthest (steps) | largest cycle among them (states) | "
+          "longest simple path to a bad state (steps) | largest cycle of reachable states | "
+          "longest simple path from an initial state (steps) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for path in sorted(HERE.glob("*.yaml")):
+        model = replace(symcheck.load_claims(str(path))[0], properties=(), fairness=())
+        domains = [list(domain(t)) for _, t in model.variables]
+        total = 1
+        for d in domains:
+            total *= len(d)
+        ev, insts = Evaluator(model), action_instances(model)
+        names = [n for n, _ in model.variables]
+        good: dict[tuple, bool] = {}
+        succ: dict[tuple, list[tuple]] = {}
+        near: set[tuple] = set()  # good states with a bad successor or a bad step
+        every = total <= cap  # else only the reachable states: the last columns
+        states = (dict(zip(names, values, strict=True)) for values in product(*domains)) if every else \
+            (s for s in reachable_graph(model).states)
+        for state in states:
+            key = tuple(state[n] for n in names)
+            nxt = list(successors(model, ev, state, insts))
+            ok = check_state(model, ev, state) is None and not (model.deadlock and not nxt)
+            good[key] = ok
+            succ[key] = []
+            for _, t in nxt:
+                if isinstance(t, ModelError) or step_violation(model, ev, state, t) is not None:
+                    near.add(key)
+                else:
+                    succ[key].append(freeze(model, t))
+        for key, targets in succ.items():
+            if good[key] and any(not good.get(t, check_state(model, ev, dict(zip(names, t, strict=True))) is None)
+                                 for t in targets):
+                near.add(key)
+        reach = {freeze(model, s) for s in initial_states(model, ev)}
+        frontier = list(reach)
+        while frontier:
+            frontier = [t for s in frontier for t in succ.get(s, []) if t not in reach and not reach.add(t)]
+        preds: dict[tuple, list[tuple]] = {}
+        for key, targets in succ.items():
+            if good[key]:
+                for t in targets:
+                    preds.setdefault(t, []).append(key)
+        dist = {k: 1 for k in near if good[k]}
+        frontier = list(dist)
+        while frontier:
+            frontier = [p for s in frontier for p in preds.get(s, []) if p not in dist and not dist.__setitem__(p, dist[s] + 1)]
+        unreachable = sum(1 for k, ok in good.items() if ok and k not in reach)
+        region = {k: [t for t in succ[k] if t in dist and t != k] for k in dist}
+        cycle, lo, hi = path_bounds(region, {k: 1 for k in near if k in dist})
+        to_bad = max(lo.values(), default=0), max(hi.values(), default=0)
+        graph = {k: [t for t in succ[k] if t != k] for k in reach}
+        cycle_r, lo_r, hi_r = path_bounds(graph, dict.fromkeys(reach, 0))
+        starts = {freeze(model, s) for s in initial_states(model, ev)}
+        diameter = max(lo_r[k] for k in starts), max(hi_r[k] for k in starts)
+        unreached = (f"{unreachable:,} | {len(dist):,} | {max(dist.values(), default=0)} | {cycle:,} | {_bounds(to_bad)}"
+                     if every else f"more than --cap {cap:,}: not enumerated | | | |")
+        print(f"| {model.name} | {total:,} | {len(reach):,} | {unreached} | {cycle_r:,} | {_bounds(diameter)} |",
+              flush=True)
+
+
+def path_bounds(graph: dict[tuple, list[tuple]], ends: dict[tuple, int]) -> tuple[int, dict, dict]:
+    """The largest cycle (strongly connected component) of `graph` (node -> successors,
+    no self-loops), and per node the longest simple path from it to an end (steps;
+    an end scores its value): at least `lo` (a component counted as one state), at most
+    `hi` (as all its states); equal when the graph is acyclic."""
+    components = strongly_connected(graph)
+    comp_of = {k: i for i, comp in enumerate(components) for k in comp}
+    lo: list[int] = []
+    hi: list[int] = []
+    for i, comp in enumerate(components):  # successors' components first (Tarjan's order)
+        after = [comp_of[t] for k in comp for t in graph[k] if comp_of[t] != i]
+        base = [ends[k] for k in comp if k in ends]
+        lo.append(max(base + [lo[j] + 1 for j in after], default=0))
+        hi.append(max(base + [hi[j] + 1 for j in after], default=0) + len(comp) - 1)
+    return (max((len(c) for c in components), default=0), {k: lo[comp_of[k]] for k in graph},
+            {k: hi[comp_of[k]] for k in graph})
+
+
+def _bounds(pair: tuple[int, int]) -> str:
+    return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]} to {pair[1]}"
+
+
+def strongly_connected(graph: dict[tuple, list[tuple]]) -> list[list[tuple]]:
+    """Tarjan's strongly connected components, iteratively; each component comes after
+    every component it reaches."""
+    index: dict[tuple, int] = {}
+    low: dict[tuple, int] = {}
+    stack: list[tuple] = []
+    on: set[tuple] = set()
+    out: list[list[tuple]] = []
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            v, i = work.pop()
+            if i == 0:
+                index[v] = low[v] = len(index)
+                stack.append(v)
+                on.add(v)
+            edges = graph[v]
+            if i < len(edges):
+                work.append((v, i + 1))
+                w = edges[i]
+                if w not in index:
+                    work.append((w, 0))
+                elif w in on:
+                    low[v] = min(low[v], index[w])
+                continue
+            for w in edges:
+                if w in on:
+                    low[v] = min(low[v], low[w])
+            if low[v] == index[v]:
+                comp = []
+                while True:
+                    w = stack.pop()
+                    on.discard(w)
+                    comp.append(w)
+                    if w == v:
+                        break
+                out.append(comp)
+    return out
 
 
 if __name__ == "__main__":

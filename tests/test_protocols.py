@@ -3,7 +3,7 @@ distinct states and shortest counterexample from the explicit-state engine, each
 cross-checked by the independent evaluator (symcheck/explicit/evaluator.py, no code
 shared with the engines) and compared with what TLC reported on our own TLA+ spec of
 the same model (bench/protocols/tla/tlc.yaml, written by `bench/protocols.py --tlc JAR
---record`; CI has no Java). A red's counterexample length is also BMC's (Z3). Variants
+--record`; CI has no Java). A short red's counterexample length is also BMC's (Z3). Variants
 with more than SMALL states, and the scaled instances (`bakery-n3`: 1.2 million
 states), are left to the benchmark."""
 from dataclasses import replace
@@ -22,6 +22,7 @@ from symcheck.explicit.liveness import reachable_graph
 HERE = Path(__file__).parent.parent / "bench" / "protocols"
 TLC = yaml.safe_load((HERE / "tla" / "tlc.yaml").read_text())
 SMALL = 20_000
+SHORT = 8  # BMC (Z3) repeats the counterexamples up to this long (bakery-no-doorway's 18 steps take it a minute)
 
 
 def _variants():
@@ -69,5 +70,6 @@ def test_safety_verdict_states_and_trace_agree_with_the_evaluator_and_tlc(model)
     else:
         assert r.verdict == "violated" and (r.invariant, r.length) == (found.invariant, found.depth), model.name
         assert r.length == expected["steps"], model.name
-        bmc = check_bmc(safety, r.length)
-        assert bmc.violated and (bmc.invariant, bmc.length) == (r.invariant, r.length), model.name
+        if r.length <= SHORT:
+            bmc = check_bmc(safety, r.length)
+            assert bmc.violated and (bmc.invariant, bmc.length) == (r.invariant, r.length), model.name

@@ -5,6 +5,7 @@ falls in, exclude it, and ask again, until Z3 finds none (the list is complete f
 model) or cannot tell within the time limit (said so).
 
     python bench/strings.py [--timeout SECONDS] [--only VARIANT] [--record] [--skip-enumeration]
+                            [--skip-variants] [--scope all|dm]
 
 Prints a table; every figure comes with the machine's load (uptime). --record writes each
 finding's witness to bench/strings/witnesses.json, which `make conformance` replays on the
@@ -73,9 +74,18 @@ VARIANT_OF = {
 }
 
 
-def enumerate_classes(timeout: float | None) -> Enumeration:
+# narrower searches (--scope): the messages each admits
+SCOPES = {
+    "all": "True",
+    "dm": "m.kind == 'direct' and m.thread == ''",  # direct messages outside threads, every channel
+}
+
+
+def enumerate_classes(timeout: float | None, scope: str = "all") -> Enumeration:
     """Witness, name its class, block it, ask again; a table row per round."""
     doc = yaml.safe_load((ROOT / "bench" / "strings" / f"{CLAIM}.yaml").read_text(encoding="utf-8"))
+    search = {**SEARCH, "defs": {**SEARCH["defs"], "in_scope(m: Msg) -> bool": SCOPES[scope]}}
+    print(f"\nscope: {scope} ({SCOPES[scope]}), per-account-channel-peer, the claim's identity links")
     print("\n| round | seconds | witness (channel, kind, account, id, thread) | class |\n|---:|---:|---|---|")
 
     msgs = api.load_claims(str(ROOT / "bench" / "strings" / f"{CLAIM}.yaml"))[0].var_type("msgs")
@@ -91,9 +101,9 @@ def enumerate_classes(timeout: float | None) -> Enumeration:
         name = CLASSES[r.cls][0] if r.cls is not None else "a NEW class: none of the known ones"
         print(f"| {n} | {r.seconds:.1f} | {shown} | {name} |", flush=True)
 
-    out = collision_classes.enumerate_classes(doc, CLASSES, lambda state: tuple(state["msgs"]), patch=SEARCH, add=ADD,
+    out = collision_classes.enumerate_classes(doc, CLASSES, lambda state: tuple(state["msgs"]), patch=search, add=ADD,
                                               timeout=timeout, progress=row)
-    print(f"enumeration: {out.summary()} (strings of every length, both messages: the whole state space); "
+    print(f"enumeration: {out.summary()} (strings of every length; depth 2, two messages, is every state); "
           f"{collision_classes.load()}")
     return out
 
@@ -125,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", help="one finding variant")
     ap.add_argument("--skip-variants", action="store_true", help="only the enumeration")
     ap.add_argument("--skip-enumeration", action="store_true", help="only the finding variants")
+    ap.add_argument("--scope", choices=sorted(SCOPES), default="all", help="the messages the enumeration searches")
     ap.add_argument("--record", action="store_true", help="write each witness to bench/strings/witnesses.json")
     args = ap.parse_args(argv)
     print(f"load: {os.getloadavg()[0]:.1f} (1 min), {os.cpu_count()} cores")
@@ -147,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
             record(model, msgs, took)
     print(f"every class's witness: {total:.1f} s in all; load now {os.getloadavg()[0]:.1f}")
     if not args.skip_enumeration:
-        enumerate_classes(args.timeout)
+        enumerate_classes(args.timeout, args.scope)
     return 0
 
 

@@ -270,6 +270,7 @@ CLAIM_TARGETS := \
   pairing-clock-steps-back \
   policy-hot-reload \
   policy-hot-reload-negative \
+  policy-hot-reload-tool-rewrites-config \
   precedence \
   precedence-negative \
   queue-drain \

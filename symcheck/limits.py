@@ -111,8 +111,8 @@ def run_limited(run, model, timeout: float | None = None, memory: int | None = N
     if not supported():  # pragma: no cover - Windows: the engine's own timeout only
         return run(progress)
     worker = Worker(run, memory, start)
-    start = worker.start
-    deadline = start + _deadline(timeout) if timeout else None
+    began = worker.start
+    deadline = began + _deadline(timeout) if timeout else None
     try:
         while True:
             wait = None if deadline is None else max(0.0, deadline - time.monotonic())
@@ -122,17 +122,17 @@ def run_limited(run, model, timeout: float | None = None, memory: int | None = N
                 if deadline is not None and time.monotonic() >= deadline:
                     worker.end()
                     return _unknown(model, worker.explored,
-                                    f"timeout after {timeout:g} s {worker.where()} (the check was ended)", start)
+                                    f"timeout after {timeout:g} s {worker.where()} (the check was ended)", began)
                 if worker.over_memory():
                     worker.end()
                     return _unknown(model, worker.explored, f"memory limit of {memory} MB exceeded {worker.where()}",
-                                    start)
+                                    began)
                 continue
             try:
                 kind, *payload = worker.conn.recv()
             except EOFError:  # the worker died without a word
                 status = worker.end()
-                return _unknown(model, worker.explored, _death(status, memory, worker.where()), start)
+                return _unknown(model, worker.explored, _death(status, memory, worker.where()), began)
             if kind == "progress":
                 worker.explored = payload[0]
                 if progress:
@@ -142,7 +142,7 @@ def run_limited(run, model, timeout: float | None = None, memory: int | None = N
             if kind == "result":
                 return payload[0]
             if kind == "memory":
-                return _unknown(model, worker.explored, _out_of_memory(memory, worker.where()), start)
+                return _unknown(model, worker.explored, _out_of_memory(memory, worker.where()), began)
             raise RuntimeError(f"the check failed in its worker process:\n{payload[0]}")
     except BaseException:
         worker.end()

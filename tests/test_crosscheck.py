@@ -6,7 +6,7 @@ the lasso engine's verdict and shortest lasso equal those of the explicit fair-l
 search on the whole state graph."""
 import pytest
 
-from conftest import CLAIMS, EVALUATOR_BUDGET, covering_sample, suite_result
+from conftest import CLAIMS, covering_sample, suite_result, too_big_for_the_evaluator
 from symcheck.engines.auto import unsupported
 from symcheck.engines.bmc import check_bmc
 from symcheck.front.claims import catalog, load_model
@@ -23,7 +23,7 @@ ENTRIES = {n: e for n, e in catalog(CLAIMS).items() if unsupported("explicit", l
 def test_bmc_agrees_with_explicit_search(name):
     model = load_model(ENTRIES[name])
     configs = configurations(model) if model.symbolic else []
-    if len(configs) > 1 and len(configs) * search(model, model.depth, configs[0]).states > EVALUATOR_BUDGET:
+    if configs and too_big_for_the_evaluator(configs, search(model, model.depth, configs[0]).states):
         whole = check_bmc(model, model.depth)
         sample = covering_sample(model, configs, whole.config)
         found = {}

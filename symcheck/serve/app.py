@@ -178,7 +178,7 @@ def create_app(claims: str | Path | None = None, workers: int = 2, time_limit: f
     async def run(request: Request) -> Response:
         req = run_request(await read_json(request))
         key = share.encode(asdict(req)) if req.text is None else None
-        if key in results:
+        if key is not None and key in results:
             results.move_to_end(key)
             return Json(results[key])
         async with slot(runs=2):

@@ -5,6 +5,7 @@ falls in, exclude it, and ask again, until Z3 finds none (the list is complete f
 model) or cannot tell within the time limit (said so).
 
     python bench/strings.py [--timeout SECONDS] [--only VARIANT] [--record] [--skip-enumeration]
+                            [--skip-variants] [--scope all|dm]
 
 Prints a table; every figure comes with the machine's load (uptime). --record writes each
 finding's witness to bench/strings/witnesses.json, which `make conformance` replays on the
@@ -15,76 +16,96 @@ import argparse
 import json
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 import yaml  # noqa: E402
 
+import collision_classes  # noqa: E402
+from collision_classes import Enumeration, Round  # noqa: E402
 from symcheck import api  # noqa: E402
 from symcheck.front.values import render  # noqa: E402
 
 CLAIM = "oc-routing-strings"
 
-# the collision classes, as predicates over the two messages p and q (the claim language),
-# in the order a witness is named by them; each is a finding variant's class
+# The enumeration searches the package's derivation (package_key) over every pair of messages
+# the claim can express (any channel, kind, account, id and thread; every string), under
+# per-account-channel-peer (a collision under per-channel-peer is one here with both accounts
+# equal) and the claim's identity links (owner: telegram:1001, discord:2002).
+SEARCH = {
+    "constants": {"DmScope": {"value": "per-account-channel-peer"}},
+    "defs": {
+        "session_key(scope: DmScopes, links: Links, m: Msg) -> str": "package_key(scope, links, m)",
+        "in_scope(m: Msg) -> bool": "True",
+    },
+}
+ADD = {"defs": {  # the message's sender is resolved through an identity link
+    "linked(m: Msg) -> bool": "m.kind == 'direct' and any(l.canonical.strip() != '' and "
+                              "link_matches(l, m.ch, peer_id(m)) for l in IdentityLinks)"}}
+
+# The collision classes, as predicates over the two colliding messages p and q (the claim
+# language), each with the finding variant that shows it; a witness is named by the first
+# class that holds on it. Blocking one excludes every pair it holds on.
 CLASSES = [
-    ("blank ids share the main session", "norm(p.id) == '' and p.kind == 'direct'"),
-    ("ids differ in surrounding white space", "p.kind == q.kind and p.id != q.id and p.id.strip() == q.id.strip()"),
-    ("ids differ in letter case", "p.kind == q.kind and p.id.strip() != q.id.strip() and norm(p.id) == norm(q.id)"),
-    ("a peer id forges a thread key", "p.kind == 'direct' and q.thread.strip() != '' and p.thread.strip() == ''"
-                                      " or q.kind == 'direct' and p.thread.strip() != '' and q.thread.strip() == ''"),
-    ("group and thread ids differ in case", "norm(p.thread) == norm(q.thread) and p.thread != q.thread"),
-    ("accounts fold together", "p.acct != q.acct"),
-    ("a link entry or canonical name admits another sender", "p.id.strip() != q.id.strip() and norm(p.id) != norm(q.id)"),
+    ("a blank id is read as 'unknown'", "p.id.strip() == '' or q.id.strip() == ''"),
+    ("ids differ only in surrounding white space", "p.kind == q.kind and p.id != q.id and p.id.strip() == q.id.strip()"),
+    ("DM ids differ only in letter case", "p.kind == 'direct' and q.kind == 'direct' and p.id.strip() != q.id.strip()"
+                                          " and norm(p.id) == norm(q.id)"),
+    ("group ids differ only in letter case", "p.kind == 'group' and q.kind == 'group' and p.id.strip() != q.id.strip()"
+                                             " and norm(p.id) == norm(q.id)"),
+    ("thread ids differ only in case or white space", "p.thread != q.thread and norm(p.thread) == norm(q.thread)"),
+    ("an id or thread id containing ':thread:' forges a thread key",
+     "':thread:' in p.id.lower() or ':thread:' in q.id.lower() or ':thread:' in p.thread.lower()"
+     " or ':thread:' in q.thread.lower()"),
+    ("a canonical link name is also a sender id", "linked(p) != linked(q)"),
+    ("a link entry admits a sender it does not name", "linked(p) and linked(q)"),
+    ("account ids differ only in case or white space", "p.acct != q.acct and account_id(p.acct) == account_id(q.acct)"),
+    ("a direct message and a group share a key", "p.kind != q.kind"),
+    ("an account id containing ':' forges a segment", "':' in p.acct or ':' in q.acct"),
 ]
+VARIANT_OF = {
+    0: "finding-blank-ids-share-main", 1: "finding-whitespace-folded-ids", 2: "finding-case-folded-ids",
+    3: "finding-group-id-case-folded", 5: "finding-peer-id-forges-thread-key",
+    6: "finding-canonical-name-is-a-sender-id", 8: "finding-account-ids-folded",
+}
 
 
-def enumeration_claim(excluded: list[str], folder: Path) -> Path:
-    """The claim file with one more variant, `enumerate`: the green claim's messages with the
-    found classes excluded, and each class as a definition (`class_<i>`) to name a witness."""
-    doc = yaml.safe_load((ROOT / "bench" / "strings" / f"{CLAIM}.yaml").read_text())
-    cond = " or ".join(f"({c})" for c in excluded) or "False"
-    defs = {"in_class(p: Msg, q: Msg) -> bool": f"not ({cond})"}
-    defs.update({f"class_{i}(p: Msg, q: Msg) -> bool": text for i, (_, text) in enumerate(CLASSES)})
-    doc["variants"] = {"enumerate": {"patch": {"defs": defs}}}
-    path = folder / f"{CLAIM}.yaml"
-    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True))
-    return path
+# narrower searches (--scope): the messages each admits
+SCOPES = {
+    "all": "True",
+    "dm": "m.kind == 'direct' and m.thread == ''",  # direct messages outside threads, every channel
+}
 
 
-def enumerate_classes(timeout: float) -> None:
-    """Witness, name its class, exclude it, ask again."""
-    from symcheck.explicit.evaluator import Definitions
-    print("\n| round | seconds | witness | class |\n|---:|---:|---|---|")
-    excluded: list[str] = []
-    start = time.perf_counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        for n in range(1, len(CLASSES) + 2):
-            path = enumeration_claim(excluded, Path(tmp))
-            model = api.load_claim(str(path), variant="enumerate")
-            t0 = time.perf_counter()
-            out = api.prove(model, engine="bmc", timeout=timeout)
-            took = time.perf_counter() - t0
-            if not out.violated:
-                what = ("none: the classes found are every collision of the model" if out.verdict == "holds"
-                        else f"{out.verdict}: {out.reason} (the list may be incomplete)")
-                print(f"| {n} | {took:.1f} | {what} | |", flush=True)
-                break
-            p, q = out.trace.steps[-1].state["msgs"]
-            defs = Definitions(str(path), variant="enumerate", claims=tmp)
-            named = [i for i, _ in enumerate(CLASSES) if CLASSES[i][1] not in excluded and defs.call(f"class_{i}", p, q)]
-            shown = render((p, q), model.var_type("msgs"))
-            if not named:
-                print(f"| {n} | {took:.1f} | {shown} | a new class: none of the known ones |", flush=True)
-                break
-            excluded.append(CLASSES[named[0]][1])
-            print(f"| {n} | {took:.1f} | {shown} | {CLASSES[named[0]][0]} |", flush=True)
-    print(f"enumeration: {len(excluded)} classes in {time.perf_counter() - start:.1f} s; "
-          f"load now {os.getloadavg()[0]:.1f}")
+def enumerate_classes(timeout: float | None, scope: str = "all") -> Enumeration:
+    """Witness, name its class, block it, ask again; a table row per round."""
+    doc = yaml.safe_load((ROOT / "bench" / "strings" / f"{CLAIM}.yaml").read_text(encoding="utf-8"))
+    search = {**SEARCH, "defs": {**SEARCH["defs"], "in_scope(m: Msg) -> bool": SCOPES[scope]}}
+    print(f"\nscope: {scope} ({SCOPES[scope]}), per-account-channel-peer, the claim's identity links")
+    print("\n| round | seconds | witness (channel, kind, account, id, thread) | class |\n|---:|---:|---|---|")
+
+    msgs = api.load_claims(str(ROOT / "bench" / "strings" / f"{CLAIM}.yaml"))[0].var_type("msgs")
+
+    def row(r: Round, out: Enumeration) -> None:
+        n = len(out.rounds)
+        if r.witness is None:
+            what = ("none: no collision outside the classes found" if out.verdict == "holds"
+                    else f"{out.verdict}: {out.reason}")
+            print(f"| {n} | {r.seconds:.1f} | {what} | |", flush=True)
+            return
+        shown = " and ".join(render(m, msgs.elem) for m in r.witness)
+        name = CLASSES[r.cls][0] if r.cls is not None else "a NEW class: none of the known ones"
+        print(f"| {n} | {r.seconds:.1f} | {shown} | {name} |", flush=True)
+
+    out = collision_classes.enumerate_classes(doc, CLASSES, lambda state: tuple(state["msgs"]), patch=search, add=ADD,
+                                              timeout=timeout, progress=row)
+    print(f"enumeration: {out.summary()} (strings of every length; depth 2, two messages, is every state); "
+          f"{collision_classes.load()}")
+    return out
 
 
 def record(model, msgs, seconds: float) -> None:
@@ -114,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", help="one finding variant")
     ap.add_argument("--skip-variants", action="store_true", help="only the enumeration")
     ap.add_argument("--skip-enumeration", action="store_true", help="only the finding variants")
+    ap.add_argument("--scope", choices=sorted(SCOPES), default="all", help="the messages the enumeration searches")
     ap.add_argument("--record", action="store_true", help="write each witness to bench/strings/witnesses.json")
     args = ap.parse_args(argv)
     print(f"load: {os.getloadavg()[0]:.1f} (1 min), {os.cpu_count()} cores")
@@ -136,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
             record(model, msgs, took)
     print(f"every class's witness: {total:.1f} s in all; load now {os.getloadavg()[0]:.1f}")
     if not args.skip_enumeration:
-        enumerate_classes(args.timeout)
+        enumerate_classes(args.timeout, args.scope)
     return 0
 
 

@@ -153,6 +153,23 @@ def string_collisions() -> list[Reproducer]:
 REPRODUCERS += string_collisions()
 
 
+def allowlist_admissions() -> list[Reproducer]:
+    """oc-allowlist-strings's findings: Z3's entry and sender for each (bench/allowlists/
+    witnesses.json, still a counterexample of its variant) given to the package's matcher,
+    which must admit the sender the entry does not name."""
+    from conformance.functions import allowlist_admissions as aa
+    reps = []
+    for variant, w in sorted(aa.recorded().items()):
+        shown = f"entry {json.dumps(w['entry'], ensure_ascii=True)}, sender {json.dumps(w['sender'], ensure_ascii=True)}"
+        reps.append(Reproducer(f"{aa.CLAIM}-{variant}", "allowlist_match.mjs", {"0.admitted": True},
+                               f"Z3's witness on {w['channel']} ({w['matcher']}): {shown}: admitted",
+                               inputs=[aa.witness_input(variant)]))
+    return reps
+
+
+REPRODUCERS += allowlist_admissions()
+
+
 def lookup(value, path: str):
     """The value at a dotted path; keys may themselves hold dots (audit check ids): the
     longest key that matches a prefix wins. Missing: None."""

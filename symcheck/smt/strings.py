@@ -4,7 +4,14 @@ in front.strings (the two are tested against each other and against Python's met
 
 `lower()` is Z3's seq.map of a character function, which moves the character codes
 front.strings documents (ASCII and Latin-1 capitals) by 0x20; `strip()` is a pair of
-recursive definitions that Z3 unfolds on demand."""
+recursive definitions that Z3 unfolds on demand. Both are simplified while the term is
+built, where the result is known without the solver: on a literal they are evaluated, over
+an if-then-else they go into both branches, and strip() of a string that by its form has
+no white space at either end (a strip(), a concatenation of stripped strings and literals)
+is that string. Z3 does none of this itself (it does not unfold a recursive definition
+while simplifying); a strip of `'unknown' if s.strip() == '' else s.strip()` left to the
+solver's unfolding made a session-key collision search time out after ten minutes where it
+now takes seconds (docs/strings.md)."""
 from __future__ import annotations
 
 import re
@@ -58,13 +65,63 @@ def _strip_functions():
     return _cache["ltrim"], _cache["rtrim"]
 
 
+def _lower_text(text: str) -> str:
+    return "".join(chr(c + 0x20) if any(lo <= c <= hi for lo, hi in _UPPER_RANGES) else chr(c) for c in map(ord, text))
+
+
+def _strip_text(text: str) -> str:
+    return text.strip("".join(chr(c) for lo, hi in _TRIMMED for c in range(lo, hi + 1)))
+
+
+def _applied(s, f) -> bool:
+    """s is f applied to one argument (f a Z3 function declaration)."""
+    return z3.is_app(s) and s.num_args() == 1 and s.decl().eq(f)
+
+
 def lower(s):
+    """seq.map of the character map; evaluated on a literal, into both branches of an
+    if-then-else, once on a lower()ed string (the map's results are not capitals)."""
+    if z3.is_string_value(s):
+        return lift(_lower_text(_value(s)))
+    if z3.is_app_of(s, z3.Z3_OP_ITE):
+        c, a, b = s.children()
+        return z3.If(c, lower(a), lower(b))
+    if z3.is_app_of(s, z3.Z3_OP_SEQ_MAP) and s.children()[0].eq(_lower_map()):
+        return s
     return z3.SeqMap(_lower_map(), s)
 
 
 def strip(s):
+    """rtrim(ltrim(s)); evaluated on a literal, into both branches of an if-then-else, and
+    the string itself when it is known to neither start nor end with white space."""
     ltrim, rtrim = _strip_functions()
+    if z3.is_string_value(s):
+        return lift(_strip_text(_value(s)))
+    if z3.is_app_of(s, z3.Z3_OP_ITE):
+        c, a, b = s.children()
+        return z3.If(c, strip(a), strip(b))
+    if _trimmed(s):
+        return s
     return rtrim(ltrim(s))
+
+
+def _trimmed(s) -> bool:
+    """s neither starts nor ends with white space, by its form: a literal without it at
+    either end, a strip(), lower() of one (the map does not touch white space), a choice
+    between two, a concatenation of them (its first and last characters are those of
+    its first and last non-empty parts)."""
+    ltrim, rtrim = _strip_functions()
+    if z3.is_string_value(s):
+        return _strip_text(_value(s)) == _value(s)
+    if _applied(s, rtrim):
+        return _applied(s.arg(0), ltrim)
+    if z3.is_app_of(s, z3.Z3_OP_SEQ_MAP):
+        return s.children()[0].eq(_lower_map()) and _trimmed(s.children()[1])
+    if z3.is_app_of(s, z3.Z3_OP_ITE):
+        return _trimmed(s.arg(1)) and _trimmed(s.arg(2))
+    if z3.is_app_of(s, z3.Z3_OP_SEQ_CONCAT):
+        return all(_trimmed(part) for part in s.children())
+    return False
 
 
 def before(s, d):

@@ -2,7 +2,8 @@
 the class it falls in (the first of a given list of predicates that holds on it), block that
 class, and ask again, until the engine finds none (the list is complete for the model, to
 the claim's depth) or cannot tell (unknown: not complete), or a violation falls in no
-known class (a new class: not complete either).
+known class (a new class: not complete either). Each witness is checked by the explicit
+evaluator (it must break the same invariant); one that is not ends the loop, not complete.
 
 The claim says which violations count through one definition its invariant reads,
 `in_class(PARAMS) -> bool` ("True" in the claim): each round patches it to "none of the
@@ -32,6 +33,7 @@ class Round:
     seconds: float
     witness: Any = None
     cls: int | None = None
+    confirmed: bool = True  # the explicit evaluator finds the witness's state violating the same invariant
 
 
 @dataclass
@@ -58,6 +60,8 @@ class Enumeration:
             end = f"complete: no other violation to depth {self.depth}"
         elif self.verdict == "violated":
             end = "NOT complete: a witness in no known class (add its class and run again)"
+        elif self.verdict == "unconfirmed":
+            end = f"NOT complete: {self.reason}"
         else:
             end = f"NOT complete: {self.verdict} ({self.reason})"
         return f"{len(self.found)} classes ({names}); {end}; {self.seconds:.1f} s"
@@ -85,7 +89,7 @@ def enumerate_classes(doc: dict, classes: Sequence[tuple[str, str]], pair: Calla
                       progress: Callable[[Round, Enumeration], None] | None = None) -> Enumeration:
     """Witness, name its class, block it, ask again. `pair(state)` gives the class
     predicates' arguments from the violating state; `timeout` is per question."""
-    from symcheck.explicit.evaluator import Definitions
+    from symcheck.explicit.evaluator import Definitions, Evaluator, check_state
     out = Enumeration(classes)
     blocked: list[int] = []
     start = time.perf_counter()
@@ -107,6 +111,15 @@ def enumerate_classes(doc: dict, classes: Sequence[tuple[str, str]], pair: Calla
                 break
             state = res.trace.steps[-1].state
             args = pair(state)
+            broken = check_state(model, Evaluator(model), state)  # the witness, checked without the solver
+            if broken != res.invariant:
+                out.verdict = "unconfirmed"
+                out.reason = (f"BMC's witness breaks {res.invariant}, the explicit evaluator finds "
+                              f"{broken or 'no invariant'} broken in its last state")
+                out.rounds.append(Round(took, args, None, confirmed=False))
+                if progress:
+                    progress(out.rounds[-1], out)
+                break
             defs = Definitions(str(path), variant="enumerate", claims=tmp)
             named = next((i for i in range(len(classes)) if i not in blocked and defs.call(f"class_{i}", *args)), None)
             out.rounds.append(Round(took, args, named))

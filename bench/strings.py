@@ -98,7 +98,8 @@ def enumerate_classes(timeout: float | None, scope: str = "all") -> Enumeration:
             print(f"| {n} | {r.seconds:.1f} | {what} | |", flush=True)
             return
         shown = " and ".join(render(m, msgs.elem) for m in r.witness)
-        name = CLASSES[r.cls][0] if r.cls is not None else "a NEW class: none of the known ones"
+        name = (CLASSES[r.cls][0] if r.cls is not None else "a NEW class: none of the known ones" if r.confirmed
+                else f"NOT CONFIRMED: {out.reason}")
         print(f"| {n} | {r.seconds:.1f} | {shown} | {name} |", flush=True)
 
     out = collision_classes.enumerate_classes(doc, CLASSES, lambda state: tuple(state["msgs"]), patch=search, add=ADD,

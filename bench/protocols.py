@@ -11,6 +11,12 @@ moves the seconds.
 
     .venv/bin/python bench/protocols.py [--depths 4,8,12] [--timeout 60]
     .venv/bin/python bench/protocols.py --tlc /path/to/tla2tools.jar [--engine-timeout 120] [--only NAME] [--record]
+    .venv/bin/python bench/protocols.py --induction [--cap 200000]
+    .venv/bin/python bench/protocols.py --bmc FILE[:VARIANT] [--depth 14] [--deadline S] [--every-query]
+
+`--induction` enumerates every typed state of each green to show why k-induction needs
+the k it needs; `--bmc` times BMC depth by depth (the sequence encoding against
+bench/protocols/studies/alternatingbit-flat.yaml, a solver timeout set per query or not).
 """
 from __future__ import annotations
 
@@ -44,7 +50,14 @@ def main() -> None:
     ap.add_argument("--induction", action="store_true",
                     help="instead: how far unreachable good states are from bad ones (a lower bound on k-induction's k)")
     ap.add_argument("--cap", type=int, default=200_000, help="with --induction: most typed states enumerated")
+    ap.add_argument("--bmc", metavar="FILE[:VARIANT]", help="instead: BMC's cost depth by depth on one variant")
+    ap.add_argument("--depth", type=int, default=14, help="with --bmc: the depth")
+    ap.add_argument("--deadline", type=float, help="with --bmc: a deadline (seconds)")
+    ap.add_argument("--every-query", action="store_true", help="with --bmc: set Z3's timeout before every query")
     args = ap.parse_args()
+    if args.bmc:
+        bmc_profile(args.bmc, args.depth, args.deadline, args.every_query)
+        return
     if args.induction:
         induction_depths(args.cap)
         return
@@ -350,6 +363,43 @@ def strongly_connected(graph: dict[tuple, list[tuple]]) -> list[list[tuple]]:
                         break
                 out.append(comp)
     return out
+
+
+def bmc_profile(target: str, depth: int, limit: float | None, every_query: bool) -> None:
+    """BMC depth by depth on one variant (FILE or FILE:VARIANT): the seconds of each
+    depth, its slowest query, and Z3's conflicts so far. `limit`: a deadline of that
+    many seconds (Z3's timeout is then set on the solver); `every_query`: set it before
+    every query, as symcheck did before (Z3 then redoes work in proportion to what the
+    solver holds)."""
+    from symcheck.smt import solve
+    from symcheck.smt.encode import Encoding
+    from symcheck.smt.unroll import Unroller
+    file, _, variant = target.partition(":")
+    models = symcheck.load_claims(file)
+    model = next(m for m in models if m.name == variant) if variant else models[0]
+    if every_query:
+        def limit_always(solver, left):
+            solver.set("timeout", solve.NO_LIMIT if left is None else max(1, int(left * 1000)))
+        solve._limit = limit_always
+    u = Unroller(Encoding.of(model), solve.Deadline(limit))
+    start = time.perf_counter()
+    print(f"{model.name}: BMC to depth {depth}, deadline {limit} s, timeout set "
+          f"{'before every query' if every_query else 'when it must change'}")
+    for d in u.depths(depth):
+        t0, slowest = time.perf_counter(), ("", 0.0)
+        for name, bad in u.checks(d):
+            t1 = time.perf_counter()
+            answer = u.check(bad)
+            slowest = max(slowest, (name, time.perf_counter() - t1), key=lambda x: x[1])
+            if not answer.unsat:
+                print(f"depth {d}: {answer.status} ({name}); total {time.perf_counter() - start:.1f} s")
+                return
+            u.block(bad)
+        stats = u.solver.statistics()
+        conflicts = stats.get_key_value("conflicts") if "conflicts" in stats.keys() else 0
+        print(f"depth {d}: {time.perf_counter() - t0:.2f} s (slowest: {slowest[0]} {slowest[1]:.2f} s), "
+              f"{conflicts} conflicts so far", flush=True)
+    print(f"total {time.perf_counter() - start:.1f} s")
 
 
 if __name__ == "__main__":

@@ -202,6 +202,20 @@ def evaluator_depth(model):
     return depth
 
 
+def evaluator_takes_whole(model) -> bool:
+    """Whether the independent search can decide the claim whole: finite types, and not
+    too big over its configurations (too_big_for_the_evaluator) or in one (evaluator_depth)."""
+    from symcheck.engines.auto import unsupported
+    from symcheck.explicit.evaluator import search
+    from symcheck.front.ir import configurations, with_constants
+    if unsupported("explicit", model) is not None:
+        return False
+    if model.symbolic:
+        configs = configurations(model)
+        return not too_big_for_the_evaluator(configs, search(with_constants(model, configs[0]), model.depth).states)
+    return evaluator_depth(model) is None
+
+
 def covering_sample(model, configs, reported):
     """The first configuration, the first one with each value of each symbolic constant
     (domain order), and the configuration a violation was reported in."""

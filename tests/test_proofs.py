@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 import symcheck
-from conftest import CLAIMS, stride_claim
+from conftest import CLAIMS, evaluator_takes_whole, stride_claim
 from symcheck.engines import kind
 from symcheck.engines import pdr
 from symcheck.engines.auto import unsupported
@@ -59,10 +59,10 @@ def test_no_engine_proves_a_red(name):
     model = load_model(ENTRIES[name])
     k = kind.check_kind(model, model.depth + 1, timeout=5)
     assert k.verdict in ("violated", "unknown")
-    if k.verdict == "violated":  # the shortest violation: the evaluator's, or (a claim beyond the
-        # bounds, cross-checked on finite instances of itself in test_unbounded_crosscheck) BMC's
-        finite = unsupported("explicit", model) is None
-        assert k.length == (search(model, model.depth + 1) if finite else check_bmc(model, model.depth + 1)).depth
+    if k.verdict == "violated":  # the shortest violation: the evaluator's, or BMC's where the evaluator
+        # cannot take the claim whole (BMC is cross-checked with it on samples and finite instances)
+        whole = evaluator_takes_whole(model)
+        assert k.length == (search(model, model.depth + 1) if whole else check_bmc(model, model.depth + 1)).depth
     if unsupported("pdr", model) is None:  # PDR's theories (sorts are not among them)
         p = pdr.check_pdr(model, timeout=2)
         assert p.verdict in ("violated", "unknown")

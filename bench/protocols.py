@@ -306,7 +306,7 @@ def path_bounds(graph: dict[tuple, list[tuple]], ends: dict[tuple, int]) -> tupl
     no self-loops), and per node the longest simple path from it to an end (steps;
     an end scores its value): at least `lo` (a component counted as one state), at most
     `hi` (as all its states); equal when the graph is acyclic."""
-    components = strongly_connected(graph)
+    components = graph_liveness.strongly_connected(list(graph), lambda v: graph[v])
     comp_of = {k: i for i, comp in enumerate(components) for k in comp}
     lo: list[int] = []
     hi: list[int] = []
@@ -321,48 +321,6 @@ def path_bounds(graph: dict[tuple, list[tuple]], ends: dict[tuple, int]) -> tupl
 
 def _bounds(pair: tuple[int, int]) -> str:
     return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]} to {pair[1]}"
-
-
-def strongly_connected(graph: dict[tuple, list[tuple]]) -> list[list[tuple]]:
-    """Tarjan's strongly connected components, iteratively; each component comes after
-    every component it reaches."""
-    index: dict[tuple, int] = {}
-    low: dict[tuple, int] = {}
-    stack: list[tuple] = []
-    on: set[tuple] = set()
-    out: list[list[tuple]] = []
-    for root in graph:
-        if root in index:
-            continue
-        work = [(root, 0)]
-        while work:
-            v, i = work.pop()
-            if i == 0:
-                index[v] = low[v] = len(index)
-                stack.append(v)
-                on.add(v)
-            edges = graph[v]
-            if i < len(edges):
-                work.append((v, i + 1))
-                w = edges[i]
-                if w not in index:
-                    work.append((w, 0))
-                elif w in on:
-                    low[v] = min(low[v], index[w])
-                continue
-            for w in edges:
-                if w in on:
-                    low[v] = min(low[v], low[w])
-            if low[v] == index[v]:
-                comp = []
-                while True:
-                    w = stack.pop()
-                    on.discard(w)
-                    comp.append(w)
-                    if w == v:
-                        break
-                out.append(comp)
-    return out
 
 
 def bmc_profile(target: str, depth: int, limit: float | None, every_query: bool) -> None:

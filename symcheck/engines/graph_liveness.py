@@ -91,8 +91,9 @@ def groups_of(model: Model, insts: tuple[Any, ...]) -> list[Group]:
     return [Group(g.label, g.insts, g.strong) for g in fair_groups(model, list(insts))]
 
 
-def _sccs(nodes: list[int], succ: Callable[[int], list[int]]) -> list[list[int]]:
-    """Tarjan's strongly connected components of the subgraph on `nodes` (iterative)."""
+def strongly_connected(nodes: list[Any], succ: Callable[[Any], list[Any]]) -> list[list[Any]]:
+    """Tarjan's strongly connected components of the subgraph on `nodes` (iterative); each
+    component comes after every component it reaches."""
     inside = set(nodes)
     index: dict[int, int] = {}
     low: dict[int, int] = {}
@@ -166,7 +167,7 @@ class Decider:
         while todo:
             nodes = todo.pop()
             inside = set(nodes)
-            for comp in _sccs(nodes, lambda s: [t for _, t in edges[s] if t in inside]):
+            for comp in strongly_connected(nodes, lambda s: [t for _, t in edges[s] if t in inside]):
                 members = set(comp)
                 taken = enabled_some = 0
                 disabled_some = 0

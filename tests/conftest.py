@@ -225,3 +225,12 @@ def covering_sample(model, configs, reported):
             sample.append(next(cfg for cfg in configs if cfg[c.name] == value))
     unique = {tuple(sorted(cfg.items())): cfg for cfg in sample}
     return list(unique.values())
+
+
+def process_alive(pid: int) -> bool:
+    """Running (a zombie waiting to be reaped by init counts as ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False

@@ -14,20 +14,12 @@ from types import SimpleNamespace
 
 import pytest
 
+from conftest import process_alive
 from symcheck import limits
 from symcheck.trace import UNKNOWN
 
 pytestmark = pytest.mark.skipif(not limits.supported(), reason="the workers need fork")
 MODEL = SimpleNamespace(name="c", expect="holds")
-
-
-def _alive(pid: int) -> bool:
-    """Running (a zombie waiting to be reaped by init counts as ended)."""
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
 
 
 def _wedged(pid_file, _report):
@@ -49,9 +41,9 @@ def test_a_wedged_worker_does_not_overrun_its_timeout_by_half(tmp_path):
     assert timeout <= elapsed < 1.5 * timeout, elapsed
     worker, child = map(int, pid_file.read_text().split())
     deadline = time.monotonic() + 5
-    while _alive(child) and time.monotonic() < deadline:
+    while process_alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _alive(worker) and not _alive(child)  # the worker's own child died with its group
+    assert not process_alive(worker) and not process_alive(child)  # the worker's own child died with its group
 
 
 def test_a_wedged_task_of_run_parallel_is_ended_too(tmp_path):
@@ -61,9 +53,9 @@ def test_a_wedged_task_of_run_parallel_is_ended_too(tmp_path):
     assert time.monotonic() - t0 < 3.0 and out == ["timeout after 2 s (ended)"]
     worker, child = map(int, pid_file.read_text().split())
     deadline = time.monotonic() + 5
-    while _alive(child) and time.monotonic() < deadline:
+    while process_alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not _alive(worker) and not _alive(child)
+    assert not process_alive(worker) and not process_alive(child)
 
 
 def test_a_worker_leads_its_own_process_group():

@@ -20,8 +20,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from symcheck import api  # noqa: E402
+from witnesses import write_witness  # noqa: E402
 
 CLAIM = "oc-allowlist-strings"
 FILE = ROOT / "bench" / "allowlists" / f"{CLAIM}.yaml"
@@ -29,22 +31,13 @@ FILE = ROOT / "bench" / "allowlists" / f"{CLAIM}.yaml"
 
 def record(variant: str, state: dict, seconds: float) -> None:
     """Add one finding's witness (checked to be one) to bench/allowlists/witnesses.json."""
-    import z3
-
     from conformance.functions import allowlist_admissions as aa
     channel, entry, sender = state["ch"], state["entry"], state["sender"]
     why = aa.still_a_witness(variant, channel, entry, sender)
     if why is not None:
         raise SystemExit(f"{variant}: BMC's witness is not one: {why}")
-    path = aa.WITNESSES
-    doc = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {
-        "claim": CLAIM, "about": "Z3's witness of each finding variant (python bench/allowlists.py --record); "
-                                 "make conformance replays them on the package", "witnesses": {}}
-    doc["witnesses"][variant] = {"matcher": aa.matcher_of(variant), "channel": channel, "entry": entry,
-                                 "sender": sender, "found_by": f"bmc, z3 {z3.get_version_string()}",
-                                 "seconds": round(seconds, 1), "load": round(os.getloadavg()[0], 1)}
-    doc["witnesses"] = dict(sorted(doc["witnesses"].items()))
-    path.write_text(json.dumps(doc, indent=1, ensure_ascii=True) + "\n", encoding="utf-8")
+    write_witness(aa.WITNESSES, CLAIM, "bench/allowlists.py", variant,
+                  {"matcher": aa.matcher_of(variant), "channel": channel, "entry": entry, "sender": sender}, seconds)
 
 
 def main(argv: list[str] | None = None) -> int:

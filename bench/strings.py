@@ -13,7 +13,6 @@ package (conformance/functions/key_collisions.py, and the findings' reproducers)
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -28,6 +27,7 @@ import yaml  # noqa: E402
 import collision_classes  # noqa: E402
 from collision_classes import Enumeration, Round  # noqa: E402
 from symcheck import api  # noqa: E402
+from witnesses import write_witness  # noqa: E402
 from symcheck.front.values import render  # noqa: E402
 
 CLAIM = "oc-routing-strings"
@@ -111,23 +111,14 @@ def enumerate_classes(timeout: float | None, scope: str = "all") -> Enumeration:
 
 def record(model, msgs, seconds: float) -> None:
     """Add one variant's witness (checked to be one) to bench/strings/witnesses.json."""
-    import z3
-
     from conformance.functions import key_collisions as kc
     variant = model.name.removeprefix(CLAIM + "-")
     messages = [list(m) for m in msgs]
     why = kc.still_a_witness(variant, messages)
     if why is not None:
         raise SystemExit(f"{variant}: BMC's witness is not one: {why}")
-    path = kc.WITNESSES
-    doc = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {
-        "claim": CLAIM, "about": "Z3's witness of each finding variant (python bench/strings.py --record); "
-                                 "make conformance replays them on the package", "witnesses": {}}
-    doc["witnesses"][variant] = {"messages": messages, "key": kc.package_keys(variant, messages)[0],
-                                 "found_by": f"bmc, z3 {z3.get_version_string()}", "seconds": round(seconds, 1),
-                                 "load": round(os.getloadavg()[0], 1)}
-    doc["witnesses"] = dict(sorted(doc["witnesses"].items()))
-    path.write_text(json.dumps(doc, indent=1, ensure_ascii=True) + "\n", encoding="utf-8")
+    write_witness(kc.WITNESSES, CLAIM, "bench/strings.py", variant,
+                  {"messages": messages, "key": kc.package_keys(variant, messages)[0]}, seconds)
 
 
 def main(argv: list[str] | None = None) -> int:

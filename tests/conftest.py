@@ -180,11 +180,17 @@ CONFIGURATION_BUDGET = 1_000
 SEARCH_BUDGET = 100_000  # states of a claim of one configuration (about a minute in the evaluator)
 
 
-def too_big_for_the_evaluator(configs, states_of_the_first) -> bool:
-    """Whether a claim with these configurations (and this many states in the first)
-    is cross-checked on a covering sample rather than on every configuration."""
-    return len(configs) > 1 and (len(configs) > CONFIGURATION_BUDGET
-                                 or len(configs) * states_of_the_first > EVALUATOR_BUDGET)
+def too_big_for_the_evaluator(model) -> bool:
+    """Whether a claim with symbolic constants is cross-checked on a covering sample of
+    its configurations rather than on every one (the first one's states, to the claim's
+    depth, stand for each's)."""
+    from symcheck.explicit.evaluator import search
+    from symcheck.front.ir import configurations, with_constants
+    configs = configurations(model) if model.symbolic else []
+    if len(configs) <= 1:
+        return False
+    return len(configs) > CONFIGURATION_BUDGET or \
+        len(configs) * search(with_constants(model, configs[0]), model.depth).states > EVALUATOR_BUDGET
 
 
 def evaluator_depth(model):
@@ -206,13 +212,10 @@ def evaluator_takes_whole(model) -> bool:
     """Whether the independent search can decide the claim whole: finite types, and not
     too big over its configurations (too_big_for_the_evaluator) or in one (evaluator_depth)."""
     from symcheck.engines.auto import unsupported
-    from symcheck.explicit.evaluator import search
-    from symcheck.front.ir import configurations, with_constants
     if unsupported("explicit", model) is not None:
         return False
     if model.symbolic:
-        configs = configurations(model)
-        return not too_big_for_the_evaluator(configs, search(with_constants(model, configs[0]), model.depth).states)
+        return not too_big_for_the_evaluator(model)
     return evaluator_depth(model) is None
 
 

@@ -122,8 +122,8 @@ def test_coverage_agrees_with_explicit_search(name):
     instances_ = [model]
     if too_big_for_the_evaluator(model):
         instances_ = [with_constants(model, c) for c in covering_sample(model, configurations(model), None)]
-    for instance in instances_:
-        want = coverage_search(instance, instance.depth)
+    wants = [coverage_search(instance, instance.depth) for instance in instances_]
+    for instance, want in zip(instances_, wants):
         for engine in (symcheck.cover(instance), explicit.coverage(instance, instance.depth),
                        vacuity.coverage(instance, instance.depth)):
             assert engine is not None and engine.reason is None
@@ -134,8 +134,7 @@ def test_coverage_agrees_with_explicit_search(name):
     for engine in (explicit.coverage(model, model.depth), vacuity.coverage(model, model.depth)):
         assert engine is not None and engine.reason is None
         assert (engine.actions, engine.premises) == (whole.actions, whole.premises)
-    for instance in instances_:
-        part = coverage_search(instance, instance.depth)
+    for part in wants:
         for mine, theirs in ((whole.actions, part[0]), (whole.premises, part[1])):
             assert all(theirs[k] is None or (mine[k] is not None and mine[k] <= theirs[k]) for k in theirs)
 

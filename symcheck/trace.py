@@ -113,6 +113,10 @@ class Outcome:
     # holds: the invariants proved for every depth (a liveness green whose safety part is
     # proved: its properties hold only to the bound); proved: every invariant is
     proved_invariants: tuple[str, ...] = ()
+    # violated: how the independent evaluator replayed the trace, or why it could not;
+    # unknown: why an engine's trace did not replay (engines/recheck.replay: such a trace
+    # is never reported violated)
+    replayed: str | None = None
 
     @property
     def depth(self) -> int | None:

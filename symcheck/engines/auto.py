@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from symcheck.engines import bmc, explicit, graph_liveness, kind, lemmas, liveness, pdr, quantified, vacuity
-from symcheck.engines.recheck import recheck
+from symcheck.engines.recheck import not_replayed, recheck, replay
 from symcheck.errors import InputError, Span
 from symcheck.front.unbounded import needs_smt, proved_for
 from symcheck.smt.quantified import fragment_note
@@ -167,10 +167,13 @@ def prove(model: Model, depth: int, engine: str = Engine.AUTO, timeout: Deadline
     explicit-state search when the claim's states are few (no encoding is built for a
     violation or a proof without properties), else by the race (engines/race.py), or by
     `run` on one encoding. `asked`: the user gave `depth`; a proof then also says what
-    covered that depth (`_covered`)."""
+    covered that depth (`_covered`). Every violation it answers has had its trace
+    replayed by the independent evaluator (`recheck.replay`; one that does not replay
+    is answered `unknown`): where an engine found it, so that it does not win the race,
+    and here again for any path that did not."""
     whole = Deadline.of(timeout)
     out = _prove(model, depth, engine, whole, prove_timeout, progress, asked)
-    return _covered(model, out, depth, whole, progress) if asked and out.proved else out
+    return _covered(model, out, depth, whole, progress) if asked and out.proved else replay(model, out)
 
 
 def _covered(model: Model, out: Outcome, depth: int, whole: Deadline, progress: Progress | None) -> Outcome:
@@ -310,6 +313,11 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, en
     winner = next((a for a in attempts if a is not None and a.verdict in (PROVED, VIOLATED)), None)
     if winner is not None and winner.verdict == VIOLATED:
         return winner
+    bogus = next((a for a in [result, *attempts] if not_replayed(a)), None)
+    if winner is not None and bogus is not None:  # a proof beside a solver's path that is not one: neither
+        return Outcome(model.name, UNKNOWN, None, model.expect, engine=winner.engine,
+                       reason=f"the engines disagree: {LABELS.get(winner.engine, winner.engine)} proved every "
+                              f"depth, and {bogus.reason}")
     if winner is not None:
         scope = [f"proved {proved_for(model)}", *fragment_note(model)] if beyond else []
         label = LABELS.get(winner.engine, winner.engine)
@@ -323,7 +331,7 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0, en
                                                                                  len(names) > 1) + covered)
         r.timings = {**result.timings, "prove": time.perf_counter() - start}
         return r
-    notes = [a.reason for a in attempts if a is not None and a.reason]
+    notes = [n for n in dict.fromkeys(a.reason for a in attempts if a is not None and a.reason) if n != result.reason]
     if result.verdict == HOLDS:
         result.reason = "not proved for every depth: " + "; ".join(notes)
     else:
@@ -360,7 +368,7 @@ def _race(model: Model, enc: Encoding, names: list[str], proof: Deadline, whole:
     order = [names[0], "bmc", *names[1:]]
     jobs: list[Callable[[], Outcome]] = [partial(_niced, 0, partial(_attempt, PROOF_ENGINES[names[0]], model, enc, proof,
                                                                    whole, -1))]
-    jobs.append(partial(_niced, LATER_NICENESS, partial(bmc.run, model, enc, whole, depth)))
+    jobs.append(partial(_niced, LATER_NICENESS, partial(_bmc_replayed, model, enc, whole, depth)))
     jobs += [partial(_niced, LATER_NICENESS, partial(_attempt, PROOF_ENGINES[n], model, enc, proof, whole, -1))
              for n in names[1:]]
 
@@ -389,6 +397,11 @@ def _race(model: Model, enc: Encoding, names: list[str], proof: Deadline, whole:
                        reason=f"the engines disagree: {LABELS.get(won.engine, won.engine)} proved every depth, "
                               f"Z3 BMC found {bounded.invariant} violated at depth {bounded.length}"), []
     return bounded, attempts
+
+
+def _bmc_replayed(model: Model, enc: Encoding, whole: Deadline, depth: int) -> Outcome:
+    """BMC in the race: a violation whose trace does not replay is unknown, never a win."""
+    return replay(model, bmc.run(model, enc, whole, depth))
 
 
 def _niced(niceness: int, job: Callable[[], Outcome]) -> Outcome:
@@ -432,7 +445,7 @@ def _attempt(engine: ProofEngine, model: Model, enc: Encoding, proof: Deadline, 
         deeper = (bmc.run(model, enc, whole, out.length) if out.length is not None
                   else bmc.run(model, enc, proof, MAX_K))
         if deeper.violated:
-            return deeper
+            return replay(model, deeper)
         return note(f"{label} reports a violation beyond the bound that BMC did not reach in time")
     if out.verdict == PROVED:
         out = recheck(model, out, proof, enc, label)

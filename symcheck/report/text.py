@@ -80,6 +80,8 @@ def text(model: Model, r: Result) -> str:
         lines.append("Why it is false:")
         for indent, line in r.explanation:
             lines.append("  " + "  " * indent + line)
+    if r.replayed:  # the trace checked by the evaluator (engines/recheck.replay), or why it was not
+        lines.append(r.replayed[:1].upper() + r.replayed[1:] + ".")
     return "\n".join(lines) + "\n"
 
 
@@ -225,6 +227,8 @@ def as_json(model: Model, r: Result, timings: bool = True) -> dict:
         out["explanation"] = ["  " * indent + line for indent, line in r.explanation]
         if r.loop_start is not None:
             out["loop_start"] = r.loop_start
+        if r.replayed:
+            out["replayed"] = r.replayed
     if r.coverage is not None:
         out["coverage"] = coverage_json(r.coverage)
     if model.expect == HOLDS and r.holds:

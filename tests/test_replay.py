@@ -187,6 +187,30 @@ def test_the_text_report_says_so(write_claim):
     assert shown.rstrip().endswith(REPLAYED[:1].upper() + REPLAYED[1:] + ".")
 
 
+def test_a_character_map_is_not_taken_for_another_lambda_that_gets_its_id():
+    """Decoding lower() applies a model's lambda to each character, remembered per lambda:
+    Z3 gives a freed AST's id to the next ASTs it makes, and an answer remembered under
+    the id alone was given for another function (the old memo: "b" for "a" here)."""
+    import gc
+
+    import z3
+
+    from symcheck.smt import strings as zstrings
+    c = z3.Const("c", z3.CharSort())
+    shifted = z3.Lambda([c], z3.CharFromBv(z3.CharToBv(c) + 1))
+    first = zstrings._apply(shifted, "a")
+    del shifted
+    gc.collect()
+    wrong = []
+    for i in range(100):  # each the identity, made and freed in turn: one soon gets the freed id
+        same = z3.Lambda([c], z3.If(z3.CharToInt(c) == 1000 + i, c, c))
+        got = zstrings._apply(same, "a")
+        if got != "a":
+            wrong.append(got)
+        del same
+    assert first == "b" and wrong == []
+
+
 def test_no_proof_is_reported_beside_a_counterexample_that_does_not_replay(write_claim, monkeypatch, tmp_path):
     """The race: BMC's trace, read back wrongly, does not replay; a proof engine that then
     claims a proof (here a stand-in, once BMC has decoded its trace) is not believed either."""

@@ -186,16 +186,20 @@ def _apply(f, ch: str) -> str:
     """A character function (a lambda) applied to one character: neither Z3's simplifier nor
     its models fold character conversions, but a solver bounding a fresh integer by the
     result's code from both sides must give it the value (an equation would be solved away
-    into the unevaluated term). Remembered per function and character."""
+    into the unevaluated term). Remembered per function and character, the function kept
+    with its answer: a model's lambda is an AST of its own (Z3 rewrites ours), and Z3 gives
+    the id of a freed AST to the next one it makes, so an id alone could name another
+    function by the next decode."""
     key = ("apply", f.get_id(), ch)
-    if key not in _cache:
+    known = _cache.get(key)
+    if known is None or not known[0].eq(f):
         code, result = z3.Int("code"), z3.CharToInt(f[z3.CharVal(ch)])
         solver = z3.Solver()
         solver.add(code <= result, code >= result)
         if solver.check() != z3.sat:
             raise ValueError(f"no value for {f} at {ch!r}")
-        _cache[key] = chr(solver.model()[code].as_long())
-    return _cache[key]
+        known = _cache[key] = (f, chr(solver.model()[code].as_long()))
+    return str(known[1])
 
 
 def _value(term) -> str:

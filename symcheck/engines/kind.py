@@ -43,8 +43,8 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, max_k: int = MAX_K
     them as its `certificate`, for the re-check). `max_conflicts`: a quick attempt, each
     query gives up (unknown) after that many conflicts."""
     enc = encoding
-    base, step = (Session(deadline, enc.logic, max_conflicts=max_conflicts),
-                  Session(deadline, enc.logic, max_conflicts=max_conflicts))
+    base, step = (Session(deadline, enc.logic, max_conflicts=max_conflicts, fresh=enc.fresh_queries),
+                  Session(deadline, enc.logic, max_conflicts=max_conflicts, fresh=enc.fresh_queries))
     fresh = bool(lemmas) or max_conflicts is not None  # each step query built afresh (for small k, much faster)
     base.add(enc.init()[0])
     step.add(enc.shape(0))

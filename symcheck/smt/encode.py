@@ -68,6 +68,12 @@ class Encoding:
             return "ALL"
         return "QF_SLIA" if Feature.STRINGS in self.model.features else "QF_LIA"
 
+    @property
+    def fresh_queries(self) -> bool:
+        """Each query on a solver of its own (Session's `fresh`): string claims, which Z3
+        solves far faster without incremental state and which are shallow."""
+        return Feature.STRINGS in self.model.features
+
     @classmethod
     def of(cls, model: Model) -> Encoding:
         """The encoding of a model with its constants' values, shared by the engines that

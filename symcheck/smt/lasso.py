@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import z3
 
 from symcheck.front.ir import Property
+from symcheck.smt.solve import true_in
 from symcheck.smt.unroll import GaveUp, Unroller, decode_trace, smallest
 from symcheck.trace import Trace
 
@@ -63,7 +64,7 @@ def canonical_lasso(u: Unroller, lasso: Lasso) -> tuple[Trace, int]:
     u.push()
     try:
         try:
-            m = _canonical_model(u, lasso)
+            m = _canonical_model(u, lasso, found)
         except GaveUp:
             m = found
         return decode_lasso(u, m, lasso)
@@ -77,22 +78,25 @@ def decode_lasso(u: Unroller, m: z3.ModelRef, lasso: Lasso) -> tuple[Trace, int]
     return decode_trace(u.enc, m, lasso.d + 1, stutter_last=closes_by_stutter), loop_start
 
 
-def _canonical_model(u: Unroller, lasso: Lasso) -> z3.ModelRef:
+def _canonical_model(u: Unroller, lasso: Lasso, found: z3.ModelRef) -> z3.ModelRef:
+    """The found lasso's canonical model; each `smallest` starts from the model at hand,
+    so a value that is already smallest costs no question."""
     enc, d, loop, stutter = u.enc, lasso.d, lasso.loop, lasso.stutter
-    n = len(enc.insts)
+    m = found
     for i in range(d):
-        u.add(enc.selector(i) == smallest(u, enc.selector(i), 0, n - 1))
-    answer = u.check(stutter)
-    if answer.unknown:
-        raise GaveUp
-    closes_by_stutter = answer.sat
+        v, m = smallest(u, enc.selector(i), 0, m)
+        u.add(enc.selector(i) == v)
+    closes_by_stutter = true_in(m, stutter)
+    if not closes_by_stutter:
+        answer = u.check(stutter)
+        if answer.unknown:
+            raise GaveUp
+        if answer.sat:
+            closes_by_stutter, m = True, u.model()
     u.add(stutter if closes_by_stutter else z3.Not(stutter))
     if not closes_by_stutter:
-        u.add(enc.selector(d) == smallest(u, enc.selector(d), 0, n - 1))
-    loop_start = -smallest(u, -loop, -d, 0)
-    u.add(loop == loop_start)
-    answer = u.check()
-    if answer.unknown:
-        raise GaveUp
-    assert answer.sat, "canonical lasso lost satisfiability"
-    return u.model()
+        v, m = smallest(u, enc.selector(d), 0, m)
+        u.add(enc.selector(d) == v)
+    latest, m = smallest(u, -loop, -d, m)  # the latest loop start
+    u.add(loop == -latest)
+    return m

@@ -12,7 +12,7 @@ import z3
 from symcheck.front.ir import Feature, Model
 from symcheck.front.unbounded import renumber
 from symcheck.smt.encode import Encoding
-from symcheck.smt.solve import Deadline, Formula, Session, neg
+from symcheck.smt.solve import Deadline, Formula, Session, neg, true_in, value_in
 from symcheck.trace import STUTTER, Config, Step, Trace
 
 Progress = Callable[[int, float], None]
@@ -57,7 +57,7 @@ class Unroller(Session):
 
     def __init__(self, enc: Encoding, deadline: Deadline | None, well_formed: bool = False,
                  typed: bool = False, config: bool = True):
-        super().__init__(deadline, enc.logic)
+        super().__init__(deadline, enc.logic, fresh=enc.fresh_queries)
         self.enc, self.well_formed, self.typed = enc, well_formed, typed
         init, init_wf = enc.init()
         self.init_wf = init_wf
@@ -118,7 +118,8 @@ def canonical_config(u: Unroller, found: z3.ModelRef) -> tuple[Config, z3.ModelR
         values = c.domain or ()  # symbolic: a domain by definition
         for i, v in enumerate(values):
             fixed = enc.config_is({c.name: v})
-            answer = u.check(fixed) if i < len(values) - 1 else None
+            # no question where the model at hand already takes v (or v is the last value left)
+            answer = u.check(fixed) if i < len(values) - 1 and not true_in(found, fixed) else None
             if answer is not None and answer.unknown:
                 rest = {n: x for n, x in enc.decode_config(found).items() if n not in config}
                 u.add(enc.config_is(rest))
@@ -139,19 +140,23 @@ class GaveUp(Exception):
     """The solver gave up (a time limit) while a trace was being made canonical."""
 
 
-def smallest(s: Session, term: z3.ArithRef, lo: int, hi: int) -> int:
-    """The smallest value of term in lo..hi that keeps the query satisfiable (binary
-    search); GaveUp when a query comes back unknown."""
+def smallest(s: Session, term: z3.ArithRef, lo: int, m: z3.ModelRef) -> tuple[int, z3.ModelRef]:
+    """The smallest value of term, at least lo, that keeps the query satisfiable, and a
+    model of the query with term at that value; `m` is one already (its value of term
+    bounds the search from above, so a model that is already smallest costs no query).
+    Binary search; GaveUp when a query comes back unknown."""
+    hi = value_in(m, term)
     while lo < hi:
         mid = (lo + hi) // 2
         answer = s.check(term <= mid)
         if answer.unknown:
             raise GaveUp
         if answer.sat:
-            hi = mid
+            m = s.model()
+            hi = value_in(m, term)  # at most mid
         else:
             lo = mid + 1
-    return lo
+    return lo, m
 
 
 def canonical_trace(u: Unroller, d: int, found: z3.ModelRef) -> Trace:
@@ -160,16 +165,14 @@ def canonical_trace(u: Unroller, d: int, found: z3.ModelRef) -> Trace:
     give up (a time limit), the trace of `found`, the model that showed the violation,
     is just as real, only not canonical."""
     enc = u.enc
+    m = found
     try:
         for i in range(d):
-            u.add(enc.selector(i) == smallest(u, enc.selector(i), 0, len(enc.insts) - 1))
+            v, m = smallest(u, enc.selector(i), 0, m)
+            u.add(enc.selector(i) == v)
     except GaveUp:
         return decode_trace(enc, found, d)
-    answer = u.check()
-    if answer.unknown:
-        return decode_trace(enc, found, d)
-    assert answer.sat, "canonical trace lost satisfiability"
-    return decode_trace(enc, u.model(), d)
+    return decode_trace(enc, m, d)
 
 
 def decode_trace(enc: Encoding, m: z3.ModelRef, d: int, stutter_last: bool = False) -> Trace:

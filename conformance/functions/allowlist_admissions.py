@@ -1,6 +1,6 @@
 """The allow-list and identity-link matchers of oc-allowlist-strings against the package:
 each matcher (Telegram's, the SDK's lower-casing one, the ingress runtime's stable identity,
-identityLinks) on every finding's witness (Z3's entry and sender, recorded in
+identityLinks, the commands.ownerAllowFrom owner match) on every finding's witness (Z3's entry and sender, recorded in
 bench/allowlists/witnesses.json by `python bench/allowlists.py --record`) and on hostile
 entry/sender pairs (conformance/strings.py), against the claim's definition of that
 matcher. A recorded witness is used only while it is still a counterexample of its variant
@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import random
+import re
 from pathlib import Path
 
 from conformance.spec import Check
@@ -22,14 +23,16 @@ CLAIM = "oc-allowlist-strings"
 CLAIMS = Path(__file__).resolve().parents[2] / "bench" / "allowlists"
 WITNESSES = CLAIMS / "witnesses.json"
 MATCHERS = {"telegram": "telegram_admits", "sdk_lower": "sdk_lower_admits", "stable": "stable_admits",
-            "link": "link_admits"}
+            "link": "link_admits", "owner": "owner_admits"}
 CHANNELS = ["telegram", "discord"]
+# the owner entries the package drops (resolveOwnerAllowFromList, for a chat channel's prefix)
+USER_FORM = re.compile(r"^[^:]+:user:[^:\s*]+$", re.IGNORECASE)
 
 
 def matcher_of(variant: str) -> str:
     """The package matcher a finding variant checks, by its name (finding-<matcher>-...)."""
     for prefix, matcher in (("finding-sdk-lower-", "sdk_lower"), ("finding-stable-", "stable"),
-                            ("finding-link-", "link"), ("telegram-", "telegram")):
+                            ("finding-link-", "link"), ("finding-owner-", "owner"), ("telegram-", "telegram")):
         if variant.startswith(prefix):
             return matcher
     raise KeyError(f"{CLAIM}: no matcher for variant {variant}")
@@ -86,7 +89,11 @@ def _pair(rng: random.Random, matcher: str) -> dict:
         ["alice", "Bob", "u" + str(rng.randrange(1000)), "\u00c9lise", "k" + rng.choice(UNUSUAL_CASE)])
     sender = base if matcher == "telegram" or rng.random() < 0.6 else rng.choice(
         [mixed_case(rng, base), rng.choice(SPACES) + base, base + rng.choice(SPACES), "", " ", hostile_id(rng, base)])
-    prefix = rng.choice(["", "", channel + ":", channel.upper() + ":", "tg:", "TG:", "discord:", "x:", " "])
+    prefix = rng.choice(["", "", channel + ":", channel.upper() + ":", "tg:", "TG:", "discord:", "x:", " "]
+                        + ([channel + ": ", channel + " :", "telegram:tg:", "tg:telegram:", channel + ":user:"]
+                           if matcher == "owner" else []))
+    if matcher == "owner" and rng.random() < 0.3:
+        sender = rng.choice(["tg:", "TG:", "telegram:", "Telegram: ", "discord:"]) + sender
     entry = rng.choice([base, mixed_case(rng, base), prefix + base, prefix + mixed_case(rng, base), "*", " * ",
                         prefix + "*", rng.choice(SPACES) + base, "unknown", hostile_id(rng, base), ""])
     return {"matcher": matcher, "channel": channel, "entry": entry, "sender": sender}
@@ -107,21 +114,24 @@ def random_case(rng: random.Random) -> dict:
 
 def expected(defs, case: dict) -> dict:
     m = case["matcher"]
-    args = (case["channel"], case["entry"], case["sender"]) if m == "link" else (case["entry"], case["sender"])
+    args = (case["channel"], case["entry"], case["sender"]) if m in ("link", "owner") else (case["entry"], case["sender"])
     return {"admitted": defs.call(MATCHERS[m], *args)}
 
 
 def drift(case: dict, got, want) -> str | None:
-    """The documented approximation: the claim's lower() folds only ASCII and Latin-1
-    capitals (docs/strings.md); JavaScript folds more (the Kelvin sign, full-width, Greek)."""
+    """The documented approximations: the claim's lower() folds only ASCII and Latin-1
+    capitals (docs/strings.md); JavaScript folds more (the Kelvin sign, full-width, Greek).
+    The owner match keeps the channel:user:id entries the package drops (it admits more)."""
     from symcheck.front import strings
-    if case["matcher"] in ("sdk_lower", "link") and any(
-            strings.lower(x) != x.lower() for x in (case["entry"], case["sender"])):
+    lowers = case["matcher"] in ("sdk_lower", "link") or (case["matcher"] == "owner" and case["channel"] == "telegram")
+    if lowers and any(strings.lower(x) != x.lower() for x in (case["entry"], case["sender"])):
         return "JavaScript's toLowerCase folds a letter beyond Latin-1 (the claim's lower() keeps it)"
+    if case["matcher"] == "owner" and want["admitted"] and not got["admitted"] and USER_FORM.match(case["entry"].strip()):
+        return "the package drops a <channel>:user:<id> owner entry (the claim keeps it)"
     return None
 
 
-CHECK = Check(name="allow-list and identity-link matchers (Telegram, SDK, stable identity, identityLinks)",
+CHECK = Check(name="allow-list, identity-link and owner matchers (Telegram, SDK, stable identity, identityLinks, ownerAllowFrom)",
               package="openclaw", adapter="allowlist_match.mjs", claim=CLAIM,
-              definition="telegram_admits, sdk_lower_admits, stable_admits, link_admits", cases=cases,
+              definition="telegram_admits, sdk_lower_admits, stable_admits, link_admits, owner_admits", cases=cases,
               random_case=random_case, to_js=lambda c: c, expected=expected, drift=drift, claims=str(CLAIMS))

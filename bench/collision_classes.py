@@ -10,13 +10,19 @@ The claim says which violations count through one definition its invariant reads
 blocked classes", and adds each class as a definition `class_<i>(PARAMS)` that the explicit
 evaluator (which shares no code with the solver's encoding) evaluates on the witness to
 name it. bench/strings.py runs it on oc-routing-strings; tests/test_strings_classes.py on
-a small claim whose classes are known."""
+a small claim whose classes are known.
+
+`on_instance` answers the same question without a solver on a finite instance of the claim:
+the explicit evaluator gives every message of a finite set its key, and every two messages
+with one key that the claim forbids are named by the classes; the list is complete for that
+instance when each such pair is in one of them."""
 from __future__ import annotations
 
 import os
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -130,6 +136,69 @@ def enumerate_classes(doc: dict, classes: Sequence[tuple[str, str]], pair: Calla
             blocked.append(named)
         else:
             out.verdict, out.reason = "unknown", f"stopped after {len(out.rounds)} rounds"
+    out.seconds = time.perf_counter() - start
+    return out
+
+
+@dataclass
+class Instance:
+    """The collisions among a finite set of messages: how many messages and keys, the
+    forbidden pairs with one key, how many fall in each class (with the first of each),
+    and those in none (the list is complete for the instance when there are none)."""
+    classes: Sequence[tuple[str, str]]
+    messages: int = 0
+    keys: int = 0
+    pairs: int = 0
+    by_class: Counter = field(default_factory=Counter)
+    first: dict[int, tuple] = field(default_factory=dict)
+    unnamed: list[tuple] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def complete(self) -> bool:
+        return not self.unnamed
+
+    def summary(self) -> str:
+        end = ("complete: every one is in a class" if self.complete
+               else f"NOT complete: {len(self.unnamed)} pairs in no known class")
+        return (f"{self.messages} messages, {self.keys} keys, {self.pairs} forbidden pairs with one key in "
+                f"{len(self.by_class)} classes; {end}; {self.seconds:.1f} s")
+
+
+def on_instance(doc: dict, classes: Sequence[tuple[str, str]], messages: Iterable[tuple], key: str, allowed: str,
+                patch: dict | None = None, add: dict | None = None, elem: str = "Msg") -> Instance:
+    """Every collision among `messages`, named without a solver. `key` is the claim's key of
+    a message m, `allowed` whether two messages p and q may share one (both claim
+    expressions); a pair is named by the first class that holds on it either way round."""
+    from symcheck.explicit.evaluator import Definitions
+    out = Instance(classes)
+    start = time.perf_counter()
+    extra = {"defs": {**(add or {}).get("defs", {}), f"key_of(m: {elem}) -> str": key,
+                      f"allowed(p: {elem}, q: {elem}) -> bool": allowed}}
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{doc['claim']}.yaml"
+        path.write_text(yaml.safe_dump(patched(doc, patch or {}, {**(add or {}), **extra}, classes, [],
+                                               f"p: {elem}, q: {elem}"), sort_keys=False, allow_unicode=True),
+                        encoding="utf-8")
+        defs = Definitions(str(path), variant="enumerate", claims=tmp)
+        groups: dict[str, list[tuple]] = defaultdict(list)
+        for m in messages:
+            groups[defs.call("key_of", m)].append(m)
+            out.messages += 1
+        out.keys = len(groups)
+        for group in groups.values():
+            for i, p in enumerate(group):
+                for q in group[i + 1:]:
+                    if defs.call("allowed", p, q):
+                        continue
+                    out.pairs += 1
+                    named = next((c for c in range(len(classes))
+                                  if defs.call(f"class_{c}", p, q) or defs.call(f"class_{c}", q, p)), None)
+                    if named is None:
+                        out.unnamed.append((p, q))
+                    else:
+                        out.by_class[named] += 1
+                        out.first.setdefault(named, (p, q))
     out.seconds = time.perf_counter() - start
     return out
 

@@ -43,10 +43,6 @@ SEARCH = {
         "in_scope(m: Msg) -> bool": "True",
     },
 }
-ADD = {"defs": {  # the message's sender is resolved through an identity link
-    "linked(m: Msg) -> bool": "m.kind == 'direct' and any(l.canonical.strip() != '' and "
-                              "link_matches(l, m.ch, peer_id(m)) for l in IdentityLinks)"}}
-
 # The collision classes, as predicates over the two colliding messages p and q (the claim
 # language), each with the finding variant that shows it; a witness is named by the first
 # class that holds on it. Blocking one excludes every pair it holds on.
@@ -72,6 +68,65 @@ VARIANT_OF = {
     3: "finding-group-id-case-folded", 5: "finding-peer-id-forges-thread-key",
     6: "finding-canonical-name-is-a-sender-id", 8: "finding-account-ids-folded",
 }
+
+
+# The finite instance (--instance): the claim with its long literals shortened to one letter each
+# (distinct, none a prefix of another, as the originals), so that ids of a few characters reach
+# every segment the originals spell: a thread marker, a kind, 'unknown', a link entry.
+SHORTEN = [
+    ("'telegram' if ch == 'telegram' else 'discord' if ch == 'discord' else 'signal'",
+     "'t' if ch == 'telegram' else 'c' if ch == 'discord' else 's'"),
+    ("'direct' if k == 'direct' else 'group'", "'d' if k == 'direct' else 'g'"),
+    ("'default' if a.strip()", "'f' if a.strip()"),
+    ("'unknown' if m.id.strip()", "'u' if m.id.strip()"),
+    ("'agent:main:direct:'", "'agent:main:d:'"),
+    ("':direct:'", "':d:'"),
+    ("':thread:'", "':h:'"),
+    ("'agent:main:link:'", "'agent:main:l:'"),
+    ("canonical: owner", "canonical: o"),
+    ('["telegram:1001", "discord:2002"]', '["t:1", "c:2"]'),
+]
+# its messages: every channel and kind, ids of at most 3 of these characters (case, white space,
+# ':', and the letters of the shortened literals), accounts and threads of at most one
+INSTANCE = {"ids": ("aA :hdguotT1", 3), "accounts": ("aA :g", 1), "threads": ("aA ", 1)}
+
+
+def short(text: str) -> str:
+    for old, new in SHORTEN:
+        if old not in text:
+            raise SystemExit(f"the claim no longer has {old!r}: update SHORTEN in bench/strings.py")
+        text = text.replace(old, new)
+    return text
+
+
+def words(alphabet: str, longest: int) -> list[str]:
+    out, layer = [""], [""]
+    for _ in range(longest):
+        layer = [w + c for w in layer for c in alphabet]
+        out += layer
+    return out
+
+
+def instance(sizes: dict = INSTANCE) -> collision_classes.Instance:
+    """Every collision among the finite instance's messages, named by the evaluator (no solver)."""
+    doc = yaml.safe_load(short((ROOT / "bench" / "strings" / f"{CLAIM}.yaml").read_text(encoding="utf-8")))
+    classes = [(name, text.replace("':thread:'", "':h:'")) for name, text in CLASSES]
+    ids, accts, threads = (words(*sizes[k]) for k in ("ids", "accounts", "threads"))
+    msgs = [(ch, kind, a, i, t) for ch in ("telegram", "discord", "signal") for kind in ("direct", "group")
+            for a in accts for i in ids for t in threads]
+    out = collision_classes.on_instance(doc, classes, msgs, "session_key(DmScope, IdentityLinks, m)",
+                                        "same_conversation(DmScope, p, q) or explicitly_linked(IdentityLinks, p, q)",
+                                        patch=SEARCH)
+    print(f"\nfinite instance: literals shortened to one letter; ids {sizes['ids']}, accounts {sizes['accounts']}, "
+          f"threads {sizes['threads']} (alphabet, at most so many characters); every channel and kind")
+    print("\n| class | pairs | first pair (channel, kind, account, id, thread) |\n|---|---:|---|")
+    for c, (name, _) in enumerate(classes):
+        if out.by_class[c]:
+            print(f"| {name} | {out.by_class[c]} | {' and '.join(map(repr, out.first[c]))} |")
+    for p, q in out.unnamed[:10]:
+        print(f"| NO KNOWN CLASS | | {p!r} and {q!r} |")
+    print(f"instance: {out.summary()}; {collision_classes.load()}")
+    return out
 
 
 # narrower searches (--scope): the messages each admits
@@ -102,7 +157,7 @@ def enumerate_classes(timeout: float | None, scope: str = "all") -> Enumeration:
                 else f"NOT CONFIRMED: {out.reason}")
         print(f"| {n} | {r.seconds:.1f} | {shown} | {name} |", flush=True)
 
-    out = collision_classes.enumerate_classes(doc, CLASSES, lambda state: tuple(state["msgs"]), patch=search, add=ADD,
+    out = collision_classes.enumerate_classes(doc, CLASSES, lambda state: tuple(state["msgs"]), patch=search,
                                               timeout=timeout, progress=row)
     print(f"enumeration: {out.summary()} (strings of every length; depth 2, two messages, is every state); "
           f"{collision_classes.load()}")
@@ -129,8 +184,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-enumeration", action="store_true", help="only the finding variants")
     ap.add_argument("--scope", choices=sorted(SCOPES), default="all", help="the messages the enumeration searches")
     ap.add_argument("--record", action="store_true", help="write each witness to bench/strings/witnesses.json")
+    ap.add_argument("--instance", action="store_true",
+                    help="only the finite instance: every collision among its messages, named without a solver")
     args = ap.parse_args(argv)
     print(f"load: {os.getloadavg()[0]:.1f} (1 min), {os.cpu_count()} cores")
+    if args.instance:
+        return 0 if instance().complete else 1
     print("| variant | seconds to the first witness | the two messages (channel, kind, account, id, thread) |")
     print("|---|---:|---|")
     models = [] if args.skip_variants else \

@@ -115,3 +115,32 @@ def test_an_engine_that_cannot_tell_is_never_complete():
     out = run("str", [CASE, WHITE_SPACE], timeout=0.001)
     assert out.verdict == "unknown" and not out.complete, out.summary()
     assert "NOT complete" in out.summary()
+
+
+def test_on_a_finite_instance_every_collision_is_named_without_a_solver():
+    """`on_instance`: the evaluator keys every id of at most two of 'aA ', and each forbidden
+    pair with one key is named: both classes occur and none is left; with the white-space
+    class left out, its pairs are in no known class and the list is not complete."""
+    doc = yaml.safe_load(TINY.replace("ID}", "str}"))
+    ids = [""] + [a + b for a in "aA " for b in ["", *"aA "]]
+    msgs = [(i,) for i in ids]
+    out = collision_classes.on_instance(doc, [CASE, WHITE_SPACE], msgs, "key(m)", "p.id == q.id")
+    assert out.messages == 13 and out.complete, out.summary()
+    assert set(out.by_class) == {0, 1} and out.pairs == sum(out.by_class.values())
+    key = lambda s: strings.lower(strings.strip(s))  # noqa: E731
+    assert out.pairs == sum(1 for i, p in enumerate(ids) for q in ids[i + 1:] if key(p) == key(q))
+    partial = collision_classes.on_instance(doc, [CASE], msgs, "key(m)", "p.id == q.id")
+    assert not partial.complete and partial.unnamed and "NOT complete" in partial.summary()
+    assert all(strings.strip(p[0]) == strings.strip(q[0]) for p, q in partial.unnamed)
+
+
+def test_the_routing_claims_small_instance_is_complete():
+    """bench/strings.py's finite instance of oc-routing-strings, made small: every collision
+    among its messages is in one of the classes the finding variants show."""
+    import strings as routing
+    out = routing.instance({"ids": ("aA :", 2), "accounts": ("a:", 1), "threads": ("aA", 1)})
+    assert out.complete, out.unnamed[:5]
+    names = {routing.CLASSES[c][0] for c in out.by_class}
+    assert {"a blank id is read as 'unknown'", "ids differ only in surrounding white space",
+            "DM ids differ only in letter case", "group ids differ only in letter case",
+            "thread ids differ only in case or white space"} <= names, names

@@ -35,8 +35,7 @@ def run(model: Model, encoding: Encoding, deadline: Deadline, depth: int = 0,
                 return done(VIOLATED, None, invariant=name, trace=trace, config=config or None, length=d)
             if answer.unknown:  # bound: the depth it had reached
                 return done(UNKNOWN, d, reason=f"{answer.reason} at depth {d}")
-            if not u.fresh:  # a lemma helps an incremental solver; a fresh one only re-reads it
-                u.block(bad)  # proved unreachable at this depth: keep as a lemma
+            u.lemma(bad)  # proved unreachable at this depth
     return done(HOLDS, depth)
 
 

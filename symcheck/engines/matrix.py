@@ -53,7 +53,7 @@ def _enumerate(model: Model, enc: Encoding, deadline: Deadline,
                 u.block(enc.config_is(config))  # block this configuration
             if unknown is not None:
                 break
-            u.block(bad)  # no remaining configuration violates it here: a lemma
+            u.lemma(bad)  # no remaining configuration violates it here
         if unknown is not None:
             break
     return found, unknown, d

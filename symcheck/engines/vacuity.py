@@ -46,7 +46,7 @@ def _coverage(model: Model, enc: Encoding, deadline: Deadline, depth: int,
         while live and reason is None:
             answer = u.check(any_of([g for _, g in live]))
             if answer.unsat:
-                u.block(any_of([g for _, g in live]))  # unreachable here: keep as a lemma
+                u.lemma(any_of([g for _, g in live]))  # unreachable here
                 break
             if answer.unknown:
                 reason = f"{answer.reason} at depth {d}"

@@ -87,8 +87,14 @@ class Unroller(Session):
         return depth_checks(self.enc.model, self.enc, d, self.init_wf)
 
     def block(self, bad: Formula) -> None:
-        """bad is unsatisfiable here: keep its negation as a lemma (or block a found answer)."""
+        """Exclude `bad` from every later query (a found answer, say)."""
         self.add(neg(bad))
+
+    def lemma(self, bad: Formula) -> None:
+        """bad was just shown unsatisfiable: its negation helps an incremental solver; a
+        fresh one (`fresh`) would only re-read it, so it is not kept there."""
+        if not self.fresh:
+            self.block(bad)
 
     def canonical(self, d: int, *query: Formula, configured: bool = True,
                   found: z3.ModelRef | None = None) -> tuple[Config, Trace]:
